@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Invariant checks (labels consecutive, voxel counts sum to the foreground, boxes contain
+// their voxels) are compiled in when LESIONTRACK_CHECKS=1 is set at build time; CI sets it.
+let checks: [SwiftSetting] =
+    Context.environment["LESIONTRACK_CHECKS"] == "1" ? [.define("LESIONTRACK_CHECKS")] : []
+
+let package = Package(
+    name: "LesionTrack",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lesiontrack", targets: ["lesiontrack"]),
+        .library(name: "LesionKernels", targets: ["LesionKernels"]),
+        .library(name: "LesionIO", targets: ["LesionIO"]),
+        .library(name: "LesionPipeline", targets: ["LesionPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C bridges: Debian's libnifti2-dev (no pkg-config file) and libpng-dev.
+        .target(
+            name: "CNIfTI",
+            linkerSettings: [
+                .linkedLibrary("nifti2"), .linkedLibrary("znz"),
+                .linkedLibrary("z"), .linkedLibrary("m"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng16",
+            providers: [.apt(["libpng-dev"])]
+        ),
+
+        // Pure kernels: volumes, thresholds, labelling, statistics, rasterising. No I/O.
+        .target(name: "LesionKernels", swiftSettings: checks),
+
+        // File I/O: NIfTI through libnifti, PNG through libpng, tables, atomic files.
+        .target(
+            name: "LesionIO",
+            dependencies: ["CNIfTI", "CPNG", "LesionKernels"],
+            swiftSettings: checks
+        ),
+
+        // Orchestration: one scan in, lesions and files out.
+        .target(
+            name: "LesionPipeline",
+            dependencies: ["LesionKernels", "LesionIO"],
+            swiftSettings: checks
+        ),
+
+        // The command-line front: argument parsing and output only.
+        .executableTarget(
+            name: "lesiontrack",
+            dependencies: [
+                "LesionPipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests only: the brute-force labeller, seeded generators, fixture locator.
+        .target(name: "TestSupport", dependencies: ["LesionKernels"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "LesionKernelsTests", dependencies: ["LesionKernels", "TestSupport"]),
+        .testTarget(name: "LesionIOTests", dependencies: ["LesionIO", "LesionKernels", "TestSupport"]),
+        .testTarget(
+            name: "LesionTrackCLITests",
+            dependencies: ["LesionPipeline", "TestSupport", "lesiontrack"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,82 @@
+import CNIfTI
+import LesionKernels
+
+/// Writes label maps and masks that overlay exactly on the scan they came from.
+///
+/// The output keeps the source's NIfTI version, grid, voxel size, units, both orientation codes,
+/// the quaternion and the sform, so nibabel, FSL and ITK-SNAP place it where the source is. It
+/// carries no `descrip`, `aux_file` or `intent_name` text from the source. Gzip when the name ends
+/// in `.gz`. Written atomically.
+public enum NIfTIWriter {
+    public enum Intent: Int32, Sendable {
+        case none = 0
+        /// NIFTI_INTENT_LABEL: each value is a label index.
+        case label = 1002
+    }
+
+    /// Writes a label map as uint16 when its count allows, else int32 (labels are unchanged).
+    public static func writeLabels(_ map: LabelMap, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+        if map.count <= Int(UInt16.max) {
+            try write(map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
+                      description: description, intent: .label, displayRange: (0, Double(map.count)))
+        } else {
+            try write(map.labels, like: source, to: path, description: description, intent: .label,
+                      displayRange: (0, Double(map.count)))
+        }
+    }
+
+    /// Writes a binary mask as uint8 0/1.
+    public static func writeMask(_ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+        try write(mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
+                  intent: .none, displayRange: (0, 1))
+    }
+
+    static func write<T: NIfTIStorable>(
+        _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
+        intent: Intent, displayRange: (Double, Double)
+    ) throws(ScanError) {
+        guard volume.size == source.grid else {
+            throw ScanError(path, "volume \(volume.size) does not match the source grid \(source.grid)", kind: .internal)
+        }
+        let lower = path.lowercased()
+        guard lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz") else {
+            throw ScanError(path, "output name must end in .nii or .nii.gz", kind: .output)
+        }
+        let gzip = lower.hasSuffix(".gz")
+        // NIfTI-1 stores dims as int16: larger grids need NIfTI-2.
+        let needsVersion2 = [volume.size.nx, volume.size.ny, volume.size.nz].contains { $0 > Int(Int16.max) }
+        let version: Int32 = (source.niftiVersion == 2 || needsVersion2) ? 2 : 1
+        let q = source.quaternion
+        let s = source.sform.rows
+        var header = [UInt8](repeating: 0, count: 1024)
+        let headerBytes = header.withUnsafeMutableBufferPointer { out in
+            lt_build_header(
+                version, [Int64(volume.size.nx), Int64(volume.size.ny), Int64(volume.size.nz)],
+                Int32(T.datatype.code), [source.pixdimMM.0, source.pixdimMM.1, source.pixdimMM.2],
+                Int32(source.xyzUnitsCode), Int32(source.qformCode), [q.b, q.c, q.d, q.x, q.y, q.z, q.qfac],
+                Int32(source.sformCode), s[0] + s[1] + s[2], intent.rawValue, displayRange.0,
+                displayRange.1, description, out.baseAddress)
+        }
+        guard headerBytes > 0 else {
+            throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
+        }
+        let temporary = AtomicFile.temporaryPath(for: path)
+        guard let stream = lt_stream_open(temporary, "wb", gzip ? 1 : 0) else {
+            throw ScanError(path, "cannot create output: \(errnoMessage())", kind: .output)
+        }
+        let headerWritten = header.withUnsafeBytes { lt_stream_write(stream, $0.baseAddress, Int64(headerBytes)) }
+        let dataBytes = Int64(volume.voxels.count * MemoryLayout<T>.stride)
+        let dataWritten = volume.voxels.withUnsafeBytes { lt_stream_write(stream, $0.baseAddress, dataBytes) }
+        let closed = lt_stream_close(stream)
+        guard headerWritten == Int64(headerBytes), dataWritten == dataBytes, closed == 0 else {
+            unlink(temporary)
+            throw ScanError(path, "cannot write output: \(errnoMessage())", kind: .output)
+        }
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+        try AtomicFile.commit(temporary, to: path)
+    }
+}

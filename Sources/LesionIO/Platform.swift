@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+@_exported import Glibc
+#elseif canImport(Musl)
+@_exported import Musl
+#elseif canImport(Darwin)
+@_exported import Darwin
+#endif
+
+/// The message of the current `errno`.
+func errnoMessage(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+}
+
+/// The size in bytes of a regular file, or an error naming why it cannot be read.
+func regularFileSize(_ path: String) throws(ScanError) -> Int {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+        throw ScanError(path, "cannot open: \(errnoMessage())")
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        throw ScanError(path, "not a regular file")
+    }
+    guard access(path, R_OK) == 0 else {
+        throw ScanError(path, "cannot open: \(errnoMessage())")
+    }
+    return Int(info.st_size)
+}

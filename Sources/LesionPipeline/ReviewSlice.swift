@@ -1,0 +1,47 @@
+import LesionIO
+import LesionKernels
+
+/// Where and how to draw a review slice.
+public struct ReviewSliceOptions: Sendable {
+    public var plane: ViewPlane
+    public var convention: DisplayConvention
+    /// The slice index along the plane's voxel axis; nil picks the slice with the most lesion voxels.
+    public var slice: Int?
+
+    public init(plane: ViewPlane = .axial, convention: DisplayConvention = .radiological, slice: Int? = nil) {
+        self.plane = plane
+        self.convention = convention
+        self.slice = slice
+    }
+}
+
+/// Draws one slice of a scan with its lesions tinted and writes it as PNG.
+public enum ReviewSlice {
+    /// Returns the slice index drawn.
+    @discardableResult
+    public static func write(
+        _ scan: Scan, labels: LabelMap?, options: ReviewSliceOptions, to path: String
+    ) throws(ScanError) -> Int {
+        let renderer = SliceRenderer(plane: options.plane, convention: options.convention)
+        let geometry = scan.geometry
+        let axis = renderer.sliceAxis(geometry)
+        let extent = [geometry.size.nx, geometry.size.ny, geometry.size.nz][axis]
+        let slice: Int
+        if let requested = options.slice {
+            guard (0..<extent).contains(requested) else {
+                throw ScanError(scan.path, "slice \(requested) is outside 0…\(extent - 1) of the \(options.plane.rawValue) axis")
+            }
+            slice = requested
+        } else if let labels {
+            slice = renderer.busiestSlice(labels.labels, geometry: geometry)
+        } else {
+            slice = extent / 2
+        }
+        let window = DisplayWindow.quantiles(voxelCount: geometry.size.voxelCount, intensity: scan.intensity(at:))
+        let image = renderer.render(
+            slice: slice, geometry: geometry, window: window, labels: labels?.labels,
+            intensity: scan.intensity(at:))
+        try PNGFile.write(image, to: path)
+        return slice
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import LesionIO
+import LesionPipeline
+
+@main
+struct LesionTrackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lesiontrack",
+        abstract: "Count and measure MS lesions in NIfTI scans.",
+        discussion: """
+            Exit status: 0 success; 64 bad command-line usage; 65 invalid input (a missing, \
+            unreadable or malformed scan, or a refused parameter); 70 internal error; \
+            73 an output could not be written.
+            """,
+        version: LesionTrackVersion.current,
+        subcommands: [InfoCommand.self, LabelCommand.self]
+    )
+}
+
+/// Exit statuses, from BSD's sysexits.
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let invalidInput: Int32 = 65
+    static let internalError: Int32 = 70
+    static let outputError: Int32 = 73
+}
+
+/// Runs `body`; a `ScanError` becomes one line on standard error and its exit status.
+func reportingErrors(_ body: () throws(ScanError) -> Void) throws(ExitCode) {
+    do {
+        try body()
+    } catch {
+        printError(error.description)
+        switch error.kind {
+        case .invalidInput: throw ExitCode(ExitStatus.invalidInput)
+        case .output: throw ExitCode(ExitStatus.outputError)
+        case .internal: throw ExitCode(ExitStatus.internalError)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    let line = Array("lesiontrack: \(message)\n".utf8)
+    line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+}
