@@ -47,6 +47,36 @@ public struct ScanHeader: Sendable {
     /// The quaternion parameters of the qform, kept so written files reproduce it exactly.
     public struct Quaternion: Sendable, Equatable {
         public var b, c, d, x, y, z, qfac: Double
+
+        public init(b: Double, c: Double, d: Double, x: Double, y: Double, z: Double, qfac: Double) {
+            (self.b, self.c, self.d, self.x, self.y, self.z, self.qfac) = (b, c, d, x, y, z, qfac)
+        }
+    }
+
+    public init(
+        path: String, niftiVersion: Int, isGzip: Bool, bigEndian: Bool, dims: [Int], datatype: NIfTIDatatype,
+        pixdimMM: (Double, Double, Double), headerSlope: Double, headerIntercept: Double,
+        scaling: IntensityScaling, qformCode: Int, sformCode: Int, qform: Affine, sform: Affine,
+        quaternion: Quaternion, xyzUnitsCode: Int, volumeCount: Int, volumeIndex: Int
+    ) {
+        self.path = path
+        self.niftiVersion = niftiVersion
+        self.isGzip = isGzip
+        self.bigEndian = bigEndian
+        self.dims = dims
+        self.datatype = datatype
+        self.pixdimMM = pixdimMM
+        self.headerSlope = headerSlope
+        self.headerIntercept = headerIntercept
+        self.scaling = scaling
+        self.qformCode = qformCode
+        self.sformCode = sformCode
+        self.qform = qform
+        self.sform = sform
+        self.quaternion = quaternion
+        self.xyzUnitsCode = xyzUnitsCode
+        self.volumeCount = volumeCount
+        self.volumeIndex = volumeIndex
     }
 
     public var grid: GridSize { GridSize(dims[0], dims.count > 1 ? dims[1] : 1, dims.count > 2 ? dims[2] : 1) }
