@@ -1,11 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Invariant checks (labels consecutive, voxel counts sum to the foreground, boxes contain
-// their voxels) are compiled in when LESIONTRACK_CHECKS=1 is set at build time; CI sets it.
-let checks: [SwiftSetting] =
-    Context.environment["LESIONTRACK_CHECKS"] == "1" ? [.define("LESIONTRACK_CHECKS")] : []
-
 let package = Package(
     name: "LesionTrack",
     platforms: [.macOS(.v14)],
@@ -34,20 +29,18 @@ let package = Package(
         ),
 
         // Pure kernels: volumes, thresholds, labelling, statistics, rasterising. No I/O.
-        .target(name: "LesionKernels", swiftSettings: checks),
+        .target(name: "LesionKernels"),
 
         // File I/O: NIfTI through libnifti, PNG through libpng, tables, atomic files.
         .target(
             name: "LesionIO",
-            dependencies: ["CNIfTI", "CPNG", "LesionKernels"],
-            swiftSettings: checks
+            dependencies: ["CNIfTI", "CPNG", "LesionKernels"]
         ),
 
         // Orchestration: one scan in, lesions and files out.
         .target(
             name: "LesionPipeline",
-            dependencies: ["LesionKernels", "LesionIO"],
-            swiftSettings: checks
+            dependencies: ["LesionKernels", "LesionIO"]
         ),
 
         // The command-line front: argument parsing and output only.

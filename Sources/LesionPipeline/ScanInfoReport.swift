@@ -28,7 +28,7 @@ public struct ScanInfoReport {
             ("gzip", String(h.isGzip), h.isGzip ? "yes" : "no"),
             ("byte_order", JSON.string(h.bigEndian ? "big" : "little"), h.bigEndian ? "big-endian" : "little-endian"),
             ("dims", JSON.array(h.dims), h.dims.map(String.init).joined(separator: " × ")),
-            ("volume_index", String(h.volumeIndex), "\(h.volumeIndex) of \(h.volumeCount)"),
+            ("volume_index", String(h.volumeIndex), "index \(h.volumeIndex) of \(h.volumeCount) (0-based)"),
             ("datatype", JSON.string(h.datatype.name), "\(h.datatype.name) (code \(h.datatype.code))"),
             ("pixdim_mm", JSON.array([h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2]),
              [h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2].map { JSON.number($0) }.joined(separator: " × ") + " \(h.spatialUnit)"),

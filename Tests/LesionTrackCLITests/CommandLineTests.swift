@@ -1,0 +1,147 @@
+import Foundation
+import LesionIO
+import Testing
+import TestSupport
+
+@Suite("The lesiontrack command")
+struct CommandLineTests {
+    let example = "Fixtures/example/sub-01_ses-01_FLAIR.nii.gz"
+
+    func json(_ text: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    }
+
+    @Test("label: JSON with the documented keys, lesions and parameters")
+    func labelJSON() throws {
+        let result = try CommandRunner.run(["label", example, "--connectivity", "6"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let doc = try json(result.stdout)
+        #expect(doc["input"] as? String == example)
+        #expect(doc["threshold"] as? Double == 0.5)
+        #expect(doc["connectivity"] as? Int == 6)
+        #expect(doc["min_volume_mm3"] as? Double == 0)
+        #expect(doc["voxel_size_mm"] as? [Double] == [2, 2, 2])
+        #expect(doc["count"] as? Int == 13)
+        let lesions = doc["lesions"] as! [[String: Any]]
+        #expect(lesions.count == 13)
+        #expect(lesions.map { $0["id"] as! Int } == Array(1...13))
+        for lesion in lesions {
+            #expect(lesion["volume_mm3"] as! Double == 8 * Double(lesion["voxels"] as! Int))
+            #expect((lesion["bbox_voxel"] as! [Int]).count == 6)
+            #expect((lesion["centroid_mm"] as! [Double]).count == 3)
+        }
+        #expect(lesions.map { $0["voxels"] as! Int }.reduce(0, +) == doc["foreground_voxels"] as! Int)
+    }
+
+    @Test("the size floor: 3 voxels or 3 mm drops the two specks")
+    func sizeFloor() throws {
+        for flags in [["--min-voxels", "3"], ["--min-extent", "3"], ["--min-volume", "24"]] {
+            let doc = try json(try CommandRunner.run(["label", example] + flags).stdout)
+            #expect(doc["count"] as? Int == 11, "\(flags)")
+            #expect(doc["components_before_size_floor"] as? Int == 13)
+        }
+    }
+
+    @Test("CSV and TSV: a header row, one row per lesion, and a sidecar when written to a file")
+    func tables() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let csv = try CommandRunner.run(["label", example, "--format", "csv"]).stdout
+        let rows = csv.split(separator: "\n")
+        #expect(rows.count == 14)
+        #expect(rows[0].hasPrefix("id,voxels,volume_mm3,centroid_i"))
+        #expect(rows[1].split(separator: ",").count == rows[0].split(separator: ",").count)
+        let out = directory + "/lesions.tsv"
+        let result = try CommandRunner.run(["label", example, "--format", "tsv", "--output", out, "--min-voxels", "3"])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        let tsv = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(tsv.count == 12 && tsv[0].contains("\tvoxels\t"))
+        let sidecar = try json(try String(contentsOfFile: directory + "/lesions.json", encoding: .utf8))
+        #expect(sidecar["min_voxels"] as? Int == 3 && sidecar["count"] as? Int == 11)
+        #expect(sidecar["version"] as? String == "0.1.0")
+    }
+
+    @Test("label writes a label map and a PNG that read back")
+    func outputs() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try CommandRunner.run([
+            "label", example, "--labels", directory + "/labels.nii.gz", "--png", directory + "/slice.png",
+            "--png-plane", "coronal",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let labels = try NIfTIReader().read(directory + "/labels.nii.gz")
+        let source = try NIfTIReader().read(CommandRunner.repositoryRoot + "/" + example)
+        #expect(labels.header.affine == source.header.affine)
+        guard case .uint16(let v) = labels.voxels else {
+            Issue.record("expected uint16 labels")
+            return
+        }
+        #expect(Set(v.voxels) == Set(0...13))
+        let png = try PNGFile.read(directory + "/slice.png")
+        #expect(png.width == 160 && png.height == 128)  // 80 × 64 voxels of 2 mm at 1 mm pixels
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["labels.nii.gz", "slice.png"])
+    }
+
+    @Test("exit status and one error line for a bad scan", arguments: [
+        ("Fixtures/broken/truncated.nii.gz", "truncated"), ("Fixtures/broken/rgb24.nii", "not a scalar"),
+        ("no/such/scan.nii", "cannot open"),
+    ])
+    func badInput(path: String, problem: String) throws {
+        for command in ["label", "info"] {
+            let result = try CommandRunner.run([command, path])
+            #expect(result.status == 65)
+            #expect(result.stdout.isEmpty)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1)
+            #expect(lines.first?.hasPrefix("lesiontrack: \(path): ") == true)
+            #expect(result.stderr.contains(problem))
+        }
+    }
+
+    @Test("usage errors exit 64, unwritable outputs 73")
+    func otherStatuses() throws {
+        let bad = try CommandRunner.run(["label", example, "--connectivity", "8"])
+        #expect(bad.status == 64 && bad.stderr.contains("6, 18 or 26"))
+        let unwritable = try CommandRunner.run(["label", example, "--labels", "/nonexistent/dir/l.nii.gz"])
+        #expect(unwritable.status == 73 && unwritable.stderr.contains("/nonexistent/dir/l.nii.gz"))
+        #expect(try CommandRunner.run(["--version"]).stdout == "0.1.0\n")
+    }
+
+    @Test("info: JSON facts of the example")
+    func info() throws {
+        let doc = try json(try CommandRunner.run(["info", example, "--format", "json"]).stdout)
+        #expect(doc["dims"] as? [Int] == [80, 96, 64])
+        #expect(doc["orientation_source"] as? String == "sform")
+        #expect(doc["axis_codes"] as? String == "RAS")
+        #expect(doc["datatype"] as? String == "FLOAT32")
+        #expect((doc["affine"] as? [[Double]])?.first == [2, 0, 0, -79])
+    }
+
+    /// Every ```console block in the README starting with `$ lesiontrack …` prints exactly what follows it.
+    @Test("the README's examples are what the program prints")
+    func readmeExamples() throws {
+        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/README.md", encoding: .utf8)
+        var examples: [(command: String, output: String)] = []
+        var inBlock = false
+        var lines: [String] = []
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```console") { inBlock = true; lines = []; continue }
+            if inBlock && line.hasPrefix("```") {
+                inBlock = false
+                if let first = lines.first, first.hasPrefix("$ lesiontrack ") {
+                    examples.append((String(first.dropFirst(14)), lines.dropFirst().joined(separator: "\n") + "\n"))
+                }
+                continue
+            }
+            if inBlock { lines.append(String(line)) }
+        }
+        #expect(examples.count >= 2)
+        for example in examples {
+            let arguments = example.command.split(separator: " ").map(String.init)
+            let result = try CommandRunner.run(arguments)
+            #expect(result.stdout == example.output, "lesiontrack \(example.command)")
+        }
+    }
+}
