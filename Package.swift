@@ -43,11 +43,14 @@ let package = Package(
             dependencies: ["LesionKernels", "LesionIO"]
         ),
 
+        // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
+        .target(name: "LesionBenchmark", dependencies: ["LesionKernels"]),
+
         // The command-line front: argument parsing and output only.
         .executableTarget(
             name: "lesiontrack",
             dependencies: [
-                "LesionPipeline",
+                "LesionPipeline", "LesionBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -14,7 +14,7 @@ public enum FastLabeller {
     @_specialize(where T == Double)
     public static func label<T: ScanScalar>(
         _ volume: Volume<T>, scaling: IntensityScaling, window: IntensityWindow, geometry: VoxelGeometry,
-        connectivity: Connectivity, floor: SizeFloor, threads: Int = 1
+        connectivity: Connectivity, floor: SizeFloor, threads: Int = 1, measureExtent: Bool = true
     ) -> LesionLabelling {
         precondition(volume.size == geometry.size, "volume and geometry disagree on the grid")
         let stored = StoredWindow<T>(window, scaling: scaling)
@@ -28,7 +28,7 @@ public enum FastLabeller {
             return RunLabeller.components(source, size: size, connectivity: connectivity, threads: threads)
         }
         return measure(runs, count: count, volume: volume, scaling: scaling, geometry: geometry,
-                       connectivity: connectivity, floor: floor)
+                       connectivity: connectivity, floor: floor, measureExtent: measureExtent)
     }
 
     /// The components of a bit mask, as runs labelled 1…count in first-voxel order.
@@ -42,83 +42,60 @@ public enum FastLabeller {
     /// Measures labelled runs against the volume's intensities and applies the size floor.
     ///
     /// Visits only foreground voxels, in storage order, so sums are formed in the reference's order.
+    /// Without `measureExtent` (and with no extent floor) `largestExtentMM` is NaN: the extent is
+    /// the costliest statistic and some callers only count.
     @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
     @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
     @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
     @_specialize(where T == Double)
     public static func measure<T: ScanScalar>(
         _ runs: LabelRuns, count: Int, volume: Volume<T>, scaling: IntensityScaling, geometry: VoxelGeometry,
-        connectivity: Connectivity, floor: SizeFloor
+        connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool = true
     ) -> LesionLabelling {
         let size = runs.size
-        var voxels = [Int](repeating: 0, count: count + 1)
-        var sumI = voxels, sumJ = voxels, sumK = voxels
-        var lower = [VoxelIndex](repeating: VoxelIndex(Int.max, Int.max, Int.max), count: count + 1)
-        var upper = [VoxelIndex](repeating: VoxelIndex(-1, -1, -1), count: count + 1)
-        var intensitySum = [Double](repeating: 0, count: count + 1)
-        var intensityMax = [Double](repeating: -.infinity, count: count + 1)
+        let extentWanted = measureExtent || floor.minimumExtentMM > 0
+        var totals = [Accumulator](repeating: Accumulator(), count: count + 1)
         // Ends of each component's i-lines, the only candidates for its largest extent.
-        var lineRow = [Int](repeating: -1, count: count + 1)
-        var lineLow = [Int32](repeating: 0, count: count + 1)
-        var lineHigh = [Int32](repeating: 0, count: count + 1)
         var ends: [(label: Int32, point: VoxelIndex)] = []
-        let ny = max(size.ny, 1)
-        func flushLine(_ label: Int) {
-            let row = lineRow[label]
-            guard row >= 0 else { return }
-            let (j, k) = (row % ny, row / ny)
-            ends.append((Int32(label), VoxelIndex(Int(lineLow[label]), j, k)))
-            if lineHigh[label] != lineLow[label] {
-                ends.append((Int32(label), VoxelIndex(Int(lineHigh[label]), j, k)))
-            }
-        }
         var foreground = 0
+        let ny = max(size.ny, 1)
         volume.voxels.withUnsafeBufferPointer { data in
-            for row in 0..<(size.ny * size.nz) {
-                let (j, k) = (row % ny, row / ny)
-                let base = row * size.nx
-                for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
-                    let label = Int(runs.labels[n])
-                    let (s, e) = (Int(runs.starts[n]), Int(runs.ends[n]))
-                    let length = e - s + 1
-                    foreground += length
-                    voxels[label] += length
-                    sumI[label] += (s + e) * length / 2
-                    sumJ[label] += j * length
-                    sumK[label] += k * length
-                    lower[label] = VoxelIndex(min(lower[label].i, s), min(lower[label].j, j), min(lower[label].k, k))
-                    upper[label] = VoxelIndex(max(upper[label].i, e), max(upper[label].j, j), max(upper[label].k, k))
-                    var sum = intensitySum[label], peak = intensityMax[label]
-                    for i in s...e {
-                        let value = scaling.apply(data[base + i].doubleValue)
-                        sum += value
-                        peak = max(peak, value)
+            totals.withUnsafeMutableBufferPointer { totals in
+                for row in 0..<(size.ny * size.nz) {
+                    let (j, k) = (row % ny, row / ny)
+                    let base = row * size.nx
+                    for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
+                        let label = Int(runs.labels[n])
+                        let (s, e) = (Int(runs.starts[n]), Int(runs.ends[n]))
+                        foreground += e - s + 1
+                        if totals[label].add(run: s...e, j: j, k: k, row: row, data: data.baseAddress! + base, scaling: scaling),
+                           extentWanted {
+                            totals[label].flushLine(Int32(label), into: &ends, ny: ny)
+                            totals[label].startLine(row: row, s: s, e: e)
+                        }
                     }
-                    intensitySum[label] = sum
-                    intensityMax[label] = peak
-                    if lineRow[label] == row {
-                        lineHigh[label] = Int32(e)
-                    } else {
-                        flushLine(label)
-                        (lineRow[label], lineLow[label], lineHigh[label]) = (row, Int32(s), Int32(e))
-                    }
+                }
+                if extentWanted {
+                    for label in 1..<(count + 1) { totals[label].flushLine(Int32(label), into: &ends, ny: ny) }
                 }
             }
         }
-        for label in 1..<(count + 1) { flushLine(label) }
-        let extents = largestExtents(ends, count: count, gram: geometry.affine.gram)
+        let extents = extentWanted
+            ? largestExtents(ends, count: count, affine: geometry.affine)
+            : [Double](repeating: .nan, count: count + 1)
 
         let voxelVolume = geometry.voxelVolumeMM3
         var lesions: [Lesion] = []
         var remap = [Int32](repeating: 0, count: count + 1)
         for label in 1..<(count + 1) {
-            let n = Double(voxels[label])
-            let centroid = VoxelCoordinate(Double(sumI[label]) / n, Double(sumJ[label]) / n, Double(sumK[label]) / n)
+            let t = totals[label]
+            let n = Double(t.voxels)
+            let centroid = VoxelCoordinate(Double(t.sumI) / n, Double(t.sumJ) / n, Double(t.sumK) / n)
             let lesion = Lesion(
-                label: lesions.count + 1, voxelCount: voxels[label], volumeMM3: n * voxelVolume,
-                boundingBox: VoxelBox(lower: lower[label], upper: upper[label]), centroidVoxel: centroid,
-                centroidMM: geometry.affine.apply(centroid), largestExtentMM: extents[label],
-                meanIntensity: intensitySum[label] / n, maxIntensity: intensityMax[label])
+                label: lesions.count + 1, voxelCount: t.voxels, volumeMM3: n * voxelVolume,
+                boundingBox: VoxelBox(lower: VoxelIndex(t.lowI, t.lowJ, t.lowK), upper: VoxelIndex(t.highI, t.highJ, t.highK)),
+                centroidVoxel: centroid, centroidMM: geometry.affine.apply(centroid), largestExtentMM: extents[label],
+                meanIntensity: t.intensitySum / n, maxIntensity: t.intensityMax)
             if floor.keeps(lesion) {
                 lesions.append(lesion)
                 remap[label] = Int32(lesions.count)
@@ -136,7 +113,7 @@ public enum FastLabeller {
     }
 
     /// The largest extent of each component from the ends of its i-lines (grouped by counting sort).
-    static func largestExtents(_ ends: [(label: Int32, point: VoxelIndex)], count: Int, gram: [[Double]]) -> [Double] {
+    static func largestExtents(_ ends: [(label: Int32, point: VoxelIndex)], count: Int, affine: Affine) -> [Double] {
         var first = [Int](repeating: 0, count: count + 2)
         for end in ends { first[Int(end.label) + 1] += 1 }
         for n in 1..<first.count { first[n] += first[n - 1] }
@@ -147,9 +124,73 @@ public enum FastLabeller {
             cursor[Int(end.label)] += 1
         }
         var extents = [Double](repeating: 0, count: count + 1)
-        for label in 1..<(count + 1) {
-            extents[label] = FeretDiameter.largestExtent(of: Array(grouped[first[label]..<first[label + 1]]), gram: gram)
+        grouped.withUnsafeBufferPointer { points in
+            for label in 1..<(count + 1) where first[label + 1] - first[label] > 1 {
+                let slice = UnsafeBufferPointer(rebasing: points[first[label]..<first[label + 1]])
+                extents[label] = FeretDiameter.largestExtent(of: slice, affine: affine)
+            }
         }
         return extents
+    }
+}
+
+/// One component's running sums while its runs are visited in storage order.
+struct Accumulator {
+    var voxels = 0
+    var sumI = 0, sumJ = 0, sumK = 0
+    var lowI = Int.max, lowJ = Int.max, lowK = Int.max
+    var highI = -1, highJ = -1, highK = -1
+    var intensitySum = 0.0
+    var intensityMax = -Double.infinity
+    /// The i-line (row) being collected and its ends so far.
+    var lineRow = -1
+    var lineLow: Int32 = 0
+    var lineHigh: Int32 = 0
+
+    /// Adds a run; true when it starts a new i-line for this component (the caller flushes the old one).
+    @inline(__always)
+    mutating func add<T: ScanScalar>(run: ClosedRange<Int>, j: Int, k: Int, row: Int, data: UnsafePointer<T>, scaling: IntensityScaling) -> Bool {
+        let (s, e) = (run.lowerBound, run.upperBound)
+        let length = e - s + 1
+        voxels += length
+        sumI += (s + e) * length / 2
+        sumJ += j * length
+        sumK += k * length
+        lowI = min(lowI, s); lowJ = min(lowJ, j); lowK = min(lowK, k)
+        highI = max(highI, e); highJ = max(highJ, j); highK = max(highK, k)
+        var sum = intensitySum, peak = intensityMax
+        if scaling.isIdentity {
+            for i in s...e {
+                let value = data[i].doubleValue
+                sum += value
+                peak = max(peak, value)
+            }
+        } else {
+            for i in s...e {
+                let value = scaling.apply(data[i].doubleValue)
+                sum += value
+                peak = max(peak, value)
+            }
+        }
+        intensitySum = sum
+        intensityMax = peak
+        if lineRow == row {
+            lineHigh = Int32(e)
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    mutating func startLine(row: Int, s: Int, e: Int) {
+        (lineRow, lineLow, lineHigh) = (row, Int32(s), Int32(e))
+    }
+
+    @inline(__always)
+    func flushLine(_ label: Int32, into ends: inout [(label: Int32, point: VoxelIndex)], ny: Int) {
+        guard lineRow >= 0 else { return }
+        let (j, k) = (lineRow % ny, lineRow / ny)
+        ends.append((label, VoxelIndex(Int(lineLow), j, k)))
+        if lineHigh != lineLow { ends.append((label, VoxelIndex(Int(lineHigh), j, k))) }
     }
 }

@@ -4,7 +4,8 @@ protocol RowRunSource {
     func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32])
 }
 
-/// Runs found by thresholding the stored voxels on the fly, 16 at a time.
+/// Runs found by thresholding the stored voxels on the fly: each row is packed into bits, 16
+/// voxels per vector comparison, then scanned like a mask row.
 struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     let data: UnsafePointer<T>
     let nx: Int
@@ -12,53 +13,17 @@ struct ThresholdedRows<T: ScanScalar>: RowRunSource {
 
     @inline(__always)
     func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32]) {
-        let p = data + row * nx
-        let lo = SIMD16<T>(repeating: window.lower), hi = SIMD16<T>(repeating: window.upper)
-        let raw = UnsafeRawPointer(p)
-        var open = -1
-        var i = 0
-        while i + 16 <= nx {
-            let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: SIMD16<T>.self)
-            let inside = (v .>= lo) .& (v .<= hi)
-            if !any(inside) {
-                if open >= 0 {
-                    starts.append(Int32(open))
-                    ends.append(Int32(i - 1))
-                    open = -1
-                }
-            } else if all(inside) {
-                if open < 0 { open = i }
-            } else {
-                for lane in 0..<16 {
-                    if inside[lane] {
-                        if open < 0 { open = i + lane }
-                    } else if open >= 0 {
-                        starts.append(Int32(open))
-                        ends.append(Int32(i + lane - 1))
-                        open = -1
-                    }
-                }
-            }
-            i += 16
-        }
-        while i < nx {
-            if p[i] >= window.lower && p[i] <= window.upper {
-                if open < 0 { open = i }
-            } else if open >= 0 {
-                starts.append(Int32(open))
-                ends.append(Int32(i - 1))
-                open = -1
-            }
-            i += 1
-        }
-        if open >= 0 {
-            starts.append(Int32(open))
-            ends.append(Int32(nx - 1))
+        let wordsPerRow = (nx + 63) >> 6
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
+            let p = words.baseAddress!
+            p.initialize(repeating: 0, count: wordsPerRow)
+            SIMDThreshold.packRow(data + row * nx, nx, window, p)
+            WordRuns.append(p, wordsPerRow: wordsPerRow, nx: nx, starts: &starts, ends: &ends)
         }
     }
 }
 
-/// Runs read from a bit mask, a word (64 voxels) at a time with bit scans.
+/// Runs read from a bit mask.
 struct MaskRows: RowRunSource {
     let words: UnsafePointer<UInt64>
     let wordsPerRow: Int
@@ -66,7 +31,14 @@ struct MaskRows: RowRunSource {
 
     @inline(__always)
     func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32]) {
-        let p = words + row * wordsPerRow
+        WordRuns.append(words + row * wordsPerRow, wordsPerRow: wordsPerRow, nx: nx, starts: &starts, ends: &ends)
+    }
+}
+
+/// Finds the runs of set bits in one row of 64-bit words with bit scans: a zero word costs one test.
+enum WordRuns {
+    @inline(__always)
+    static func append(_ p: UnsafePointer<UInt64>, wordsPerRow: Int, nx: Int, starts: inout [Int32], ends: inout [Int32]) {
         var open = -1
         for w in 0..<wordsPerRow {
             var bits = p[w]

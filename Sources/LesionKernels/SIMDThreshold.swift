@@ -27,6 +27,7 @@ public enum SIMDThreshold {
         return mask
     }
 
+    /// Sets the bits of one row's voxels inside the window; `out` holds `ceil(nx / 64)` zeroed words.
     @inline(__always)
     static func packRow<T: ScanScalar>(_ row: UnsafePointer<T>, _ nx: Int, _ window: StoredWindow<T>, _ out: UnsafeMutablePointer<UInt64>) {
         let lo = SIMD16<T>(repeating: window.lower), hi = SIMD16<T>(repeating: window.upper)
@@ -34,12 +35,8 @@ public enum SIMDThreshold {
         var i = 0
         while i + 16 <= nx {
             let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: SIMD16<T>.self)
-            let inside = (v .>= lo) .& (v .<= hi)
-            if any(inside) {
-                var bits: UInt64 = 0
-                for lane in 0..<16 where inside[lane] { bits |= 1 << UInt64(lane) }
-                out[i >> 6] |= bits << UInt64(i & 63)
-            }
+            let bits = T.insideBits(v, lo, hi)
+            if bits != 0 { out[i >> 6] |= UInt64(bits) << UInt64(i & 63) }
             i += 16
         }
         while i < nx {
