@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The fast lesion kernel: threshold, label and measure in one scan of the volume.
 ///
 /// Produces exactly what the reference produces (`ReferenceThreshold`, `ReferenceLabeller`,
@@ -28,7 +30,7 @@ public enum FastLabeller {
             return RunLabeller.components(source, size: size, connectivity: connectivity, threads: threads)
         }
         return measure(runs, count: count, volume: volume, scaling: scaling, geometry: geometry,
-                       connectivity: connectivity, floor: floor, measureExtent: measureExtent)
+                       connectivity: connectivity, floor: floor, measureExtent: measureExtent, threads: threads)
     }
 
     /// The components of a bit mask, as runs labelled 1…count in first-voxel order.
@@ -50,39 +52,26 @@ public enum FastLabeller {
     @_specialize(where T == Double)
     public static func measure<T: ScanScalar>(
         _ runs: LabelRuns, count: Int, volume: Volume<T>, scaling: IntensityScaling, geometry: VoxelGeometry,
-        connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool = true
+        connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool = true, threads: Int = 1
     ) -> LesionLabelling {
-        let size = runs.size
         let extentWanted = measureExtent || floor.minimumExtentMM > 0
-        var totals = [Accumulator](repeating: Accumulator(), count: count + 1)
-        // Ends of each component's i-lines, the only candidates for its largest extent.
-        var ends: [(label: Int32, point: VoxelIndex)] = []
-        var foreground = 0
-        let ny = max(size.ny, 1)
+        nonisolated(unsafe) var totals = [Accumulator](repeating: Accumulator(), count: count + 1)
+        nonisolated(unsafe) var extents = [Double](repeating: extentWanted ? 0 : .nan, count: count + 1)
+        // Each thread owns a contiguous range of labels holding about the same number of voxels and
+        // visits their runs in storage order, so every sum is formed in the reference's order.
+        let ranges = labelRanges(runs, count: count, parts: count < 64 ? 1 : threads)
         volume.voxels.withUnsafeBufferPointer { data in
-            totals.withUnsafeMutableBufferPointer { totals in
-                for row in 0..<(size.ny * size.nz) {
-                    let (j, k) = (row % ny, row / ny)
-                    let base = row * size.nx
-                    for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
-                        let label = Int(runs.labels[n])
-                        let (s, e) = (Int(runs.starts[n]), Int(runs.ends[n]))
-                        foreground += e - s + 1
-                        if totals[label].add(run: s...e, j: j, k: k, row: row, data: data.baseAddress! + base, scaling: scaling),
-                           extentWanted {
-                            totals[label].flushLine(Int32(label), into: &ends, ny: ny)
-                            totals[label].startLine(row: row, s: s, e: e)
-                        }
+            totals.withUnsafeMutableBufferPointer { totalsBuffer in
+                extents.withUnsafeMutableBufferPointer { extentsBuffer in
+                    nonisolated(unsafe) let (t, x, d) = (totalsBuffer, extentsBuffer, data)
+                    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+                        accumulate(runs, labels: ranges[part], data: d, scaling: scaling, totals: t,
+                                   extents: extentWanted ? x : nil, affine: geometry.affine)
                     }
-                }
-                if extentWanted {
-                    for label in 1..<(count + 1) { totals[label].flushLine(Int32(label), into: &ends, ny: ny) }
                 }
             }
         }
-        let extents = extentWanted
-            ? largestExtents(ends, count: count, affine: geometry.affine)
-            : [Double](repeating: .nan, count: count + 1)
+        let foreground = totals.reduce(0) { $0 + $1.voxels }
 
         let voxelVolume = geometry.voxelVolumeMM3
         var lesions: [Lesion] = []
@@ -112,25 +101,69 @@ public enum FastLabeller {
         return result
     }
 
-    /// The largest extent of each component from the ends of its i-lines (grouped by counting sort).
-    static func largestExtents(_ ends: [(label: Int32, point: VoxelIndex)], count: Int, affine: Affine) -> [Double] {
-        var first = [Int](repeating: 0, count: count + 2)
-        for end in ends { first[Int(end.label) + 1] += 1 }
+    /// Splits labels 1…count into `parts` contiguous ranges of about equal voxel counts.
+    static func labelRanges(_ runs: LabelRuns, count: Int, parts: Int) -> [Range<Int>] {
+        guard parts > 1 else { return [1..<(count + 1)] }
+        var voxels = [Int](repeating: 0, count: count + 1)
+        for n in 0..<runs.runCount { voxels[Int(runs.labels[n])] += Int(runs.ends[n] - runs.starts[n] + 1) }
+        let total = voxels.reduce(0, +)
+        var ranges: [Range<Int>] = []
+        var start = 1, sum = 0
+        for label in 1..<(count + 1) {
+            sum += voxels[label]
+            if sum * parts >= total * (ranges.count + 1) && ranges.count < parts - 1 {
+                ranges.append(start..<(label + 1))
+                start = label + 1
+            }
+        }
+        ranges.append(start..<(count + 1))
+        return ranges.filter { !$0.isEmpty }
+    }
+
+    /// Sums the runs of the labels in `labels`, in storage order, and their largest extents.
+    static func accumulate<T: ScanScalar>(
+        _ runs: LabelRuns, labels: Range<Int>, data: UnsafeBufferPointer<T>, scaling: IntensityScaling,
+        totals: UnsafeMutableBufferPointer<Accumulator>, extents: UnsafeMutableBufferPointer<Double>?, affine: Affine
+    ) {
+        let size = runs.size
+        let ny = max(size.ny, 1)
+        // Ends of each component's i-lines, the only candidates for its largest extent.
+        var ends: [(label: Int32, point: VoxelIndex)] = []
+        let (low, high) = (Int32(labels.lowerBound), Int32(labels.upperBound))
+        for row in 0..<(size.ny * size.nz) {
+            let (j, k) = (row % ny, row / ny)
+            let base = row * size.nx
+            for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
+                let label32 = runs.labels[n]
+                guard label32 >= low && label32 < high else { continue }
+                let label = Int(label32)
+                let (s, e) = (Int(runs.starts[n]), Int(runs.ends[n]))
+                if totals[label].add(run: s...e, j: j, k: k, row: row, data: data.baseAddress! + base, scaling: scaling),
+                   extents != nil {
+                    totals[label].flushLine(label32, into: &ends, ny: ny)
+                    totals[label].startLine(row: row, s: s, e: e)
+                }
+            }
+        }
+        guard let extents else { return }
+        for label in labels { totals[label].flushLine(Int32(label), into: &ends, ny: ny) }
+        // Group the line ends by label (counting sort), then measure each label.
+        var first = [Int](repeating: 0, count: labels.count + 1)
+        for end in ends { first[Int(end.label) - labels.lowerBound + 1] += 1 }
         for n in 1..<first.count { first[n] += first[n - 1] }
         var grouped = [VoxelIndex](repeating: VoxelIndex(0, 0, 0), count: ends.count)
         var cursor = first
         for end in ends {
-            grouped[cursor[Int(end.label)]] = end.point
-            cursor[Int(end.label)] += 1
+            let slot = Int(end.label) - labels.lowerBound
+            grouped[cursor[slot]] = end.point
+            cursor[slot] += 1
         }
-        var extents = [Double](repeating: 0, count: count + 1)
         grouped.withUnsafeBufferPointer { points in
-            for label in 1..<(count + 1) where first[label + 1] - first[label] > 1 {
-                let slice = UnsafeBufferPointer(rebasing: points[first[label]..<first[label + 1]])
-                extents[label] = FeretDiameter.largestExtent(of: slice, affine: affine)
+            for slot in 0..<labels.count where first[slot + 1] - first[slot] > 1 {
+                let slice = UnsafeBufferPointer(rebasing: points[first[slot]..<first[slot + 1]])
+                extents[labels.lowerBound + slot] = FeretDiameter.largestExtent(of: slice, affine: affine)
             }
         }
-        return extents
     }
 }
 
