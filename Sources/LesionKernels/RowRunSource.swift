@@ -1,7 +1,8 @@
 /// Where the fast labeller gets each row's foreground runs from.
 protocol RowRunSource {
-    /// Appends the runs of row `row` (inclusive starts and ends, ascending) to the arrays.
-    func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32])
+    /// Writes the runs of row `row` (inclusive starts and ends, ascending) and returns how many;
+    /// both buffers have room for `nx / 2 + 1` runs.
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int
 }
 
 /// Runs found by thresholding the stored voxels on the fly: each row is packed into bits, 16
@@ -12,13 +13,13 @@ struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     let window: StoredWindow<T>
 
     @inline(__always)
-    func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32]) {
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int {
         let wordsPerRow = (nx + 63) >> 6
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
             let p = words.baseAddress!
             p.initialize(repeating: 0, count: wordsPerRow)
             SIMDThreshold.packRow(data + row * nx, nx, window, p)
-            WordRuns.append(p, wordsPerRow: wordsPerRow, nx: nx, starts: &starts, ends: &ends)
+            return WordRuns.find(p, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
         }
     }
 }
@@ -30,15 +31,24 @@ struct MaskRows: RowRunSource {
     let nx: Int
 
     @inline(__always)
-    func appendRuns(row: Int, starts: inout [Int32], ends: inout [Int32]) {
-        WordRuns.append(words + row * wordsPerRow, wordsPerRow: wordsPerRow, nx: nx, starts: &starts, ends: &ends)
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int {
+        WordRuns.find(words + row * wordsPerRow, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
     }
 }
 
 /// Finds the runs of set bits in one row of 64-bit words with bit scans: a zero word costs one test.
 enum WordRuns {
     @inline(__always)
-    static func append(_ p: UnsafePointer<UInt64>, wordsPerRow: Int, nx: Int, starts: inout [Int32], ends: inout [Int32]) {
+    static func find(
+        _ p: UnsafePointer<UInt64>, wordsPerRow: Int, nx: Int, starts: UnsafeMutablePointer<Int32>,
+        ends: UnsafeMutablePointer<Int32>
+    ) -> Int {
+        var n = 0
+        @inline(__always) func emit(_ s: Int, _ e: Int) {
+            starts[n] = Int32(s)
+            ends[n] = Int32(e)
+            n += 1
+        }
         var open = -1
         for w in 0..<wordsPerRow {
             var bits = p[w]
@@ -46,8 +56,7 @@ enum WordRuns {
             if open >= 0 {
                 let ones = (~bits).trailingZeroBitCount
                 if ones == 64 { continue }
-                starts.append(Int32(open))
-                ends.append(Int32(base + ones - 1))
+                emit(open, base + ones - 1)
                 open = -1
                 bits &= ~((1 << UInt64(ones)) &- 1)
             }
@@ -58,14 +67,11 @@ enum WordRuns {
                     open = base + s
                     break
                 }
-                starts.append(Int32(base + s))
-                ends.append(Int32(base + s + ones - 1))
+                emit(base + s, base + s + ones - 1)
                 bits &= ~(((1 << UInt64(ones)) &- 1) << UInt64(s))
             }
         }
-        if open >= 0 {
-            starts.append(Int32(open))
-            ends.append(Int32(nx - 1))
-        }
+        if open >= 0 { emit(open, nx - 1) }
+        return n
     }
 }

@@ -21,22 +21,19 @@ enum RunLabeller {
     ) -> (runs: LabelRuns, count: Int) {
         let nz = size.nz
         guard threads > 1, nz >= 2, size.voxelCount > 0 else {
-            var slab = Slab(size: size, slices: 0..<nz)
+            let slab = Slab(size: size, slices: 0..<nz)
             slab.scan(source, connectivity: connectivity)
             return slab.resolved()
         }
         let parts = min(threads, nz)
-        nonisolated(unsafe) var slabs = (0..<parts).map { n in
+        let slabs = (0..<parts).map { n in
             Slab(size: size, slices: (nz * n / parts)..<(nz * (n + 1) / parts))
         }
         nonisolated(unsafe) let rows = source
-        slabs.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slabsBuffer = buffer
-            DispatchQueue.concurrentPerform(iterations: parts) { n in
-                slabsBuffer[n].scan(rows, connectivity: connectivity)
-            }
+        DispatchQueue.concurrentPerform(iterations: parts) { n in
+            slabs[n].scan(rows, connectivity: connectivity)
         }
-        var joined = slabs[0]
+        let joined = slabs[0]
         for slab in slabs.dropFirst() { joined.append(slab, connectivity: connectivity) }
         return joined.resolved()
     }
@@ -52,14 +49,15 @@ enum RunLabeller {
 }
 
 /// The runs and provisional labels of a range of slices.
-struct Slab {
+final class Slab: @unchecked Sendable {
     let size: GridSize
     var slices: Range<Int>
     var rowBegin: [Int]
-    var starts: [Int32] = []
-    var ends: [Int32] = []
-    var labels: [Int32] = []
-    var parent: [Int32] = []
+    let starts = Int32Buffer()
+    let ends = Int32Buffer()
+    let labels = Int32Buffer()
+    /// Union-find parents of the provisional labels; roots are the smallest label of their set.
+    let parent = Int32Buffer()
 
     init(size: GridSize, slices: Range<Int>) {
         self.size = size
@@ -71,7 +69,7 @@ struct Slab {
     var firstRow: Int { slices.lowerBound * size.ny }
 
     @inline(__always)
-    mutating func find(_ label: Int32) -> Int32 {
+    static func find(_ label: Int32, _ parent: UnsafeMutablePointer<Int32>) -> Int32 {
         var x = label
         while parent[Int(x)] != x {
             let grand = parent[Int(parent[Int(x)])]
@@ -82,9 +80,8 @@ struct Slab {
     }
 
     @inline(__always)
-    mutating func union(_ a: Int32, _ b: Int32) -> Int32 {
-        let ra = find(a), rb = find(b)
-        if ra == rb { return ra }
+    static func union(_ a: Int32, _ b: Int32, _ parent: UnsafeMutablePointer<Int32>) -> Int32 {
+        let ra = find(a, parent), rb = find(b, parent)
         if ra < rb {
             parent[Int(rb)] = ra
             return ra
@@ -93,87 +90,114 @@ struct Slab {
         return rb
     }
 
-    /// Joins the runs `current` of a row to the runs of an earlier row (global row indices into this slab).
+    /// Joins the runs `current` to the runs `other` of an earlier row whose i-ranges meet theirs.
     @inline(__always)
-    mutating func join(_ current: Range<Int>, toRow row: Int, widen: Int32) {
-        var p = rowBegin[row - firstRow]
-        let end = rowBegin[row - firstRow + 1]
+    static func join(
+        _ current: Range<Int>, to other: Range<Int>, widen: Int32, starts: UnsafePointer<Int32>,
+        ends: UnsafePointer<Int32>, labels: UnsafeMutablePointer<Int32>, parent: UnsafeMutablePointer<Int32>
+    ) {
+        var p = other.lowerBound
+        let end = other.upperBound
         guard p < end else { return }
         for c in current {
             let a = starts[c] - widen, b = ends[c] + widen
             while p < end && ends[p] < a { p += 1 }
+            if p == end { return }
             var q = p
+            var label = labels[c]
             while q < end && starts[q] <= b {
-                let other = labels[q]
-                labels[c] = labels[c] < 0 ? find(other) : union(labels[c], other)
+                let linked = labels[q]
+                if label < 0 {
+                    label = find(linked, parent)
+                } else if linked != label {
+                    label = union(label, linked, parent)
+                }
                 q += 1
             }
+            labels[c] = label
         }
     }
 
-    mutating func scan<S: RowRunSource>(_ source: S, connectivity: Connectivity) {
-        let ny = size.ny
+    func rowRuns(_ row: Int) -> Range<Int> { rowBegin[row - firstRow]..<rowBegin[row - firstRow + 1] }
+
+    func scan<S: RowRunSource>(_ source: S, connectivity: Connectivity) {
+        let (nx, ny) = (size.nx, size.ny)
         let neighbours = RunLabeller.neighbourRows(connectivity)
         for k in slices {
             for j in 0..<ny {
                 let row = j + ny * k
                 let first = starts.count
-                source.appendRuns(row: row, starts: &starts, ends: &ends)
-                let current = first..<starts.count
+                starts.reserve(nx / 2 + 1)
+                ends.reserve(nx / 2 + 1)
+                labels.reserve(nx / 2 + 1)
+                let found = source.runs(row: row, starts: starts.base + first, ends: ends.base + first)
+                starts.count += found
+                ends.count += found
+                labels.count += found
                 rowBegin.append(starts.count)
-                guard !current.isEmpty else { continue }
-                labels.append(contentsOf: repeatElement(-1, count: current.count))
+                guard found > 0 else { continue }
+                let current = first..<(first + found)
+                let labelBase = labels.base
+                for c in current { labelBase[c] = -1 }
                 for (dj, dk, widen) in neighbours {
                     let (nj, nk) = (j + dj, k + dk)
                     guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
-                    join(current, toRow: nj + ny * nk, widen: widen)
+                    Self.join(current, to: rowRuns(nj + ny * nk), widen: widen, starts: starts.base,
+                              ends: ends.base, labels: labelBase, parent: parent.base)
                 }
-                for c in current where labels[c] < 0 {
-                    let label = Int32(parent.count)
-                    parent.append(label)
-                    labels[c] = label
+                parent.reserve(found)
+                let parentBase = parent.base
+                var next = parent.count
+                for c in current where labelBase[c] < 0 {
+                    parentBase[next] = Int32(next)
+                    labelBase[c] = Int32(next)
+                    next += 1
                 }
+                parent.count = next
             }
         }
     }
 
     /// Appends the next slab and joins the runs of its first slice to this slab's last slice.
-    mutating func append(_ next: Slab, connectivity: Connectivity) {
+    func append(_ next: Slab, connectivity: Connectivity) {
         let offset = Int32(parent.count)
         let runOffset = starts.count
         starts.append(contentsOf: next.starts)
         ends.append(contentsOf: next.ends)
-        labels.append(contentsOf: next.labels.lazy.map { $0 + offset })
-        parent.append(contentsOf: next.parent.lazy.map { $0 + offset })
+        labels.append(contentsOf: next.labels, adding: offset)
+        parent.append(contentsOf: next.parent, adding: offset)
         rowBegin.append(contentsOf: next.rowBegin.dropFirst().lazy.map { $0 + runOffset })
         slices = slices.lowerBound..<next.slices.upperBound
         let k = next.slices.lowerBound
         let ny = size.ny
         for j in 0..<ny {
-            let row = j + ny * k
-            let current = rowBegin[row - firstRow]..<rowBegin[row - firstRow + 1]
+            let current = rowRuns(j + ny * k)
             guard !current.isEmpty else { continue }
             for (dj, dk, widen) in RunLabeller.neighbourRows(connectivity) where dk == -1 {
                 let nj = j + dj
                 guard nj >= 0, nj < ny else { continue }
-                join(current, toRow: nj + ny * (k - 1), widen: widen)
+                Self.join(current, to: rowRuns(nj + ny * (k - 1)), widen: widen, starts: starts.base,
+                          ends: ends.base, labels: labels.base, parent: parent.base)
             }
         }
     }
 
     /// Final labels 1…N in the order of each component's first run in storage order.
-    consuming func resolved() -> (runs: LabelRuns, count: Int) {
+    func resolved() -> (runs: LabelRuns, count: Int) {
         var final = [Int32](repeating: 0, count: parent.count)
         var next: Int32 = 0
-        for n in labels.indices {
-            let root = Int(find(labels[n]))
-            if final[root] == 0 {
-                next += 1
-                final[root] = next
+        let (labelBase, parentBase) = (labels.base, parent.base)
+        final.withUnsafeMutableBufferPointer { final in
+            for n in 0..<labels.count {
+                let root = Int(Self.find(labelBase[n], parentBase))
+                if final[root] == 0 {
+                    next += 1
+                    final[root] = next
+                }
+                labelBase[n] = final[root]
             }
-            labels[n] = final[root]
         }
-        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts, ends: ends, labels: labels)
+        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.array, ends: ends.array, labels: labels.array)
         return (runs, Int(next))
     }
 }
