@@ -121,6 +121,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func write(_ volume: Volume<Float>, name: String, geometry: VoxelGeometry, to directory: String) throws(ScanError) {
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw ScanError(directory, "cannot create the folder: \(String(cString: strerror(errno)))", kind: .output)
+        }
         let header = ScanHeader.synthetic(path: "\(directory)/\(name).nii", grid: volume.size)
         try NIfTIWriter.writeIntensities(volume, like: header, to: header.path, description: "lesiontrack bench \(name)")
         let labels = FastLabeller.label(volume, scaling: .identity, window: IntensityWindow(lower: threshold), geometry: geometry,

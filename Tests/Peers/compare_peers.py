@@ -82,7 +82,7 @@ def lesiontrack_figures(volume, connectivity, threads):
         else:
             found[key] = row
     if missing:
-        have = sorted({r[1] for r in rows})
+        have = sorted({step for (c, step) in rows if c in (None, connectivity)})
         raise InputError(
             f"the benchmark figures for volume '{volume.get('name')}' lack the step(s) "
             + ", ".join(missing)
@@ -163,6 +163,9 @@ def compare_partitions(candidate, reference, mask, cand_name, ref_name):
     positions = np.flatnonzero(fg)
     cand_fg = cand[positions]
     ref_fg = ref[positions]
+    if cand_fg.size and cand_fg.min() < 0:
+        at = int(positions[int(cand_fg.argmin())])
+        return None, f"{cand_name} has negative labels, e.g. {int(cand[at])} at {where(at)}"
     first = first_voxel_of_each_label(cand_fg)
     labels = np.flatnonzero(first >= 0)
     count = int(labels.size)
@@ -337,7 +340,7 @@ legend:
   measured in one invocation on the same machine. All times are medians, all
   single-threaded unless a thread count is given.
   - threshold: LesionTrack packs value >= 0.5 into a bit mask; numpy makes a bool array.
-  - LT label: labelling the bit mask (counts components, no statistics, no label map);
+  - LT label: labelling the bit mask into runs (no statistics, no label map);
     cc3d / scipy / SimpleITK label: labelling the bool mask into a dense label map.
   - LT fused: threshold + label + per-lesion statistics straight from the float
     volume, no label map; "no extent" omits the largest-extent statistic, giving
@@ -347,7 +350,9 @@ legend:
     numpy threshold is not included).
   - cc3d label ÷ LT fused, no extent: cc3d's labelling alone against
     LesionTrack's whole pass from the float volume.
-  - SimpleITK times ConnectedComponentImageFilter only (its input image is
+  - scipy and SimpleITK get the mask as its C-ordered transpose (a view, the
+    layout they scan fastest; cc3d takes the Fortran-ordered mask as loaded).
+    SimpleITK times ConnectedComponentImageFilter only (its input image is
     built beforehand); it has no 18-connectivity.
 """
 
@@ -407,7 +412,11 @@ def check_volume(volume, folder, connectivities, threads, bench_reps, reps):
         checks = []
 
         structure = ndi.generate_binary_structure(3, SCIPY_RANK[connectivity])
-        (sp_labels, sp_count), sp_ms = timed(lambda: ndi.label(mask, structure), reps)
+        # scipy scans in C order: give it the C-ordered transpose (a view), as for
+        # SimpleITK; its labels come back as (k, j, i) and are transposed back.
+        mask_c = mask.T
+        (sp_labels, sp_count), sp_ms = timed(lambda: ndi.label(mask_c, structure), reps)
+        sp_labels = sp_labels.T
         counts["scipy"] = int(sp_count)
         _, problem = compare_partitions(sp_labels, cc_labels, mask, "scipy", "cc3d")
         del sp_labels
@@ -530,12 +539,16 @@ def main(argv=None):
             if not connectivities:
                 raise InputError(f"{args.bench_json} has no rows for connectivity 6, 18 or 26")
 
+        for volume in volumes:  # fail on a renamed step before spending minutes timing
+            for connectivity in connectivities:
+                lesiontrack_figures(volume, connectivity, threads)
+
         print(f"LesionTrack: {bench.get('machine', '?')}; bench medians of {bench_reps} runs; "
               f"multi-threaded rows use {threads} threads")
         print(f"peers: Python {platform.python_version()}, numpy {np.__version__}, "
               f"cc3d {version('connected-components-3d')}, scipy {version('scipy')}, "
               f"SimpleITK {version('simpleitk')}, nibabel {nib.__version__}; "
-              f"1 thread; medians of {args.reps} runs after one warm-up")
+              f"1 thread; medians of {args.reps} run{'s' if args.reps != 1 else ''} after one warm-up")
         print()
 
         entries = []
