@@ -118,6 +118,53 @@ final class Slab: @unchecked Sendable {
         }
     }
 
+    /// Labels the runs of one row: each takes the root of the first earlier run it touches and
+    /// unites the others with it; a run touching none starts a new label. Each label is left as a
+    /// root, so later rows find it in one step.
+    @inline(__always)
+    static func labelRow(
+        _ current: Range<Int>, rows: [(runs: Range<Int>, widen: Int32)], starts: UnsafePointer<Int32>,
+        ends: UnsafePointer<Int32>, labels: UnsafeMutablePointer<Int32>, parent: UnsafeMutablePointer<Int32>,
+        parentCount: inout Int
+    ) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(rows.count, 1)) { cursor in
+            for r in rows.indices { cursor[r] = rows[r].runs.lowerBound }
+            var next = parentCount
+            for c in current {
+                var label: Int32 = -1
+                for r in rows.indices {
+                    let end = rows[r].runs.upperBound
+                    let a = starts[c] - rows[r].widen, b = ends[c] + rows[r].widen
+                    var p = cursor[r]
+                    while p < end && ends[p] < a { p += 1 }
+                    cursor[r] = p
+                    var linkedBefore: Int32 = -1
+                    while p < end && starts[p] <= b {
+                        let linked = labels[p]
+                        if linked != linkedBefore {
+                            linkedBefore = linked
+                            if label < 0 {
+                                label = find(linked, parent)
+                            } else if linked != label {
+                                label = union(label, linked, parent)
+                            }
+                        }
+                        p += 1
+                    }
+                }
+                if label < 0 {
+                    label = Int32(next)
+                    parent[next] = label
+                    next += 1
+                }
+                labels[c] = label
+            }
+            parentCount = next
+            // Unions made by later runs of the row may have moved earlier runs' roots.
+            for c in current { labels[c] = find(labels[c], parent) }
+        }
+    }
+
     func rowRuns(_ row: Int) -> Range<Int> { rowBegin[row - firstRow]..<rowBegin[row - firstRow + 1] }
 
     func scan<S: RowRunSource>(_ source: S, connectivity: Connectivity) {
@@ -137,23 +184,18 @@ final class Slab: @unchecked Sendable {
                 rowBegin.append(starts.count)
                 guard found > 0 else { continue }
                 let current = first..<(first + found)
-                let labelBase = labels.base
-                for c in current { labelBase[c] = -1 }
+                // The earlier rows this row touches, each with a cursor that only moves forward.
+                var rows = [(runs: Range<Int>, widen: Int32)]()
+                rows.reserveCapacity(neighbours.count)
                 for (dj, dk, widen) in neighbours {
                     let (nj, nk) = (j + dj, k + dk)
                     guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
-                    Self.join(current, to: rowRuns(nj + ny * nk), widen: widen, starts: starts.base,
-                              ends: ends.base, labels: labelBase, parent: parent.base)
+                    let runs = rowRuns(nj + ny * nk)
+                    if !runs.isEmpty { rows.append((runs, widen)) }
                 }
                 parent.reserve(found)
-                let parentBase = parent.base
-                var next = parent.count
-                for c in current where labelBase[c] < 0 {
-                    parentBase[next] = Int32(next)
-                    labelBase[c] = Int32(next)
-                    next += 1
-                }
-                parent.count = next
+                Self.labelRow(current, rows: rows, starts: starts.base, ends: ends.base, labels: labels.base,
+                              parent: parent.base, parentCount: &parent.count)
             }
         }
     }
