@@ -13,7 +13,9 @@ struct LesionTrackCommand: ParsableCommand {
             73 an output could not be written.
             """,
         version: LesionTrackVersion.current,
-        subcommands: [InfoCommand.self, LabelCommand.self]
+        subcommands: [
+            InfoCommand.self, LabelCommand.self, CompareCommand.self, PatientCommand.self, EvaluateCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,105 @@
+import LesionIO
+import LesionKernels
+import LesionLongitudinal
+
+/// Reads one visit's files, places them on the reference grid, and labels its T2 and Gd lesions.
+///
+/// Masks are placed by nearest neighbour, probability maps and images by trilinear
+/// interpolation, then thresholded on the reference grid and labelled with the pipeline's
+/// connectivity and size floor (`LesionLabelling.reference`). Images are z-scored over the brain
+/// mask's voxels on the reference grid.
+struct VisitLabeller {
+    let grid: ReferenceGrid
+    let pipeline: Pipeline
+    let reader: NIfTIReader
+
+    /// The baseline's brain mask, once read, for the overlap check of later visits.
+    struct Brain {
+        let file: String
+        let mask: Volume<Bool>
+    }
+
+    func label(_ inputs: VisitInputs, baselineBrain: Brain?) throws(ScanError) -> (lesions: VisitLesions, record: VisitRecord, brain: Brain?) {
+        var brain: Brain?
+        var brainFit: GridFit?
+        var dice: Double?
+        if let file = inputs.brainMaskFile {
+            let (values, fit) = try grid.values(try reader.read(file), method: .nearest)
+            brain = Brain(file: file, mask: values.map { $0 > 0 })
+            brainFit = fit
+            if let baselineBrain, baselineBrain.file != file {
+                let overlap = MaskOverlap(baselineBrain.mask, brain!.mask)
+                dice = overlap.dice ?? 0
+                guard dice! >= pipeline.grid.minimumBrainMaskDice else {
+                    throw ScanError(file, "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((dice! * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered")
+                }
+            }
+        }
+        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil)
+        var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?)?
+        if let file = inputs.gdFile, let source = inputs.gdSource {
+            gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
+        }
+        let record = VisitRecord(
+            inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
+            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice)
+        return (VisitLesions(t2: t2.labelling, gd: gd?.labelling), record, brain)
+    }
+
+    private func labelSource(
+        _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?
+    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?) {
+        let scan = try reader.read(file)
+        switch source.kind {
+        case .mask, .probseg:
+            let (values, fit) = try grid.values(scan, method: source.kind == .mask ? .nearest : .trilinear)
+            let mask = values.map { $0 >= source.threshold }
+            return (labelled(mask, values), fit, .threshold(source.threshold), nil)
+        case .image:
+            guard let brain else {
+                throw ScanError(file, "an intensity threshold needs a brain mask: refused rather than guessed")
+            }
+            let (values, fit) = try grid.values(scan, method: .trilinear)
+            let post = try statistics(values, brain, file)
+            guard let preContrast else {
+                let mask = Volume(size: values.size, voxels: values.voxels.indices.map { n in
+                    brain.voxels[n] && (values.voxels[n] - post.mean) / post.standardDeviation >= source.zThreshold
+                })
+                return (labelled(mask, values), fit, .zScore(zThreshold: source.zThreshold, brain: post), nil)
+            }
+            let (before, preFit) = try grid.values(try reader.read(preContrast), method: .trilinear)
+            let pre = try statistics(before, brain, preContrast)
+            let mask = Volume(size: values.size, voxels: values.voxels.indices.map { n in
+                let difference = (values.voxels[n] - post.mean) / post.standardDeviation
+                    - (before.voxels[n] - pre.mean) / pre.standardDeviation
+                return brain.voxels[n] && difference >= source.subtractionZThreshold
+            })
+            return (labelled(mask, values), fit,
+                    .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit)
+        }
+    }
+
+    private func labelled(_ mask: Volume<Bool>, _ values: Volume<Double>) -> LesionLabelling {
+        LesionLabelling.reference(
+            mask: mask, geometry: grid.geometry, connectivity: pipeline.connectivity, floor: pipeline.floor,
+            intensity: { values.voxels[$0] })
+    }
+
+    private func statistics(_ values: Volume<Double>, _ brain: Volume<Bool>, _ file: String) throws(ScanError) -> BrainStatistics {
+        var count = 0, sum = 0.0
+        for n in values.voxels.indices where brain.voxels[n] && values.voxels[n].isFinite {
+            count += 1
+            sum += values.voxels[n]
+        }
+        let mean = count > 0 ? sum / Double(count) : 0
+        var squares = 0.0
+        for n in values.voxels.indices where brain.voxels[n] && values.voxels[n].isFinite {
+            squares += (values.voxels[n] - mean) * (values.voxels[n] - mean)
+        }
+        let sd = count > 0 ? (squares / Double(count)).squareRoot() : 0
+        guard count >= 2, sd > 0 else {
+            throw ScanError(file, "its intensities inside the brain mask are constant or missing (\(count) voxels): no z-score")
+        }
+        return BrainStatistics(mean: mean, standardDeviation: sd, voxelCount: count)
+    }
+}
