@@ -43,6 +43,13 @@ public enum LesionMatcher {
         public let state: LesionState
         /// For `absorbed`: the IDs of the later lesions it is now part of, ascending.
         public let mergedInto: [LesionID]
+
+        public init(label: Int, id: LesionID, state: LesionState, mergedInto: [LesionID]) {
+            self.label = label
+            self.id = id
+            self.state = state
+            self.mergedInto = mergedInto
+        }
     }
 
     public struct Step: Sendable, Equatable {
