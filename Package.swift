@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionPipeline", "StudyTestSupport", "TestSupport", "lesiontrack"]
+            dependencies: ["LesionPipeline", "LesionStudy", "StudyTestSupport", "TestSupport", "lesiontrack"]
         ),
     ],
     swiftLanguageModes: [.v6]
