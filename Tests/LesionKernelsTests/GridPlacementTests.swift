@@ -61,6 +61,19 @@ struct GridPlacementTests {
         }
     }
 
+    @Test("nearest neighbour takes the closest source centre, not the one below")
+    func rounding() throws {
+        let source = VoxelGeometry(size: GridSize(6, 1, 1), affine: .spacing(1, 1, 1))
+        let values = Volume<Int32>(size: source.size, voxels: [10, 11, 12, 13, 14, 15])
+        func resampled(shiftMM: Double) -> [Int32] {
+            let target = VoxelGeometry(size: GridSize(6, 1, 1), affine: Affine(rows: [[1, 0, 0, shiftMM], [0, 1, 0, 0], [0, 0, 1, 0]]))
+            return GridPlacement(source: source, onto: target)!.nearest(values, outside: -1).voxels
+        }
+        #expect(resampled(shiftMM: 0.75) == [11, 12, 13, 14, 15, -1])
+        #expect(resampled(shiftMM: 0.25) == [10, 11, 12, 13, 14, 15])
+        #expect(resampled(shiftMM: -0.75) == [-1, 10, 11, 12, 13, 14])
+    }
+
     @Test("a grid twice as fine: each target voxel takes one of the eight finer voxels it holds")
     func finer() throws {
         let fine = VoxelGeometry(size: GridSize(20, 16, 12), affine: Affine(rows: [[1, 0, 0, -10.5], [0, 1, 0, -8.5], [0, 0, 1, -6.5]]))
