@@ -44,12 +44,6 @@ public struct GridPlacement: Sendable {
         return worst
     }
 
-    /// True when the grids have the same size and no voxel centre moves more than `toleranceMM`.
-    public func isSameGrid(toleranceMM: Double) -> Bool {
-        guard let displacement = cornerDisplacementMM else { return false }
-        return displacement <= toleranceMM
-    }
-
     /// The fraction of target voxel centres that fall inside the source's field of view, 0…1.
     ///
     /// Time O(N) for N target voxels.

@@ -27,8 +27,6 @@ public struct LesionLedger: Sendable {
         self.rule = rule
     }
 
-    public var visitCount: Int { counts.count }
-
     /// Compares the next visit with the last one appended and records its rows and counts.
     public mutating func append(_ visit: VisitLesions) {
         precondition(visit.t2.map.size == geometry.size, "every visit must be on the common grid")

@@ -55,13 +55,4 @@ public struct LesionSource: Sendable, Equatable {
         guard let preContrast else { return false }
         return preContrast.matches(stem) && !preContrastExclude.contains { $0.matches(stem) }
     }
-
-    /// The parameters that decide the foreground, as (key, JSON value) pairs for reports.
-    public var reportFields: [(key: String, value: Double?)] {
-        switch kind {
-        case .mask, .probseg: [("threshold", threshold)]
-        case .image where preContrast != nil: [("subtraction_z_threshold", subtractionZThreshold)]
-        case .image: [("z_threshold", zThreshold)]
-        }
-    }
 }

@@ -39,14 +39,14 @@ public struct ReferenceGrid: Sendable {
         return (.resampled(method: method, coverage: coverage), placement)
     }
 
-    /// A scan's scaled values on this grid: as they are, or resampled (`outside` the field:
-    /// 0 for nearest neighbour, NaN for trilinear).
+    /// A scan's scaled values on this grid: as they are, or resampled. Voxels outside the scan's
+    /// field are NaN, which no threshold counts as foreground, whatever its value.
     public func values(_ scan: Scan, method: GridFit.ResamplingMethod) throws(ScanError) -> (values: Volume<Double>, fit: GridFit) {
         let (fit, placement) = try fit(scan.header, method: method)
         let values = ScaledVolume.of(scan)
         guard let placement else { return (values, fit) }
         switch method {
-        case .nearest: return (placement.nearest(values, outside: 0), fit)
+        case .nearest: return (placement.nearest(values, outside: .nan), fit)
         case .trilinear: return (placement.trilinear { values.voxels[$0] }, fit)
         }
     }

@@ -21,14 +21,14 @@ struct GridPlacementTests {
 
     let base = VoxelGeometry(size: GridSize(10, 8, 6), affine: Affine(rows: [[2, 0, 0, -10], [0, 2, 0, -8], [0, 0, 2, -6]]))
 
-    @Test("the same grid: no displacement; a sub-tolerance shift is the same grid, a larger one is not")
+    @Test("corner displacement: 0 on the same grid, the shift of a translated one, none across sizes")
     func sameGrid() throws {
         let same = try #require(GridPlacement(source: base, onto: base))
-        #expect(same.cornerDisplacementMM == 0 && same.isSameGrid(toleranceMM: 0.01))
+        #expect(same.cornerDisplacementMM == 0)
         let nudged = VoxelGeometry(size: base.size, affine: Affine(rows: [[2, 0, 0, -9.995], [0, 2, 0, -8], [0, 0, 2, -6]]))
-        #expect(GridPlacement(source: nudged, onto: base)!.isSameGrid(toleranceMM: 0.01))
+        #expect(abs(GridPlacement(source: nudged, onto: base)!.cornerDisplacementMM! - 0.005) < 1e-12)
         let moved = VoxelGeometry(size: base.size, affine: Affine(rows: [[2, 0, 0, -9.9], [0, 2, 0, -8], [0, 0, 2, -6]]))
-        #expect(!GridPlacement(source: moved, onto: base)!.isSameGrid(toleranceMM: 0.01))
+        #expect(abs(GridPlacement(source: moved, onto: base)!.cornerDisplacementMM! - 0.1) < 1e-12)
         let bigger = VoxelGeometry(size: GridSize(11, 8, 6), affine: base.affine)
         #expect(GridPlacement(source: bigger, onto: base)!.cornerDisplacementMM == nil)
     }
