@@ -6,9 +6,10 @@
 /// voxel of its centre, so the source's field of view is `-0.5 ≤ u < n - 0.5` on each axis
 /// (half-open, so each point belongs to exactly one voxel).
 ///
-/// Equivalent to `scipy.ndimage.affine_transform(source, inv(A_s) @ A_t, order=0 | 1,
-/// mode="constant")` for points inside the field of view; points outside get the `outside`
-/// value (nearest) or NaN (trilinear), never an extrapolation.
+/// Like `scipy.ndimage.affine_transform(source, inv(A_s) @ A_t, order=0 or 1)` inside the
+/// field of view, but never extrapolated: points outside get the `outside` value (nearest) or
+/// NaN (trilinear), and points in the outermost half voxel take the edge value rather than a
+/// blend with a constant.
 public struct GridPlacement: Sendable {
     public let target: VoxelGeometry
     public let source: VoxelGeometry

@@ -26,7 +26,7 @@ public struct VisitInputs: Sendable {
         self.preContrastFile = preContrastFile
         self.brainMaskFile = brainMaskFile
         for (file, source) in [(t2File, t2Source), (gdFile, gdSource)] where source?.kind == .image && brainMaskFile == nil {
-            throw ScanError(file!, "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed")
+            throw ScanError(file!, "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed (add a brain mask, or drop the image source from the pipeline file)")
         }
     }
 

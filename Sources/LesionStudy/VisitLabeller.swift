@@ -25,15 +25,16 @@ struct VisitLabeller {
         var dice: Double?
         if let file = inputs.brainMaskFile {
             let (values, fit) = try grid.values(try reader.read(file), method: .nearest)
-            brain = Brain(file: file, mask: values.map { $0 > 0 })
-            brainFit = fit
+            let mask = values.map { $0 > 0 }
             if let baselineBrain, baselineBrain.file != file {
-                let overlap = MaskOverlap(baselineBrain.mask, brain!.mask)
-                dice = overlap.dice ?? 0
-                guard dice! >= pipeline.grid.minimumBrainMaskDice else {
-                    throw ScanError(file, "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((dice! * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered")
+                let overlap = MaskOverlap(baselineBrain.mask, mask).dice ?? 0
+                guard overlap >= pipeline.grid.minimumBrainMaskDice else {
+                    throw ScanError(file, "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((overlap * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered")
                 }
+                dice = overlap
             }
+            brain = Brain(file: file, mask: mask)
+            brainFit = fit
         }
         let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?)?
@@ -56,9 +57,7 @@ struct VisitLabeller {
             let mask = values.map { $0 >= source.threshold }
             return (labelled(mask, values), fit, .threshold(source.threshold), nil)
         case .image:
-            guard let brain else {
-                throw ScanError(file, "an intensity threshold needs a brain mask: refused rather than guessed")
-            }
+            guard let brain else { preconditionFailure("VisitInputs refuses image sources without a brain mask") }
             let (values, fit) = try grid.values(scan, method: .trilinear)
             let post = try statistics(values, brain, file)
             guard let preContrast else {
