@@ -2,6 +2,7 @@ import Foundation
 import LesionIO
 import LesionKernels
 import LesionStudy
+import StudyTestSupport
 import Testing
 import TestSupport
 
