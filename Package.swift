@@ -46,8 +46,11 @@ let package = Package(
             dependencies: ["LesionKernels", "LesionIO"]
         ),
 
-        // Pure longitudinal logic: resampled grids aside, lesion matching, the ledger, counts,
-        // and the lesion-wise evaluation against a reference. No I/O.
+        // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
+        .target(name: "LesionBenchmark", dependencies: ["LesionKernels"]),
+
+        // Pure longitudinal logic: lesion matching, the ledger, per-visit counts, and the
+        // lesion-wise evaluation against a reference. No I/O.
         .target(name: "LesionLongitudinal", dependencies: ["LesionKernels"]),
 
         // Orchestration of a study: BIDS discovery, pipeline files (YAML), timepoints placed on
@@ -64,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "lesiontrack",
             dependencies: [
-                "LesionPipeline",
+                "LesionPipeline", "LesionBenchmark",
                 "LesionStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -38,14 +38,14 @@ public enum AnyVolume: Sendable {
 /// Generic code run on the concrete type of an `AnyVolume`.
 public protocol VolumeVisitor {
     associatedtype Result
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> Result
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Result
 }
 
 private struct SizeVisitor: VolumeVisitor {
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> GridSize { volume.size }
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> GridSize { volume.size }
 }
 
 private struct ValueVisitor: VolumeVisitor {
     let offset: Int
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> Double { volume.voxels[offset].doubleValue }
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Double { volume.voxels[offset].doubleValue }
 }

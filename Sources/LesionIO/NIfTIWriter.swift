@@ -31,6 +31,11 @@ public enum NIfTIWriter {
                   intent: .none, displayRange: (0, 1))
     }
 
+    /// Writes float32 intensities (no scaling).
+    public static func writeIntensities(_ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+        try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0))
+    }
+
     static func write<T: NIfTIStorable>(
         _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
         intent: Intent, displayRange: (Double, Double)

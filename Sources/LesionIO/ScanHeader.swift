@@ -79,6 +79,18 @@ public struct ScanHeader: Sendable {
         self.volumeIndex = volumeIndex
     }
 
+    /// A header for a volume made in memory: RAS-aligned voxels of `spacing` mm, origin at voxel 0,
+    /// with equal sform and qform (codes 1).
+    public static func synthetic(path: String, grid: GridSize, spacing: (Double, Double, Double) = (1, 1, 1)) -> ScanHeader {
+        let affine = Affine.spacing(spacing.0, spacing.1, spacing.2)
+        return ScanHeader(
+            path: path, niftiVersion: 1, isGzip: path.hasSuffix(".gz"), bigEndian: false,
+            dims: [grid.nx, grid.ny, grid.nz], datatype: .float32, pixdimMM: spacing, headerSlope: 0,
+            headerIntercept: 0, scaling: .identity, qformCode: 1, sformCode: 1, qform: affine, sform: affine,
+            quaternion: Quaternion(b: 0, c: 0, d: 0, x: 0, y: 0, z: 0, qfac: 1), xyzUnitsCode: 2,
+            volumeCount: 1, volumeIndex: 0)
+    }
+
     public var grid: GridSize { GridSize(dims[0], dims.count > 1 ? dims[1] : 1, dims.count > 2 ? dims[2] : 1) }
 
     public var orientationSource: OrientationSource {

@@ -62,16 +62,6 @@ public struct Affine: Hashable, Sendable {
         return (norm(0), norm(1), norm(2))
     }
 
-    /// The Gram matrix `Lᵀ L` of the linear part: `|L·d|² = dᵀ G d` for a voxel step `d`.
-    public var gram: [[Double]] {
-        (0..<3).map { a in
-            (0..<3).map { b in
-                let sum: Double = rows[0][a] * rows[0][b] + rows[1][a] * rows[1][b] + rows[2][a] * rows[2][b]
-                return sum
-            }
-        }
-    }
-
     /// The 4×4 matrix with the last row `[0, 0, 0, 1]`.
     public var matrix4x4: [[Double]] { rows + [[0, 0, 0, 1]] }
 

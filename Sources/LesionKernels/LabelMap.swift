@@ -10,14 +10,6 @@ public struct LabelMap: Sendable {
 
     public var size: GridSize { labels.size }
 
-    /// The map with only the labels in `kept` (ascending), renumbered 1…kept.count in that order.
-    public func keeping(_ kept: [Int]) -> LabelMap {
-        if kept.count == count { return self }
-        var remap = [Int32](repeating: 0, count: count + 1)
-        for (newLabel, old) in kept.enumerated() { remap[old] = Int32(newLabel + 1) }
-        return LabelMap(labels: labels.map { remap[Int($0)] }, count: kept.count)
-    }
-
     /// Voxels per label, indexed by label (index 0 counts the background).
     public func voxelCounts() -> [Int] {
         var counts = [Int](repeating: 0, count: count + 1)

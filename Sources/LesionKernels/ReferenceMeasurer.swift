@@ -15,7 +15,6 @@ public enum ReferenceMeasurer {
         }
         let size = map.size
         let voxelVolume = geometry.voxelVolumeMM3
-        let gram = geometry.affine.gram
         return (1..<(map.count + 1)).map { label in
             let offsets = members[label]
             var lower = size.index(ofOffset: offsets[0])
@@ -44,7 +43,7 @@ public enum ReferenceMeasurer {
                 boundingBox: VoxelBox(lower: lower, upper: upper),
                 centroidVoxel: centroid,
                 centroidMM: geometry.affine.apply(centroid),
-                largestExtentMM: FeretDiameter.largestExtent(of: voxels, gram: gram),
+                largestExtentMM: FeretDiameter.largestExtent(of: voxels, affine: geometry.affine),
                 meanIntensity: intensitySum / n,
                 maxIntensity: intensityMax
             )

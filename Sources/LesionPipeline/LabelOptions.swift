@@ -8,11 +8,14 @@ public struct LabelOptions: Sendable {
     /// The volume of a 4D file to read (0-based).
     public var volume: Int
     public var maximumVolumeBytes: Int
+    /// Slabs labelled concurrently by the fast kernel.
+    public var threads: Int
 
     public init(
         window: IntensityWindow, connectivity: Connectivity = .default, floor: SizeFloor = .none,
-        volume: Int = 0, maximumVolumeBytes: Int = 4 << 30
+        volume: Int = 0, maximumVolumeBytes: Int = 4 << 30, threads: Int = 1
     ) {
+        self.threads = max(1, threads)
         self.window = window
         self.connectivity = connectivity
         self.floor = floor

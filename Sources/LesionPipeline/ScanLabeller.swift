@@ -8,11 +8,35 @@ public enum ScanLabeller {
         return (scan, label(scan, options: options))
     }
 
-    public static func label(_ scan: Scan, options: LabelOptions) -> LesionLabelling {
-        let mask = scan.voxels.visit(ThresholdVisitor(scaling: scan.scaling, window: options.window))
-        return LesionLabelling.reference(
-            mask: mask, geometry: scan.geometry, connectivity: options.connectivity,
-            floor: options.floor, intensity: scan.intensity(at:))
+    /// Labels a scan with the fast kernel (or the reference, which is slow and only for checking it).
+    public static func label(_ scan: Scan, options: LabelOptions, kernel: Kernel = .fast) -> LesionLabelling {
+        switch kernel {
+        case .fast:
+            return scan.voxels.visit(FastVisitor(scan: scan, options: options))
+        case .reference:
+            let mask = scan.voxels.visit(ThresholdVisitor(scaling: scan.scaling, window: options.window))
+            return LesionLabelling.reference(
+                mask: mask, geometry: scan.geometry, connectivity: options.connectivity,
+                floor: options.floor, intensity: scan.intensity(at:))
+        }
+    }
+
+    public enum Kernel: Sendable {
+        /// `FastLabeller`: SIMD thresholding fused with run-based labelling and measurement.
+        case fast
+        /// `ReferenceThreshold`, `ReferenceLabeller` and `ReferenceMeasurer`.
+        case reference
+    }
+}
+
+struct FastVisitor: VolumeVisitor {
+    let scan: Scan
+    let options: LabelOptions
+
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> LesionLabelling {
+        FastLabeller.label(
+            volume, scaling: scan.scaling, window: options.window, geometry: scan.geometry,
+            connectivity: options.connectivity, floor: options.floor, threads: options.threads)
     }
 }
 
@@ -20,7 +44,7 @@ struct ThresholdVisitor: VolumeVisitor {
     let scaling: IntensityScaling
     let window: IntensityWindow
 
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> Volume<Bool> {
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Bool> {
         ReferenceThreshold.mask(volume, scaling: scaling, window: window)
     }
 }
@@ -28,7 +52,7 @@ struct ThresholdVisitor: VolumeVisitor {
 struct SummaryVisitor: VolumeVisitor {
     let scaling: IntensityScaling
 
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> IntensitySummary {
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> IntensitySummary {
         IntensitySummary(volume, scaling: scaling)
     }
 }

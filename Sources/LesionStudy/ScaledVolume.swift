@@ -5,7 +5,7 @@ import LesionKernels
 struct ScaledVolume: VolumeVisitor {
     let scaling: IntensityScaling
 
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> Volume<Double> {
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
         volume.map { scaling.apply($0.doubleValue) }
     }
 

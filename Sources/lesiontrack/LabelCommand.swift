@@ -66,6 +66,9 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Refuse volumes larger than this many MiB.")
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
 
+    @Option(help: "Slabs of the volume labelled concurrently (default: the number of cores).")
+    var threads: Int = LabelCommand.cores
+
     func validate() throws {
         guard Connectivity(rawValue: connectivity) != nil else {
             throw ValidationError("--connectivity must be 6, 18 or 26, not \(connectivity)")
@@ -79,6 +82,7 @@ struct LabelCommand: ParsableCommand {
             throw ValidationError("--min-volume and --min-extent must not be negative")
         }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -86,19 +90,20 @@ struct LabelCommand: ParsableCommand {
             window: IntensityWindow(lower: threshold, upper: upperThreshold),
             connectivity: Connectivity(rawValue: connectivity)!,
             floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
-            volume: volume, maximumVolumeBytes: maxScanMb << 20)
+            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads)
         try reportingErrors { () throws(ScanError) in
             let (scan, labelling) = try ScanLabeller.label(self.scan, options: options)
             var report = LabelReport(scan: scan.header, labelling: labelling, options: options)
-            if let labels {
+            let map = labels != nil || png != nil ? labelling.map : nil
+            if let labels, let map {
                 try NIfTIWriter.writeLabels(
-                    labelling.map, like: scan.header, to: labels,
+                    map, like: scan.header, to: labels,
                     description: "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)")
                 report.labelsFile = labels
             }
             if let png {
                 report.pngSlice = try ReviewSlice.write(
-                    scan, labels: labelling.map,
+                    scan, labels: map,
                     options: ReviewSliceOptions(plane: pngPlane, convention: pngConvention, slice: pngSlice), to: png)
                 report.pngFile = png
             }
@@ -131,6 +136,10 @@ struct LabelCommand: ParsableCommand {
         }
         return table + ".json"
     }
+}
+
+extension LabelCommand {
+    static var cores: Int { max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64)) }
 }
 
 extension ViewPlane: ExpressibleByArgument {}

@@ -14,7 +14,8 @@ struct LesionTrackCommand: ParsableCommand {
             """,
         version: LesionTrackVersion.current,
         subcommands: [
-            InfoCommand.self, LabelCommand.self, CompareCommand.self, PatientCommand.self, EvaluateCommand.self,
+            InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
+            EvaluateCommand.self,
         ]
     )
 }

@@ -138,7 +138,7 @@ func relativelyClose(_ a: Double, _ b: Double, _ tolerance: Double) -> Bool {
 
 private struct SummaryOf: VolumeVisitor {
     let scaling: IntensityScaling
-    func visit<T: VoxelValue>(_ volume: Volume<T>) -> IntensitySummary { IntensitySummary(volume, scaling: scaling) }
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> IntensitySummary { IntensitySummary(volume, scaling: scaling) }
 }
 
 extension AnyVolume {

@@ -46,12 +46,12 @@ struct MeasurementTests {
                 best = max(best, ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z)).squareRoot())
             }
         }
-        #expect(abs(FeretDiameter.largestExtent(of: voxels, gram: affine.gram) - best) < 1e-9)
+        #expect(abs(FeretDiameter.largestExtent(of: voxels, affine: affine) - best) < 1e-9)
     }
 
     @Test("a single voxel has extent 0")
     func singleVoxel() {
-        #expect(FeretDiameter.largestExtent(of: [VoxelIndex(1, 2, 3)], gram: geometry.affine.gram) == 0)
+        #expect(FeretDiameter.largestExtent(of: [VoxelIndex(1, 2, 3)], affine: geometry.affine) == 0)
     }
 
     @Test("the size floor drops small lesions and renumbers the rest in order")

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// glibc's `malloc_trim` (declared in <malloc.h>, which the Glibc module does not import).
+@_silgen_name("malloc_trim")
+func mallocTrim(_ pad: Int) -> Int32
+
+/// Timing and memory measurement for benchmarks.
+public enum Measure {
+    /// Seconds on a monotonic clock.
+    public static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    /// The median of `repetitions` timed runs after one warm-up run, in milliseconds, and the last result.
+    public static func median<R>(_ repetitions: Int, _ body: () -> R) -> (ms: Double, result: R) {
+        var result = body()
+        var times: [Double] = []
+        for _ in 0..<max(1, repetitions) {
+            let start = now()
+            result = body()
+            times.append((now() - start) * 1000)
+        }
+        times.sort()
+        return (times[times.count / 2], result)
+    }
+
+    /// Resets the kernel's peak-RSS mark (Linux `clear_refs` 5); false where unsupported.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        let fd = open("/proc/self/clear_refs", O_WRONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return write(fd, "5", 1) == 1
+    }
+
+    /// `VmRSS` and `VmHWM` (peak) of this process in bytes, from /proc/self/status.
+    public static func memory() -> (resident: Int, peak: Int) {
+        let fd = open("/proc/self/status", O_RDONLY)
+        guard fd >= 0 else { return (0, 0) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0 else { return (0, 0) }
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        func field(_ name: String) -> Int {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return 0 }
+            return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+        }
+        return (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// The extra peak memory `body` used above what was resident when it started, in bytes.
+    ///
+    /// Freed heap memory is first returned to the system (`malloc_trim`), so memory the allocator
+    /// kept from earlier steps does not hide what `body` needs.
+    public static func extraPeak<R>(_ body: () -> R) -> (bytes: Int, result: R) {
+        _ = mallocTrim(0)
+        resetPeak()
+        let before = memory().resident
+        let result = body()
+        return (max(0, memory().peak - before), result)
+    }
+}

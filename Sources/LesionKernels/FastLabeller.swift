@@ -1,0 +1,229 @@
+import Dispatch
+
+/// The fast lesion kernel: threshold, label and measure in one scan of the volume.
+///
+/// Produces exactly what the reference produces (`ReferenceThreshold`, `ReferenceLabeller`,
+/// `ReferenceMeasurer` and the size floor): the same partition, numbering and statistics, bit for
+/// bit, except the largest extent, which both compute exactly from candidate sets that differ.
+/// No dense label volume is built; `LesionLabelling.map` paints one on request.
+public enum FastLabeller {
+    /// Thresholds (folded into the stored type), labels and measures a volume.
+    ///
+    /// - Parameter threads: how many slabs of slices to label concurrently.
+    @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
+    @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
+    @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public static func label<T: ScanScalar>(
+        _ volume: Volume<T>, scaling: IntensityScaling, window: IntensityWindow, geometry: VoxelGeometry,
+        connectivity: Connectivity, floor: SizeFloor, threads: Int = 1, measureExtent: Bool = true
+    ) -> LesionLabelling {
+        precondition(volume.size == geometry.size, "volume and geometry disagree on the grid")
+        let stored = StoredWindow<T>(window, scaling: scaling)
+        let size = volume.size
+        let (runs, count) = volume.voxels.withUnsafeBufferPointer { data in
+            if stored.isEmpty || size.voxelCount == 0 {
+                return (LabelRuns(size: size, rowBegin: [Int](repeating: 0, count: size.ny * size.nz + 1),
+                                  starts: [], ends: [], labels: []), 0)
+            }
+            let source = ThresholdedRows(data: data.baseAddress!, nx: size.nx, window: stored)
+            return RunLabeller.components(source, size: size, connectivity: connectivity, threads: threads)
+        }
+        return measure(runs, count: count, volume: volume, scaling: scaling, geometry: geometry,
+                       connectivity: connectivity, floor: floor, measureExtent: measureExtent, threads: threads)
+    }
+
+    /// The components of a bit mask, as runs labelled 1…count in first-voxel order.
+    public static func components(_ mask: BitMask, connectivity: Connectivity, threads: Int = 1) -> (runs: LabelRuns, count: Int) {
+        mask.words.withUnsafeBufferPointer { words in
+            let source = MaskRows(words: words.baseAddress!, wordsPerRow: mask.wordsPerRow, nx: mask.size.nx)
+            return RunLabeller.components(source, size: mask.size, connectivity: connectivity, threads: threads)
+        }
+    }
+
+    /// Measures labelled runs against the volume's intensities and applies the size floor.
+    ///
+    /// Visits only foreground voxels, in storage order, so sums are formed in the reference's order.
+    /// Without `measureExtent` (and with no extent floor) `largestExtentMM` is NaN: the extent is
+    /// the costliest statistic and some callers only count.
+    @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
+    @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
+    @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public static func measure<T: ScanScalar>(
+        _ runs: LabelRuns, count: Int, volume: Volume<T>, scaling: IntensityScaling, geometry: VoxelGeometry,
+        connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool = true, threads: Int = 1
+    ) -> LesionLabelling {
+        let extentWanted = measureExtent || floor.minimumExtentMM > 0
+        nonisolated(unsafe) var totals = [Accumulator](repeating: Accumulator(), count: count + 1)
+        nonisolated(unsafe) var extents = [Double](repeating: extentWanted ? 0 : .nan, count: count + 1)
+        // Each thread owns a contiguous range of labels holding about the same number of voxels and
+        // visits their runs in storage order, so every sum is formed in the reference's order.
+        let ranges = labelRanges(runs, count: count, parts: count < 64 ? 1 : threads)
+        volume.voxels.withUnsafeBufferPointer { data in
+            totals.withUnsafeMutableBufferPointer { totalsBuffer in
+                extents.withUnsafeMutableBufferPointer { extentsBuffer in
+                    nonisolated(unsafe) let (t, x, d) = (totalsBuffer, extentsBuffer, data)
+                    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+                        accumulate(runs, labels: ranges[part], data: d, scaling: scaling, totals: t,
+                                   extents: extentWanted ? x : nil, affine: geometry.affine)
+                    }
+                }
+            }
+        }
+        let foreground = totals.reduce(0) { $0 + $1.voxels }
+
+        let voxelVolume = geometry.voxelVolumeMM3
+        var lesions: [Lesion] = []
+        var remap = [Int32](repeating: 0, count: count + 1)
+        for label in 1..<(count + 1) {
+            let t = totals[label]
+            let n = Double(t.voxels)
+            let centroid = VoxelCoordinate(Double(t.sumI) / n, Double(t.sumJ) / n, Double(t.sumK) / n)
+            let lesion = Lesion(
+                label: lesions.count + 1, voxelCount: t.voxels, volumeMM3: n * voxelVolume,
+                boundingBox: VoxelBox(lower: VoxelIndex(t.lowI, t.lowJ, t.lowK), upper: VoxelIndex(t.highI, t.highJ, t.highK)),
+                centroidVoxel: centroid, centroidMM: geometry.affine.apply(centroid), largestExtentMM: extents[label],
+                meanIntensity: t.intensitySum / n, maxIntensity: t.intensityMax)
+            if floor.keeps(lesion) {
+                lesions.append(lesion)
+                remap[label] = Int32(lesions.count)
+            }
+        }
+        var kept = runs
+        if lesions.count != count { kept.labels = runs.labels.map { remap[Int($0)] } }
+        let result = LesionLabelling(
+            runs: kept, lesions: lesions, foregroundVoxels: foreground, componentsBeforeFloor: count,
+            connectivity: connectivity, floor: floor)
+        #if LESIONTRACK_CHECKS
+        result.checkInvariants()
+        #endif
+        return result
+    }
+
+    /// Splits labels 1…count into `parts` contiguous ranges of about equal voxel counts.
+    static func labelRanges(_ runs: LabelRuns, count: Int, parts: Int) -> [Range<Int>] {
+        guard parts > 1 else { return [1..<(count + 1)] }
+        var voxels = [Int](repeating: 0, count: count + 1)
+        for n in 0..<runs.runCount { voxels[Int(runs.labels[n])] += Int(runs.ends[n] - runs.starts[n] + 1) }
+        let total = voxels.reduce(0, +)
+        var ranges: [Range<Int>] = []
+        var start = 1, sum = 0
+        for label in 1..<(count + 1) {
+            sum += voxels[label]
+            if sum * parts >= total * (ranges.count + 1) && ranges.count < parts - 1 {
+                ranges.append(start..<(label + 1))
+                start = label + 1
+            }
+        }
+        ranges.append(start..<(count + 1))
+        return ranges.filter { !$0.isEmpty }
+    }
+
+    /// Sums the runs of the labels in `labels`, in storage order, and their largest extents.
+    static func accumulate<T: ScanScalar>(
+        _ runs: LabelRuns, labels: Range<Int>, data: UnsafeBufferPointer<T>, scaling: IntensityScaling,
+        totals: UnsafeMutableBufferPointer<Accumulator>, extents: UnsafeMutableBufferPointer<Double>?, affine: Affine
+    ) {
+        let size = runs.size
+        let ny = max(size.ny, 1)
+        // Ends of each component's i-lines, the only candidates for its largest extent.
+        var ends: [(label: Int32, point: VoxelIndex)] = []
+        let (low, high) = (Int32(labels.lowerBound), Int32(labels.upperBound))
+        for row in 0..<(size.ny * size.nz) {
+            let (j, k) = (row % ny, row / ny)
+            let base = row * size.nx
+            for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
+                let label32 = runs.labels[n]
+                guard label32 >= low && label32 < high else { continue }
+                let label = Int(label32)
+                let (s, e) = (Int(runs.starts[n]), Int(runs.ends[n]))
+                if totals[label].add(run: s...e, j: j, k: k, row: row, data: data.baseAddress! + base, scaling: scaling),
+                   extents != nil {
+                    totals[label].flushLine(label32, into: &ends, ny: ny)
+                    totals[label].startLine(row: row, s: s, e: e)
+                }
+            }
+        }
+        guard let extents else { return }
+        for label in labels { totals[label].flushLine(Int32(label), into: &ends, ny: ny) }
+        // Group the line ends by label (counting sort), then measure each label.
+        var first = [Int](repeating: 0, count: labels.count + 1)
+        for end in ends { first[Int(end.label) - labels.lowerBound + 1] += 1 }
+        for n in 1..<first.count { first[n] += first[n - 1] }
+        var grouped = [VoxelIndex](repeating: VoxelIndex(0, 0, 0), count: ends.count)
+        var cursor = first
+        for end in ends {
+            let slot = Int(end.label) - labels.lowerBound
+            grouped[cursor[slot]] = end.point
+            cursor[slot] += 1
+        }
+        grouped.withUnsafeBufferPointer { points in
+            for slot in 0..<labels.count where first[slot + 1] - first[slot] > 1 {
+                let slice = UnsafeBufferPointer(rebasing: points[first[slot]..<first[slot + 1]])
+                extents[labels.lowerBound + slot] = FeretDiameter.largestExtent(of: slice, affine: affine)
+            }
+        }
+    }
+}
+
+/// One component's running sums while its runs are visited in storage order.
+struct Accumulator {
+    var voxels = 0
+    var sumI = 0, sumJ = 0, sumK = 0
+    var lowI = Int.max, lowJ = Int.max, lowK = Int.max
+    var highI = -1, highJ = -1, highK = -1
+    var intensitySum = 0.0
+    var intensityMax = -Double.infinity
+    /// The i-line (row) being collected and its ends so far.
+    var lineRow = -1
+    var lineLow: Int32 = 0
+    var lineHigh: Int32 = 0
+
+    /// Adds a run; true when it starts a new i-line for this component (the caller flushes the old one).
+    @inline(__always)
+    mutating func add<T: ScanScalar>(run: ClosedRange<Int>, j: Int, k: Int, row: Int, data: UnsafePointer<T>, scaling: IntensityScaling) -> Bool {
+        let (s, e) = (run.lowerBound, run.upperBound)
+        let length = e - s + 1
+        voxels += length
+        sumI += (s + e) * length / 2
+        sumJ += j * length
+        sumK += k * length
+        lowI = min(lowI, s); lowJ = min(lowJ, j); lowK = min(lowK, k)
+        highI = max(highI, e); highJ = max(highJ, j); highK = max(highK, k)
+        var sum = intensitySum, peak = intensityMax
+        if scaling.isIdentity {
+            for i in s...e {
+                let value = data[i].doubleValue
+                sum += value
+                peak = max(peak, value)
+            }
+        } else {
+            for i in s...e {
+                let value = scaling.apply(data[i].doubleValue)
+                sum += value
+                peak = max(peak, value)
+            }
+        }
+        intensitySum = sum
+        intensityMax = peak
+        if lineRow == row {
+            lineHigh = Int32(e)
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    mutating func startLine(row: Int, s: Int, e: Int) {
+        (lineRow, lineLow, lineHigh) = (row, Int32(s), Int32(e))
+    }
+
+    @inline(__always)
+    func flushLine(_ label: Int32, into ends: inout [(label: Int32, point: VoxelIndex)], ny: Int) {
+        guard lineRow >= 0 else { return }
+        let (j, k) = (lineRow % ny, lineRow / ny)
+        ends.append((label, VoxelIndex(Int(lineLow), j, k)))
+        if lineHigh != lineLow { ends.append((label, VoxelIndex(Int(lineHigh), j, k))) }
+    }
+}

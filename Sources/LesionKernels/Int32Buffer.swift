@@ -1,0 +1,41 @@
+/// A growable array of `Int32` without `Array`'s per-element checks, for the labelling hot loop.
+///
+/// The owner reserves room before a burst of unchecked appends. Freed when the owning object dies.
+final class Int32Buffer {
+    private(set) var base: UnsafeMutablePointer<Int32>
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 1024) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `extra` more elements.
+    @inline(__always)
+    func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    func append(contentsOf other: Int32Buffer, adding offset: Int32 = 0) {
+        reserve(other.count)
+        for n in 0..<other.count { base[count + n] = other.base[n] + offset }
+        count += other.count
+    }
+
+    var array: [Int32] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    var memoryBytes: Int { capacity * 4 }
+}
