@@ -29,7 +29,7 @@ public struct LesionLedger: Sendable {
 
     /// Compares the next visit with the last one appended and records its rows and counts.
     public mutating func append(_ visit: VisitLesions) {
-        precondition(visit.t2.map.size == geometry.size, "every visit must be on the common grid")
+        precondition(visit.t2.size == geometry.size, "every visit must be on the common grid")
         let index = counts.count
         let voxelVolume = geometry.voxelVolumeMM3
         let enhancing = visit.enhancing
@@ -38,7 +38,7 @@ public struct LesionLedger: Sendable {
         var ids: [LesionID]
         if let previous {
             let matched = LesionMatcher.match(
-                earlier: previous.map, earlierIDs: previous.ids, later: visit.t2.map, rule: rule,
+                earlier: previous.map, earlierIDs: previous.ids, later: visit.t2Map, rule: rule,
                 voxelVolumeMM3: voxelVolume, nextID: nextID)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
@@ -76,7 +76,7 @@ public struct LesionLedger: Sendable {
             shrinkingT2: present(.shrinking), mergedT2: present(.merged), splitT2: present(.split),
             resolvedT2: ended(.resolved), absorbedT2: ended(.absorbed), gdLesions: visit.gd?.lesions.count,
             enhancingT2: enhancing.map { $0.filter { $0 }.count }))
-        previous = (visit.t2.map, lesions, ids)
+        previous = (visit.t2Map, lesions, ids)
     }
 
     /// Rows ordered by lesion ID, then visit: each lesion's history reads top to bottom.

@@ -39,16 +39,44 @@ public struct ReferenceGrid: Sendable {
         return (.resampled(method: method, coverage: coverage), placement)
     }
 
-    /// A scan's scaled values on this grid: as they are, or resampled. Voxels outside the scan's
-    /// field are NaN, which no threshold counts as foreground, whatever its value.
-    public func values(_ scan: Scan, method: GridFit.ResamplingMethod) throws(ScanError) -> (values: Volume<Double>, fit: GridFit) {
+    /// A scan on this grid, measured with this grid's geometry: its own voxels when it is on the
+    /// same grid, else its scaled values resampled (float64). Voxels outside the scan's field are
+    /// NaN, which no threshold counts as foreground, whatever its value.
+    public func place(_ scan: Scan, method: GridFit.ResamplingMethod) throws(ScanError) -> (scan: Scan, fit: GridFit) {
         let (fit, placement) = try fit(scan.header, method: method)
-        let values = ScaledVolume.of(scan)
-        guard let placement else { return (values, fit) }
-        switch method {
-        case .nearest: return (placement.nearest(values, outside: .nan), fit)
-        case .trilinear: return (placement.trilinear { values.voxels[$0] }, fit)
+        guard let placement else {
+            if fit == .reference { return (scan, fit) }
+            let h = scan.header
+            return (self.scan(scan.voxels, path: h.path, datatype: h.datatype, slope: h.headerSlope,
+                              intercept: h.headerIntercept, scaling: h.scaling), fit)
         }
+        let values = ScaledVolume.of(scan)
+        let resampled = switch method {
+        case .nearest: placement.nearest(values, outside: .nan)
+        case .trilinear: placement.trilinear { values.voxels[$0] }
+        }
+        return (self.scan(resampled, path: scan.path), fit)
+    }
+
+    /// Values computed on this grid (a z-score, say) as a scan with this grid's geometry.
+    public func scan(_ values: Volume<Double>, path: String) -> Scan {
+        scan(.float64(values), path: path, datatype: .float64, slope: 0, intercept: 0, scaling: .identity)
+    }
+
+    /// Voxels on this grid, with the fields that describe values given and the fields that place
+    /// them (dimensions, affines, orientation codes) taken from this grid's header.
+    private func scan(
+        _ voxels: AnyVolume, path: String, datatype: NIfTIDatatype, slope: Double, intercept: Double,
+        scaling: IntensityScaling
+    ) -> Scan {
+        let h = header
+        return Scan(header: ScanHeader(
+            path: path, niftiVersion: h.niftiVersion, isGzip: h.isGzip, bigEndian: h.bigEndian,
+            dims: Array(h.dims.prefix(3)), datatype: datatype, pixdimMM: h.pixdimMM, headerSlope: slope,
+            headerIntercept: intercept, scaling: scaling, qformCode: h.qformCode, sformCode: h.sformCode,
+            qform: h.qform, sform: h.sform, quaternion: h.quaternion, xyzUnitsCode: h.xyzUnitsCode,
+            volumeCount: 1, volumeIndex: 0),
+            voxels: voxels)
     }
 
     /// A fraction as a percentage with one decimal, for messages.

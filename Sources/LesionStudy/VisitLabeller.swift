@@ -1,13 +1,15 @@
 import LesionIO
 import LesionKernels
 import LesionLongitudinal
+import LesionPipeline
 
 /// Reads one visit's files, places them on the reference grid, and labels its T2 and Gd lesions.
 ///
 /// Masks are placed by nearest neighbour, probability maps and images by trilinear
-/// interpolation, then thresholded on the reference grid and labelled with the pipeline's
-/// connectivity and size floor (`LesionLabelling.reference`). Images are z-scored over the brain
-/// mask's voxels on the reference grid.
+/// interpolation. Masks and probability maps are then thresholded and labelled by
+/// `ScanLabeller` (the fast kernel) with the pipeline's connectivity and size floor, measured on
+/// the reference grid. Images become z-score volumes over the brain mask's voxels on the
+/// reference grid (NaN outside the brain), labelled the same way at the z threshold.
 struct VisitLabeller {
     let grid: ReferenceGrid
     let pipeline: Pipeline
@@ -24,8 +26,8 @@ struct VisitLabeller {
         var brainFit: GridFit?
         var dice: Double?
         if let file = inputs.brainMaskFile {
-            let (values, fit) = try grid.values(try reader.read(file), method: .nearest)
-            let mask = values.map { $0 > 0 }
+            let (placed, fit) = try grid.place(try reader.read(file), method: .nearest)
+            let mask = ScaledVolume.of(placed).map { $0 > 0 }
             if let baselineBrain, baselineBrain.file != file {
                 let overlap = MaskOverlap(baselineBrain.mask, mask).dice ?? 0
                 guard overlap >= pipeline.grid.minimumBrainMaskDice else {
@@ -53,35 +55,34 @@ struct VisitLabeller {
         let scan = try reader.read(file)
         switch source.kind {
         case .mask, .probseg:
-            let (values, fit) = try grid.values(scan, method: source.kind == .mask ? .nearest : .trilinear)
-            let mask = values.map { $0 >= source.threshold }
-            return (labelled(mask, values), fit, .threshold(source.threshold), nil)
+            let (placed, fit) = try grid.place(scan, method: source.kind == .mask ? .nearest : .trilinear)
+            return (labelled(placed, atLeast: source.threshold), fit, .threshold(source.threshold), nil)
         case .image:
             guard let brain else { preconditionFailure("VisitInputs refuses image sources without a brain mask") }
-            let (values, fit) = try grid.values(scan, method: .trilinear)
+            let (placed, fit) = try grid.place(scan, method: .trilinear)
+            let values = ScaledVolume.of(placed)
             let post = try statistics(values, brain, file)
+            func z(_ v: Double, _ s: BrainStatistics) -> Double { (v - s.mean) / s.standardDeviation }
             guard let preContrast else {
-                let mask = Volume(size: values.size, voxels: values.voxels.indices.map { n in
-                    brain.voxels[n] && (values.voxels[n] - post.mean) / post.standardDeviation >= source.zThreshold
-                })
-                return (labelled(mask, values), fit, .zScore(zThreshold: source.zThreshold, brain: post), nil)
+                let score = values.voxels.indices.map { n in brain.voxels[n] ? z(values.voxels[n], post) : .nan }
+                return (labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.zThreshold),
+                        fit, .zScore(zThreshold: source.zThreshold, brain: post), nil)
             }
-            let (before, preFit) = try grid.values(try reader.read(preContrast), method: .trilinear)
+            let (placedPre, preFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
+            let before = ScaledVolume.of(placedPre)
             let pre = try statistics(before, brain, preContrast)
-            let mask = Volume(size: values.size, voxels: values.voxels.indices.map { n in
-                let difference = (values.voxels[n] - post.mean) / post.standardDeviation
-                    - (before.voxels[n] - pre.mean) / pre.standardDeviation
-                return brain.voxels[n] && difference >= source.subtractionZThreshold
-            })
-            return (labelled(mask, values), fit,
-                    .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit)
+            let score = values.voxels.indices.map { n in
+                brain.voxels[n] ? z(values.voxels[n], post) - z(before.voxels[n], pre) : .nan
+            }
+            return (labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.subtractionZThreshold),
+                    fit, .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit)
         }
     }
 
-    private func labelled(_ mask: Volume<Bool>, _ values: Volume<Double>) -> LesionLabelling {
-        LesionLabelling.reference(
-            mask: mask, geometry: grid.geometry, connectivity: pipeline.connectivity, floor: pipeline.floor,
-            intensity: { values.voxels[$0] })
+    /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel.
+    private func labelled(_ scan: Scan, atLeast threshold: Double) -> LesionLabelling {
+        ScanLabeller.label(scan, options: LabelOptions(
+            window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: pipeline.floor))
     }
 
     private func statistics(_ values: Volume<Double>, _ brain: Volume<Bool>, _ file: String) throws(ScanError) -> BrainStatistics {
