@@ -62,11 +62,12 @@ public struct GridPlacement: Sendable {
     /// the source voxel whose cell holds its centre (`floor(u + 0.5)` per axis), or `outside`.
     ///
     /// For masks and label maps: no value is invented. Time O(N) for N target voxels.
-    public func nearest<T: Sendable>(_ volume: Volume<T>, outside: T) -> Volume<T> {
-        precondition(volume.size == source.size, "the volume is not on the source grid")
-        var voxels = [T](repeating: outside, count: target.size.voxelCount)
+    ///
+    /// - Parameter value: the source value at a storage offset.
+    public func nearest(_ value: (Int) -> Double, outside: Double) -> Volume<Double> {
+        var voxels = [Double](repeating: outside, count: target.size.voxelCount)
         forEachTargetVoxel { offset, u in
-            if let v = sourceVoxel(u) { voxels[offset] = volume.voxels[source.size.offset(v)] }
+            if let v = sourceVoxel(u) { voxels[offset] = value(source.size.offset(v)) }
         }
         return Volume(size: target.size, voxels: voxels)
     }

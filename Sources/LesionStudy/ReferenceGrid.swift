@@ -50,11 +50,7 @@ public struct ReferenceGrid: Sendable {
             return (self.scan(scan.voxels, path: h.path, datatype: h.datatype, slope: h.headerSlope,
                               intercept: h.headerIntercept, scaling: h.scaling), fit)
         }
-        let values = ScaledVolume.of(scan)
-        let resampled = switch method {
-        case .nearest: placement.nearest(values, outside: .nan)
-        case .trilinear: placement.trilinear { values.voxels[$0] }
-        }
+        let resampled = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: method))
         return (self.scan(resampled, path: scan.path), fit)
     }
 
@@ -82,5 +78,20 @@ public struct ReferenceGrid: Sendable {
     /// A fraction as a percentage with one decimal, for messages.
     static func percent(_ fraction: Double) -> String {
         JSON.number((fraction * 1000).rounded() / 10) + " %"
+    }
+}
+
+/// Resamples a volume in its stored type, scaling each value read: the source is never copied.
+private struct Resampler: VolumeVisitor {
+    let placement: GridPlacement
+    let scaling: IntensityScaling
+    let method: GridFit.ResamplingMethod
+
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
+        let value = { (offset: Int) in scaling.apply(volume.voxels[offset].doubleValue) }
+        return switch method {
+        case .nearest: placement.nearest(value, outside: .nan)
+        case .trilinear: placement.trilinear(value)
+        }
     }
 }

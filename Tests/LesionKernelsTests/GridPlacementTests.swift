@@ -50,24 +50,21 @@ struct GridPlacementTests {
         // Source voxel (a, b, c) sits at world x = 8 - 2b, y = -8 + 2c... : i ↔ world y, j ↔ −x, k ↔ z.
         let size = GridSize(8, 10, 6)
         let source = VoxelGeometry(size: size, affine: Affine(rows: [[0, -2, 0, 8], [2, 0, 0, -8], [0, 0, 2, -6]]))
-        var values = Volume<Int32>(size: size, repeating: 0)
-        for n in 0..<size.voxelCount { values.voxels[n] = Int32(n) }
         let placement = try #require(GridPlacement(source: source, onto: base))
         #expect(placement.fieldCoverage == 1)
-        let resampled = placement.nearest(values, outside: -1)
+        let resampled = placement.nearest({ Double($0) }, outside: -1)
         for (i, j, k) in [(0, 0, 0), (9, 7, 5), (4, 2, 3)] {
             // Target (i, j, k) is at world (-10 + 2i, -8 + 2j, -6 + 2k): source a = j, b = 9 - i, c = k.
-            #expect(resampled[i, j, k] == values[j, 9 - i, k], "\(i), \(j), \(k)")
+            #expect(resampled[i, j, k] == Double(size.offset(j, 9 - i, k)), "\(i), \(j), \(k)")
         }
     }
 
     @Test("nearest neighbour takes the closest source centre, not the one below")
     func rounding() throws {
         let source = VoxelGeometry(size: GridSize(6, 1, 1), affine: .spacing(1, 1, 1))
-        let values = Volume<Int32>(size: source.size, voxels: [10, 11, 12, 13, 14, 15])
-        func resampled(shiftMM: Double) -> [Int32] {
+        func resampled(shiftMM: Double) -> [Double] {
             let target = VoxelGeometry(size: GridSize(6, 1, 1), affine: Affine(rows: [[1, 0, 0, shiftMM], [0, 1, 0, 0], [0, 0, 1, 0]]))
-            return GridPlacement(source: source, onto: target)!.nearest(values, outside: -1).voxels
+            return GridPlacement(source: source, onto: target)!.nearest({ Double(10 + $0) }, outside: -1).voxels
         }
         #expect(resampled(shiftMM: 0.75) == [11, 12, 13, 14, 15, -1])
         #expect(resampled(shiftMM: 0.25) == [10, 11, 12, 13, 14, 15])
@@ -77,10 +74,13 @@ struct GridPlacementTests {
     @Test("a grid twice as fine: each target voxel takes one of the eight finer voxels it holds")
     func finer() throws {
         let fine = VoxelGeometry(size: GridSize(20, 16, 12), affine: Affine(rows: [[1, 0, 0, -10.5], [0, 1, 0, -8.5], [0, 0, 1, -6.5]]))
-        var values = Volume<Int32>(size: fine.size, repeating: 0)
-        for k in 0..<12 { for j in 0..<16 { for i in 0..<20 { values[i, j, k] = Int32(i / 2 + 10 * (j / 2) + 100 * (k / 2)) } } }
-        let resampled = GridPlacement(source: fine, onto: base)!.nearest(values, outside: -1)
-        for k in 0..<6 { for j in 0..<8 { for i in 0..<10 { #expect(resampled[i, j, k] == Int32(i + 10 * j + 100 * k)) } } }
+        // Each fine voxel holds the index of the base voxel it lies in.
+        let value = { (n: Int) -> Double in
+            let v = fine.size.index(ofOffset: n)
+            return Double(v.i / 2 + 10 * (v.j / 2) + 100 * (v.k / 2))
+        }
+        let resampled = GridPlacement(source: fine, onto: base)!.nearest(value, outside: -1)
+        for k in 0..<6 { for j in 0..<8 { for i in 0..<10 { #expect(resampled[i, j, k] == Double(i + 10 * j + 100 * k)) } } }
     }
 
     @Test("trilinear: exact at voxel centres, the mean halfway, NaN outside the field")
