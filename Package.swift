@@ -9,9 +9,12 @@ let package = Package(
         .library(name: "LesionKernels", targets: ["LesionKernels"]),
         .library(name: "LesionIO", targets: ["LesionIO"]),
         .library(name: "LesionPipeline", targets: ["LesionPipeline"]),
+        .library(name: "LesionLongitudinal", targets: ["LesionLongitudinal"]),
+        .library(name: "LesionStudy", targets: ["LesionStudy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C bridges: Debian's libnifti2-dev (no pkg-config file) and libpng-dev.
@@ -46,23 +49,52 @@ let package = Package(
         // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
         .target(name: "LesionBenchmark", dependencies: ["LesionKernels"]),
 
+        // Pure longitudinal logic: lesion matching, the ledger, per-visit counts, and the
+        // lesion-wise evaluation against a reference. No I/O.
+        .target(name: "LesionLongitudinal", dependencies: ["LesionKernels"]),
+
+        // Orchestration of a study: BIDS discovery, pipeline files (YAML), timepoints placed on
+        // one grid, the patient and pair runs, their reports.
+        .target(
+            name: "LesionStudy",
+            dependencies: [
+                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // The command-line front: argument parsing and output only.
         .executableTarget(
             name: "lesiontrack",
             dependencies: [
                 "LesionPipeline", "LesionBenchmark",
+                "LesionStudy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Tests only: the brute-force labeller, seeded generators, fixture locator.
         .target(name: "TestSupport", dependencies: ["LesionKernels"], path: "Tests/TestSupport"),
+        // Tests only: generated BIDS patients with known truth, written with LesionIO.
+        .target(
+            name: "StudyTestSupport",
+            dependencies: ["LesionIO", "LesionKernels", "TestSupport"],
+            path: "Tests/StudyTestSupport"
+        ),
 
         .testTarget(name: "LesionKernelsTests", dependencies: ["LesionKernels", "TestSupport"]),
         .testTarget(name: "LesionIOTests", dependencies: ["LesionIO", "LesionKernels", "TestSupport"]),
         .testTarget(
+            name: "LesionLongitudinalTests",
+            dependencies: ["LesionLongitudinal", "LesionKernels", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LesionStudyTests",
+            dependencies: ["LesionStudy", "LesionLongitudinal", "LesionIO", "LesionKernels", "StudyTestSupport", "TestSupport"]
+        ),
+        .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionPipeline", "TestSupport", "lesiontrack"]
+            dependencies: ["LesionPipeline", "LesionStudy", "StudyTestSupport", "TestSupport", "lesiontrack"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,10 @@ struct LesionTrackCommand: ParsableCommand {
             73 an output could not be written.
             """,
         version: LesionTrackVersion.current,
-        subcommands: [InfoCommand.self, LabelCommand.self, BenchCommand.self]
+        subcommands: [
+            InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
+            EvaluateCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,26 @@
+import LesionKernels
+
+/// The lesions of one visit on the patient's common grid: T2 lesions and, when the visit has a
+/// gadolinium source, the enhancing (Gd+) lesions.
+public struct VisitLesions: Sendable {
+    public let t2: LesionLabelling
+    /// Nil when the visit has no gadolinium source.
+    public let gd: LesionLabelling?
+    /// The T2 label map, painted once from the labelling's runs.
+    public let t2Map: LabelMap
+    /// For each T2 label (index label − 1): does it share a voxel with a Gd+ lesion? Nil without Gd.
+    public let enhancing: [Bool]?
+
+    public init(t2: LesionLabelling, gd: LesionLabelling?) {
+        self.t2 = t2
+        self.gd = gd
+        self.t2Map = t2.map
+        if let gd {
+            precondition(gd.size == t2.size, "T2 and Gd lesions must share the grid")
+            let table = OverlapTable(t2Map, gd.map)
+            self.enhancing = stride(from: 1, through: t2Map.count, by: 1).map { !table.partners(ofFirst: $0).isEmpty }
+        } else {
+            self.enhancing = nil
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import LesionIO
+import LesionKernels
+import LesionLongitudinal
+
+/// A patient's visits (or a pair of scans) compared on the baseline grid: the ledger, the counts
+/// and how each file was read.
+public struct LongitudinalRun: Sendable {
+    /// `patient` or `compare`.
+    public let command: String
+    /// The folder or the pair of files given.
+    public let inputs: [String]
+    public let participantID: String?
+    /// How visits were ordered.
+    public let visitOrder: String
+    public let pipeline: PipelineFile
+    /// The header of the baseline T2 file, whose grid every visit is compared on.
+    public let reference: ScanHeader
+    public let visits: [VisitRecord]
+    public let ledger: LesionLedger
+
+    /// Runs `patient DIR`: discovers the sessions and compares each with the one before.
+    public static func patient(_ directory: String, pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
+        let folder = try PatientFolder.open(directory, searchDerivatives: pipeline.pipeline.searchDerivatives)
+        let visits = try VisitInputs.select(folder, pipeline: pipeline.pipeline)
+        return try run(command: "patient", inputs: [directory], participantID: folder.participantID,
+                       visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader)
+    }
+
+    /// Runs `compare BASELINE FOLLOWUP`, the visits given as files.
+    public static func pair(_ visits: [VisitInputs], pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
+        try run(command: "compare", inputs: visits.map(\.t2File), participantID: nil,
+                visitOrder: "as given: baseline, follow-up", visits: visits, pipeline: pipeline, reader: reader)
+    }
+
+    private static func run(
+        command: String, inputs: [String], participantID: String?, visitOrder: String, visits: [VisitInputs],
+        pipeline: PipelineFile, reader: NIfTIReader
+    ) throws(ScanError) -> LongitudinalRun {
+        let reference = try reader.readHeader(visits[0].t2File)
+        let grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
+        let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
+        var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
+        var records: [VisitRecord] = []
+        var baselineBrain: VisitLabeller.Brain?
+        for (n, visit) in visits.enumerated() {
+            let (lesions, record, brain) = try labeller.label(visit, baselineBrain: baselineBrain)
+            if n == 0 { baselineBrain = brain }
+            ledger.append(lesions)
+            records.append(record)
+        }
+        return LongitudinalRun(
+            command: command, inputs: inputs, participantID: participantID, visitOrder: visitOrder,
+            pipeline: pipeline, reference: reference, visits: records, ledger: ledger)
+    }
+}

@@ -1,0 +1,97 @@
+import LesionIO
+import LesionKernels
+
+/// The grid every visit of a comparison is placed on: the baseline T2 file's grid.
+///
+/// A file on the same grid (equal dimensions, every voxel centre within
+/// `GridRule.sameGridToleranceMM`) is used as it is. A file on another grid that covers at least
+/// `GridRule.minimumFieldCoverage` of the reference's voxel centres is resampled onto it (nearest
+/// neighbour for masks, trilinear for intensities and probabilities). Anything else is refused
+/// with an error naming both files.
+public struct ReferenceGrid: Sendable {
+    /// The file that defines the grid.
+    public let header: ScanHeader
+    public let rule: GridRule
+
+    public init(header: ScanHeader, rule: GridRule) {
+        self.header = header
+        self.rule = rule
+    }
+
+    public var geometry: VoxelGeometry { header.geometry }
+
+    /// How `other` fits on this grid, or the reason it cannot be compared.
+    public func fit(_ other: ScanHeader, method: GridFit.ResamplingMethod) throws(ScanError) -> (fit: GridFit, placement: GridPlacement?) {
+        if other.path == header.path { return (.reference, nil) }
+        guard let placement = GridPlacement(source: other.geometry, onto: geometry) else {
+            throw ScanError(other.path, "its affine is singular: it cannot be placed on the grid of \(header.path)")
+        }
+        if let displacement = placement.cornerDisplacementMM, displacement <= rule.sameGridToleranceMM {
+            return (.same(displacementMM: displacement), nil)
+        }
+        let coverage = placement.fieldCoverage
+        guard coverage > 0 else {
+            throw ScanError(other.path, "does not overlap \(header.path) in world space: no voxel centre of that grid falls inside this file's field of view (compare their affines with `lesiontrack info`)")
+        }
+        guard coverage >= rule.minimumFieldCoverage else {
+            throw ScanError(other.path, "covers only \(Self.percent(coverage)) of the field of view of \(header.path) (grid.min_field_coverage is \(Self.percent(rule.minimumFieldCoverage))): not compared")
+        }
+        return (.resampled(method: method, coverage: coverage), placement)
+    }
+
+    /// A scan on this grid, measured with this grid's geometry: its own voxels when it is on the
+    /// same grid, else its scaled values resampled (float64). Voxels outside the scan's field are
+    /// NaN, which no threshold counts as foreground, whatever its value.
+    public func place(_ scan: Scan, method: GridFit.ResamplingMethod) throws(ScanError) -> (scan: Scan, fit: GridFit) {
+        let (fit, placement) = try fit(scan.header, method: method)
+        guard let placement else {
+            if fit == .reference { return (scan, fit) }
+            let h = scan.header
+            return (self.scan(scan.voxels, path: h.path, datatype: h.datatype, slope: h.headerSlope,
+                              intercept: h.headerIntercept, scaling: h.scaling), fit)
+        }
+        let resampled = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: method))
+        return (self.scan(resampled, path: scan.path), fit)
+    }
+
+    /// Values computed on this grid (a z-score, say) as a scan with this grid's geometry.
+    public func scan(_ values: Volume<Double>, path: String) -> Scan {
+        scan(.float64(values), path: path, datatype: .float64, slope: 0, intercept: 0, scaling: .identity)
+    }
+
+    /// Voxels on this grid, with the fields that describe values given and the fields that place
+    /// them (dimensions, affines, orientation codes) taken from this grid's header.
+    private func scan(
+        _ voxels: AnyVolume, path: String, datatype: NIfTIDatatype, slope: Double, intercept: Double,
+        scaling: IntensityScaling
+    ) -> Scan {
+        let h = header
+        return Scan(header: ScanHeader(
+            path: path, niftiVersion: h.niftiVersion, isGzip: h.isGzip, bigEndian: h.bigEndian,
+            dims: Array(h.dims.prefix(3)), datatype: datatype, pixdimMM: h.pixdimMM, headerSlope: slope,
+            headerIntercept: intercept, scaling: scaling, qformCode: h.qformCode, sformCode: h.sformCode,
+            qform: h.qform, sform: h.sform, quaternion: h.quaternion, xyzUnitsCode: h.xyzUnitsCode,
+            volumeCount: 1, volumeIndex: 0),
+            voxels: voxels)
+    }
+
+    /// A fraction as a percentage with one decimal, for messages.
+    static func percent(_ fraction: Double) -> String {
+        JSON.number((fraction * 1000).rounded() / 10) + " %"
+    }
+}
+
+/// Resamples a volume in its stored type, scaling each value read: the source is never copied.
+private struct Resampler: VolumeVisitor {
+    let placement: GridPlacement
+    let scaling: IntensityScaling
+    let method: GridFit.ResamplingMethod
+
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
+        let value = { (offset: Int) in scaling.apply(volume.voxels[offset].doubleValue) }
+        return switch method {
+        case .nearest: placement.nearest(value, outside: .nan)
+        case .trilinear: placement.trilinear(value)
+        }
+    }
+}

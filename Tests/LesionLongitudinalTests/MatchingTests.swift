@@ -1,0 +1,92 @@
+import LesionKernels
+import LesionLongitudinal
+import Testing
+
+@Suite("Matching lesions of consecutive visits")
+struct MatchingTests {
+    @Test("the enlarging rule: ratio and absolute floor, both inclusive; shrinking mirrors it", arguments: [
+        (10, 15, 1.0, 5.0, LesionState.enlarging),  // ×1.5 exactly, +5 mm³ exactly
+        (10, 14, 1.0, 0.0, .stable),  // ×1.4
+        (10, 15, 1.0, 5.1, .stable),  // +5 < 5.1 mm³
+        (10, 15, 8.0, 14.1, .enlarging),  // +40 mm³ with 8 mm³ voxels
+        (15, 10, 1.0, 5.0, .shrinking),
+        (15, 11, 1.0, 0.0, .stable),  // 15 / 11 < 1.5
+        (10, 10, 1.0, 0.0, .stable),
+    ])
+    func rule(earlier: Int, later: Int, voxelVolume: Double, floor: Double, state: LesionState) {
+        let rule = MatchingRule(enlargingRatio: 1.5, minimumVolumeChangeMM3: floor)
+        #expect(rule.volumeState(earlierVoxels: earlier, laterVoxels: later, voxelVolumeMM3: voxelVolume) == state)
+    }
+
+    @Test("a ratio of 1 with no floor still needs a change to be enlarging")
+    func unitRatio() {
+        let rule = MatchingRule(enlargingRatio: 1, minimumVolumeChangeMM3: 0)
+        #expect(rule.volumeState(earlierVoxels: 7, laterVoxels: 7, voxelVolumeMM3: 1) == .stable)
+        #expect(rule.volumeState(earlierVoxels: 7, laterVoxels: 8, voxelVolumeMM3: 1) == .enlarging)
+    }
+
+    func match(_ earlier: String, _ later: String, ids: [Int], rule: MatchingRule = .default, next: Int = 100) -> LesionMatcher.Step {
+        LesionMatcher.match(
+            earlier: LineMaps.labels(earlier), earlierIDs: ids.map(LesionID.init), later: LineMaps.labels(later),
+            rule: rule, voxelVolumeMM3: 1, nextID: next)
+    }
+
+    @Test("the overlap table: shared voxels, background parts, partners, transposition")
+    func overlap() {
+        let table = OverlapTable(LineMaps.labels("xxxx.xx..x"), LineMaps.labels(".xx..xxx.."))
+        #expect(table.firstSizes == [0, 4, 2, 1] && table.secondSizes == [0, 2, 3])
+        #expect(table.pairs.map { [$0.first, $0.second, $0.voxels] } == [[1, 1, 2], [2, 2, 2]])
+        #expect(table.voxels(1, 0) == 2 && table.voxels(3, 0) == 1 && table.voxels(0, 2) == 1)
+        #expect(table.partners(ofFirst: 3) == [] && table.partners(ofSecond: 2) == [2])
+        let t = table.transposed()
+        #expect(t.voxels(2, 2) == 2 && t.voxels(0, 1) == 2 && t.partners(ofFirst: 1) == [1])
+    }
+
+    @Test("new and resolved lesions; IDs continue; fresh IDs from nextID in label order")
+    func newAndResolved() {
+        let step = match("xxx.....xxx.......", "xxx.........xx..xx", ids: [4, 9], next: 12)
+        #expect(step.later.map(\.id) == [LesionID(4), LesionID(12), LesionID(13)])
+        #expect(step.later.map(\.state) == [.stable, .new, .new])
+        #expect(step.later[1].previousIDs.isEmpty && step.later[1].previousVoxels == 0)
+        #expect(step.ended == [LesionMatcher.Ended(label: 2, id: LesionID(9), state: .resolved, mergedInto: [])])
+        #expect(step.nextID == 14)
+    }
+
+    @Test("a merged lesion keeps the ID of the earlier lesion it overlaps most; the other is absorbed")
+    func merge() {
+        let step = match("xx.xxx", "xxxxxx", ids: [1, 2])
+        #expect(step.later.count == 1)
+        #expect(step.later[0].id == LesionID(2) && step.later[0].state == .merged)
+        #expect(step.later[0].previousIDs == [LesionID(1), LesionID(2)] && step.later[0].previousVoxels == 5)
+        #expect(step.ended == [LesionMatcher.Ended(label: 1, id: LesionID(1), state: .absorbed, mergedInto: [LesionID(2)])])
+    }
+
+    @Test("the larger fragment of a split keeps the ID; the other takes a fresh one, linked to its parent")
+    func split() {
+        let step = match("xxxxxxx", "xx.xxxx", ids: [5], next: 8)
+        #expect(step.later.map(\.id) == [LesionID(8), LesionID(5)])
+        #expect(step.later.map(\.state) == [.split, .split])
+        #expect(step.later.map(\.splitFrom) == [LesionID(5), nil])
+        #expect(step.later.map(\.previousIDs) == [[LesionID(5)], [LesionID(5)]])
+        #expect(step.ended.isEmpty && step.nextID == 9)
+    }
+
+    @Test("many to many: pairs by decreasing overlap, ties to the lower earlier label")
+    func manyToMany() {
+        // e1 = i 0–3, e2 = i 5–6; f1 = i 0–1 (2 shared with e1), f2 = i 3–6 (1 with e1, 2 with e2).
+        let step = match("xxxx.xx", "xx.xxxx", ids: [1, 2], next: 3)
+        #expect(step.later.map(\.id) == [LesionID(1), LesionID(2)])
+        #expect(step.later.map(\.state) == [.split, .merged])
+        #expect(step.later[1].previousIDs == [LesionID(1), LesionID(2)])
+        #expect(step.ended.isEmpty && step.nextID == 3)
+    }
+
+    @Test("the minimum overlap: one shared voxel links lesions at 1, not at 2")
+    func minimumOverlap() {
+        let loose = match("xxx....", "..xxx..", ids: [1], next: 2)
+        #expect(loose.later.map(\.state) == [.stable] && loose.later[0].id == LesionID(1))
+        let strict = match("xxx....", "..xxx..", ids: [1], rule: MatchingRule(minimumOverlapVoxels: 2), next: 2)
+        #expect(strict.later.map(\.state) == [.new] && strict.later[0].id == LesionID(2))
+        #expect(strict.ended.map(\.state) == [.resolved])
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import LesionIO
+import LesionKernels
+import LesionStudy
+import StudyTestSupport
+import Testing
+import TestSupport
+
+@Suite("Pipeline files: the default, edits without rebuilding, and refusals with the line")
+struct PipelineFileTests {
+    static let defaultFile = CommandRunner.repositoryRoot + "/Pipelines/default.yaml"
+
+    func load(_ yaml: String) throws -> PipelineFile {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/p.yaml"
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        return try PipelineFile.load(path)
+    }
+
+    /// The error of loading `yaml`, with the temporary path replaced by `FILE`.
+    func refusal(_ yaml: String) -> String? {
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch let error as ScanError {
+            return "FILE: " + error.problem
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("Pipelines/default.yaml holds exactly the built-in defaults")
+    func defaultFile() throws {
+        let file = try PipelineFile.load(Self.defaultFile)
+        #expect(file.pipeline == Pipeline.standard)
+        #expect(file.sha256.count == 64)
+        #expect(file.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultFile)))))
+    }
+
+    @Test("an edited value is read as written; keys left out keep their defaults")
+    func edited() throws {
+        let file = try load("""
+            name: strict
+            matching:
+              enlarging_ratio: 1.3   # the spinal cord toolbox proposal
+            lesions:
+              connectivity: 6
+            gd_sources: []
+            """)
+        var expected = Pipeline.standard
+        expected.name = "strict"
+        expected.matching.enlargingRatio = 1.3
+        expected.connectivity = .six
+        expected.gdSources = []
+        #expect(file.pipeline == expected)
+    }
+
+    @Test("sources: kinds, patterns and thresholds")
+    func sources() throws {
+        let file = try load("""
+            t2_sources:
+              - kind: probseg
+                pattern: "*_label-lesion_probseg"
+                exclude: ["*_acq-2D_*"]
+                threshold: 0.3
+              - kind: image
+                pattern: "*_FLAIR"
+                z_threshold: 2.5
+            """)
+        let t2 = file.pipeline.t2Sources
+        #expect(t2.count == 2)
+        #expect(t2[0] == LesionSource(kind: .probseg, pattern: .init("*_label-lesion_probseg"), exclude: [.init("*_acq-2D_*")], threshold: 0.3))
+        #expect(t2[1] == LesionSource(kind: .image, pattern: .init("*_FLAIR"), zThreshold: 2.5))
+        #expect(t2[0].matches(stem: "sub-1_label-lesion_probseg") && !t2[0].matches(stem: "sub-1_acq-2D_label-lesion_probseg"))
+    }
+
+    @Test("malformed files are refused with the line", arguments: [
+        ("matching:\n  enlarging_ratio: [1.5\n", "FILE: line 3, column 1: not valid YAML:"),
+        ("matching:\n  enlarging_ratio: 1.5\n  enlarge_ratio: 2\n", "FILE: line 3: unknown key \"enlarge_ratio\" in matching (expected one of: min_overlap_voxels, enlarging_ratio, min_volume_change_mm3)"),
+        ("lesions:\n  min_voxels: three\n", "FILE: line 2: lesions.min_voxels must be a whole number, not \"three\""),
+        ("lesions:\n  connectivity: 8\n", "FILE: line 2: lesions.connectivity must be 6, 18 or 26, not 8"),
+        ("\n\nmatching:\n  enlarging_ratio: 0.8\n", "FILE: line 4: matching.enlarging_ratio must be at least 1, not 0.8"),
+        ("grid:\n  min_field_coverage: 1.5\n", "FILE: line 2: grid.min_field_coverage is a fraction from 0 to 1, not 1.5"),
+        ("t2_sources:\n  - kind: image\n    pattern: \"*_FLAIR\"\n    threshold: 300\n", "FILE: line 4: t2_sources[1].threshold applies to masks and probability maps; an image takes z_threshold (relative to the brain)"),
+        ("t2_sources:\n  - kind: segmentation\n    pattern: x\n", "FILE: line 2: t2_sources[1].kind must be mask, probseg or image, not \"segmentation\""),
+        ("t2_sources: []\n", "FILE: line 1: t2_sources must list at least one source"),
+        ("- a\n- b\n", "FILE: line 1: the file must be a mapping of keys to values"),
+        ("name: a\nname: b\n", "FILE: line 1: key \"name\" given twice"),
+        ("pipeline_format: 2\n", "FILE: line 1: pipeline_format 2 is not supported (this version reads 1)"),
+        ("", "FILE: empty pipeline file: no YAML mapping"),
+    ])
+    func malformed(yaml: String, message: String) {
+        let error = refusal(yaml)
+        #expect(error?.hasPrefix(message) == true, "\(error ?? "accepted")")
+    }
+}

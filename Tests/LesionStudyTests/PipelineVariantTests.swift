@@ -1,0 +1,33 @@
+import Foundation
+import LesionIO
+import LesionStudy
+import StudyTestSupport
+import Testing
+import TestSupport
+
+@Suite("The variant pipelines in Pipelines/")
+struct PipelineVariantTests {
+    @Test("maps-only: the default without image sources, so raw images without a brain mask are left alone")
+    func mapsOnly() throws {
+        let file = try PipelineFile.load(CommandRunner.repositoryRoot + "/Pipelines/maps-only.yaml")
+        var expected = Pipeline.standard
+        expected.name = "maps-only"
+        expected.t2Sources.removeAll { $0.kind == .image }
+        expected.gdSources.removeAll { $0.kind == .image }
+        #expect(file.pipeline == expected)
+
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for session in ["ses-1", "ses-2"] {
+            let raw = "\(root)/sub-a/\(session)/anat", derived = "\(root)/derivatives/seg/sub-a/\(session)/anat"
+            try makeDirectories(raw)
+            try makeDirectories(derived)
+            try writeText("", to: "\(raw)/sub-a_\(session)_ce-gadolinium_T1w.nii.gz")
+            try writeText("", to: "\(derived)/sub-a_\(session)_label-T2lesion_mask.nii.gz")
+        }
+        let folder = try PatientFolder.open(root, searchDerivatives: true)
+        #expect(throws: ScanError.self) { _ = try VisitInputs.select(folder, pipeline: .standard) }
+        let visits = try VisitInputs.select(folder, pipeline: file.pipeline)
+        #expect(visits.allSatisfy { $0.gdFile == nil && $0.t2Source.kind == .mask })
+    }
+}
