@@ -10,10 +10,12 @@ public enum FeretDiameter {
         voxels.withUnsafeBufferPointer { largestExtent(of: $0, affine: affine) }
     }
 
-    public static func largestExtent(of voxels: UnsafeBufferPointer<VoxelIndex>, affine: Affine) -> Double {
+    /// - Parameter endsAlongI: the set holds only the first and last voxels of each i-line, as the
+    ///   fast kernel collects it; the i-line filter is then skipped.
+    public static func largestExtent(of voxels: UnsafeBufferPointer<VoxelIndex>, affine: Affine, endsAlongI: Bool = false) -> Double {
         guard voxels.count > 1 else { return 0 }
         if voxels.count <= 32 { return farthest(voxels, affine) }
-        let candidates = extremeVoxels(voxels)
+        let candidates = extremeVoxels(voxels, skippingI: endsAlongI)
         return candidates.withUnsafeBufferPointer { farthest($0, affine) }
     }
 
@@ -50,47 +52,45 @@ public enum FeretDiameter {
         return best
     }
 
-    /// The axis directions: lines along them are cheap to index, and with the pruned pairwise search
-    /// more directions (diagonals) cost more than they save.
-    static let directions: [(Int, Int, Int)] = [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
-
     /// Voxels that are an end of their line along each axis.
     ///
     /// A hull vertex is never strictly between two points of the set on any line, so this keeps
-    /// every vertex.
-    static func extremeVoxels(_ voxels: UnsafeBufferPointer<VoxelIndex>) -> [VoxelIndex] {
+    /// every vertex. `skippingI` leaves out the i-lines, for sets already made of i-line ends.
+    static func extremeVoxels(_ voxels: UnsafeBufferPointer<VoxelIndex>, skippingI: Bool = false) -> [VoxelIndex] {
         var kept = Array(voxels)
-        for direction in directions where kept.count > 32 {
-            kept = endsOfLines(kept, direction)
+        for axis in (skippingI ? 1 : 0)..<3 where kept.count > 32 {
+            kept = endsOfLines(kept, along: axis)
         }
         return kept
     }
 
-    /// The voxels that are first or last of the set on their line along `direction`.
-    static func endsOfLines(_ voxels: [VoxelIndex], _ direction: (Int, Int, Int)) -> [VoxelIndex] {
-        let d = SIMD4(direction.0, direction.1, direction.2, 0)
-        let a = direction.0 != 0 ? 0 : direction.1 != 0 ? 1 : 2  // the axis that parametrises each line
-        let (b, c) = a == 0 ? (1, 2) : a == 1 ? (0, 2) : (0, 1)
-        // A line is identified by (p_b − d_b·p_a, p_c − d_c·p_a); its points are ordered by p_a.
-        @inline(__always) func key(_ v: VoxelIndex) -> (Int, Int, Int) {
-            let p = SIMD4(v.i, v.j, v.k, 0)
-            return (p[b] - d[b] * p[a], p[c] - d[c] * p[a], p[a])
+    /// The voxels that are first or last of the set on their line along `axis` (0 = i, 1 = j, 2 = k).
+    static func endsOfLines(_ voxels: [VoxelIndex], along axis: Int) -> [VoxelIndex] {
+        // Split each voxel into the line it lies on (two coordinates) and its place along it.
+        @inline(__always) func split(_ v: VoxelIndex) -> (Int, Int, Int) {
+            switch axis {
+            case 0: (v.j, v.k, v.i)
+            case 1: (v.i, v.k, v.j)
+            default: (v.i, v.j, v.k)
+            }
         }
-        var lowB = Int.max, lowC = Int.max, highB = Int.min, highC = Int.min
+        var lowA = Int.max, lowB = Int.max, highA = Int.min, highB = Int.min
         for v in voxels {
-            let (kb, kc, _) = key(v)
-            lowB = min(lowB, kb); highB = max(highB, kb); lowC = min(lowC, kc); highC = max(highC, kc)
+            let (a, b, _) = split(v)
+            lowA = min(lowA, a); highA = max(highA, a); lowB = min(lowB, b); highB = max(highB, b)
         }
-        let width = highB - lowB + 1
-        var range = [SIMD2<Int32>](repeating: SIMD2(.max, .min), count: width * (highC - lowC + 1))
-        for v in voxels {
-            let (kb, kc, t) = key(v)
-            let n = (kb - lowB) + width * (kc - lowC)
-            range[n] = SIMD2(min(range[n].x, Int32(t)), max(range[n].y, Int32(t)))
+        let width = highA - lowA + 1
+        var range = [SIMD2<Int32>](repeating: SIMD2(.max, .min), count: width * (highB - lowB + 1))
+        range.withUnsafeMutableBufferPointer { range in
+            for v in voxels {
+                let (a, b, t) = split(v)
+                let n = (a - lowA) + width * (b - lowB)
+                range[n] = SIMD2(min(range[n].x, Int32(t)), max(range[n].y, Int32(t)))
+            }
         }
         return voxels.filter { v in
-            let (kb, kc, t) = key(v)
-            let r = range[(kb - lowB) + width * (kc - lowC)]
+            let (a, b, t) = split(v)
+            let r = range[(a - lowA) + width * (b - lowB)]
             return Int32(t) == r.x || Int32(t) == r.y
         }
     }

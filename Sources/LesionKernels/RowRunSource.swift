@@ -1,8 +1,12 @@
 /// Where the fast labeller gets each row's foreground runs from.
 protocol RowRunSource {
     /// Writes the runs of row `row` (inclusive starts and ends, ascending) and returns how many;
-    /// both buffers have room for `nx / 2 + 1` runs.
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int
+    /// both buffers have room for `nx / 2 + 1` runs. Sources with values also copy the stored
+    /// values of the runs' voxels, in order, to `values`, which has room for a whole row.
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int
+
+    /// Bytes per voxel copied to `values` (0: no values).
+    var valueStride: Int { get }
 }
 
 /// Runs found by thresholding the stored voxels on the fly: each row is packed into bits, 16
@@ -12,15 +16,26 @@ struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     let nx: Int
     let window: StoredWindow<T>
 
+    var valueStride: Int { MemoryLayout<T>.stride }
+
     @inline(__always)
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int {
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int {
         let wordsPerRow = (nx + 63) >> 6
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
+        let rowData = data + row * nx
+        let found = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
             let p = words.baseAddress!
             p.initialize(repeating: 0, count: wordsPerRow)
-            SIMDThreshold.packRow(data + row * nx, nx, window, p)
+            SIMDThreshold.packRow(rowData, nx, window, p)
             return WordRuns.find(p, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
         }
+        // The row is in cache now: keep its foreground values for the statistics pass.
+        var out = values.assumingMemoryBound(to: T.self)
+        for n in 0..<found {
+            let (s, e) = (Int(starts[n]), Int(ends[n]))
+            out.update(from: rowData + s, count: e - s + 1)
+            out += e - s + 1
+        }
+        return found
     }
 }
 
@@ -30,8 +45,10 @@ struct MaskRows: RowRunSource {
     let wordsPerRow: Int
     let nx: Int
 
+    var valueStride: Int { 0 }
+
     @inline(__always)
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>) -> Int {
+    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int {
         WordRuns.find(words + row * wordsPerRow, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
     }
 }

@@ -15,10 +15,11 @@ import Dispatch
 /// See He, Chao and Suzuki, "A run-based two-scan labeling algorithm", IEEE TIP 2008, and Wu,
 /// Otoo and Suzuki, "Optimizing two-pass connected-component labeling algorithms", PAA 2009.
 enum RunLabeller {
-    /// The runs of a volume with their component labels (1…count), and the component count.
+    /// The runs of a volume with their component labels (1…count), the component count, and the
+    /// stored values of the runs' voxels in storage order (empty for a source without values).
     static func components<S: RowRunSource>(
         _ source: S, size: GridSize, connectivity: Connectivity, threads: Int
-    ) -> (runs: LabelRuns, count: Int) {
+    ) -> (runs: LabelRuns, count: Int, values: ByteBuffer) {
         let nz = size.nz
         guard threads > 1, nz >= 2, size.voxelCount > 0 else {
             let slab = Slab(size: size, slices: 0..<nz)
@@ -58,6 +59,8 @@ final class Slab: @unchecked Sendable {
     let labels = Int32Buffer()
     /// Union-find parents of the provisional labels; roots are the smallest label of their set.
     let parent = Int32Buffer()
+    /// Stored values of the runs' voxels, in run order.
+    let values = ByteBuffer()
 
     init(size: GridSize, slices: Range<Int>) {
         self.size = size
@@ -123,7 +126,7 @@ final class Slab: @unchecked Sendable {
     /// root, so later rows find it in one step.
     @inline(__always)
     static func labelRow(
-        _ current: Range<Int>, rows: [(runs: Range<Int>, widen: Int32)], starts: UnsafePointer<Int32>,
+        _ current: Range<Int>, rows: UnsafeBufferPointer<(runs: Range<Int>, widen: Int32)>, starts: UnsafePointer<Int32>,
         ends: UnsafePointer<Int32>, labels: UnsafeMutablePointer<Int32>, parent: UnsafeMutablePointer<Int32>,
         parentCount: inout Int
     ) {
@@ -170,34 +173,65 @@ final class Slab: @unchecked Sendable {
     func scan<S: RowRunSource>(_ source: S, connectivity: Connectivity) {
         let (nx, ny) = (size.nx, size.ny)
         let neighbours = RunLabeller.neighbourRows(connectivity)
-        for k in slices {
-            for j in 0..<ny {
-                let row = j + ny * k
-                let first = starts.count
-                starts.reserve(nx / 2 + 1)
-                ends.reserve(nx / 2 + 1)
-                labels.reserve(nx / 2 + 1)
-                let found = source.runs(row: row, starts: starts.base + first, ends: ends.base + first)
-                starts.count += found
-                ends.count += found
-                labels.count += found
-                rowBegin.append(starts.count)
-                guard found > 0 else { continue }
-                let current = first..<(first + found)
-                // The earlier rows this row touches, each with a cursor that only moves forward.
-                var rows = [(runs: Range<Int>, widen: Int32)]()
-                rows.reserveCapacity(neighbours.count)
-                for (dj, dk, widen) in neighbours {
-                    let (nj, nk) = (j + dj, k + dk)
-                    guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
-                    let runs = rowRuns(nj + ny * nk)
-                    if !runs.isEmpty { rows.append((runs, widen)) }
+        let rowRoom = nx / 2 + 1
+        // The hot state lives in locals: class properties would be checked for exclusive access
+        // on every touch.
+        var rowBegin = self.rowBegin
+        let firstRow = self.firstRow
+        var runCount = starts.count
+        var parentCount = parent.count
+        let rowBytes = nx * source.valueStride
+        var room = 0
+        var (startBase, endBase, labelBase) = (starts.base, ends.base, labels.base)
+        withUnsafeTemporaryAllocation(of: (runs: Range<Int>, widen: Int32).self, capacity: neighbours.count) { rows in
+            for k in slices {
+                for j in 0..<ny {
+                    if room < rowRoom {
+                        for buffer in [starts, ends, labels] {
+                            buffer.count = runCount
+                            buffer.reserve(max(rowRoom, runCount / 2))
+                        }
+                        (startBase, endBase, labelBase) = (starts.base, ends.base, labels.base)
+                        room = min(starts.capacity, ends.capacity, labels.capacity) - runCount
+                    }
+                    let row = j + ny * k
+                    values.reserve(rowBytes)
+                    let found = source.runs(row: row, starts: startBase + runCount, ends: endBase + runCount,
+                                            values: values.base + values.count)
+                    let current = runCount..<(runCount + found)
+                    if rowBytes > 0 {
+                        var voxels = 0
+                        for c in current { voxels += Int(endBase[c] - startBase[c] + 1) }
+                        values.count += voxels * source.valueStride
+                    }
+                    runCount += found
+                    room -= found
+                    rowBegin.append(runCount)
+                    guard found > 0 else { continue }
+                    // The earlier rows this row touches.
+                    var touched = 0
+                    for (dj, dk, widen) in neighbours {
+                        let (nj, nk) = (j + dj, k + dk)
+                        guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
+                        let r = nj + ny * nk - firstRow
+                        let runs = rowBegin[r]..<rowBegin[r + 1]
+                        if !runs.isEmpty {
+                            rows[touched] = (runs, widen)
+                            touched += 1
+                        }
+                    }
+                    if parentCount + found > parent.capacity {
+                        parent.count = parentCount
+                        parent.reserve(max(found, parentCount / 2))
+                    }
+                    Self.labelRow(current, rows: UnsafeBufferPointer(rebasing: rows[0..<touched]), starts: startBase,
+                                  ends: endBase, labels: labelBase, parent: parent.base, parentCount: &parentCount)
                 }
-                parent.reserve(found)
-                Self.labelRow(current, rows: rows, starts: starts.base, ends: ends.base, labels: labels.base,
-                              parent: parent.base, parentCount: &parent.count)
             }
         }
+        for buffer in [starts, ends, labels] { buffer.count = runCount }
+        parent.count = parentCount
+        self.rowBegin = rowBegin
     }
 
     /// Appends the next slab and joins the runs of its first slice to this slab's last slice.
@@ -209,6 +243,7 @@ final class Slab: @unchecked Sendable {
         labels.append(contentsOf: next.labels, adding: offset)
         parent.append(contentsOf: next.parent, adding: offset)
         rowBegin.append(contentsOf: next.rowBegin.dropFirst().lazy.map { $0 + runOffset })
+        values.append(contentsOf: next.values)
         slices = slices.lowerBound..<next.slices.upperBound
         let k = next.slices.lowerBound
         let ny = size.ny
@@ -225,7 +260,7 @@ final class Slab: @unchecked Sendable {
     }
 
     /// Final labels 1…N in the order of each component's first run in storage order.
-    func resolved() -> (runs: LabelRuns, count: Int) {
+    func resolved() -> (runs: LabelRuns, count: Int, values: ByteBuffer) {
         var final = [Int32](repeating: 0, count: parent.count)
         var next: Int32 = 0
         let (labelBase, parentBase) = (labels.base, parent.base)
@@ -240,6 +275,6 @@ final class Slab: @unchecked Sendable {
             }
         }
         let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.array, ends: ends.array, labels: labels.array)
-        return (runs, Int(next))
+        return (runs, Int(next), values)
     }
 }

@@ -1,0 +1,35 @@
+/// A growable run of bytes, 16-byte aligned, for values copied out of rows while they are in cache.
+final class ByteBuffer {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    var count = 0
+
+    init(capacity: Int = 4096) {
+        self.capacity = max(64, capacity)
+        base = .allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        newBase.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    func append(contentsOf other: ByteBuffer) {
+        reserve(other.count)
+        (base + count).copyMemory(from: other.base, byteCount: other.count)
+        count += other.count
+    }
+
+    /// The bytes as an array of `T` (count a multiple of its stride).
+    func array<T>(of type: T.Type) -> [T] {
+        Array(UnsafeBufferPointer(start: base.assumingMemoryBound(to: T.self), count: count / MemoryLayout<T>.stride))
+    }
+}
