@@ -9,6 +9,8 @@ public struct KernelBenchmark: Sendable {
         public var referenceRepetitions = 3
         public var connectivities: [Connectivity] = Connectivity.allCases
         public var threads = 2
+        /// Time single-threaded steps by the thread's CPU time (steady on a busy machine).
+        public var cpuTime = false
         public init() {}
     }
 
@@ -59,7 +61,7 @@ public struct KernelBenchmark: Sendable {
 
         // Memory bandwidth: a plain copy of the input into a buffer allocated (and touched) beforehand.
         var copyTarget = [Float](repeating: 1, count: volume.voxels.count)
-        let copy = Measure.median(reps) { () -> Float in
+        let copy = Measure.median(reps, cpu: options.cpuTime) { () -> Float in
             copyTarget.withUnsafeMutableBytes { target in
                 volume.voxels.withUnsafeBytes { source in target.copyMemory(from: source) }
             }
@@ -70,10 +72,10 @@ public struct KernelBenchmark: Sendable {
         add(nil, "memory copy", copy.ms, String(format3(copyGBs)) + " GB/s read")
 
         let stored = StoredWindow<Float>(window, scaling: .identity)
-        let threshold = Measure.median(reps) { SIMDThreshold.bitMask(volume, window: stored) }
+        let threshold = Measure.median(reps, cpu: options.cpuTime) { SIMDThreshold.bitMask(volume, window: stored) }
         let thresholdGBs = bytes / (threshold.ms * 1e6)
         let mask = threshold.result
-        let referenceThreshold = Measure.median(options.referenceRepetitions) {
+        let referenceThreshold = Measure.median(options.referenceRepetitions, cpu: options.cpuTime) {
             ReferenceThreshold.mask(volume, scaling: .identity, window: window)
         }
         add(nil, "threshold → bit mask (SIMD)", threshold.ms, reference: referenceThreshold.ms,
@@ -81,33 +83,33 @@ public struct KernelBenchmark: Sendable {
         add(nil, "threshold → Bool mask (reference)", referenceThreshold.ms, reference: referenceThreshold.ms)
 
         for c in options.connectivities {
-            let referenceLabel = Measure.median(options.referenceRepetitions) {
+            let referenceLabel = Measure.median(options.referenceRepetitions, cpu: options.cpuTime) {
                 ReferenceLabeller.label(referenceThreshold.result, connectivity: c)
             }
-            let referenceMeasure = Measure.median(options.referenceRepetitions) {
+            let referenceMeasure = Measure.median(options.referenceRepetitions, cpu: options.cpuTime) {
                 ReferenceMeasurer.measure(referenceLabel.result, geometry: geometry) { Double(volume.voxels[$0]) }
             }
             let referenceTotal = referenceThreshold.ms + referenceLabel.ms + referenceMeasure.ms
-            let label1 = Measure.median(reps) { FastLabeller.components(mask, connectivity: c, threads: 1) }
+            let label1 = Measure.median(reps, cpu: options.cpuTime) { FastLabeller.components(mask, connectivity: c, threads: 1) }
             let labelN = Measure.median(reps) { FastLabeller.components(mask, connectivity: c, threads: options.threads) }
             add(c, "label bit mask (runs), 1 thread", label1.ms, reference: referenceLabel.ms, "\(label1.result.count) components, \(label1.result.runs.runCount) runs")
             add(c, "label bit mask (runs), \(options.threads) threads", labelN.ms, reference: referenceLabel.ms)
             add(c, "label (reference)", referenceLabel.ms, reference: referenceLabel.ms)
-            let stats = Measure.median(reps) {
+            let stats = Measure.median(reps, cpu: options.cpuTime) {
                 FastLabeller.measure(label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
                                      geometry: geometry, connectivity: c, floor: .none)
             }
             add(c, "statistics from runs", stats.ms, reference: referenceMeasure.ms, "with the largest extent")
-            let counts = Measure.median(reps) {
+            let counts = Measure.median(reps, cpu: options.cpuTime) {
                 FastLabeller.measure(label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
                                      geometry: geometry, connectivity: c, floor: .none, measureExtent: false)
             }
             add(c, "statistics from runs, no extent", counts.ms, reference: referenceMeasure.ms, "count, volume, box, centroid, intensity")
             add(c, "statistics (reference)", referenceMeasure.ms, reference: referenceMeasure.ms)
 
-            let fused1 = Measure.median(reps) { fused(c, threads: 1) }
+            let fused1 = Measure.median(reps, cpu: options.cpuTime) { fused(c, threads: 1) }
             let fusedN = Measure.median(reps) { fused(c, threads: options.threads) }
-            let fusedCounts = Measure.median(reps) {
+            let fusedCounts = Measure.median(reps, cpu: options.cpuTime) {
                 FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: c,
                                    floor: .none, threads: 1, measureExtent: false)
             }
@@ -116,7 +118,7 @@ public struct KernelBenchmark: Sendable {
                 "peak +\(megabytes(memory.bytes)) MB over the input (\(format3(Double(memory.bytes) / voxels)) B/voxel); runs \(megabytes(fused1.result.runs.memoryBytes)) MB")
             add(c, "fused, no extent, 1 thread", fusedCounts.ms, reference: referenceTotal, "what cc3d's statistics give")
             add(c, "fused, \(options.threads) threads", fusedN.ms, reference: referenceTotal, "\(format3(fused1.ms / fusedN.ms))× over 1 thread")
-            let withMap = Measure.median(reps) { fused(c, threads: 1).map }
+            let withMap = Measure.median(reps, cpu: options.cpuTime) { fused(c, threads: 1).map }
             let mapMemory = Measure.extraPeak { fused(c, threads: 1).map.count }
             add(c, "fused + dense label map, 1 thread", withMap.ms, reference: referenceTotal,
                 "peak +\(megabytes(mapMemory.bytes)) MB (\(format3(Double(mapMemory.bytes) / voxels)) B/voxel)")

@@ -80,9 +80,14 @@ public enum FastLabeller {
                 extents.withUnsafeMutableBufferPointer { extentsBuffer in
                     nonisolated(unsafe) let (t, x, d) = (totalsBuffer, extentsBuffer, data)
                     nonisolated(unsafe) let compact = compactValues
-                    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+                    let work = { @Sendable (part: Int) in
                         accumulate(runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
                                    totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
+                    }
+                    if ranges.count == 1 {
+                        work(0)
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: ranges.count, execute: work)
                     }
                 }
             }

@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads (slabs) for the multi-threaded rows.")
     var threads: Int = 2
 
+    @Flag(help: "Time single-threaded steps by CPU time instead of the wall clock, for a busy machine.")
+    var cpuTime = false
+
     @Option(help: "Foreground threshold for NIfTI files.")
     var threshold: Double = 0.5
 
@@ -56,6 +59,7 @@ struct BenchCommand: ParsableCommand {
         options.repetitions = repetitions ?? (quick ? 3 : 5)
         options.referenceRepetitions = referenceRepetitions ?? (quick ? 1 : 3)
         options.threads = max(1, threads)
+        options.cpuTime = cpuTime
         options.connectivities = try connectivity.split(separator: ",").map {
             guard let value = Int($0), let c = Connectivity(rawValue: value) else {
                 throw ValidationError("--connectivity takes 6, 18 and 26, not \($0)")
@@ -64,7 +68,8 @@ struct BenchCommand: ParsableCommand {
         }
         let machine = MachineInfo.current()
         print("lesiontrack \(LesionTrackVersion.current) bench: \(machine.summary)")
-        print("medians of \(options.repetitions) runs (reference: \(options.referenceRepetitions)) after one warm-up; × ref = reference time ÷ this time")
+        print("medians of \(options.repetitions) runs (reference: \(options.referenceRepetitions)) after one warm-up; × ref = reference time ÷ this time"
+              + (cpuTime ? "; single-threaded steps in thread CPU time, multi-threaded ones in wall time" : ""))
         print(BenchTable.header)
         var results: [(String, GridSize, KernelBenchmark.Result)] = []
         try reportingErrors { () throws(ScanError) in
