@@ -13,8 +13,7 @@ final class ByteBuffer {
 
     func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
-        var newCapacity = capacity * 2
-        while newCapacity < count + extra { newCapacity *= 2 }
+        let newCapacity = max(count + extra, capacity + capacity / 2)
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
         newBase.copyMemory(from: base, byteCount: count)
         base.deallocate()

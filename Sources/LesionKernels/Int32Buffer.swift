@@ -20,8 +20,8 @@ final class Int32Buffer {
     }
 
     private func grow(to needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
+        // Growing by half keeps the unused tail small for volumes with millions of runs.
+        let newCapacity = max(needed, capacity + capacity / 2)
         let newBase = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
         newBase.moveInitialize(from: base, count: count)
         base.deallocate()
@@ -35,7 +35,18 @@ final class Int32Buffer {
         count += other.count
     }
 
-    var array: [Int32] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
-    var memoryBytes: Int { capacity * 4 }
+    /// Moves the contents into an array and releases this buffer's storage, so the two never
+    /// coexist at full size.
+    func takeArray() -> [Int32] {
+        let n = count
+        let result = [Int32](unsafeUninitializedCapacity: n) { target, initialized in
+            target.baseAddress!.moveInitialize(from: base, count: n)
+            initialized = n
+        }
+        base.deallocate()
+        capacity = 16
+        base = .allocate(capacity: capacity)
+        count = 0
+        return result
+    }
 }

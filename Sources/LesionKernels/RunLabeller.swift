@@ -274,7 +274,7 @@ final class Slab: @unchecked Sendable {
                 labelBase[n] = final[root]
             }
         }
-        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.array, ends: ends.array, labels: labels.array)
+        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.takeArray(), ends: ends.takeArray(), labels: labels.takeArray())
         return (runs, Int(next), values)
     }
 }
