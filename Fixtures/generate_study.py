@@ -158,7 +158,7 @@ def main():
                 t2 = compress(nifti_bytes(image(p["t2"][label], fine)))
                 name = f"{segmenter}_label-T2lesion_mask.nii.gz"
             if p.get("broken") == label:
-                t2 = t2[: len(t2) // 2]  # a transfer cut short: the header reads, the voxels do not
+                t2 = t2[: len(t2) // 2]  # a transfer cut short: half the gzip stream
             write(name, t2)
             if label in p.get("gd", {}):
                 write(f"{segmenter}_label-Gdlesion_mask.nii.gz", compress(nifti_bytes(image(p["gd"][label], fine))))

@@ -241,6 +241,9 @@ struct PatientJob: Sendable {
     private func finish(_ state: State, _ start: ContinuousClock.Instant, tables: OutcomeTables? = nil) -> Result {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // A participant that failed before its files were hashed is keyed by its errors.
+        let key = state.inputKey ?? inputKey(state.errors.map { "failed \($0.file) \($0.stage.rawValue) \($0.message)" }, [:])
+        if key == storedKey { return .unchanged(participantID: participantID) }
         let run = state.run
         let status: PatientOutcome.Status = run == nil ? .failed : (state.dropped.isEmpty ? .complete : .partial)
         let reference = run.map { r -> String in
@@ -248,7 +251,7 @@ struct PatientJob: Sendable {
             return "{\"dims\": \(JSON.array([g.nx, g.ny, g.nz])), \"voxel_size_mm\": \(JSON.array([s.0, s.1, s.2])), \"affine\": \(JSON.matrix(r.reference.affine.matrix4x4))}"
         }
         return .processed(PatientOutcome(
-            participantID: participantID, inputKey: state.inputKey ?? state.failureKey, status: status,
+            participantID: participantID, inputKey: key, status: status,
             sessionsFound: state.sessionsFound, sessionsUsed: run?.visits.count ?? 0, visitOrder: run?.visitOrder,
             referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
             tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
@@ -275,11 +278,6 @@ struct PatientJob: Sendable {
         init(participantID: String, paths: StudyPaths) {
             self.participantID = participantID
             self.paths = paths
-        }
-
-        /// The key of a participant that failed before its files were hashed: its errors.
-        var failureKey: String {
-            ContentHash.of(bytes: Array(errors.map { "\($0.file) \($0.stage) \($0.message)" }.joined(separator: "\n").utf8))
         }
 
         /// Records a problem of the whole participant.
