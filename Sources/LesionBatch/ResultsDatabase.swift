@@ -22,7 +22,6 @@ public final class ResultsDatabase: Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            configuration.readonly = false
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = ResultsSchema.migrator
             let applied = try queue.read { try migrator.appliedIdentifiers($0) }
