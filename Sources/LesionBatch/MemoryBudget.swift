@@ -28,5 +28,8 @@ actor MemoryBudget {
         }
     }
 
+    /// The bytes reserved now.
+    var reserved: Int { reservedBytes }
+
     private func fits(_ bytes: Int) -> Bool { reservedBytes == 0 || reservedBytes + bytes <= capacityBytes }
 }
