@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "LesionPipeline", targets: ["LesionPipeline"]),
         .library(name: "LesionLongitudinal", targets: ["LesionLongitudinal"]),
         .library(name: "LesionStudy", targets: ["LesionStudy"]),
+        .library(name: "LesionBatch", targets: ["LesionBatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C bridges: Debian's libnifti2-dev (no pkg-config file) and libpng-dev.
@@ -63,12 +65,22 @@ let package = Package(
             ]
         ),
 
+        // Orchestration of a cohort: the BIDS-App run over many participants on every core, the
+        // results database (SQLite through GRDB), resumable runs, exports, shards and merges.
+        .target(
+            name: "LesionBatch",
+            dependencies: [
+                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionStudy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
         // The command-line front: argument parsing and output only.
         .executableTarget(
             name: "lesiontrack",
             dependencies: [
                 "LesionPipeline", "LesionBenchmark",
-                "LesionStudy",
+                "LesionStudy", "LesionBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,6 +103,13 @@ let package = Package(
         .testTarget(
             name: "LesionStudyTests",
             dependencies: ["LesionStudy", "LesionLongitudinal", "LesionIO", "LesionKernels", "StudyTestSupport", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LesionBatchTests",
+            dependencies: [
+                "LesionBatch", "LesionStudy", "LesionIO", "StudyTestSupport", "TestSupport", "lesiontrack",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "LesionTrackCLITests",

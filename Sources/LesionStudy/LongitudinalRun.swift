@@ -18,6 +18,11 @@ public struct LongitudinalRun: Sendable {
     public let visits: [VisitRecord]
     public let ledger: LesionLedger
 
+    /// Called after each visit is compared, while its label maps are in memory: the visit's
+    /// index (0-based), its lesions on the baseline grid, how its files were read, and the
+    /// ledger so far (whose rows of that visit give each label its lesion ID).
+    public typealias VisitHandler = (Int, VisitLesions, VisitRecord, LesionLedger) throws(ScanError) -> Void
+
     /// Runs `patient DIR`: discovers the sessions and compares each with the one before.
     public static func patient(_ directory: String, pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
         let folder = try PatientFolder.open(directory, searchDerivatives: pipeline.pipeline.searchDerivatives)
@@ -32,9 +37,9 @@ public struct LongitudinalRun: Sendable {
                 visitOrder: "as given: baseline, follow-up", visits: visits, pipeline: pipeline, reader: reader)
     }
 
-    private static func run(
+    static func run(
         command: String, inputs: [String], participantID: String?, visitOrder: String, visits: [VisitInputs],
-        pipeline: PipelineFile, reader: NIfTIReader
+        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil
     ) throws(ScanError) -> LongitudinalRun {
         let reference = try reader.readHeader(visits[0].t2File)
         let grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
@@ -47,6 +52,7 @@ public struct LongitudinalRun: Sendable {
             if n == 0 { baselineBrain = brain }
             ledger.append(lesions)
             records.append(record)
+            try eachVisit?(n, lesions, record, ledger)
         }
         return LongitudinalRun(
             command: command, inputs: inputs, participantID: participantID, visitOrder: visitOrder,

@@ -3,25 +3,27 @@ import LesionIO
 import LesionPipeline
 
 @main
-struct LesionTrackCommand: ParsableCommand {
+struct LesionTrackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lesiontrack",
         abstract: "Count and measure MS lesions in NIfTI scans.",
         discussion: """
-            Exit status: 0 success; 64 bad command-line usage; 65 invalid input (a missing, \
+            Exit status: 0 success; 1 a batch run finished but some inputs failed (error rows); \
+            64 bad command-line usage; 65 invalid input (a missing, \
             unreadable or malformed scan, or a refused parameter); 70 internal error; \
             73 an output could not be written.
             """,
         version: LesionTrackVersion.current,
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
-            EvaluateCommand.self,
+            EvaluateCommand.self, RunCommand.self, ExportCommand.self, MergeCommand.self, BenchBatchCommand.self,
         ]
     )
 }
 
 /// Exit statuses, from BSD's sysexits.
 enum ExitStatus {
+    static let batchFailures: Int32 = 1
     static let usage: Int32 = 64
     static let invalidInput: Int32 = 65
     static let internalError: Int32 = 70

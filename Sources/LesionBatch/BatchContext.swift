@@ -1,0 +1,33 @@
+import LesionIO
+import LesionStudy
+
+/// What every participant's job of one run shares: where to read and write, the pipeline, the
+/// reader, the classifier and the memory bound.
+struct BatchContext: Sendable {
+    let paths: StudyPaths
+    let pipeline: PipelineFile
+    let reader: NIfTIReader
+    let classifier: any PatientClassifying
+    /// The study's `participants.tsv`, when present.
+    let participants: BIDSTable?
+    let budget: MemoryBudget
+
+    /// The participant's row of `participants.tsv`, column → value.
+    func participantColumns(_ id: String) -> [String: String] {
+        guard let table = participants, let row = table.rowIndex(where: "participant_id", is: id) else { return [:] }
+        var columns: [String: String] = [:]
+        for column in table.columns { if let value = table.value(column, row: row) { columns[column] = value } }
+        return columns
+    }
+
+    /// A conservative estimate of the bytes a participant's job holds at its peak: for each
+    /// baseline-grid voxel, the float64 copies of a resampled or z-scored file, the label maps of
+    /// two visits and the brain masks (`bytesPerReferenceVoxel`), plus the largest input twice
+    /// over in its stored type (read, then placed).
+    static func peakBytes(referenceVoxels: Int, largestInputBytes: Int) -> Int {
+        referenceVoxels * bytesPerReferenceVoxel + 2 * largestInputBytes
+    }
+
+    /// Bytes per baseline-grid voxel in `peakBytes`.
+    static let bytesPerReferenceVoxel = 48
+}

@@ -1,0 +1,303 @@
+import LesionIO
+import LesionKernels
+import LesionLongitudinal
+import LesionPipeline
+import LesionStudy
+
+/// One participant of a batch run, from its folder to the rows and files of its result.
+///
+/// 1. **discover**: the participant's folders and `sub-<id>_sessions.tsv` must resolve inside the
+///    study; files that resolve elsewhere are refused, files in the output folder ignored.
+/// 2. **hash**: every NIfTI file of every session and the sessions table are hashed (SHA-256);
+///    with the tool version, the pipeline file's hash, the classifier's identity and the
+///    participant's `participants.tsv` row they make the input key. An unchanged key ends the
+///    job: nothing is read further, nothing written.
+/// 3. **select**, **header**, **longitudinal**: the sessions' files are chosen by the pipeline,
+///    their headers checked, then the visits are labelled and compared on the baseline grid
+///    (`LongitudinalRun`), writing each visit's label maps as it goes.
+/// 4. **classify**: the classifier, when the run has one.
+///
+/// A problem with one file becomes an error row and its session is left out; the participant
+/// is then processed again from its remaining sessions, so one broken scan costs one session,
+/// never the participant's other results nor the run. A problem that belongs to no session
+/// (the participant's folder or sessions table) fails the participant. An output that cannot
+/// be written stops the run.
+struct PatientJob: Sendable {
+    let participantID: String
+    let context: BatchContext
+    /// The input key of the result already stored, if any.
+    let storedKey: String?
+
+    enum Result: Sendable {
+        case unchanged(participantID: String)
+        case processed(PatientOutcome)
+        /// An output could not be written: the run stops.
+        case stopped(ScanError)
+    }
+
+    private var paths: StudyPaths { context.paths }
+
+    func run() async -> Result {
+        let start = ContinuousClock.now
+        var state = State(participantID: participantID, paths: paths)
+        let subject = FileSystem.join(paths.root, participantID)
+        let sessionsTable = FileSystem.join(subject, participantID + "_sessions.tsv")
+        let pipeline = context.pipeline.pipeline
+
+        // discover
+        var folders = [subject]
+        let derivatives = FileSystem.join(paths.root, "derivatives")
+        if pipeline.searchDerivatives && FileSystem.kind(derivatives) == .directory {
+            for name in (try? FileSystem.list(derivatives)) ?? [] {
+                let folder = FileSystem.join(FileSystem.join(derivatives, name), participantID)
+                if FileSystem.kind(folder) == .directory && !paths.isOutput(folder) { folders.append(folder) }
+            }
+        }
+        if FileSystem.kind(sessionsTable) != .missing { folders.append(sessionsTable) }
+        for path in folders {
+            if let why = paths.refusal(path) {
+                state.fail(path, .discover, why)
+                return finish(state, start)
+            }
+        }
+        var folder: PatientFolder
+        do {
+            folder = try PatientFolder.open(subject, searchDerivatives: pipeline.searchDerivatives)
+        } catch {
+            state.fail(error.path, .discover, error.problem)
+            return finish(state, start)
+        }
+        folder = folder.withSessions { session in
+            let files = session.files.filter { !paths.isOutput($0) }
+            if files.isEmpty && paths.isOutput(session.folder) { return nil }
+            return Session(label: session.label, acquisitionTime: session.acquisitionTime, folder: session.folder, files: files)
+        }
+        state.sessionsFound = folder.sessions.count
+        for session in folder.sessions {
+            for file in session.files {
+                if let why = paths.refusal(file) { state.refuse(session.label, file, .discover, why) }
+            }
+        }
+
+        // hash
+        if FileSystem.kind(sessionsTable) == .file {
+            do {
+                state.keyLines.append("sessions_table \(try ContentHash.of(file: sessionsTable).sha256)")
+            } catch {
+                state.fail(error.path, .hash, error.problem)
+                return finish(state, start)
+            }
+        }
+        for session in folder.sessions where !state.dropped.contains(session.label) {
+            for file in session.files {
+                do {
+                    let (sha, bytes) = try ContentHash.of(file: file)
+                    state.hashes[file] = (sha, bytes)
+                    state.keyLines.append("file \(paths.relative(file)) \(sha)")
+                } catch {
+                    state.refuse(session.label, file, .hash, error.problem)
+                }
+            }
+        }
+        let participantColumns = context.participantColumns(participantID)
+        let key = inputKey(state.keyLines, participantColumns)
+        state.inputKey = key
+        if key == storedKey { return .unchanged(participantID: participantID) }
+
+        // select, header, longitudinal
+        var headers: [String: ScanHeader] = [:]
+        var written: Set<String> = []
+        var outcome: (run: LongitudinalRun, usable: PatientFolder)?
+        attempts: while true {
+            let usable = folder.withSessions { state.dropped.contains($0.label) ? nil : $0 }
+            guard !usable.sessions.isEmpty else { break }
+            let visits: [VisitInputs]
+            do {
+                visits = try VisitInputs.select(usable, pipeline: pipeline)
+            } catch {
+                guard let session = state.session(of: error.path, in: usable) else {
+                    state.fail(error.path, .select, error.problem)
+                    break attempts
+                }
+                state.refuse(session, error.path, .select, error.problem)
+                continue attempts
+            }
+            for visit in visits {
+                for file in [visit.t2File, visit.gdFile, visit.preContrastFile, visit.brainMaskFile].compactMap({ $0 })
+                where headers[file] == nil {
+                    do {
+                        headers[file] = try context.reader.readHeader(file)
+                    } catch {
+                        state.refuse(visit.session!, file, .header, error.problem)
+                        continue attempts
+                    }
+                }
+            }
+            let referenceVoxels = headers[visits[0].t2File]!.grid.voxelCount
+            let largest = visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }
+                .map { headers[$0]!.grid.voxelCount * (headers[$0]!.datatype.bytesPerVoxel ?? 8) }.max() ?? 0
+            let reservation = BatchContext.peakBytes(referenceVoxels: referenceVoxels, largestInputBytes: largest)
+            await context.budget.reserve(reservation)
+            let maps = DerivativeMaps(paths: paths, participantID: participantID, headers: headers)
+            var visitFiles: [String] = []
+            var gd: [(visit: Int, session: String, lesions: [Lesion])] = []
+            let result: Swift.Result<LongitudinalRun, ScanError>
+            do {
+                result = .success(try LongitudinalRun.patient(
+                    usable, visits: visits, directory: subject, pipeline: context.pipeline, reader: context.reader,
+                    eachVisit: { (n, lesions, record, ledger) throws(ScanError) in
+                        visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
+                        if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
+                    }))
+            } catch {
+                result = .failure(error)
+            }
+            await context.budget.release(reservation)
+            written.formUnion(visitFiles)
+            switch result {
+            case .success(let run):
+                outcome = (run, usable)
+                state.visitFiles = visitFiles
+                state.gdLesions = gd
+                state.scansRead = Set(visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }).count
+                state.voxelsRead = visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }
+                    .reduce(0) { $0 + headers[$1]!.grid.voxelCount }
+                break attempts
+            case .failure(let error):
+                if error.kind == .output { return .stopped(error) }
+                guard let session = state.session(of: error.path, in: usable) else {
+                    state.fail(error.path, .longitudinal, error.problem)
+                    break attempts
+                }
+                state.refuse(session, error.path, .longitudinal, error.problem)
+            }
+        }
+        if outcome == nil && state.errors.isEmpty {
+            state.fail(subject, .select, "no session left to compare")
+        }
+        for stale in written.subtracting(state.visitFiles) { unlink(paths.outputPath(stale)) }
+
+        var tables = OutcomeTables(participantID: participantID, paths: paths)
+        if let (run, usable) = outcome {
+            let processed = ProcessedPatient(
+                folder: usable, run: run, participantColumns: participantColumns,
+                excludedSessions: folder.sessions.map(\.label).filter { state.dropped.contains($0) })
+            do {
+                if let classification = try context.classifier.classify(processed) {
+                    tables.add(classification)
+                }
+            } catch {
+                state.errors.append(BatchError(
+                    participantID: participantID, sessionID: nil, file: paths.relative(error.path), stage: .classify,
+                    message: error.problem))
+            }
+            do {
+                state.reportFiles = try writeReports(run)
+            } catch {
+                return .stopped(error)
+            }
+            tables.add(run)
+            for (visit, session, found) in state.gdLesions { tables.addGd(visit: visit, session: session, found) }
+        }
+        tables.addScans(folder, state: state, headers: headers, run: outcome?.run)
+        do {
+            try tables.addOutputs(state.visitFiles + state.reportFiles)
+        } catch {
+            return .stopped(error)
+        }
+        state.run = outcome?.run
+        return finish(state, start, tables: tables)
+    }
+
+    /// Writes `sub-<id>_longitudinal.json`, the visits and lesions tables and their sidecars.
+    private func writeReports(_ run: LongitudinalRun) throws(ScanError) -> [String] {
+        let report = LongitudinalReport(run)
+        try FileSystem.makeDirectory(paths.outputPath(participantID))
+        let base = participantID + "/" + participantID + "_"
+        var files = [base + "longitudinal.json"]
+        try TextOutput.file(paths.outputPath(files[0])) { (out: TextOutput) throws(ScanError) in try report.writeJSON(out) }
+        for table in LongitudinalReport.Table.allCases {
+            let tsv = base + table.rawValue + ".tsv", sidecar = base + table.rawValue + ".json"
+            try TextOutput.file(paths.outputPath(tsv)) { (out: TextOutput) throws(ScanError) in
+                try report.writeTable(out, table, provenance: false)
+            }
+            try TextOutput.file(paths.outputPath(sidecar)) { (out: TextOutput) throws(ScanError) in
+                try report.writeSidecar(out, table: table, file: participantID + "_" + table.rawValue + ".tsv")
+            }
+            files += [tsv, sidecar]
+        }
+        return files
+    }
+
+    private func inputKey(_ lines: [String], _ columns: [String: String]) -> String {
+        var text = "lesiontrack \(LesionTrackVersion.current)\n"
+        text += "pipeline \(context.pipeline.sha256)\n"
+        text += "classifier \(context.classifier.identity)\n"
+        for (column, value) in columns.sorted(by: { $0.key < $1.key }) { text += "participants.tsv \(column)=\(value)\n" }
+        for line in lines.sorted() { text += line + "\n" }
+        return ContentHash.of(bytes: Array(text.utf8))
+    }
+
+    private func finish(_ state: State, _ start: ContinuousClock.Instant, tables: OutcomeTables? = nil) -> Result {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // A participant that failed before its files were hashed is keyed by its errors.
+        let key = state.inputKey ?? inputKey(state.errors.map { "failed \($0.file) \($0.stage.rawValue) \($0.message)" }, [:])
+        if key == storedKey { return .unchanged(participantID: participantID) }
+        let run = state.run
+        let status: PatientOutcome.Status = run == nil ? .failed : (state.dropped.isEmpty ? .complete : .partial)
+        let reference = run.map { r -> String in
+            let g = r.reference.grid, s = r.reference.geometry.spacingMM
+            return "{\"dims\": \(JSON.array([g.nx, g.ny, g.nz])), \"voxel_size_mm\": \(JSON.array([s.0, s.1, s.2])), \"affine\": \(JSON.matrix(r.reference.affine.matrix4x4))}"
+        }
+        return .processed(PatientOutcome(
+            participantID: participantID, inputKey: key, status: status,
+            sessionsFound: state.sessionsFound, sessionsUsed: run?.visits.count ?? 0, visitOrder: run?.visitOrder,
+            referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
+            tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
+            seconds: seconds, outputs: state.visitFiles + state.reportFiles))
+    }
+
+    /// What the job learned so far.
+    struct State {
+        let participantID: String
+        let paths: StudyPaths
+        var sessionsFound = 0
+        var keyLines: [String] = []
+        var inputKey: String?
+        var hashes: [String: (sha256: String, bytes: Int)] = [:]
+        var dropped: Set<String> = []
+        var errors: [BatchError] = []
+        var visitFiles: [String] = []
+        var reportFiles: [String] = []
+        var scansRead = 0
+        var voxelsRead = 0
+        var gdLesions: [(visit: Int, session: String, lesions: [Lesion])] = []
+        var run: LongitudinalRun?
+
+        init(participantID: String, paths: StudyPaths) {
+            self.participantID = participantID
+            self.paths = paths
+        }
+
+        /// Records a problem of the whole participant.
+        mutating func fail(_ path: String, _ stage: BatchError.Stage, _ message: String) {
+            errors.append(BatchError(participantID: participantID, sessionID: nil, file: paths.relative(path), stage: stage, message: message))
+        }
+
+        /// Records a problem with one file and leaves its session out.
+        mutating func refuse(_ session: String, _ path: String, _ stage: BatchError.Stage, _ message: String) {
+            errors.append(BatchError(participantID: participantID, sessionID: session, file: paths.relative(path), stage: stage, message: message))
+            dropped.insert(session)
+            keyLines.append("refused \(paths.relative(path)) \(stage.rawValue) \(message)")
+        }
+
+        /// The session a file or session folder belongs to.
+        func session(of path: String, in folder: PatientFolder) -> String? {
+            for session in folder.sessions where session.folder == path || session.files.contains(path) {
+                return session.label
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import LesionIO
+
+/// Reports a batch run's progress on standard error and its summary on standard output.
+///
+/// - `bar`: one line redrawn in place (a terminal): a bar, participants done of all, scans
+///   read, errors, scans per second and the time left, estimated from the mean time per
+///   participant so far.
+/// - `plain`: one line per processed participant (and, verbose, per unchanged one).
+/// - `json`: one JSON object per line and event on standard error; the summary as JSON.
+/// - `quiet`: nothing but the error lines.
+///
+/// Every input error is printed as one line `lesiontrack: FILE: problem` in the text modes (the
+/// bar is cleared first), whatever the verbosity.
+public final class ProgressReporter {
+    public enum Mode: Sendable {
+        case bar
+        case plain
+        case json
+        case quiet
+    }
+
+    private let mode: Mode
+    private let verbose: Bool
+    private var total = 0
+    private var done = 0
+    private var scans = 0
+    private var errors = 0
+    private var start = ContinuousClock.now
+    private var barShown = false
+
+    public init(mode: Mode, verbose: Bool) {
+        self.mode = mode
+        self.verbose = verbose
+    }
+
+    /// `bar` when standard error is a terminal, else `plain`.
+    public static func textMode() -> Mode { isatty(2) == 1 ? .bar : .plain }
+
+    func started(participants: Int, jobs: Int) {
+        total = participants
+        start = ContinuousClock.now
+        switch mode {
+        case .json: emit("{\"event\": \"start\", \"participants\": \(participants), \"jobs\": \(jobs)}")
+        case .plain where verbose: emit("lesiontrack: \(participants) participants, \(jobs) jobs")
+        case .bar: drawBar()
+        default: break
+        }
+    }
+
+    func unchanged(_ participantID: String) {
+        done += 1
+        switch mode {
+        case .json: emit("{\"event\": \"unchanged\", \"participant_id\": \(JSON.string(participantID))}")
+        case .plain where verbose: emit("\(participantID): unchanged, skipped")
+        case .bar: drawBar()
+        default: break
+        }
+    }
+
+    func processed(_ outcome: PatientOutcome) {
+        done += 1
+        scans += outcome.scansRead
+        errors += outcome.errors.count
+        switch mode {
+        case .json:
+            for e in outcome.errors {
+                emit("{\"event\": \"error\", \"participant_id\": \(JSON.string(e.participantID)), \"session_id\": \(e.sessionID.map(JSON.string) ?? "null"), \"file\": \(JSON.string(e.file)), \"stage\": \(JSON.string(e.stage.rawValue)), \"message\": \(JSON.string(e.message))}")
+            }
+            emit("{\"event\": \"participant\", \"participant_id\": \(JSON.string(outcome.participantID)), \"status\": \(JSON.string(outcome.status.rawValue)), \"sessions\": \(outcome.sessionsUsed), \"scans\": \(outcome.scansRead), \"errors\": \(outcome.errors.count), \"seconds\": \(JSON.number(outcome.seconds))}")
+        case .plain, .bar, .quiet:
+            clearBar()
+            for e in outcome.errors { emit("lesiontrack: \(e.file): \(e.message)") }
+            if mode == .plain {
+                emit("\(outcome.participantID): \(outcome.status.rawValue), \(outcome.sessionsUsed) of \(outcome.sessionsFound) sessions, \(outcome.scansRead) scans, \(BatchSummary.format(outcome.seconds)) s")
+            }
+            if mode == .bar { drawBar() }
+        }
+    }
+
+    func finished(_ summary: BatchSummary) {
+        clearBar()
+        switch mode {
+        case .json: print(summary.json, terminator: "")
+        case .plain, .bar: print(summary.text, terminator: "")
+        case .quiet: break
+        }
+    }
+
+    private func drawBar() {
+        let width = 24
+        let filled = total == 0 ? width : width * done / total
+        let elapsed = BatchRunner.seconds(since: start)
+        var eta = "--:--"
+        if done > 0 && done < total {
+            let left = Int((elapsed / Double(done) * Double(total - done)).rounded())
+            eta = "\(left / 60):" + (left % 60 < 10 ? "0" : "") + "\(left % 60)"
+        } else if done == total {
+            eta = "0:00"
+        }
+        let rate = elapsed > 0 ? BatchSummary.format(Double(scans) / elapsed) : "0"
+        let line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            + "\(done)/\(total) participants, \(scans) scans, \(errors) error\(errors == 1 ? "" : "s"), \(rate) scans/s, ETA \(eta)"
+        write(2, "\r\u{1B}[K" + line)
+        barShown = true
+    }
+
+    private func clearBar() {
+        guard barShown else { return }
+        write(2, "\r\u{1B}[K")
+        barShown = false
+    }
+
+    private func emit(_ line: String) { write(2, line + "\n") }
+
+    private func write(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(fd, $0.baseAddress, $0.count) }
+    }
+}

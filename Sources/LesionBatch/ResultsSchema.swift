@@ -1,0 +1,178 @@
+import GRDB
+
+/// The tables of the results database and the versioned migrations that create them.
+///
+/// Each migration has a stable identifier (`v1`, …) recorded by GRDB in `grdb_migrations`; a
+/// database is brought up to date when it is opened, and a database written by a newer
+/// LesionTrack (one holding a migration this version does not know) is refused. Natural keys
+/// (participant, session, lesion ID, visit, path) identify rows, so two databases holding the
+/// same results hold the same rows whatever order they were written in; only `runs.id`,
+/// `errors.id` and the times differ between runs.
+enum ResultsSchema {
+    /// The migrations in order. Append new ones; never edit a published one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: version1)
+        }
+        return migrator
+    }
+
+    /// The identifiers of every migration this version knows, in order.
+    static let knownMigrations = ["v1"]
+
+    private static let version1 = """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            bids_dir TEXT,
+            pipeline_file TEXT,
+            pipeline_sha256 TEXT,
+            pipeline_name TEXT,
+            parameters TEXT,
+            participant_labels TEXT,
+            shard TEXT,
+            jobs INTEGER,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            participants_processed INTEGER,
+            participants_unchanged INTEGER,
+            scans_read INTEGER,
+            errors INTEGER
+        );
+        CREATE TABLE patients (
+            participant_id TEXT PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            input_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sessions_found INTEGER NOT NULL,
+            sessions_used INTEGER NOT NULL,
+            visit_order TEXT,
+            reference_file TEXT,
+            reference_grid TEXT,
+            pipeline_file TEXT NOT NULL,
+            pipeline_sha256 TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            processed_at TEXT NOT NULL,
+            seconds REAL NOT NULL
+        );
+        CREATE TABLE scans (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            session_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            role TEXT,
+            sha256 TEXT,
+            size_bytes INTEGER,
+            nifti_version INTEGER,
+            dims TEXT,
+            datatype TEXT,
+            voxel_size_mm TEXT,
+            orientation_source TEXT,
+            affine TEXT,
+            grid TEXT,
+            PRIMARY KEY (participant_id, path)
+        );
+        CREATE TABLE visits (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            visit INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            acq_time TEXT,
+            grid TEXT NOT NULL,
+            resampled INTEGER NOT NULL,
+            t2_lesions INTEGER NOT NULL,
+            t2_volume_mm3 REAL NOT NULL,
+            new_t2 INTEGER,
+            enlarging_t2 INTEGER,
+            new_or_enlarging_t2 INTEGER,
+            stable_t2 INTEGER,
+            shrinking_t2 INTEGER,
+            merged_t2 INTEGER,
+            split_t2 INTEGER,
+            resolved_t2 INTEGER,
+            absorbed_t2 INTEGER,
+            gd_lesions INTEGER,
+            enhancing_t2 INTEGER,
+            t2_file TEXT NOT NULL,
+            gd_file TEXT,
+            brain_mask_file TEXT,
+            brain_mask_dice REAL,
+            PRIMARY KEY (participant_id, visit)
+        );
+        CREATE TABLE lesions (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            lesion_id INTEGER NOT NULL,
+            first_visit INTEGER NOT NULL,
+            first_session_id TEXT NOT NULL,
+            last_visit INTEGER NOT NULL,
+            end_state TEXT,
+            split_from INTEGER,
+            largest_volume_mm3 REAL NOT NULL,
+            PRIMARY KEY (participant_id, lesion_id)
+        );
+        CREATE TABLE ledger (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            lesion_id INTEGER NOT NULL,
+            visit INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            label INTEGER,
+            voxels INTEGER NOT NULL,
+            volume_mm3 REAL NOT NULL,
+            previous_volume_mm3 REAL,
+            volume_ratio REAL,
+            previous_ids TEXT NOT NULL,
+            merged_into TEXT NOT NULL,
+            split_from INTEGER,
+            enhancing INTEGER,
+            centroid_x_mm REAL,
+            centroid_y_mm REAL,
+            centroid_z_mm REAL,
+            largest_extent_mm REAL,
+            PRIMARY KEY (participant_id, lesion_id, visit)
+        );
+        CREATE TABLE gd_lesions (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            visit INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            label INTEGER NOT NULL,
+            voxels INTEGER NOT NULL,
+            volume_mm3 REAL NOT NULL,
+            centroid_x_mm REAL NOT NULL,
+            centroid_y_mm REAL NOT NULL,
+            centroid_z_mm REAL NOT NULL,
+            largest_extent_mm REAL NOT NULL,
+            PRIMARY KEY (participant_id, visit, label)
+        );
+        CREATE TABLE classifications (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            session_id TEXT,
+            class TEXT NOT NULL,
+            scores TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            missing_data TEXT NOT NULL,
+            rules_file TEXT NOT NULL,
+            rules_sha256 TEXT NOT NULL,
+            decision_support TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX classifications_key ON classifications (participant_id, COALESCE(session_id, ''));
+        CREATE TABLE errors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER REFERENCES runs(id),
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            session_id TEXT,
+            file TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX errors_participant ON errors (participant_id);
+        CREATE TABLE outputs (
+            path TEXT PRIMARY KEY,
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            sha256 TEXT NOT NULL
+        );
+        CREATE INDEX outputs_participant ON outputs (participant_id);
+        """
+}
