@@ -3,8 +3,9 @@
 /// Every rule is evaluated (`RuleOutcome`); each that fires adds its weights to the hypotheses'
 /// scores. The class then follows `DecisionPolicy`: an urgent-review flag gives
 /// `suspected_pml_iris`; otherwise the hypothesis with the highest score (ties: the more urgent,
-/// `ReviewClass.byUrgency`) is the class if it reaches `minimumScore`, leads the runner-up by
-/// `minimumMargin` and has its required features, else the visit is `indeterminate`.
+/// `ReviewClass.byUrgency`) is the class if it reaches `minimumScore`, has its required features
+/// and leads the runner-up by `minimumMargin`, else the visit is `indeterminate` (the reason names
+/// the first test that failed, in that order).
 public enum Classifier {
     public static func decide(_ features: TimepointFeatures, rules: RuleSet) -> TimepointDecision {
         let outcomes = rules.rules.map { RuleOutcome($0, features) }
@@ -30,11 +31,11 @@ public enum Classifier {
             decision = (.suspectedPMLIRIS, .urgentReview(urgent))
         } else if score < policy.minimumScore {
             decision = (.indeterminate, .tooLittleEvidence(lead, score: score, minimumScore: policy.minimumScore))
+        } else if !missing.isEmpty {
+            decision = (.indeterminate, .missingRequired(lead, score: score, missing: missing))
         } else if score - other < policy.minimumMargin {
             decision = (.indeterminate, .conflict(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
                                                   minimumMargin: policy.minimumMargin))
-        } else if !missing.isEmpty {
-            decision = (.indeterminate, .missingRequired(lead, score: score, missing: missing))
         } else {
             decision = (lead, .leads(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
                                      minimumScore: policy.minimumScore, minimumMargin: policy.minimumMargin))

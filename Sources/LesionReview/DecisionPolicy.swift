@@ -3,9 +3,9 @@
 ///
 /// 1. A fired rule with the urgent-review flag makes the visit `suspected_pml_iris`.
 /// 2. Otherwise the hypothesis with the highest score leads (ties: the more urgent). It is the
-///    class when its score is at least `minimumScore`, it leads the runner-up by at least
-///    `minimumMargin`, and every feature in `required[lead]` is known; otherwise the visit is
-///    `indeterminate` (too little evidence, conflicting evidence, or too little data).
+///    class when its score is at least `minimumScore`, every feature in `required[lead]` is
+///    known, and it leads the runner-up by at least `minimumMargin`; otherwise the visit is
+///    `indeterminate` (too little evidence, too little data, or conflicting evidence).
 ///
 /// Confidence is the share of rules that could be evaluated (their condition came out true or
 /// false despite missing data): `high` from `highConfidence`, `moderate` from
