@@ -294,7 +294,8 @@ public struct LongitudinalReport {
     }
 
     /// A TSV table; with `provenance`, led by `#` comment lines naming the tool, the pipeline file
-    /// and its hash and the parameters (for standard output, where no sidecar can go).
+    /// and its hash and the parameters, and for a reviewed run the rules file with its hash and the
+    /// decision-support statement (for standard output, where no sidecar can go).
     public func writeTable(_ out: TextOutput, _ table: Table, provenance: Bool) throws(ScanError) {
         if provenance {
             try out.write("# lesiontrack \(LesionTrackVersion.current) \(run.command) \(run.inputs.joined(separator: " "))\n")
@@ -302,7 +303,7 @@ public struct LongitudinalReport {
             try out.write("# parameters " + parameterFields.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
             if let review {
                 try out.write("# rules \(review.review.rules.path) sha256 \(review.review.rules.sha256)\n")
-                if table == .review { try out.write("# \(RulesFile.statement)\n") }
+                try out.write("# \(RulesFile.statement)\n")
             }
         }
         try out.write(TableFormat.tsv.row(Self.columns(table)))
