@@ -58,6 +58,17 @@ struct RulesFileTests {
         #expect(window.weights == [.rebound: 1])
     }
 
+    @Test("the README names every feature and every rule of Pipelines/rules.yaml")
+    func documented() throws {
+        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/README.md", encoding: .utf8)
+        let features = try #require(readme.components(separatedBy: "### Features\n").last?.components(separatedBy: "\n### ").first)
+        for feature in Feature.allCases { #expect(features.contains("`\(feature.rawValue)`"), "\(feature.rawValue)") }
+        let ruleSet = try #require(readme.components(separatedBy: "### The rule set\n").last?.components(separatedBy: "\n### ").first)
+        for rule in try RulesFile.load(Self.defaultFile).ruleSet.rules {
+            #expect(ruleSet.contains("| `\(rule.id.text)` |"), "\(rule.id.text)")
+        }
+    }
+
     @Test("sections left out keep the defaults; the rules are read as written")
     func minimal() throws {
         let file = try load(minimalRules)
