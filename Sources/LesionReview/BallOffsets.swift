@@ -19,6 +19,11 @@ public struct BallOffsets: Sendable {
     public let radiusMM: Double
     public let offsets: [Offset]
 
+    /// The largest |di|, |dj|, |dk| among the offsets: the ball's reach along each axis, in voxels.
+    public var reach: (i: Int, j: Int, k: Int) {
+        offsets.reduce((0, 0, 0)) { (max($0.0, abs($1.di)), max($0.1, abs($1.dj)), max($0.2, abs($1.dk))) }
+    }
+
     public init(radiusMM: Double, geometry: VoxelGeometry) {
         precondition(radiusMM >= 0 && radiusMM.isFinite, "a radius is a finite distance")
         self.radiusMM = radiusMM
@@ -54,15 +59,15 @@ public struct BallOffsets: Sendable {
     }
 
     /// Visits the voxels of the ball around the voxel at storage offset `centre`, nearest first,
-    /// skipping those outside the grid (`body(neighbourOffset, ballOffset)`), until `body` returns
-    /// false. Returns false when it was stopped, true when every voxel was visited.
+    /// skipping those outside the grid (`body(neighbourOffset, neighbourIndex, ballOffset)`), until
+    /// `body` returns false. Returns false when it was stopped, true when every voxel was visited.
     @discardableResult
-    public func walk(around centre: Int, in size: GridSize, _ body: (Int, Offset) -> Bool) -> Bool {
+    public func walk(around centre: Int, in size: GridSize, _ body: (Int, VoxelIndex, Offset) -> Bool) -> Bool {
         let v = size.index(ofOffset: centre)
         for o in offsets {
             let i = v.i + o.di, j = v.j + o.dj, k = v.k + o.dk
             guard size.contains(i, j, k) else { continue }
-            if !body(size.offset(i, j, k), o) { return false }
+            if !body(size.offset(i, j, k), VoxelIndex(i, j, k), o) { return false }
         }
         return true
     }

@@ -22,7 +22,4 @@ public struct ClinicalRecord: Sendable, Equatable {
         absent = []
         missing = [:]
     }
-
-    /// True when the column's fact is known or known to be absent.
-    public func isSettled(_ column: ClinicalColumn) -> Bool { missing[column] == nil }
 }

@@ -13,10 +13,14 @@ public struct Confidence: Sendable, Equatable {
     public init(evaluatedRules: Int, totalRules: Int, policy: DecisionPolicy) {
         self.evaluatedRules = evaluatedRules
         self.totalRules = totalRules
-        let share = totalRules == 0 ? 1 : Double(evaluatedRules) / Double(totalRules)
+        let share = Self.share(evaluatedRules, totalRules)
         level = share >= policy.highConfidence ? .high : share >= policy.moderateConfidence ? .moderate : .low
     }
 
     /// Evaluated rules / rules (1 for an empty rule set).
-    public var share: Double { totalRules == 0 ? 1 : Double(evaluatedRules) / Double(totalRules) }
+    public var share: Double { Self.share(evaluatedRules, totalRules) }
+
+    private static func share(_ evaluated: Int, _ total: Int) -> Double {
+        total == 0 ? 1 : Double(evaluated) / Double(total)
+    }
 }

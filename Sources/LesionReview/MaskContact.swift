@@ -9,12 +9,12 @@ import LesionKernels
 /// white matter between. Time O(lesion voxels × ball offsets), stopping at the first contact.
 public enum MaskContact {
     /// One flag per label (index label − 1).
-    public static func lesionsTouching(_ mask: Volume<Bool>, voxels: LabelVoxels, ball: BallOffsets) -> [Bool] {
+    public static func lesionsTouching(_ mask: BitMask, voxels: LabelVoxels, ball: BallOffsets) -> [Bool] {
         precondition(mask.size == voxels.map.size, "the mask must be on the lesions' grid")
         let size = mask.size
         return stride(from: 1, through: voxels.map.count, by: 1).map { label in
             voxels.voxels(of: label).contains { centre in
-                !ball.walk(around: centre, in: size) { neighbour, _ in !mask.voxels[neighbour] }
+                !ball.walk(around: centre, in: size) { _, v, _ in !mask[v.i, v.j, v.k] }
             }
         }
     }

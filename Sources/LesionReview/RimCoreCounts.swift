@@ -27,24 +27,25 @@ public struct RimCoreCounts: Sendable, Equatable {
         enhancingVoxels == 0 ? nil : Double(enhancingRimVoxels) / Double(enhancingVoxels)
     }
 
-    /// The counts of every label (index label − 1). Lesions without an enhancing voxel are counted
-    /// without the rim test (all their voxels as core): their share is nil either way.
+    /// The counts of every label (index label − 1); `enhancing` is the visit's Gd+ label map (any
+    /// nonzero label enhances). Lesions without an enhancing voxel are counted without the rim
+    /// test (all their voxels as core): their share is nil either way.
     /// Time O(voxels of enhancing lesions × ball offsets).
-    public static func measure(voxels: LabelVoxels, enhancing: Volume<Bool>, ball: BallOffsets) -> [RimCoreCounts] {
-        precondition(enhancing.size == voxels.map.size, "the Gd mask must be on the lesions' grid")
+    public static func measure(voxels: LabelVoxels, enhancing: LabelMap, ball: BallOffsets) -> [RimCoreCounts] {
+        precondition(enhancing.size == voxels.map.size, "the Gd map must be on the lesions' grid")
         let size = enhancing.size
-        let labels = voxels.map.labels.voxels
+        let labels = voxels.map.labels.voxels, gd = enhancing.labels.voxels
         return stride(from: 1, through: voxels.map.count, by: 1).map { label in
             let own = voxels.voxels(of: label)
-            guard own.contains(where: { enhancing.voxels[$0] }) else {
+            guard own.contains(where: { gd[$0] != 0 }) else {
                 return RimCoreCounts(rimVoxels: 0, coreVoxels: own.count, enhancingRimVoxels: 0, enhancingCoreVoxels: 0)
             }
             var rim = 0, enhancingRim = 0, enhancingCore = 0
             for centre in own {
                 let inRim = ball.leavesGrid(around: centre, in: size)
-                    || !ball.walk(around: centre, in: size) { neighbour, _ in Int(labels[neighbour]) == label }
+                    || !ball.walk(around: centre, in: size) { neighbour, _, _ in Int(labels[neighbour]) == label }
                 if inRim { rim += 1 }
-                if enhancing.voxels[centre] {
+                if gd[centre] != 0 {
                     if inRim { enhancingRim += 1 } else { enhancingCore += 1 }
                 }
             }

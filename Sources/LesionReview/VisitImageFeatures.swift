@@ -24,7 +24,7 @@ public struct VisitImageFeatures: Sendable {
     /// - Parameters:
     ///   - greyMatter, ventricles: masks on the visit's grid, nil when the visit has none.
     public static func measure(
-        _ visit: VisitLesions, greyMatter: Volume<Bool>?, ventricles: Volume<Bool>?, geometry: VoxelGeometry,
+        _ visit: VisitLesions, greyMatter: BitMask?, ventricles: BitMask?, geometry: VoxelGeometry,
         parameters: FeatureParameters
     ) -> VisitImageFeatures {
         let voxels = LabelVoxels(visit.t2Map)
@@ -36,7 +36,7 @@ public struct VisitImageFeatures: Sendable {
         for host in hosts.compactMap({ $0 }) { satellites[host - 1] += 1 }
         let enhancement = visit.gd.map { gd in
             RimCoreCounts.measure(
-                voxels: voxels, enhancing: gd.map.labels.map { $0 != 0 },
+                voxels: voxels, enhancing: gd.map,
                 ball: BallOffsets(radiusMM: parameters.rimThicknessMM, geometry: geometry))
         }
         let lesions = visit.t2.lesions.enumerated().map { n, lesion in

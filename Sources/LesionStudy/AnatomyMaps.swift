@@ -8,8 +8,9 @@ import LesionKernels
 /// files matching one source are refused, naming both. A session without a map uses the latest
 /// earlier session's (visits are co-registered and anatomy changes little between them); visits
 /// before the first map have none. Masks are placed by nearest neighbour, probability maps by
-/// trilinear interpolation, then thresholded (value ≥ the source's threshold); voxels outside a
-/// map's field are never inside it. A map carried forward is read once.
+/// trilinear interpolation, then thresholded in the stored type (scaled value ≥ the source's
+/// threshold); voxels outside a map's field (NaN) are never inside it. A map carried forward is
+/// read once.
 struct AnatomyMaps {
     /// The map one visit uses.
     struct Choice: Sendable, Equatable {
@@ -22,7 +23,7 @@ struct AnatomyMaps {
     /// A map as placed on the grid, with how it fit.
     struct Placed {
         let choice: Choice
-        let mask: Volume<Bool>
+        let mask: BitMask
         let fit: GridFit
     }
 
@@ -66,10 +67,20 @@ struct AnatomyMaps {
             if let cached, cached.choice == choice { return cached }
             let method: GridFit.ResamplingMethod = choice.source.kind == .mask ? .nearest : .trilinear
             let (scan, fit) = try grid.place(try reader.read(choice.file), method: method)
-            let threshold = choice.source.threshold
-            let placed = Placed(choice: choice, mask: ScaledVolume.of(scan).map { $0 >= threshold }, fit: fit)
+            let window = IntensityWindow(lower: choice.source.threshold)
+            let placed = Placed(choice: choice, mask: scan.voxels.visit(Threshold(window: window, scaling: scan.scaling)), fit: fit)
             cached = placed
             return placed
         }
+    }
+}
+
+/// Thresholds a map in its stored type (`SIMDThreshold`): scaled value ≥ the window's lower bound.
+private struct Threshold: VolumeVisitor {
+    let window: IntensityWindow
+    let scaling: IntensityScaling
+
+    func visit<T: ScanScalar>(_ volume: Volume<T>) -> BitMask {
+        SIMDThreshold.bitMask(volume, window: StoredWindow<T>(window, scaling: scaling))
     }
 }

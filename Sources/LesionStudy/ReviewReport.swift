@@ -116,7 +116,7 @@ public struct ReviewReport {
             ("urgent_review", String(d.urgentReview)),
             ("scores", Self.object(ReviewClass.hypotheses.map { ($0.rawValue, JSON.number(d.score($0))) })),
             ("confidence", Self.object([
-                ("level", JSON.string(d.confidence.level.rawValue)),
+                ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
                 ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
             ])),
             ("fired", "[" + d.fired.map(firedJSON).joined(separator: ", ") + "]"),
@@ -290,7 +290,7 @@ public struct ReviewReport {
             out.append("  maps: " + map(review.greyMatter[v.visit], "grey matter") + "; " + map(review.ventricles[v.visit], "ventricles"))
             out.append("  features:")
             for feature in Feature.allCases where v.features[feature] != nil {
-                out.append("    \(feature.rawValue) = \(v.features[feature]!)")
+                out.append("    \(feature.rawValue) = \(v.features[feature]!) (\(feature.definition))")
             }
         }
         return out.joined(separator: "\n") + "\n"

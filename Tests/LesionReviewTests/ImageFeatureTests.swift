@@ -54,7 +54,7 @@ struct ImageFeatureTests {
     func contact() {
         let size = GridSize(20, 6, 6)
         let labelling = BoxVolumes.labelling(size, [(2...4, 1...3, 1...3), (8...10, 1...3, 1...3), (15...16, 1...2, 1...2)])
-        let mask = BoxVolumes.mask(size, [(12...13, 0...5, 0...5)])
+        let mask = BitMask(BoxVolumes.mask(size, [(12...13, 0...5, 0...5)]))
         let voxels = LabelVoxels(labelling.map)
         let ball = BallOffsets(radiusMM: 2, geometry: BoxVolumes.geometry(size))
         // Lesion 1 ends at i = 4 (8 mm away), lesion 2 at i = 10 (2 mm), lesion 3 starts at 15 (2 mm).
@@ -101,18 +101,18 @@ struct ImageFeatureTests {
         let labelling = BoxVolumes.labelling(size, [(2...8, 2...8, 2...8)])
         let voxels = LabelVoxels(labelling.map)
         let ball = BallOffsets(radiusMM: 1, geometry: BoxVolumes.geometry(size))
-        let shell = BoxVolumes.mask(size, [(2...8, 2...8, 2...2)])
+        let shell = BoxVolumes.labelling(size, [(2...8, 2...8, 2...2)]).map
         let border = RimCoreCounts.measure(voxels: voxels, enhancing: shell, ball: ball)[0]
         #expect(border == RimCoreCounts(rimVoxels: 218, coreVoxels: 125, enhancingRimVoxels: 49, enhancingCoreVoxels: 0))
         #expect(border.enhancingRimShare == 1)
-        let whole = RimCoreCounts.measure(voxels: voxels, enhancing: BoxVolumes.mask(size, [(0...10, 0...10, 0...10)]), ball: ball)[0]
+        let whole = RimCoreCounts.measure(voxels: voxels, enhancing: BoxVolumes.labelling(size, [(0...10, 0...10, 0...10)]).map, ball: ball)[0]
         #expect(whole.enhancingRimShare == 218.0 / 343)
-        let none = RimCoreCounts.measure(voxels: voxels, enhancing: Volume(size: size, repeating: false), ball: ball)[0]
+        let none = RimCoreCounts.measure(voxels: voxels, enhancing: BoxVolumes.labelling(size, []).map, ball: ball)[0]
         #expect(none.enhancingRimShare == nil && none.enhancingVoxels == 0)
         // A lesion at the grid's edge has its rim there too: only its centre voxel is core.
         let edge = BoxVolumes.labelling(size, [(0...2, 0...2, 0...2)])
         let counts = RimCoreCounts.measure(
-            voxels: LabelVoxels(edge.map), enhancing: BoxVolumes.mask(size, [(0...0, 0...0, 0...0)]), ball: ball)[0]
+            voxels: LabelVoxels(edge.map), enhancing: BoxVolumes.labelling(size, [(0...0, 0...0, 0...0)]).map, ball: ball)[0]
         #expect(counts.rimVoxels == 26 && counts.coreVoxels == 1 && counts.enhancingRimVoxels == 1)
     }
 
@@ -123,7 +123,7 @@ struct ImageFeatureTests {
         let gd = BoxVolumes.labelling(size, [(4...40, 4...4, 2...9)])
         let visit = VisitLesions(t2: t2, gd: gd)
         let geometry = BoxVolumes.geometry(size)
-        let grey = BoxVolumes.mask(size, [(0...3, 0...29, 0...11)])
+        let grey = BitMask(BoxVolumes.mask(size, [(0...3, 0...29, 0...11)]))
         let measured = VisitImageFeatures.measure(visit, greyMatter: grey, ventricles: nil, geometry: geometry, parameters: .standard)
         #expect(measured.hasGreyMatter && !measured.hasVentricles && measured.hasGd)
         let large = measured.lesions[0], speck = measured.lesions[1]

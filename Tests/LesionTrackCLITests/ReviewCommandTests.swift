@@ -118,7 +118,7 @@ struct ReviewCommandTests {
                 "  not evaluated (missing data):",
                 "    periventricular-new-lesions: needs new_lesions_periventricular_share",
                 "    gd-above-pre-ntz-level: more Gd+ lesions than before natalizumab → reactivation -1, rebound +2",
-                "    gd_lesions_above_pre_ntz = 11",
+                "    gd_lesions_above_pre_ntz = 11 (gd_lesions − pre_ntz_gd_count)",
                 "visit 1 ses-01 2022-01-05: not reviewed, baseline: no earlier visit to compare with",
             ] {
                 #expect(lines.contains(expected), "\(expected)")
