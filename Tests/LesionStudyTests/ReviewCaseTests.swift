@@ -1,5 +1,6 @@
 import Foundation
 import LesionIO
+import LesionKernels
 import LesionReview
 import LesionStudy
 import StudyTestSupport
@@ -152,5 +153,35 @@ struct ReviewCaseTests {
         // Visit 4: one Gd+ lesion, as many as before natalizumab; two new T2 lesions, one more.
         let fired = review.visits[1].decision.fired.map(\.rule.id.text)
         #expect(fired.contains("gd-within-pre-ntz-level") && fired.contains("new-t2-above-pre-ntz-level"))
+    }
+
+    @Test("a grey-matter probability map of an earlier session is carried forward; two maps in one session are refused")
+    func carriedMap() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let sessions = ReviewCase.pml.sessions.map {
+            ReviewCase.Session(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd)
+        }
+        try ReviewCase(participant: "sub-pml", sessions: sessions, participants: nil).write(into: root)
+        let grid = ReviewCase.grid
+        var probability = Volume<Float>(size: grid.size, repeating: 0.2)
+        for box in ReviewCase.greyMatterBoxes { for v in box.voxels { probability[v.i, v.j, v.k] = 0.8 } }
+        let anat = root + "/derivatives/segmenter/sub-pml/ses-01/anat/"
+        try grid.writeIntensities(probability, to: anat + "sub-pml_ses-01_label-GM_probseg.nii.gz")
+        let rules = try RulesFile.load(Self.rulesPath)
+        let review = try PatientReview.patient(root, pipeline: Self.pipeline, rules: rules, reader: NIfTIReader()).review
+        #expect(review.greyMatter.map { $0?.session } == ["ses-01", "ses-01"])
+        #expect(review.greyMatter[1]?.file == anat + "sub-pml_ses-01_label-GM_probseg.nii.gz")
+        #expect(review.ventricles.allSatisfy { $0 == nil })
+        #expect(review.visits[0].features[.largestLesionCorticalContact] == .flag(true))
+        // Labels in storage order: the subcortical lesion starts at k = 8, before the other two.
+        #expect(review.imageFeatures[0].lesions.map(\.corticalContact) == [true, false, false])
+
+        try grid.writeMask(ReviewCase.greyMatterBoxes, to: anat + "sub-pml_ses-01_acq-2_label-GM_probseg.nii.gz")
+        #expect {
+            try PatientReview.patient(root, pipeline: Self.pipeline, rules: rules, reader: NIfTIReader())
+        } throws: { error in
+            (error as? ScanError)?.problem.hasPrefix("matches features.grey_matter[1] (*_label-GM_probseg) together with ") == true
+        }
     }
 }
