@@ -25,8 +25,9 @@ public struct PatientDecision: Sendable, Equatable {
                 reason: "no follow-up visit to review: the review compares each visit with the one before, after natalizumab started")
         }
         let order = ReviewClass.byUrgency.map(\.rawValue).joined(separator: " > ")
-        return PatientDecision(
-            reviewClass: first.decision.reviewClass, visit: first.visit,
-            reason: "the most urgent class among the \(timepoints.count) follow-up visit\(timepoints.count == 1 ? "" : "s") reviewed (\(order))")
+        let reason = timepoints.count == 1
+            ? "the class of the only follow-up visit reviewed"
+            : "the most urgent class among the \(timepoints.count) follow-up visits reviewed (\(order))"
+        return PatientDecision(reviewClass: first.decision.reviewClass, visit: first.visit, reason: reason)
     }
 }

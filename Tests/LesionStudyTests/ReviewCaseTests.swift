@@ -39,7 +39,7 @@ struct ReviewCaseTests {
             "ms-return-window", "rebound-typical-window", "periventricular-new-lesions", "many-infusions",
         ])
         #expect(active.reason == .leads(.rebound, score: 10, runnerUp: .reactivation, runnerUpScore: 3, minimumScore: 2, minimumMargin: 2))
-        #expect(active.confidence.level == .high && active.confidence.evaluatedRules == 26)
+        #expect(active.confidence.level == .high && active.confidence.evaluatedRules == 27)
         let f = review.visits[1].features
         #expect(f.number(.weeksSinceLastInfusion) == 17 && f.number(.daysSinceLastInfusion) == 119)
         #expect(f.number(.gdLesionsAbovePreNTZ) == 9 && f.number(.newT2AbovePreNTZ) == 8 && f.number(.gdRatioToPreNTZ) == 4)
@@ -82,14 +82,14 @@ struct ReviewCaseTests {
     func reactivation() throws {
         let review = try self.review(.reactivation)
         let d = review.visits[0].decision
-        #expect(d.reviewClass == .reactivation && scores(d) == [-2, 6, 3, 1])
+        #expect(d.reviewClass == .reactivation && scores(d) == [-2, 7, 4, 1])
         #expect(fired(d) == [
             "new-t2-activity", "gd-lesions-present", "gd-within-pre-ntz-level", "new-t2-within-pre-ntz-level",
-            "ms-return-window", "rebound-typical-window", "many-infusions",
+            "ms-return-window", "rebound-typical-window", "long-washout", "many-infusions",
         ])
-        // Without a ventricle map, periventricular-new-lesions cannot be settled: 25 of 26 rules.
+        // Without a ventricle map, periventricular-new-lesions cannot be settled: 26 of 27 rules.
         #expect(d.notEvaluated.map(\.rule.id.text) == ["periventricular-new-lesions"])
-        #expect(d.confidence.evaluatedRules == 25 && d.confidence.level == .high)
+        #expect(d.confidence.evaluatedRules == 26 && d.confidence.level == .high)
         let f = review.visits[0].features
         #expect(f[.nextTherapy] == .text("fingolimod") && f.number(.weeksOnNextTherapy) == 4 && f.number(.washoutWeeks) == 12)
         #expect(review.patient.reviewClass == .reactivation)

@@ -40,12 +40,12 @@ struct RulesFileTests {
         }
     }
 
-    @Test("Pipelines/rules.yaml: the built-in parameters, 26 rules with kebab-case IDs, each with a source")
+    @Test("Pipelines/rules.yaml: the built-in parameters, 27 rules with kebab-case IDs, each with a source")
     func defaultFile() throws {
         let file = try RulesFile.load(Self.defaultFile)
         #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard)
         #expect(file.greyMatter == RulesFile.standardAnatomy.greyMatter && file.ventricles == RulesFile.standardAnatomy.ventricles)
-        #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 26)
+        #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 27)
         #expect(file.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultFile)))))
         #expect(file.ruleSet.rules.allSatisfy { !$0.source.isEmpty && !$0.description.isEmpty })
         #expect(file.ruleSet.rules.filter(\.urgentReview).map(\.id.text) == ["pml-imaging-pattern", "csf-jcv-positive"])

@@ -24,7 +24,7 @@ struct ReviewCommandTests {
         // participant, class of each reviewed visit, scores of the deciding visit, a rule that fired there
         ("sub-rebound", ["no_new_activity", "rebound"], [-2, 3, 10, 0], "many-gd-lesions"),
         ("sub-pml", ["suspected_pml_iris"], [1, 0, 0, 11], "pml-imaging-pattern"),
-        ("sub-reactivation", ["reactivation"], [-2, 6, 3, 1], "gd-within-pre-ntz-level"),
+        ("sub-reactivation", ["reactivation"], [-2, 7, 4, 1], "long-washout"),
         ("sub-stable", ["no_new_activity"], [3, 0, 0, 0], "no-new-t2-activity"),
         ("sub-conflicting", ["indeterminate"], [-2, 0, 6, 5], "iris-window-after-stopping"),
     ]
@@ -101,12 +101,12 @@ struct ReviewCommandTests {
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines[0] == "lesiontrack 0.1.0 explain \(root)/sub-conflicting")
             #expect(lines[1] == Self.statement)
-            #expect(lines[2].hasPrefix("rules \(Self.defaultRules) sha256 ") && lines[2].hasSuffix(" (default, 26 rules)"))
+            #expect(lines[2].hasPrefix("rules \(Self.defaultRules) sha256 ") && lines[2].hasSuffix(" (default, 27 rules)"))
             for expected in [
                 "visit 2 ses-02 2022-04-04: indeterminate",
                 "  decision: conflicting evidence: rebound 6 and suspected_pml_iris 5 differ by less than min_margin 2",
                 "  scores: no_new_activity -2, reactivation 0, rebound 6, suspected_pml_iris 5",
-                "  confidence: high (25 of 26 rules evaluated)",
+                "  confidence: high (26 of 27 rules evaluated)",
                 "    iris-window-after-stopping: activity 26 to 89 days after the last infusion, the window of PML-IRIS → suspected_pml_iris +1",
                 "      days_since_last_infusion >= 26 (days_since_last_infusion = 45: true)",
                 "      days_since_last_infusion <= 89 (days_since_last_infusion = 45: true)",

@@ -137,8 +137,9 @@ extension ReviewCase {
         participants: nil)
 
     /// Reactivation: a few new lesions at the level before natalizumab, 16 weeks after the last
-    /// infusion (112 days), four weeks into fingolimod: 2 new T2 lesions, 1 enhancing; 2 Gd+ and 3
-    /// new T2 lesions before natalizumab. Expected: ses-02 reactivation (reactivation 6, rebound 3).
+    /// infusion (112 days), four weeks into fingolimod after a 12-week washout: 2 new T2 lesions, 1
+    /// enhancing; 2 Gd+ and 3 new T2 lesions before natalizumab. Expected: ses-02 reactivation
+    /// (reactivation 7, rebound 4).
     public static let reactivation = ReviewCase(
         participant: "sub-reactivation",
         sessions: [
