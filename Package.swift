@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LesionLongitudinal", targets: ["LesionLongitudinal"]),
         .library(name: "LesionStudy", targets: ["LesionStudy"]),
         .library(name: "LesionBatch", targets: ["LesionBatch"]),
+        .library(name: "LesionReview", targets: ["LesionReview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,12 +56,16 @@ let package = Package(
         // lesion-wise evaluation against a reference. No I/O.
         .target(name: "LesionLongitudinal", dependencies: ["LesionKernels"]),
 
-        // Orchestration of a study: BIDS discovery, pipeline files (YAML), timepoints placed on
-        // one grid, the patient and pair runs, their reports.
+        // Pure review logic: image features of each visit's lesions, clinical timing, rules as
+        // data, the classifier and its reasons. No I/O.
+        .target(name: "LesionReview", dependencies: ["LesionKernels", "LesionLongitudinal"]),
+
+        // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
+        // placed on one grid, clinical context, the patient and pair runs, their reports.
         .target(
             name: "LesionStudy",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal",
+                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -101,8 +106,15 @@ let package = Package(
             dependencies: ["LesionLongitudinal", "LesionKernels", "TestSupport"]
         ),
         .testTarget(
+            name: "LesionReviewTests",
+            dependencies: ["LesionReview", "LesionLongitudinal", "LesionKernels", "TestSupport"]
+        ),
+        .testTarget(
             name: "LesionStudyTests",
-            dependencies: ["LesionStudy", "LesionLongitudinal", "LesionIO", "LesionKernels", "StudyTestSupport", "TestSupport"]
+            dependencies: [
+                "LesionStudy", "LesionLongitudinal", "LesionReview", "LesionIO", "LesionKernels", "StudyTestSupport",
+                "TestSupport",
+            ]
         ),
         .testTarget(
             name: "LesionBatchTests",
@@ -113,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionPipeline", "LesionStudy", "StudyTestSupport", "TestSupport", "lesiontrack"]
+            dependencies: ["LesionPipeline", "LesionStudy", "LesionReview", "StudyTestSupport", "TestSupport", "lesiontrack"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,15 +2,31 @@ import LesionIO
 import LesionKernels
 import LesionLongitudinal
 import LesionPipeline
+import LesionReview
 
 /// The outputs of `compare` and `patient`: one JSON document, a table of visits and a table of
-/// lesions (one row per lesion per visit), each carrying the provenance and parameters.
+/// lesions (one row per lesion per visit), each carrying the provenance and parameters; with a
+/// review, also its object in the JSON and a table of reviewed visits.
 ///
 /// Visits are numbered from 1 (the baseline) in the outputs.
 public struct LongitudinalReport {
     public let run: LongitudinalRun
+    /// The review of a `patient` run; nil for `compare`.
+    public let review: ReviewReport?
+    private let growth: ContiguousGrowth
+    /// For a reviewed run: each visit's lesion IDs by label, to name satellite hosts.
+    private let idsByLabel: [[Int: LesionID]]
 
-    public init(_ run: LongitudinalRun) { self.run = run }
+    public init(_ run: LongitudinalRun, review: PatientReview? = nil) {
+        self.run = run
+        self.review = review.map { ReviewReport(run: run, review: $0) }
+        growth = ContiguousGrowth(rule: run.ledger.rule, voxelVolumeMM3: run.ledger.geometry.voxelVolumeMM3)
+        var ids = [[Int: LesionID]](repeating: [:], count: review == nil ? 0 : run.visits.count)
+        if review != nil {
+            for row in run.ledger.rows { if let label = row.label { ids[row.visit][label] = row.id } }
+        }
+        idsByLabel = ids
+    }
 
     // MARK: Provenance and parameters
 
@@ -42,7 +58,7 @@ public struct LongitudinalReport {
                 ("affine", JSON.matrix(reference.affine.matrix4x4)),
             ])),
             ("label_order", JSON.string(LabelReport.labelOrder)),
-        ]
+        ] + (review?.provenanceFields ?? [])
     }
 
     /// The numeric parameters that decide counts or refusals, as JSON values.
@@ -85,6 +101,7 @@ public struct LongitudinalReport {
     public func writeJSON(_ out: TextOutput) throws(ScanError) {
         try out.write("{\n")
         for (key, value) in runFields { try out.write("  \(JSON.string(key)): \(value),\n") }
+        if let review { try out.write("  \"review\": " + review.json(indent: "  ") + ",\n") }
         try out.write("  \"visits\": [")
         for (n, visit) in run.visits.enumerated() {
             try out.write((n == 0 ? "\n    " : ",\n    ") + visitJSON(n, visit))
@@ -182,6 +199,10 @@ public struct LongitudinalReport {
             Field(key, json: s.map(JSON.string) ?? "null", text: s ?? "n/a")
         }
 
+        static func flag(_ key: String, _ b: Bool?) -> Field {
+            Field(key, json: b.map { String($0) } ?? "null", text: b.map { String($0) } ?? "n/a")
+        }
+
         static func ids(_ key: String, _ ids: [LesionID]) -> Field {
             Field(key, json: JSON.array(ids.map(\.value)), text: ids.isEmpty ? "n/a" : ids.map(\.description).joined(separator: ","))
         }
@@ -215,9 +236,22 @@ public struct LongitudinalReport {
             .number("previous_volume_mm3", e.previousVolumeMM3), .number("volume_ratio", e.volumeRatio),
             .ids("previous_ids", e.previousIDs), .ids("merged_into", e.mergedInto),
             .count("split_from", e.splitFrom?.value),
-            Field("enhancing", json: e.enhancing.map { String($0) } ?? "null", text: e.enhancing.map { String($0) } ?? "n/a"),
+            .flag("enhancing", e.enhancing),
             .number("centroid_x_mm", centroid?.x), .number("centroid_y_mm", centroid?.y), .number("centroid_z_mm", centroid?.z),
             .number("largest_extent_mm", e.lesion?.largestExtentMM),
+            .flag("contiguous_growth", growth.grew(e)), .number("growth_mm3", growth.growthMM3(e)),
+        ] + imageFields(e)
+    }
+
+    /// The review's image features of a present lesion (`n/a` without a review).
+    private func imageFields(_ e: LedgerEntry) -> [Field] {
+        let f = e.label.flatMap { label in review.map { $0.review.imageFeatures[e.visit].lesions[label - 1] } }
+        let host = f?.satelliteOf.flatMap { idsByLabel[e.visit][$0] }
+        return [
+            .flag("large_lesion", f?.isLarge), .flag("cortical_contact", f?.corticalContact),
+            .flag("periventricular", f?.periventricular), .count("satellites", f?.satellites),
+            .count("satellite_of", host?.value), .count("enhancing_voxels", f?.enhancement?.enhancingVoxels),
+            .number("enhancing_rim_share", f?.enhancement?.enhancingRimShare),
         ]
     }
 
@@ -226,6 +260,8 @@ public struct LongitudinalReport {
         case visits
         /// One row per lesion per visit: the ledger.
         case lesions
+        /// One row per reviewed visit: the class, scores and reasons (`patient` only).
+        case review
     }
 
     /// The rows of a table, each in the order of `columns(table)`.
@@ -233,6 +269,7 @@ public struct LongitudinalReport {
         let rows = switch table {
         case .visits: run.visits.indices.map(visitRow)
         case .lesions: run.ledger.entries.map(lesionFields)
+        case .review: review?.rows ?? []
         }
         #if LESIONTRACK_CHECKS
         for row in rows { precondition(row.map(\.key) == Self.columns(table), "\(table) row keys differ from its columns") }
@@ -250,17 +287,24 @@ public struct LongitudinalReport {
         case .lesions:
             ["lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3", "previous_volume_mm3",
              "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing", "centroid_x_mm",
-             "centroid_y_mm", "centroid_z_mm", "largest_extent_mm"]
+             "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "contiguous_growth", "growth_mm3", "large_lesion",
+             "cortical_contact", "periventricular", "satellites", "satellite_of", "enhancing_voxels", "enhancing_rim_share"]
+        case .review: ReviewReport.columns
         }
     }
 
     /// A TSV table; with `provenance`, led by `#` comment lines naming the tool, the pipeline file
-    /// and its hash and the parameters (for standard output, where no sidecar can go).
+    /// and its hash and the parameters, and for a reviewed run the rules file with its hash and the
+    /// decision-support statement (for standard output, where no sidecar can go).
     public func writeTable(_ out: TextOutput, _ table: Table, provenance: Bool) throws(ScanError) {
         if provenance {
             try out.write("# lesiontrack \(LesionTrackVersion.current) \(run.command) \(run.inputs.joined(separator: " "))\n")
             try out.write("# pipeline \(run.pipeline.path) sha256 \(run.pipeline.sha256)\n")
             try out.write("# parameters " + parameterFields.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
+            if let review {
+                try out.write("# rules \(review.review.rules.path) sha256 \(review.review.rules.sha256)\n")
+                try out.write("# \(RulesFile.statement)\n")
+            }
         }
         try out.write(TableFormat.tsv.row(Self.columns(table)))
         for row in rows(table) { try out.write(TableFormat.tsv.row(row.map(\.text))) }
@@ -276,9 +320,9 @@ public struct LongitudinalReport {
         try out.write("{\n" + fields.map { "  \(JSON.string($0.key)): \($0.value)" }.joined(separator: ",\n") + "\n}\n")
     }
 
-    /// Writes `PREFIX_longitudinal.json`, `PREFIX_visits.tsv`, `PREFIX_lesions.tsv` and the
-    /// tables' sidecars (`PREFIX_visits.json`, `PREFIX_lesions.json`) into `directory`, each
-    /// atomically. Returns the paths written.
+    /// Writes `PREFIX_longitudinal.json`, `PREFIX_visits.tsv`, `PREFIX_lesions.tsv`, with a review
+    /// `PREFIX_review.tsv`, and the tables' sidecars (`PREFIX_visits.json`, …) into `directory`,
+    /// each atomically. Returns the paths written.
     @discardableResult
     public func writeFiles(into directory: String, prefix: String) throws(ScanError) -> [String] {
         try FileSystem.makeDirectory(directory)
@@ -286,7 +330,7 @@ public struct LongitudinalReport {
         var written: [String] = []
         try TextOutput.file(base + "longitudinal.json") { (out: TextOutput) throws(ScanError) in try writeJSON(out) }
         written.append(base + "longitudinal.json")
-        for table in Table.allCases {
+        for table in Table.allCases where table != .review || review != nil {
             let tsv = base + table.rawValue + ".tsv", sidecar = base + table.rawValue + ".json"
             try TextOutput.file(tsv) { (out: TextOutput) throws(ScanError) in try writeTable(out, table, provenance: false) }
             try TextOutput.file(sidecar) { (out: TextOutput) throws(ScanError) in

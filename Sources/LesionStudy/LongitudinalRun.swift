@@ -37,9 +37,13 @@ public struct LongitudinalRun: Sendable {
                 visitOrder: "as given: baseline, follow-up", visits: visits, pipeline: pipeline, reader: reader)
     }
 
+    /// Labels each visit, places it on the baseline grid and appends it to the ledger; `observe`
+    /// sees each visit's lesions while they are in memory (the review measures its features there),
+    /// and `eachVisit` sees the visit's record and the ledger so far (the batch writes its maps).
     static func run(
         command: String, inputs: [String], participantID: String?, visitOrder: String, visits: [VisitInputs],
-        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil
+        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil,
+        observe: (_ visit: Int, _ lesions: VisitLesions, _ grid: ReferenceGrid) throws(ScanError) -> Void = { _, _, _ in }
     ) throws(ScanError) -> LongitudinalRun {
         let reference = try reader.readHeader(visits[0].t2File)
         let grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
@@ -51,6 +55,7 @@ public struct LongitudinalRun: Sendable {
             let (lesions, record, brain) = try labeller.label(visit, baselineBrain: baselineBrain)
             if n == 0 { baselineBrain = brain }
             ledger.append(lesions)
+            try observe(n, lesions, grid)
             records.append(record)
             try eachVisit?(n, lesions, record, ledger)
         }

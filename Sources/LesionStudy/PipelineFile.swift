@@ -31,9 +31,15 @@ public struct PipelineFile: Sendable {
     /// `D/Pipelines/default.yaml` (a source checkout, where `.build/…/lesiontrack` lives), then
     /// `D/share/lesiontrack/Pipelines/default.yaml` (an install prefix such as `/usr/local`).
     public static func locateDefault() throws(ScanError) -> String {
-        let relative = "Pipelines/" + defaultFileName
+        try locateInstalled(defaultFileName, flag: "--pipeline")
+    }
+
+    /// `Pipelines/NAME` of the installation, searched as `locateDefault()` describes; the refusal
+    /// names the command-line `flag` that gives the file instead.
+    public static func locateInstalled(_ name: String, flag: String) throws(ScanError) -> String {
+        let relative = "Pipelines/" + name
         guard var directory = FileSystem.executablePath() else {
-            throw ScanError(relative, "cannot find the program's own folder: pass --pipeline FILE")
+            throw ScanError(relative, "cannot find the program's own folder: pass \(flag) FILE")
         }
         while let slash = directory.lastIndex(of: "/") {
             directory = String(directory[..<slash])
@@ -43,6 +49,6 @@ public struct PipelineFile: Sendable {
                 return candidate
             }
         }
-        throw ScanError(relative, "not found beside the program or in any folder above it: pass --pipeline FILE")
+        throw ScanError(relative, "not found beside the program or in any folder above it: pass \(flag) FILE")
     }
 }

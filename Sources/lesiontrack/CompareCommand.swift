@@ -34,6 +34,12 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var output: LongitudinalOutputOptions
 
+    func validate() throws {
+        guard output.table != .review else {
+            throw ValidationError("--table review needs a review: use `lesiontrack patient`")
+        }
+    }
+
     func run() throws {
         try reportingErrors { () throws(ScanError) in
             let pipeline = try output.loadPipeline()

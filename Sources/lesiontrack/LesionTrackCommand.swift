@@ -16,7 +16,8 @@ struct LesionTrackCommand: AsyncParsableCommand {
         version: LesionTrackVersion.current,
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
-            EvaluateCommand.self, RunCommand.self, ExportCommand.self, MergeCommand.self, BenchBatchCommand.self,
+            EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, MergeCommand.self,
+            BenchBatchCommand.self,
         ]
     )
 }
@@ -45,6 +46,11 @@ func reportingErrors(_ body: () throws(ScanError) -> Void) throws(ExitCode) {
 }
 
 func printError(_ message: String) {
-    let line = Array("lesiontrack: \(message)\n".utf8)
-    line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    printStandardError("lesiontrack: \(message)\n")
+}
+
+/// Writes text to standard error, unbuffered.
+func printStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
 }

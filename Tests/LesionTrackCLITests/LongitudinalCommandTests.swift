@@ -19,6 +19,7 @@ struct LongitudinalCommandTests {
     }
 
     static let defaultPipeline = CommandRunner.repositoryRoot + "/Pipelines/default.yaml"
+    static let defaultRules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
 
     @Test("compare: the baseline against the finer-grid visit, resampled, as JSON")
     func compare() throws {
@@ -78,9 +79,12 @@ struct LongitudinalCommandTests {
             #expect(lines[0] == "# lesiontrack 0.1.0 patient \(root)")
             #expect(lines[1] == "# pipeline \(Self.defaultPipeline) sha256 \(sha)")
             #expect(lines[2].hasPrefix("# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 min_volume_change_mm3=14.1"))
+            let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
+            #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
+            #expect(lines[4] == "# Decision support for review by a neurologist or neuroradiologist, not a diagnosis.")
             let t2 = (0..<4).map { GeneratedPatient.t2File(root: root, visit: $0) }
             let gd = (1...2).map { root + "/derivatives/segmenter/sub-01/ses-0\($0 + 1)/anat/sub-01_ses-0\($0 + 1)_label-Gdlesion_mask.nii.gz" }
-            #expect(Array(lines[3...]) == [
+            #expect(Array(lines[5...]) == [
                 "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
                 "1\tses-01\t2020-01-15\treference\t9\t314\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\t\(t2[0])\tn/a",
                 "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t2\t3\t6\t0\t0\t0\t1\t0\t2\t1\t\(t2[1])\t\(gd[0])",
@@ -90,20 +94,25 @@ struct LongitudinalCommandTests {
         }
     }
 
-    @Test("patient --output-dir: JSON, both tables and their sidecars")
+    @Test("patient --output-dir: JSON, the tables and their sidecars")
     func patientFiles() throws {
         try withPatient { root in
             let out = root + "/out"
             let result = try CommandRunner.run(["patient", root + "/sub-01", "--output-dir", out])
             #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
-                "sub-01_lesions.json", "sub-01_lesions.tsv", "sub-01_longitudinal.json", "sub-01_visits.json", "sub-01_visits.tsv",
+                "sub-01_lesions.json", "sub-01_lesions.tsv", "sub-01_longitudinal.json", "sub-01_review.json", "sub-01_review.tsv",
+                "sub-01_visits.json", "sub-01_visits.tsv",
             ])
             let lesions = try String(contentsOfFile: out + "/sub-01_lesions.tsv", encoding: .utf8).split(separator: "\n")
             #expect(lesions.count == 1 + 9 + 10 + 10 + 10)
-            #expect(lesions[0] == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm")
+            #expect(lesions[0] == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tperiventricular\tsatellites\tsatellite_of\tenhancing_voxels\tenhancing_rim_share")
             // Lesion 7 (F) ends at visit 3, absorbed into 6; lesion 11 is the smaller half of 9.
-            #expect(lesions.contains("7\t3\tses-03\tabsorbed\tn/a\t0\t0\t27\tn/a\tn/a\t6\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a"))
+            #expect(lesions.contains("7\t3\tses-03\tabsorbed\tn/a\t0\t0\t27\tn/a\tn/a\t6\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a" + String(repeating: "\tn/a", count: 9)))
+            // Lesion 6 (E) merged with F at visit 3: 63 → 72 mm³ is no contiguous growth (×1.14); 6 of
+            // its voxels enhance, all within 3 mm of its border. Lesion 8 (J) grew ×1.5, +15 mm³.
+            #expect(lesions.contains { $0.hasPrefix("6\t3\tses-03\tmerged\t") && $0.hasSuffix("\tfalse\t9\tfalse\tn/a\tn/a\t0\tn/a\t6\t1") })
+            #expect(lesions.contains { $0.hasPrefix("8\t2\tses-02\tenlarging\t") && $0.hasSuffix("\ttrue\t15\tfalse\tn/a\tn/a\t0\tn/a\t0\tn/a") })
             #expect(lesions.contains { $0.hasPrefix("11\t3\tses-03\tsplit\t9\t27\t27\t81\t0.3333333333333333\t9\tn/a\t9\tfalse\t") })
             let sidecar = try json(try String(contentsOfFile: out + "/sub-01_visits.json", encoding: .utf8))
             #expect(sidecar["table"] as? String == out + "/sub-01_visits.tsv")

@@ -1,0 +1,47 @@
+/// Applies a rule set to one follow-up visit's features and decides its class.
+///
+/// Every rule is evaluated (`RuleOutcome`); each that fires adds its weights to the hypotheses'
+/// scores. The class then follows `DecisionPolicy`: an urgent-review flag gives
+/// `suspected_pml_iris`; otherwise the hypothesis with the highest score (ties: the more urgent,
+/// `ReviewClass.byUrgency`) is the class if it reaches `minimumScore`, has its required features
+/// and leads the runner-up by `minimumMargin`, else the visit is `indeterminate` (the reason names
+/// the first test that failed, in that order).
+public enum Classifier {
+    public static func decide(_ features: TimepointFeatures, rules: RuleSet) -> TimepointDecision {
+        let outcomes = rules.rules.map { RuleOutcome($0, features) }
+        let fired = outcomes.filter(\.fired)
+        var scores: [ReviewClass: Double] = [:]
+        for hypothesis in ReviewClass.hypotheses {
+            scores[hypothesis] = fired.reduce(0) { $0 + ($1.rule.weights[hypothesis] ?? 0) }
+        }
+        let policy = rules.decision
+        let confidence = Confidence(
+            evaluatedRules: outcomes.filter(\.evaluated).count, totalRules: outcomes.count, policy: policy)
+
+        let ranked = ReviewClass.hypotheses.sorted { a, b in
+            scores[a]! != scores[b]! ? scores[a]! > scores[b]! : a.urgencyRank < b.urgencyRank
+        }
+        let (lead, runnerUp) = (ranked[0], ranked[1])
+        let (score, other) = (scores[lead]!, scores[runnerUp]!)
+        let urgent = fired.filter(\.rule.urgentReview).map(\.rule.id)
+        let missing = (policy.required[lead] ?? []).filter { features[$0] == nil }
+
+        let decision: (ReviewClass, DecisionReason)
+        if !urgent.isEmpty {
+            decision = (.suspectedPMLIRIS, .urgentReview(urgent))
+        } else if score < policy.minimumScore {
+            decision = (.indeterminate, .tooLittleEvidence(lead, score: score, minimumScore: policy.minimumScore))
+        } else if !missing.isEmpty {
+            decision = (.indeterminate, .missingRequired(lead, score: score, missing: missing))
+        } else if score - other < policy.minimumMargin {
+            decision = (.indeterminate, .conflict(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
+                                                  minimumMargin: policy.minimumMargin))
+        } else {
+            decision = (lead, .leads(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
+                                     minimumScore: policy.minimumScore, minimumMargin: policy.minimumMargin))
+        }
+        return TimepointDecision(
+            reviewClass: decision.0, scores: scores, reason: decision.1, fired: fired,
+            notEvaluated: outcomes.filter { !$0.evaluated }, confidence: confidence)
+    }
+}

@@ -1,0 +1,37 @@
+/// The parameters of the image features, from the `features` section of the rules file.
+///
+/// Distances are between voxel centres, in mm through the grid's affine. No published standard
+/// gives these numbers except the 3 cm of a PML lesion; each default is documented in
+/// `Pipelines/rules.yaml`.
+public struct FeatureParameters: Sendable, Equatable {
+    /// A lesion is large when its largest extent exceeds this (PML lesions: > 3 cm).
+    public var largeLesionExtentMM: Double
+    /// A lesion is in contact with grey matter or the ventricles when one of its voxels lies within
+    /// this distance of a voxel of that map.
+    public var contactDistanceMM: Double
+    /// A lesion voxel belongs to the rim when a voxel outside the lesion lies within this distance.
+    public var rimThicknessMM: Double
+    /// Satellite hosts: lesions at least this long.
+    public var satelliteHostMinimumExtentMM: Double
+    /// Satellites: lesions at most this long ...
+    public var satelliteMaximumExtentMM: Double
+    /// ... within this distance of a host.
+    public var satelliteMaximumDistanceMM: Double
+
+    public init(
+        largeLesionExtentMM: Double, contactDistanceMM: Double, rimThicknessMM: Double,
+        satelliteHostMinimumExtentMM: Double, satelliteMaximumExtentMM: Double, satelliteMaximumDistanceMM: Double
+    ) {
+        self.largeLesionExtentMM = largeLesionExtentMM
+        self.contactDistanceMM = contactDistanceMM
+        self.rimThicknessMM = rimThicknessMM
+        self.satelliteHostMinimumExtentMM = satelliteHostMinimumExtentMM
+        self.satelliteMaximumExtentMM = satelliteMaximumExtentMM
+        self.satelliteMaximumDistanceMM = satelliteMaximumDistanceMM
+    }
+
+    /// The values of `Pipelines/rules.yaml`.
+    public static let standard = FeatureParameters(
+        largeLesionExtentMM: 30, contactDistanceMM: 2, rimThicknessMM: 3,
+        satelliteHostMinimumExtentMM: 15, satelliteMaximumExtentMM: 5, satelliteMaximumDistanceMM: 5)
+}

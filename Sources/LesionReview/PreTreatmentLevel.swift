@@ -1,0 +1,59 @@
+import LesionLongitudinal
+
+/// The patient's disease activity before natalizumab, against which rebound is measured.
+///
+/// Rebound is activity after stopping natalizumab above the level before it; reactivation is a
+/// return to about that level (Prosperini et al., Ther Adv Neurol Disord 2019). Each value comes
+/// from `participants.tsv` (`pre_ntz_gd_count`, `pre_ntz_t2_new_count`) when given there, else from
+/// the last session whose `ntz_infusion_count` is 0 (a scan before natalizumab): its Gd+ count and,
+/// unless it is the baseline, its new-or-enlarging T2 count.
+public struct PreTreatmentLevel: Sendable, Equatable {
+    public var gdCount: Int?
+    public var t2NewCount: Int?
+    /// Where each value came from (`participants.tsv`, `ses-00 (ntz_infusion_count 0)`), or why it is missing.
+    public var gdSource: String
+    public var t2NewSource: String
+
+    public init(gdCount: Int?, t2NewCount: Int?, gdSource: String, t2NewSource: String) {
+        self.gdCount = gdCount
+        self.t2NewCount = t2NewCount
+        self.gdSource = gdSource
+        self.t2NewSource = t2NewSource
+    }
+
+    /// - Parameters:
+    ///   - participantsGd, participantsT2New: the participant's values in `participants.tsv` (nil
+    ///     when not given), named by `participantsSource`; `gdMissing`, `t2NewMissing` say why not.
+    ///   - sessions: each visit's label, infusion count and counts, in visit order.
+    public static func resolve(
+        participantsGd: Int?, gdMissing: String, participantsT2New: Int?, t2NewMissing: String,
+        participantsSource: String, sessions: [(label: String, infusionCount: Int?, counts: VisitCounts)]
+    ) -> PreTreatmentLevel {
+        let before = sessions.lastIndex { $0.infusionCount == 0 }
+        let sessionName = before.map { "\(sessions[$0].label) (ntz_infusion_count 0)" }
+        var level = PreTreatmentLevel(gdCount: nil, t2NewCount: nil, gdSource: "", t2NewSource: "")
+        if let gd = participantsGd {
+            level.gdCount = gd
+            level.gdSource = participantsSource
+        } else if let before, let gd = sessions[before].counts.gdLesions {
+            level.gdCount = gd
+            level.gdSource = sessionName!
+        } else {
+            level.gdSource = gdMissing + (before == nil
+                ? ", and no session has ntz_infusion_count 0"
+                : ", and \(sessionName!) has no Gd source")
+        }
+        if let t2 = participantsT2New {
+            level.t2NewCount = t2
+            level.t2NewSource = participantsSource
+        } else if let before, let t2 = sessions[before].counts.newOrEnlargingT2 {
+            level.t2NewCount = t2
+            level.t2NewSource = sessionName!
+        } else {
+            level.t2NewSource = t2NewMissing + (before == nil
+                ? ", and no session has ntz_infusion_count 0"
+                : ", and \(sessionName!) is the baseline (no earlier scan to count new lesions against)")
+        }
+        return level
+    }
+}

@@ -1,0 +1,18 @@
+/// The review's rules as read from a rules file: feature parameters, the decision policy and the
+/// rules, in file order.
+///
+/// Invariant: rule IDs are unique.
+public struct RuleSet: Sendable, Equatable {
+    public var name: String
+    public var features: FeatureParameters
+    public var decision: DecisionPolicy
+    public var rules: [Rule]
+
+    public init(name: String, features: FeatureParameters, decision: DecisionPolicy, rules: [Rule]) {
+        precondition(Set(rules.map(\.id)).count == rules.count, "rule IDs must be unique")
+        self.name = name
+        self.features = features
+        self.decision = decision
+        self.rules = rules
+    }
+}

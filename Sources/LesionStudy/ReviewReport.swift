@@ -1,0 +1,306 @@
+import LesionIO
+import LesionKernels
+import LesionLongitudinal
+import LesionPipeline
+import LesionReview
+
+/// The review's outputs: its JSON object (the `review` key of `patient`'s JSON), its table (one
+/// row per reviewed visit), the full reasoning of `explain`, and the short summary of
+/// `patient --summary`. Every one names the rules file with its SHA-256 and states that it is
+/// decision support, not a diagnosis.
+public struct ReviewReport {
+    public let run: LongitudinalRun
+    public let review: PatientReview
+
+    public init(run: LongitudinalRun, review: PatientReview) {
+        self.run = run
+        self.review = review
+    }
+
+    private func session(_ n: Int) -> String? { run.visits[n].inputs.session }
+    private func acquisitionTime(_ n: Int) -> String? { run.visits[n].inputs.acquisitionTime }
+
+    // MARK: JSON
+
+    /// `rules` and `decision_support`, the provenance keys every output of a reviewed run carries.
+    public var provenanceFields: [(key: String, value: String)] {
+        [
+            ("rules", Self.object([
+                ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
+                ("name", JSON.string(review.rules.ruleSet.name)),
+            ])),
+            ("decision_support", JSON.string(RulesFile.statement)),
+        ]
+    }
+
+    /// The `review` object, its keys one per line, each reviewed visit on a line of its own.
+    public func json(indent: String) -> String {
+        let p = review.rules.ruleSet.features, d = review.rules.ruleSet.decision
+        let matching = review.growth.rule
+        let inner = indent + "  "
+        var fields: [(String, String)] = [
+            ("statement", JSON.string(RulesFile.statement)),
+            ("rules", Self.object([
+                ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
+                ("name", JSON.string(review.rules.ruleSet.name)), ("rule_count", String(review.rules.ruleSet.rules.count)),
+            ])),
+            ("feature_parameters", Self.object([
+                ("large_lesion_extent_mm", JSON.number(p.largeLesionExtentMM)),
+                ("contact_distance_mm", JSON.number(p.contactDistanceMM)),
+                ("rim_thickness_mm", JSON.number(p.rimThicknessMM)),
+                ("satellite_host_min_extent_mm", JSON.number(p.satelliteHostMinimumExtentMM)),
+                ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
+                ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
+                ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
+                ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
+                ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),
+                ("ventricle_patterns", Self.strings(review.rules.ventricles.map(\.pattern.text))),
+            ])),
+            ("decision_policy", Self.object([
+                ("min_score", JSON.number(d.minimumScore)), ("min_margin", JSON.number(d.minimumMargin)),
+                ("high_confidence", JSON.number(d.highConfidence)),
+                ("moderate_confidence", JSON.number(d.moderateConfidence)),
+                ("requires", Self.object(ReviewClass.hypotheses.map { c in
+                    (c.rawValue, Self.strings((d.required[c] ?? []).map(\.rawValue)))
+                })),
+            ])),
+            ("clinical_context", Self.object([
+                ("sessions_table", review.clinical.sessionsTable.map(JSON.string) ?? "null"),
+                ("participants_table", review.clinical.participantsTable.map(JSON.string) ?? "null"),
+                ("missing_columns", Self.strings(review.clinical.missingColumns)),
+                ("pre_ntz_gd_count", Self.object([
+                    ("value", review.preTreatment.gdCount.map(String.init) ?? "null"),
+                    (review.preTreatment.gdCount == nil ? "missing" : "source", JSON.string(review.preTreatment.gdSource)),
+                ])),
+                ("pre_ntz_t2_new_count", Self.object([
+                    ("value", review.preTreatment.t2NewCount.map(String.init) ?? "null"),
+                    (review.preTreatment.t2NewCount == nil ? "missing" : "source", JSON.string(review.preTreatment.t2NewSource)),
+                ])),
+            ])),
+            ("patient", Self.object([
+                ("class", JSON.string(review.patient.reviewClass.rawValue)),
+                ("visit", review.patient.visit.map { String($0 + 1) } ?? "null"),
+                ("session_id", review.patient.visit.flatMap(session).map(JSON.string) ?? "null"),
+                ("urgent_review", String(review.visits.contains { $0.decision.urgentReview })),
+                ("reason", JSON.string(review.patient.reason)),
+            ])),
+            ("not_reviewed", "[" + review.notReviewed.map { skipped in
+                Self.object([
+                    ("visit", String(skipped.visit + 1)), ("session_id", session(skipped.visit).map(JSON.string) ?? "null"),
+                    ("reason", JSON.string(skipped.reason)),
+                ])
+            }.joined(separator: ", ") + "]"),
+        ]
+        let visits = review.visits.map { inner + "  " + visitJSON($0) }
+        fields.append(("visits", visits.isEmpty ? "[]" : "[\n" + visits.joined(separator: ",\n") + "\n" + inner + "]"))
+        return "{\n" + fields.map { "\(inner)\(JSON.string($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n" + indent + "}"
+    }
+
+    private func visitJSON(_ v: PatientReview.Visit) -> String {
+        let d = v.decision
+        let missing = v.features.missing.keys.sorted().map { feature in
+            Self.object([
+                ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(v.features.missing[feature]!)),
+                ("rules", Self.strings(review.rules.ruleSet.rules.filter { $0.condition.features.contains(feature) }.map(\.id.text))),
+            ])
+        }
+        func anatomy(_ a: PatientReview.Anatomy?) -> String {
+            guard let a else { return "null" }
+            return Self.object([("file", JSON.string(a.file)), ("session_id", JSON.string(a.session))]
+                               + LongitudinalReport.fitFields(a.fit))
+        }
+        return Self.object([
+            ("visit", String(v.visit + 1)), ("session_id", session(v.visit).map(JSON.string) ?? "null"),
+            ("acq_time", acquisitionTime(v.visit).map(JSON.string) ?? "null"),
+            ("class", JSON.string(d.reviewClass.rawValue)), ("reason", JSON.string(d.reason.text)),
+            ("urgent_review", String(d.urgentReview)),
+            ("scores", Self.object(ReviewClass.hypotheses.map { ($0.rawValue, JSON.number(d.score($0))) })),
+            ("confidence", Self.object([
+                ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
+                ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
+            ])),
+            ("fired", "[" + d.fired.map(firedJSON).joined(separator: ", ") + "]"),
+            ("not_evaluated", "[" + d.notEvaluated.map { outcome in
+                Self.object([("id", JSON.string(outcome.rule.id.text)),
+                             ("missing", Self.strings(outcome.missing.map(\.rawValue)))])
+            }.joined(separator: ", ") + "]"),
+            ("missing", "[" + missing.joined(separator: ", ") + "]"),
+            ("features", Self.object(Feature.allCases.map { ($0.rawValue, Self.json(v.features[$0])) })),
+            ("grey_matter", anatomy(review.greyMatter[v.visit])), ("ventricles", anatomy(review.ventricles[v.visit])),
+        ])
+    }
+
+    private func firedJSON(_ outcome: RuleOutcome) -> String {
+        let rule = outcome.rule
+        return Self.object([
+            ("id", JSON.string(rule.id.text)), ("description", JSON.string(rule.description)),
+            ("condition", JSON.string(rule.condition.description)),
+            ("weights", Self.object(ReviewClass.hypotheses.compactMap { c in rule.weights[c].map { (c.rawValue, JSON.number($0)) } })),
+            ("urgent_review", String(rule.urgentReview)),
+            ("inputs", Self.object(outcome.tests.reduce(into: [(String, String)]()) { inputs, test in
+                if !inputs.contains(where: { $0.0 == test.comparison.feature.rawValue }) {
+                    inputs.append((test.comparison.feature.rawValue, Self.json(test.actual)))
+                }
+            })),
+            ("tests", "[" + outcome.tests.map { test in
+                Self.object([
+                    ("test", JSON.string(test.comparison.description)), ("feature", JSON.string(test.comparison.feature.rawValue)),
+                    ("op", JSON.string(test.comparison.op.rawValue)), ("threshold", Self.json(test.comparison.value)),
+                    ("value", Self.json(test.actual)), ("result", Self.json(test.truth)),
+                ])
+            }.joined(separator: ", ") + "]"),
+            ("source", JSON.string(rule.source)),
+        ])
+    }
+
+    static func json(_ value: FeatureValue?) -> String {
+        switch value {
+        case nil: "null"
+        case .number(let x): JSON.number(x)
+        case .flag(let b): String(b)
+        case .text(let s): JSON.string(s)
+        case .notApplicable: JSON.string("none")
+        }
+    }
+
+    static func json(_ truth: Truth) -> String {
+        switch truth {
+        case .yes: "true"
+        case .no: "false"
+        case .unknown: "null"
+        }
+    }
+
+    static func object(_ fields: [(String, String)]) -> String { LongitudinalReport.object(fields) }
+
+    static func strings(_ items: [String]) -> String { "[" + items.map(JSON.string).joined(separator: ", ") + "]" }
+
+    /// A list in a table: a JSON array, and comma-separated in a TSV cell (`n/a` when empty).
+    static func list(_ key: String, _ items: [String]) -> LongitudinalReport.Field {
+        LongitudinalReport.Field(key, json: strings(items), text: items.isEmpty ? "n/a" : items.joined(separator: ","))
+    }
+
+    // MARK: Table
+
+    public static let columns = [
+        "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "confidence", "evaluated_rules",
+        "total_rules", "score_no_new_activity", "score_reactivation", "score_rebound", "score_suspected_pml_iris",
+        "fired_rules", "missing_features",
+    ]
+
+    /// One row per reviewed visit, in the order of `columns`.
+    public var rows: [[LongitudinalReport.Field]] {
+        review.visits.map { v in
+            let d = v.decision
+            return [
+                .count("visit", v.visit + 1), .text("session_id", session(v.visit)),
+                .text("acq_time", acquisitionTime(v.visit)), .text("class", d.reviewClass.rawValue),
+                .text("reason", d.reason.text),
+                LongitudinalReport.Field("urgent_review", json: String(d.urgentReview), text: String(d.urgentReview)),
+                .text("confidence", d.confidence.level.rawValue), .count("evaluated_rules", d.confidence.evaluatedRules),
+                .count("total_rules", d.confidence.totalRules),
+            ] + ReviewClass.hypotheses.map { .number("score_" + $0.rawValue, d.score($0)) } + [
+                Self.list("fired_rules", d.fired.map(\.rule.id.text)),
+                Self.list("missing_features", v.features.missing.keys.sorted().map(\.rawValue)),
+            ]
+        }
+    }
+
+    // MARK: Text
+
+    private func number(_ x: Double) -> String { FeatureValue.number(x).description }
+
+    private func visitName(_ n: Int) -> String {
+        "visit \(n + 1)" + (session(n).map { " \($0)" } ?? "") + (acquisitionTime(n).map { " \($0)" } ?? "")
+    }
+
+    private func scoresText(_ d: TimepointDecision) -> String {
+        ReviewClass.hypotheses.map { "\($0.rawValue) \(number(d.score($0)))" }.joined(separator: ", ")
+    }
+
+    private var patientLine: String {
+        let p = review.patient
+        let visit = p.visit.map { " (\(visitName($0)))" } ?? ""
+        return "\(run.participantID ?? "patient"): \(p.reviewClass.rawValue)\(visit)"
+    }
+
+    /// The short summary: the patient's class, one line per reviewed visit, the rules file.
+    public var summary: String {
+        var lines = [patientLine + " — " + RulesFile.statement]
+        for v in review.visits {
+            let d = v.decision
+            var line = "  \(visitName(v.visit)): \(d.reviewClass.rawValue)"
+            if d.urgentReview { line += " (urgent review)" }
+            line += "; confidence \(d.confidence.level.rawValue)"
+            if !d.fired.isEmpty { line += "; fired " + d.fired.map(\.rule.id.text).joined(separator: ", ") }
+            lines.append(line)
+        }
+        lines.append("  rules \(review.rules.path) sha256 \(review.rules.sha256); the reasons: lesiontrack explain")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The full reasoning of every reviewed visit: decision, scores, each rule that fired with the
+    /// values it read and its source, the rules missing data left open, the missing data and
+    /// every feature's value.
+    public var explanation: String {
+        var out: [String] = []
+        out.append("lesiontrack \(LesionTrackVersion.current) explain \(run.inputs.joined(separator: " "))")
+        out.append(RulesFile.statement)
+        out.append("rules \(review.rules.path) sha256 \(review.rules.sha256) (\(review.rules.ruleSet.name), \(review.rules.ruleSet.rules.count) rules)")
+        out.append("pipeline \(run.pipeline.path) sha256 \(run.pipeline.sha256)")
+        let clinical = review.clinical
+        out.append("clinical context: \(clinical.sessionsTable ?? "no sessions table"); \(clinical.participantsTable ?? "no participants.tsv")")
+        if !clinical.missingColumns.isEmpty { out.append("missing columns: " + clinical.missingColumns.joined(separator: ", ")) }
+        let pre = review.preTreatment
+        out.append("pre-natalizumab level: Gd+ " + (pre.gdCount.map { "\($0) (\(pre.gdSource))" } ?? "missing (\(pre.gdSource))")
+                   + ", new T2 " + (pre.t2NewCount.map { "\($0) (\(pre.t2NewSource))" } ?? "missing (\(pre.t2NewSource))"))
+        out.append("")
+        out.append("patient " + patientLine + ": " + review.patient.reason)
+        for skipped in review.notReviewed {
+            out.append("")
+            out.append("\(visitName(skipped.visit)): not reviewed, \(skipped.reason)")
+        }
+        for v in review.visits {
+            let d = v.decision
+            out.append("")
+            out.append("\(visitName(v.visit)): \(d.reviewClass.rawValue)\(d.urgentReview ? " (urgent review)" : "")")
+            out.append("  decision: \(d.reason.text)")
+            out.append("  scores: \(scoresText(d))")
+            out.append("  confidence: \(d.confidence.level.rawValue) (\(d.confidence.evaluatedRules) of \(d.confidence.totalRules) rules evaluated)")
+            out.append("  fired:" + (d.fired.isEmpty ? " none" : ""))
+            for outcome in d.fired {
+                out.append("    \(outcome.rule.id): \(outcome.rule.description) → \(outcome.rule.effectDescription)")
+                for test in outcome.tests {
+                    let value = test.actual.map(\.description) ?? "missing"
+                    out.append("      \(test.comparison) (\(test.comparison.feature.rawValue) = \(value): \(Self.truthText(test.truth)))")
+                }
+                out.append("      source: \(outcome.rule.source)")
+            }
+            out.append("  not evaluated (missing data):" + (d.notEvaluated.isEmpty ? " none" : ""))
+            for outcome in d.notEvaluated {
+                out.append("    \(outcome.rule.id): needs \(outcome.missing.map(\.rawValue).joined(separator: ", "))")
+            }
+            let missing = v.features.missing.keys.sorted()
+            out.append("  missing:" + (missing.isEmpty ? " none" : ""))
+            for feature in missing { out.append("    \(feature.rawValue): \(v.features.missing[feature]!)") }
+            func map(_ a: PatientReview.Anatomy?, _ name: String) -> String {
+                guard let a else { return "\(name): none" }
+                return "\(name): \(a.file)" + (a.session == session(v.visit) ? "" : " (from \(a.session))")
+            }
+            out.append("  maps: " + map(review.greyMatter[v.visit], "grey matter") + "; " + map(review.ventricles[v.visit], "ventricles"))
+            out.append("  features:")
+            for feature in Feature.allCases where v.features[feature] != nil {
+                out.append("    \(feature.rawValue) = \(v.features[feature]!) (\(feature.definition))")
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func truthText(_ truth: Truth) -> String {
+        switch truth {
+        case .yes: "true"
+        case .no: "false"
+        case .unknown: "unknown"
+        }
+    }
+}

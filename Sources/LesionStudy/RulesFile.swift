@@ -1,0 +1,54 @@
+import LesionIO
+import LesionReview
+
+/// A rules file as read: where it is, the SHA-256 of its bytes, the rule set it defines and the
+/// patterns of the anatomical maps its features use.
+public struct RulesFile: Sendable {
+    public let path: String
+    public let sha256: String
+    public let ruleSet: RuleSet
+    /// Grey-matter maps, in order of preference (`features.grey_matter`).
+    public let greyMatter: [LesionSource]
+    /// Ventricle maps, in order of preference (`features.ventricles`).
+    public let ventricles: [LesionSource]
+
+    public init(path: String, sha256: String, ruleSet: RuleSet, greyMatter: [LesionSource], ventricles: [LesionSource]) {
+        self.path = path
+        self.sha256 = sha256
+        self.ruleSet = ruleSet
+        self.greyMatter = greyMatter
+        self.ventricles = ventricles
+    }
+
+    /// The anatomical maps of `Pipelines/rules.yaml`.
+    public static let standardAnatomy: (greyMatter: [LesionSource], ventricles: [LesionSource]) = (
+        [LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-GM_probseg")),
+         LesionSource(kind: .mask, pattern: FileNamePattern("*_label-GM_mask"))],
+        [LesionSource(kind: .mask, pattern: FileNamePattern("*_label-ventricles_mask"))]
+    )
+
+    /// The statement every review output carries.
+    public static let statement =
+        "Decision support for review by a neurologist or neuroradiologist, not a diagnosis."
+
+    /// Reads and checks a rules file; a problem is reported with the file and the line.
+    public static func load(_ path: String) throws(ScanError) -> RulesFile {
+        let bytes = try FileSystem.read(path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ScanError(path, "not UTF-8 text")
+        }
+        let contents = try RulesParser(path: path).parse(text)
+        return RulesFile(
+            path: path, sha256: SHA256.hex(bytes), ruleSet: contents.ruleSet, greyMatter: contents.greyMatter,
+            ventricles: contents.ventricles)
+    }
+
+    /// The file the default rules have in a `Pipelines/` folder.
+    public static let defaultFileName = "rules.yaml"
+
+    /// `Pipelines/rules.yaml` of the installation the program runs from, found as
+    /// `PipelineFile.locateDefault()` finds the default pipeline.
+    public static func locateDefault() throws(ScanError) -> String {
+        try PipelineFile.locateInstalled(defaultFileName, flag: "--rules")
+    }
+}

@@ -1,0 +1,97 @@
+import LesionReview
+import Testing
+
+@Suite("The classifier: scores, urgent review, thin and conflicting evidence, the patient's class")
+struct ClassifierTests {
+    func rule(_ id: String, _ when: String, _ weights: [ReviewClass: Double], urgent: Bool = false) throws -> Rule {
+        Rule(id: RuleID(id)!, description: id, condition: .comparison(try Comparison.parse(when)), weights: weights,
+             urgentReview: urgent, source: "test")
+    }
+
+    func rules(_ list: [Rule], required: [ReviewClass: [Feature]] = [:]) -> RuleSet {
+        var policy = DecisionPolicy.standard
+        policy.required = required
+        return RuleSet(name: "test", features: .standard, decision: policy, rules: list)
+    }
+
+    func features(_ values: [Feature: Double], missing: [Feature] = []) -> TimepointFeatures {
+        var f = TimepointFeatures()
+        for (feature, value) in values { f.set(feature, number: value, missingBecause: "") }
+        for feature in missing { f.set(feature, nil, missingBecause: "not given") }
+        return f
+    }
+
+    var set: RuleSet {
+        get throws {
+            rules([
+                try rule("many-gd", "gd_lesions >= 10", [.rebound: 3, .reactivation: -1]),
+                try rule("some-gd", "gd_lesions >= 1", [.reactivation: 2, .rebound: 1]),
+                try rule("early", "days_since_last_infusion <= 89", [.suspectedPMLIRIS: 2]),
+                try rule("csf", "jcv_index >= 100", [:], urgent: true),
+                try rule("quiet", "gd_lesions == 0", [.noNewActivity: 2]),
+            ], required: [.rebound: [.preNTZGdCount]])
+        }
+    }
+
+    @Test("the lead wins with its score and margin; scores sum the weights of the rules that fired")
+    func leads() throws {
+        let d = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1, .preNTZGdCount: 2]), rules: try set)
+        #expect(d.reviewClass == .rebound)
+        #expect(d.scores == [.noNewActivity: 0, .reactivation: 1, .rebound: 4, .suspectedPMLIRIS: 0])
+        #expect(d.fired.map(\.rule.id.text) == ["many-gd", "some-gd"])
+        #expect(d.reason.text == "rebound leads with 4 (min_score 2), 3 ahead of reactivation (min_margin 2)")
+        #expect(d.confidence == Confidence(evaluatedRules: 5, totalRules: 5, policy: .standard) && d.confidence.level == .high)
+        #expect(!d.urgentReview)
+    }
+
+    @Test("an urgent-review flag gives suspected_pml_iris whatever the scores")
+    func urgent() throws {
+        let d = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 150, .preNTZGdCount: 2]), rules: try set)
+        #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview)
+        #expect(d.reason == .urgentReview([RuleID("csf")!]) && d.score(.rebound) == 4)
+    }
+
+    @Test("below the minimum score: too little evidence")
+    func tooLittle() throws {
+        let d = Classifier.decide(features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]), rules: rules([
+            try rule("quiet", "gd_lesions == 0", [.noNewActivity: 1]),
+        ]))
+        #expect(d.reviewClass == .indeterminate)
+        #expect(d.reason.text == "too little evidence: the leading hypothesis, no_new_activity, scores 1, below min_score 2")
+    }
+
+    @Test("a lead within the margin: conflicting evidence; equal scores rank the more urgent first")
+    func conflict() throws {
+        let d = Classifier.decide(features([.gdLesions: 3, .daysSinceLastInfusion: 40, .jcvIndex: 1]), rules: try set)
+        #expect(d.scores[.reactivation] == 2 && d.scores[.suspectedPMLIRIS] == 2 && d.scores[.rebound] == 1)
+        #expect(d.reviewClass == .indeterminate)
+        #expect(d.reason == .conflict(.suspectedPMLIRIS, score: 2, runnerUp: .reactivation, runnerUpScore: 2, minimumMargin: 2))
+    }
+
+    @Test("a lead missing a required feature: too little data; missing data lowers the confidence")
+    func required() throws {
+        let d = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120], missing: [.jcvIndex, .preNTZGdCount]),
+                                  rules: try set)
+        #expect(d.reviewClass == .indeterminate)
+        #expect(d.reason == .missingRequired(.rebound, score: 4, missing: [.preNTZGdCount]))
+        #expect(d.notEvaluated.map(\.rule.id.text) == ["csf"] && d.notEvaluated[0].missing == [.jcvIndex])
+        #expect(d.confidence.evaluatedRules == 4 && d.confidence.level == .moderate)
+        let thin = Classifier.decide(features([:], missing: [.gdLesions, .daysSinceLastInfusion, .jcvIndex]), rules: try set)
+        #expect(thin.confidence.evaluatedRules == 0 && thin.confidence.level == .low)
+    }
+
+    @Test("the patient's class is the most urgent among the visits, the earliest first")
+    func patient() throws {
+        let quiet = Classifier.decide(features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]), rules: try set)
+        let rebound = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1, .preNTZGdCount: 2]), rules: try set)
+        let unsure = Classifier.decide(features([.gdLesions: 3, .daysSinceLastInfusion: 40, .jcvIndex: 1]), rules: try set)
+        #expect(quiet.reviewClass == .noNewActivity)
+        let p = PatientDecision.combine([(1, quiet), (2, unsure), (3, rebound), (4, rebound)])
+        #expect(p.reviewClass == .rebound && p.visit == 3)
+        #expect(PatientDecision.combine([(1, quiet), (2, unsure)]).reviewClass == .indeterminate)
+        #expect(PatientDecision.combine([(1, quiet), (2, quiet)]).visit == 1)
+        let none = PatientDecision.combine([])
+        #expect(none.reviewClass == .indeterminate && none.visit == nil)
+        #expect(ReviewClass.byUrgency.sorted() == ReviewClass.byUrgency)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import LesionIO
+import LesionReview
+import LesionStudy
+import StudyTestSupport
+import Testing
+import TestSupport
+
+/// The smallest valid rules file: one rule.
+private let minimalRules = """
+    rules:
+      - id: quiet
+        description: nothing new
+        when: new_or_enlarging_t2 == 0
+        weights: {no_new_activity: 2}
+        source: "test"
+    """
+
+@Suite("Rules files: the default, edits without rebuilding, and refusals with the line")
+struct RulesFileTests {
+    static let defaultFile = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
+
+    func load(_ yaml: String) throws -> RulesFile {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/rules.yaml"
+        try writeText(yaml, to: path)
+        return try RulesFile.load(path)
+    }
+
+    /// The error of loading `yaml`, with the temporary path replaced by `FILE`.
+    func refusal(_ yaml: String) -> String? {
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch let error as ScanError {
+            return "FILE: " + error.problem
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("Pipelines/rules.yaml: the built-in parameters, 27 rules with kebab-case IDs, each with a source")
+    func defaultFile() throws {
+        let file = try RulesFile.load(Self.defaultFile)
+        #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard)
+        #expect(file.greyMatter == RulesFile.standardAnatomy.greyMatter && file.ventricles == RulesFile.standardAnatomy.ventricles)
+        #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 27)
+        #expect(file.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultFile)))))
+        #expect(file.ruleSet.rules.allSatisfy { !$0.source.isEmpty && !$0.description.isEmpty })
+        #expect(file.ruleSet.rules.filter(\.urgentReview).map(\.id.text) == ["pml-imaging-pattern", "csf-jcv-positive"])
+        // Every hypothesis can be scored, and every feature a rule reads is one the review computes.
+        for hypothesis in ReviewClass.hypotheses {
+            #expect(file.ruleSet.rules.contains { ($0.weights[hypothesis] ?? 0) > 0 }, "\(hypothesis)")
+        }
+        let window = try #require(file.ruleSet.rules.first { $0.id.text == "rebound-typical-window" })
+        #expect(window.condition.description == "weeks_since_last_infusion >= 13 and weeks_since_last_infusion <= 26 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1)")
+        #expect(window.weights == [.rebound: 1])
+    }
+
+    @Test("the README names every feature and every rule of Pipelines/rules.yaml")
+    func documented() throws {
+        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/README.md", encoding: .utf8)
+        let features = try #require(readme.components(separatedBy: "### Features\n").last?.components(separatedBy: "\n### ").first)
+        for feature in Feature.allCases { #expect(features.contains("`\(feature.rawValue)`"), "\(feature.rawValue)") }
+        let ruleSet = try #require(readme.components(separatedBy: "### The rule set\n").last?.components(separatedBy: "\n### ").first)
+        for rule in try RulesFile.load(Self.defaultFile).ruleSet.rules {
+            #expect(ruleSet.contains("| `\(rule.id.text)` |"), "\(rule.id.text)")
+        }
+    }
+
+    @Test("sections left out keep the defaults; the rules are read as written")
+    func minimal() throws {
+        let file = try load(minimalRules)
+        #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard && file.ruleSet.name == "default")
+        #expect(file.ruleSet.rules.map(\.id.text) == ["quiet"])
+        let edited = try load("""
+            name: strict
+            features:
+              satellites: {max_distance_mm: 8}
+              grey_matter:
+                - kind: mask
+                  pattern: "*_dseg-GM"
+            decision: {min_margin: 3}
+            classes:
+              rebound: {requires: [weeks_since_last_infusion]}
+            """ + "\n" + minimalRules)
+        #expect(edited.ruleSet.name == "strict" && edited.ruleSet.features.satelliteMaximumDistanceMM == 8)
+        #expect(edited.greyMatter.map(\.pattern.text) == ["*_dseg-GM"] && edited.ventricles == RulesFile.standardAnatomy.ventricles)
+        #expect(edited.ruleSet.decision.minimumMargin == 3 && edited.ruleSet.decision.required[.rebound] == [.weeksSinceLastInfusion])
+        #expect(edited.ruleSet.decision.required[.reactivation] == DecisionPolicy.standard.required[.reactivation])
+    }
+
+    @Test("a malformed rules file is refused with one line naming the line", arguments: [
+        ("rules_format: 2\n" + minimalRules, "FILE: line 1: rules_format 2 is not supported (this version reads 1)"),
+        ("threshold: 3\n" + minimalRules, "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, rules)"),
+        ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)"),
+        ("rules: []\n", "FILE: line 1: rules must be a list of rules (`- id: …`), not empty"),
+        (minimalRules.replacingOccurrences(of: "id: quiet", with: "id: Quiet"),
+         "FILE: line 2: rules[1].id \"Quiet\" is not kebab-case (lowercase letters and digits joined by single hyphens)"),
+        (minimalRules + "\n" + minimalRules.replacingOccurrences(of: "rules:\n", with: ""),
+         "FILE: line 7: rule id quiet is given twice (first on line 2): ids must be unique"),
+        (minimalRules.replacingOccurrences(of: "new_or_enlarging_t2 == 0", with: "new_or_enlarging == 0"),
+         "FILE: line 4: rule quiet.when: unknown feature \"new_or_enlarging\" in \"new_or_enlarging == 0\" (the features are listed in the README, section Features)"),
+        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when:\n      all:\n        - gd_lesions >= 1\n        - any:\n            - jcv_index >> 1.5"),
+         "FILE: line 8: rule quiet.when.all.any: unknown operator \">>\" in \"jcv_index >> 1.5\" (expected one of <=, >=, ==, !=, <, >)"),
+        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when:\n      every:\n        - gd_lesions >= 1"),
+         "FILE: line 5: rule quiet.when must be a comparison (`feature op value`) or a mapping with one key, all or any"),
+        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when: csf_jcv_pcr == postive"),
+         "FILE: line 4: rule quiet.when: csf_jcv_pcr is one of positive, negative, not_done, not \"postive\""),
+        (minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_activity: 2"),
+         "FILE: line 5: unknown key \"no_activity\" in rule quiet.weights (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"),
+        (minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_new_activity: lots"),
+         "FILE: line 5: rule quiet.weights.no_new_activity must be a finite number, not \"lots\""),
+        (minimalRules.replacingOccurrences(of: "    weights: {no_new_activity: 2}\n", with: ""),
+         "FILE: line 2: rule quiet has no effect: give weights (a hypothesis and a number) or flag: urgent_review"),
+        (minimalRules.replacingOccurrences(of: "weights: {no_new_activity: 2}", with: "flag: urgent"),
+         "FILE: line 5: rule quiet.flag must be urgent_review, not \"urgent\""),
+        (minimalRules.replacingOccurrences(of: "\n    source: \"test\"", with: ""),
+         "FILE: line 2: rule quiet needs a source: the publication behind its thresholds (authors, journal, year)"),
+        ("features:\n  rim_thickness_mm: 0\n" + minimalRules, "FILE: line 2: features.rim_thickness_mm must be above 0"),
+        ("features:\n  satellites: {host_min_extent_mm: 4}\n" + minimalRules,
+         "FILE: line 2: features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite"),
+        ("features:\n  ventricles:\n    - kind: image\n      pattern: \"*_T1w\"\n" + minimalRules,
+         "FILE: line 3: features.ventricles: kind must be mask or probseg (an anatomical map), not image"),
+        ("decision:\n  high_confidence: 0.5\n" + minimalRules,
+         "FILE: line 2: decision.moderate_confidence (0.6) must not exceed high_confidence (0.5)"),
+        ("classes:\n  rebound:\n    requires: [pre_ntz_gd]\n" + minimalRules,
+         "FILE: line 3: classes.rebound.requires: unknown feature \"pre_ntz_gd\" (the features are listed in the README, section Features)"),
+        ("classes:\n  indeterminate: {requires: []}\n" + minimalRules,
+         "FILE: line 2: unknown key \"indeterminate\" in classes (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"),
+        ("rules:\n  - id: a\n   description: b\n", "FILE: line 3, column 4: not valid YAML: did not find expected '-' indicator"),
+    ])
+    func refusals(yaml: String, message: String) {
+        #expect(refusal(yaml) == message)
+    }
+
+    @Test("conditions nest at most 8 deep")
+    func depth() {
+        var when = "gd_lesions >= 1"
+        for _ in 0..<8 { when = "{all: [\(when)]}" }
+        let yaml = minimalRules.replacingOccurrences(of: "new_or_enlarging_t2 == 0", with: when)
+        #expect(refusal(yaml) == "FILE: line 4: rule quiet.when.all.all.all.all.all.all.all.all nests all/any deeper than 8 levels")
+    }
+
+    @Test("an edited threshold changes the class without rebuilding: the PML-IRIS window closes at 40 days")
+    func editedThreshold() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReviewCase.conflicting.write(into: root)
+        let text = try String(contentsOfFile: Self.defaultFile, encoding: .utf8)
+        let line = "        - days_since_last_infusion <= 89\n"
+        #expect(text.components(separatedBy: line).count == 2)
+        let edited = root + "/narrow.yaml"
+        try writeText(text.replacingOccurrences(of: line, with: "        - days_since_last_infusion <= 40\n"), to: edited)
+        let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
+        let before = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(Self.defaultFile), reader: NIfTIReader()).review
+        let after = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(edited), reader: NIfTIReader()).review
+        #expect(before.visits[0].decision.reviewClass == .indeterminate)
+        #expect(after.visits[0].decision.reviewClass == .rebound)
+        #expect(after.visits[0].decision.score(.suspectedPMLIRIS) == 4 && after.visits[0].decision.score(.rebound) == 6)
+        #expect(!after.visits[0].decision.fired.contains { $0.rule.id.text == "iris-window-after-stopping" })
+    }
+}
