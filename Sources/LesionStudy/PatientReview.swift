@@ -48,6 +48,13 @@ public struct PatientReview: Sendable {
         _ directory: String, pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader
     ) throws(ScanError) -> (run: LongitudinalRun, review: PatientReview) {
         let folder = try PatientFolder.open(directory, searchDerivatives: pipeline.pipeline.searchDerivatives)
+        return try patient(folder, inputs: [directory], pipeline: pipeline, rules: rules, reader: reader)
+    }
+
+    /// Reviews an opened patient folder (a batch run passes it without its refused sessions).
+    public static func patient(
+        _ folder: PatientFolder, inputs directories: [String], pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader
+    ) throws(ScanError) -> (run: LongitudinalRun, review: PatientReview) {
         let clinical = try ClinicalContext.read(folder)
         let inputs = try VisitInputs.select(folder, pipeline: pipeline.pipeline)
         let anatomy = try AnatomyMaps.select(folder, rules: rules)
@@ -57,16 +64,16 @@ public struct PatientReview: Sendable {
         var measured: [VisitImageFeatures] = []
         var greyMatter: [Anatomy?] = [], ventricles: [Anatomy?] = []
         let run = try LongitudinalRun.run(
-            command: "patient", inputs: [directory], participantID: folder.participantID,
-            visitOrder: folder.sessionOrder, visits: inputs, pipeline: pipeline, reader: reader
-        ) { (n: Int, lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) in
+            command: "patient", inputs: directories, participantID: folder.participantID,
+            visitOrder: folder.sessionOrder, visits: inputs, pipeline: pipeline, reader: reader,
+            observe: { (n: Int, lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) in
             let gm = try greyMatterReader.place(anatomy.greyMatter[n], on: grid)
             let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
             measured.append(VisitImageFeatures.measure(
                 lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry, parameters: parameters))
             greyMatter.append(gm.map { Anatomy(file: $0.choice.file, session: $0.choice.session, fit: $0.fit) })
             ventricles.append(ventricle.map { Anatomy(file: $0.choice.file, session: $0.choice.session, fit: $0.fit) })
-        }
+        })
         let review = PatientReview(
             run: run, rules: rules, clinical: clinical, imageFeatures: measured, greyMatter: greyMatter,
             ventricles: ventricles)

@@ -96,14 +96,28 @@ public struct ReviewReport {
         return "{\n" + fields.map { "\(inner)\(JSON.string($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n" + indent + "}"
     }
 
-    private func visitJSON(_ v: PatientReview.Visit) -> String {
+    /// A visit's scores (hypothesis → score), fired rules and missing data, each as JSON.
+    public func recordJSON(_ v: PatientReview.Visit) -> (scores: String, fired: String, missing: String) {
         let d = v.decision
-        let missing = v.features.missing.keys.sorted().map { feature in
+        return (
+            Self.object(ReviewClass.hypotheses.map { ($0.rawValue, JSON.number(d.score($0))) }),
+            "[" + d.fired.map(firedJSON).joined(separator: ", ") + "]",
+            "[" + missingJSON(v).joined(separator: ", ") + "]"
+        )
+    }
+
+    private func missingJSON(_ v: PatientReview.Visit) -> [String] {
+        v.features.missing.keys.sorted().map { feature in
             Self.object([
                 ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(v.features.missing[feature]!)),
                 ("rules", Self.strings(review.rules.ruleSet.rules.filter { $0.condition.features.contains(feature) }.map(\.id.text))),
             ])
         }
+    }
+
+    private func visitJSON(_ v: PatientReview.Visit) -> String {
+        let d = v.decision
+        let (scores, fired, missing) = recordJSON(v)
         func anatomy(_ a: PatientReview.Anatomy?) -> String {
             guard let a else { return "null" }
             return Self.object([("file", JSON.string(a.file)), ("session_id", JSON.string(a.session))]
@@ -114,17 +128,17 @@ public struct ReviewReport {
             ("acq_time", acquisitionTime(v.visit).map(JSON.string) ?? "null"),
             ("class", JSON.string(d.reviewClass.rawValue)), ("reason", JSON.string(d.reason.text)),
             ("urgent_review", String(d.urgentReview)),
-            ("scores", Self.object(ReviewClass.hypotheses.map { ($0.rawValue, JSON.number(d.score($0))) })),
+            ("scores", scores),
             ("confidence", Self.object([
                 ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
                 ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
             ])),
-            ("fired", "[" + d.fired.map(firedJSON).joined(separator: ", ") + "]"),
+            ("fired", fired),
             ("not_evaluated", "[" + d.notEvaluated.map { outcome in
                 Self.object([("id", JSON.string(outcome.rule.id.text)),
                              ("missing", Self.strings(outcome.missing.map(\.rawValue)))])
             }.joined(separator: ", ") + "]"),
-            ("missing", "[" + missing.joined(separator: ", ") + "]"),
+            ("missing", missing),
             ("features", Self.object(Feature.allCases.map { ($0.rawValue, Self.json(v.features[$0])) })),
             ("grey_matter", anatomy(review.greyMatter[v.visit])), ("ventricles", anatomy(review.ventricles[v.visit])),
         ])

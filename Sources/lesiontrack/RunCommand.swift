@@ -35,6 +35,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The pipeline file (YAML). Default: Pipelines/default.yaml of this installation.")
     var pipeline: String?
 
+    @OptionGroup var reviewOptions: ReviewOptions
+
     @Option(help: "Participants processed at once (default: the number of cores).")
     var jobs: Int = LabelCommand.cores
 
@@ -93,8 +95,9 @@ struct RunCommand: AsyncParsableCommand {
                     memoryBytes: (memoryMb ?? Self.halfPhysicalMemoryMB) << 20,
                     reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
                 let mode: ProgressReporter.Mode = quiet ? .quiet : logFormat == .json ? .json : ProgressReporter.textMode()
+                let classifier = ReviewClassifier(pipeline: pipelineFile, rules: try reviewOptions.loadRules(), reader: options.reader)
                 summary = try await BatchRunner.participant(
-                    options, classifier: NoClassifier(), progress: ProgressReporter(mode: mode, verbose: verbose))
+                    options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
             } catch let error as ScanError {
                 try reportingErrors { () throws(ScanError) in throw error }
             }

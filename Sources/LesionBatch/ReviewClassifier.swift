@@ -1,0 +1,47 @@
+import LesionIO
+import LesionReview
+import LesionStudy
+
+/// The review classifier of `patient` and `explain`, run on each participant of a batch.
+///
+/// The participant's sessions that were compared (refused ones left out) are reviewed with the
+/// rules file; each reviewed session gets a record and so does the participant overall. Its
+/// identity is the rules file's SHA-256, so editing the rules redoes every participant.
+public struct ReviewClassifier: PatientClassifying {
+    public let pipeline: PipelineFile
+    public let rules: RulesFile
+    public let reader: NIfTIReader
+
+    public init(pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader) {
+        self.pipeline = pipeline
+        self.rules = rules
+        self.reader = reader
+    }
+
+    public var identity: String { "rules sha256 \(rules.sha256)" }
+
+    public func classify(_ patient: ProcessedPatient) throws(ScanError) -> PatientClassification? {
+        let excluded = Set(patient.excludedSessions)
+        let folder = patient.folder.withSessions { excluded.contains($0.label) ? nil : $0 }
+        let (run, review) = try PatientReview.patient(
+            folder, inputs: [folder.subjectFolder], pipeline: pipeline, rules: rules, reader: reader)
+        let report = ReviewReport(run: run, review: review)
+        func record(_ className: String, _ json: (scores: String, fired: String, missing: String)) -> ClassificationRecord {
+            ClassificationRecord(
+                className: className, scoresJSON: json.scores, reasonsJSON: json.fired, missingDataJSON: json.missing,
+                rulesFile: rules.path, rulesSHA256: rules.sha256, decisionSupport: RulesFile.statement)
+        }
+        let sessions = review.visits.map { visit in
+            (sessionID: run.visits[visit.visit].inputs.session ?? "visit-\(visit.visit + 1)",
+             record: record(visit.decision.reviewClass.rawValue, report.recordJSON(visit)))
+        }
+        let decision = review.patient
+        let overallReasons = "[" + JSON.string(decision.reason) + "]"
+        let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
+        let overall = record(
+            decision.reviewClass.rawValue,
+            (leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
+             leading.map { report.recordJSON($0).missing } ?? "[]"))
+        return PatientClassification(overall: overall, sessions: sessions)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+
+/// The review classifier inside a batch run: classes stored per participant and session, with
+/// the rules file's hash, and a change of rules redoing the participants.
+@Suite("Batch review")
+struct BatchReviewTests {
+    func classes(_ output: String) throws -> [String: String] {
+        let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
+        return try queue.read { db in
+            var result: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT participant_id, session_id, class FROM classifications") {
+                let session: String? = row["session_id"]
+                result[(row["participant_id"] as String) + "/" + (session ?? "overall")] = row["class"]
+            }
+            return result
+        }
+    }
+
+    @Test("each participant and reviewed session gets its class, rules hash and decision-support note")
+    func stored() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
+        let result = try BatchSupport.run(study, folder + "/out", ["--rules", rules, "--quiet"])
+        #expect(result.status == 1)  // the broken scan of sub-03
+        let stored = try classes(folder + "/out")
+        #expect(stored["sub-02/overall"] == "suspected_pml_iris")
+        #expect(stored["sub-02/ses-03"] == "suspected_pml_iris")
+        #expect(stored["sub-04/overall"] == "no_new_activity")
+        #expect(stored["sub-01/overall"] == "reactivation")
+        #expect(stored["sub-03/ses-02"] == nil)  // refused, so not reviewed
+        let patient = try CommandRunner.run(["patient", study + "/sub-02", "--rules", rules])
+        let review = (try JSONSerialization.jsonObject(with: Data(patient.stdout.utf8)) as! [String: Any])["review"] as! [String: Any]
+        #expect((review["patient"] as? [String: Any])?["class"] as? String == stored["sub-02/overall"])
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        let (hashes, notes) = try queue.read { db in
+            (try String.fetchAll(db, sql: "SELECT DISTINCT rules_sha256 FROM classifications"),
+             try String.fetchAll(db, sql: "SELECT DISTINCT decision_support FROM classifications"))
+        }
+        #expect(hashes.count == 1 && hashes[0].count == 64)
+        #expect(notes.count == 1 && notes[0].contains("not a diagnosis"))
+    }
+
+    @Test("an edited rules file redoes every participant and can change its class")
+    func editedRules() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let rules = folder + "/rules.yaml"
+        try FileManager.default.copyItem(atPath: CommandRunner.repositoryRoot + "/Pipelines/rules.yaml", toPath: rules)
+        _ = try BatchSupport.run(study, folder + "/out", ["--rules", rules, "--quiet"])
+        let again = try BatchSupport.run(study, folder + "/out", ["--rules", rules])
+        #expect(again.stdout.contains("0 processed, 5 unchanged") || again.stderr.contains("0 processed, 5 unchanged"))
+        let text = try String(contentsOfFile: rules, encoding: .utf8)
+        try (text + "\n# edited\n").write(toFile: rules, atomically: true, encoding: .utf8)
+        let edited = try BatchSupport.run(study, folder + "/out", ["--rules", rules])
+        #expect(edited.stdout.contains("5 processed, 0 unchanged") || edited.stderr.contains("5 processed, 0 unchanged"))
+    }
+}
