@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "LesionBatch",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionStudy",
+                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview", "LesionStudy",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

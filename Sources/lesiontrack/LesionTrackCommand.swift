@@ -16,7 +16,7 @@ struct LesionTrackCommand: AsyncParsableCommand {
         version: LesionTrackVersion.current,
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
-            EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, MergeCommand.self,
+            EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
             BenchBatchCommand.self,
         ]
     )

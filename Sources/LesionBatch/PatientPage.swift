@@ -1,0 +1,163 @@
+import LesionKernels
+import LesionStudy
+
+/// The HTML review page of one participant: class and scores, the decision-support statement,
+/// the timeline, a lesion mosaic per session, the lesion table, the rules that fired, the
+/// missing data and the provenance. No script and no network: images are PNGs in the folder
+/// `sub-<id>/` beside the page.
+struct PatientPage {
+    /// The mosaic of one session, as written (or why there is none).
+    struct Mosaic {
+        let sessionID: String
+        /// Relative to the page, for example `sub-01/ses-02_mosaic.png`; nil when not drawn.
+        let file: String?
+        /// Axial voxel slices shown, in tile order.
+        let slices: [Int]
+        /// `T2` or `label map`: what the grey background is.
+        let background: String
+        let note: String?
+    }
+
+    let data: PatientReportData
+    let mosaics: [Mosaic]
+
+    /// The statement shown when the database holds none (an unclassified participant).
+    static var statement: String { RulesFile.statement }
+
+    var html: String {
+        let id = HTML.escape(data.participantID)
+        let className = data.className ?? "not classified"
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>\(id) · LesionTrack review</title>
+            <style>
+            body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1100px; }
+            table { border-collapse: collapse; margin: 8px 0 16px; }
+            th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; font-size: 13px; }
+            .class { font-size: 22px; font-weight: bold; padding: 6px 12px; display: inline-block; border-radius: 4px; }
+            .suspected_pml_iris { background: #ffc9c9; } .rebound { background: #ffd8a8; } .reactivation { background: #fff3bf; }
+            .indeterminate { background: #e9ecef; } .no_new_activity { background: #d3f9d8; }
+            .statement { border-left: 4px solid #1c7ed6; padding: 6px 12px; background: #e7f5ff; }
+            .swatch { display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin: 0 4px 0 12px; }
+            figure { margin: 12px 0 24px; } img { max-width: 100%; image-rendering: pixelated; border: 1px solid #888; }
+            code { font-size: 12px; }
+            </style>
+            </head>
+            <body>
+            <p><a href="index.html">Cohort index</a></p>
+            <h1>\(id)</h1>
+            <p><span class="class \(HTML.escape(className))">\(HTML.escape(className))</span></p>
+            <p class="statement">\(HTML.escape(data.decisionSupport ?? Self.statement))</p>
+
+            """
+        out += "<h2>Scores</h2>\n"
+        if data.scores.isEmpty {
+            out += "<p>No scores: the participant was not classified (status \(HTML.escape(data.status))).</p>\n"
+        } else {
+            out += "<table><tr><th>hypothesis</th><th>score</th></tr>\n"
+            for (hypothesis, score) in data.scores {
+                out += "<tr><td>\(HTML.escape(hypothesis))</td><td>\(HTML.fixed(score, 2))</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
+        out += timeline
+        out += images
+        out += lesionTable
+        out += rules
+        out += missing
+        out += provenance
+        return out + "</body>\n</html>\n"
+    }
+
+    private var timeline: String {
+        let plot = TimelineSVG(visits: data.visits, therapy: data.therapy)
+        var out = "<h2>Timeline</h2>\n" + plot.svg + "\n"
+        if !data.therapy.isEmpty && !plot.marksTherapy {
+            out += "<p>Therapy dates (not placed: some sessions have no acquisition date): "
+                + data.therapy.map { HTML.escape("\($0.kind.rawValue) \($0.date)") }.joined(separator: "; ") + "</p>\n"
+        }
+        if data.therapy.isEmpty {
+            out += "<p>No last-infusion or plasma-exchange dates"
+                + (data.therapyNote.map { " (\(HTML.escape($0)))" } ?? " in the sessions table") + ".</p>\n"
+        }
+        return out
+    }
+
+    private var images: String {
+        var out = """
+            <h2>Lesions by session</h2>
+            <p>Axial slices through the lesions, in voxel order from the first slice holding a lesion to the last.
+            Radiological convention: the patient's right is on the image's left (R on the left, L on the right);
+            anterior (A) at the top, posterior (P) at the bottom. Lesions are tinted by their state at that session:
+            """
+        for tint in ReviewTint.allCases {
+            out += "<span class=\"swatch\" style=\"background: \(tint.hex)\"></span>\(HTML.escape(tint.name))"
+        }
+        out += ".</p>\n"
+        for mosaic in mosaics {
+            let session = HTML.escape(mosaic.sessionID)
+            out += "<figure>\n"
+            if let file = mosaic.file {
+                out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
+                out += "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom.</figcaption>\n"
+            } else {
+                out += "<figcaption>\(session): no image (\(HTML.escape(mosaic.note ?? "no label map"))).</figcaption>\n"
+            }
+            out += "</figure>\n"
+        }
+        return out
+    }
+
+    private var id: String { HTML.escape(data.participantID) }
+
+    private var lesionTable: String {
+        var out = "<h2>Lesions</h2>\n"
+        guard !data.ledger.isEmpty else { return out + "<p>No lesions in the ledger.</p>\n" }
+        out += "<table><tr><th>lesion</th><th>session</th><th>state</th><th>voxels</th><th>volume mm³</th><th>previous mm³</th><th>ratio</th><th>enhancing</th><th>largest extent mm</th></tr>\n"
+        for row in data.ledger {
+            let cells = [
+                String(row.lesionID), row.sessionID, row.state, String(row.voxels), HTML.fixed(row.volumeMM3, 1),
+                row.previousVolumeMM3.map { HTML.fixed($0, 1) } ?? "", row.volumeRatio.map { HTML.fixed($0, 2) } ?? "",
+                row.enhancing.map { $0 ? "yes" : "no" } ?? "", row.largestExtentMM.map { HTML.fixed($0, 1) } ?? "",
+            ]
+            out += "<tr>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    private var rules: String {
+        var out = "<h2>Rules that fired</h2>\n"
+        guard !data.reasons.isEmpty else { return out + "<p>None.</p>\n" }
+        out += "<table><tr><th>session</th><th>rule</th><th>description</th><th>condition</th><th>weights</th><th>source</th></tr>\n"
+        for reason in data.reasons {
+            let weights = reason.weights.map { "\($0.hypothesis) \($0.weight >= 0 ? "+" : "")\(HTML.fixed($0.weight, 2))" }
+                .joined(separator: ", ")
+            let cells = [
+                reason.sessionID ?? "participant", reason.rule ?? "overall", reason.description, reason.condition ?? "",
+                weights, reason.source ?? "",
+            ]
+            out += "<tr>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
+
+    private var missing: String {
+        var out = "<h2>Missing data</h2>\n"
+        if data.missingData.isEmpty && data.errors.isEmpty { return out + "<p>None.</p>\n" }
+        out += "<ul>\n" + (data.missingData + data.errors).map { "<li>\(HTML.escape($0))</li>\n" }.joined() + "</ul>\n"
+        return out
+    }
+
+    private var provenance: String {
+        let rows: [(String, String)] = [
+            ("tool version", data.toolVersion), ("pipeline", data.pipelineFile), ("pipeline sha256", data.pipelineSHA256),
+            ("rules", data.rulesFile ?? "none"), ("rules sha256", data.rulesSHA256 ?? "none"),
+        ]
+        return "<h2>Provenance</h2>\n<table>\n"
+            + rows.map { "<tr><th>\(HTML.escape($0.0))</th><td><code>\(HTML.escape($0.1))</code></td></tr>\n" }.joined()
+            + "</table>\n"
+    }
+}

@@ -1,0 +1,79 @@
+/// What a participant's review page shows, as read from the results database.
+///
+/// Only BIDS labels, measurements, classes and provenance: nothing from NIfTI header text.
+public struct PatientReportData: Sendable {
+    /// One visit's counts (`visits` table).
+    public struct Visit: Sendable {
+        public let visit: Int
+        public let sessionID: String
+        public let acquisitionTime: String?
+        public let t2Lesions: Int
+        public let t2VolumeMM3: Double
+        public let newT2: Int?
+        public let enlargingT2: Int?
+        public let gdLesions: Int?
+        /// The T2 input as recorded (the label map lies on its grid).
+        public let t2File: String
+    }
+
+    /// One lesion at one visit (`ledger` table).
+    public struct LedgerRow: Sendable {
+        public let lesionID: Int
+        public let visit: Int
+        public let sessionID: String
+        public let state: String
+        public let voxels: Int
+        public let volumeMM3: Double
+        public let previousVolumeMM3: Double?
+        public let volumeRatio: Double?
+        public let enhancing: Bool?
+        public let largestExtentMM: Double?
+    }
+
+    /// One rule that fired (an element of `classifications.reasons`), or the participant's
+    /// overall reason (`rule` nil).
+    public struct Reason: Sendable {
+        /// The session reviewed, nil for the participant overall.
+        public let sessionID: String?
+        /// The rule ID; nil for the overall reason, whose text is `description`.
+        public let rule: String?
+        public let description: String
+        public let condition: String?
+        /// Hypothesis → weight the rule adds.
+        public let weights: [(hypothesis: String, weight: Double)]
+        /// The citation the rules file gives for the rule.
+        public let source: String?
+    }
+
+    /// A therapy date from the participant's sessions table.
+    public struct TherapyMark: Sendable, Equatable {
+        public enum Kind: String, Sendable { case infusion = "last natalizumab infusion", plasmaExchange = "plasma exchange" }
+        public let kind: Kind
+        /// `YYYY-MM-DD`.
+        public let date: String
+    }
+
+    public let participantID: String
+    public let status: String
+    /// Nil when the participant was not classified.
+    public let className: String?
+    /// Hypothesis → score, in stored order.
+    public let scores: [(hypothesis: String, score: Double)]
+    public let reasons: [Reason]
+    public let missingData: [String]
+    public let decisionSupport: String?
+    public let rulesFile: String?
+    public let rulesSHA256: String?
+    public let pipelineFile: String
+    public let pipelineSHA256: String
+    public let toolVersion: String
+    public let visits: [Visit]
+    public let ledger: [LedgerRow]
+    /// Session ID → T2 lesion label map, relative to the output folder.
+    public let labelMaps: [String: String]
+    public let therapy: [TherapyMark]
+    /// Why therapy dates could not be shown, when they could not.
+    public let therapyNote: String?
+    /// Error rows of the participant, as one line each.
+    public let errors: [String]
+}

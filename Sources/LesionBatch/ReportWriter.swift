@@ -1,0 +1,91 @@
+import LesionIO
+import LesionKernels
+
+/// Writes the review report of an output folder: `report/index.html`, and for each participant
+/// `report/sub-<id>.html` with its mosaics in `report/sub-<id>/`. Every file is written atomically.
+///
+/// Each session's mosaic is drawn from its T2 lesion label map (`desc-T2lesions_dseg`), lesions
+/// tinted by their ledger state at that session, over the T2 input the map lies on when it can
+/// be read on the same grid, else over the label map itself in grey.
+public struct ReportWriter {
+    public let database: ResultsDatabase
+    public let outputFolder: String
+    public let reader: NIfTIReader
+    public let mosaic: LesionMosaic
+
+    public init(database: ResultsDatabase, outputFolder: String, reader: NIfTIReader = NIfTIReader(), mosaic: LesionMosaic = LesionMosaic()) {
+        self.database = database
+        self.outputFolder = outputFolder
+        self.reader = reader
+        self.mosaic = mosaic
+    }
+
+    /// The report folder, `OUTPUT_DIR/report`.
+    public var folder: String { FileSystem.join(outputFolder, "report") }
+
+    /// Writes the pages of `participants` (all when nil) and the index of every participant;
+    /// returns the paths written, relative to the output folder.
+    @discardableResult
+    public func write(participants: [String]? = nil) throws(ScanError) -> [String] {
+        try FileSystem.makeDirectory(folder)
+        var written: [String] = []
+        for data in try database.reportData(participants: participants) {
+            written += try writePage(data)
+        }
+        let entries = try database.reportData().map { data in
+            CohortIndexPage.Entry(participantID: data.participantID, className: data.className, page: data.participantID + ".html")
+        }
+        try AtomicFile.write(Array(CohortIndexPage(entries: entries).html.utf8), to: FileSystem.join(folder, "index.html"))
+        return written + ["report/index.html"]
+    }
+
+    private func writePage(_ data: PatientReportData) throws(ScanError) -> [String] {
+        let imageFolder = FileSystem.join(folder, data.participantID)
+        try FileSystem.makeDirectory(imageFolder)
+        var written: [String] = []
+        var mosaics: [PatientPage.Mosaic] = []
+        for visit in data.visits {
+            guard let map = data.labelMaps[visit.sessionID] else {
+                mosaics.append(.init(sessionID: visit.sessionID, file: nil, slices: [], background: "", note: "no T2 lesion map for this session"))
+                continue
+            }
+            let name = "\(visit.sessionID)_mosaic.png"
+            let (slices, background) = try drawMosaic(
+                data, visit: visit, map: FileSystem.join(outputFolder, map), to: FileSystem.join(imageFolder, name))
+            mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name, slices: slices,
+                                 background: background, note: nil))
+            written.append("report/\(data.participantID)/\(name)")
+        }
+        let page = PatientPage(data: data, mosaics: mosaics)
+        try AtomicFile.write(Array(page.html.utf8), to: FileSystem.join(folder, data.participantID + ".html"))
+        return written + ["report/\(data.participantID).html"]
+    }
+
+    /// Draws one session's mosaic; returns the slices shown and what the background is.
+    private func drawMosaic(
+        _ data: PatientReportData, visit: PatientReportData.Visit, map: String, to path: String
+    ) throws(ScanError) -> ([Int], String) {
+        let labels = try reader.read(map)
+        var tintOfID: [Int: ReviewTint] = [:]
+        for row in data.ledger where row.visit == visit.visit { tintOfID[row.lesionID] = ReviewTint(state: row.state) }
+        let size = labels.voxels.size
+        let tints = Volume(size: size, voxels: (0..<size.voxelCount).map { offset -> Int32 in
+            let id = Int(labels.intensity(at: offset))
+            return id == 0 ? 0 : (tintOfID[id] ?? .other).rawValue
+        })
+        var background: Scan = labels
+        var backgroundName = "label map"
+        if let bids = try database.bidsDirectory(of: data.participantID) {
+            let t2Path = FileSystem.join(bids, visit.t2File)
+            if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path), t2.voxels.size == size {
+                background = t2
+                backgroundName = "T2 input"
+            }
+        }
+        var window = DisplayWindow.quantiles(voxelCount: size.voxelCount, intensity: background.intensity(at:))
+        if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
+        let result = mosaic.render(geometry: labels.geometry, tints: tints, window: window, intensity: background.intensity(at:))
+        try PNGFile.write(result.image, to: path)
+        return (result.slices, backgroundName)
+    }
+}

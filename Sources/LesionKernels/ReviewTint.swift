@@ -1,0 +1,50 @@
+/// The colour a lesion is tinted with in review images, by its ledger state at the visit shown.
+public enum ReviewTint: Int32, Sendable, CaseIterable {
+    /// First seen at this visit.
+    case new = 1
+    /// Grown beyond the enlarging rule since the previous visit.
+    case enlarging = 2
+    /// Present before and neither new nor enlarging.
+    case stable = 3
+    /// Any other state (merged, split, shrinking, …).
+    case other = 4
+
+    /// The tint for a ledger state name (`new`, `enlarging`, `stable`; anything else is `other`).
+    public init(state: String) {
+        switch state {
+        case "new": self = .new
+        case "enlarging": self = .enlarging
+        case "stable": self = .stable
+        default: self = .other
+        }
+    }
+
+    /// The name shown in legends.
+    public var name: String {
+        switch self {
+        case .new: "new"
+        case .enlarging: "enlarging"
+        case .stable: "stable"
+        case .other: "other (shrinking, merged, split)"
+        }
+    }
+
+    /// The tint colour, chosen to stay apart from each other and from grey.
+    public var colour: (r: UInt8, g: UInt8, b: UInt8) {
+        switch self {
+        case .new: (230, 25, 75)
+        case .enlarging: (255, 140, 0)
+        case .stable: (0, 130, 200)
+        case .other: (60, 180, 75)
+        }
+    }
+
+    /// The colour as CSS `#rrggbb`.
+    public var hex: String {
+        let c = colour
+        return "#" + [c.r, c.g, c.b].map { byte in
+            let text = String(byte, radix: 16)
+            return text.count == 1 ? "0" + text : text
+        }.joined()
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import LesionBatch
+import LesionIO
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the review report from a results database: a page per participant and a cohort index.",
+        discussion: """
+            Writes OUTPUT_DIR/report/index.html (participants by urgency, with links), \
+            OUTPUT_DIR/report/sub-<id>.html per participant and its lesion mosaics in \
+            OUTPUT_DIR/report/sub-<id>/. Plain HTML and PNG: no script, no network. The index \
+            always lists every participant in the database.
+            """
+    )
+
+    @Argument(help: "An output folder of `lesiontrack run` (holding lesiontrack.sqlite).")
+    var outputDir: String
+
+    @Option(parsing: .upToNextOption, help: "Only these participants' pages (default: all).")
+    var participantLabel: [String] = []
+
+    func validate() throws {
+        for label in participantLabel where RunCommand.normalized(label) == nil {
+            throw ValidationError("--participant-label takes BIDS labels (letters and digits, optionally after sub-), not \(label)")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors { () throws(ScanError) in
+            let database = try ResultsDatabase(outputFolder: outputDir, create: false)
+            let labels = participantLabel.isEmpty ? nil : participantLabel.compactMap(RunCommand.normalized)
+            for file in try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels) {
+                print(file)
+            }
+        }
+    }
+}
