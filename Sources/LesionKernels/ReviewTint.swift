@@ -1,5 +1,6 @@
 /// The colour a lesion is tinted with in review images, by its ledger state at the visit shown.
 public enum ReviewTint: Int32, Sendable, CaseIterable {
+    // Raw values are the codes the mosaic draws through the slice renderer: keep them below 256.
     /// First seen at this visit.
     case new = 1
     /// Grown beyond the enlarging rule since the previous visit.
@@ -8,13 +9,16 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
     case stable = 3
     /// Any other state (merged, split, shrinking, …).
     case other = 4
+    /// Present at the first visit, which has nothing to compare with.
+    case baseline = 5
 
-    /// The tint for a ledger state name (`new`, `enlarging`, `stable`; anything else is `other`).
+    /// The tint for a ledger state name (`baseline`, `new`, `enlarging`, `stable`; anything else is `other`).
     public init(state: String) {
         switch state {
         case "new": self = .new
         case "enlarging": self = .enlarging
         case "stable": self = .stable
+        case "baseline": self = .baseline
         default: self = .other
         }
     }
@@ -26,6 +30,7 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
         case .enlarging: "enlarging"
         case .stable: "stable"
         case .other: "other (shrinking, merged, split)"
+        case .baseline: "baseline"
         }
     }
 
@@ -36,6 +41,7 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
         case .enlarging: (255, 140, 0)
         case .stable: (0, 130, 200)
         case .other: (60, 180, 75)
+        case .baseline: (145, 30, 180)
         }
     }
 
