@@ -82,9 +82,11 @@ public struct ReportWriter {
                 backgroundName = "T2 input"
             }
         }
-        var window = DisplayWindow.quantiles(voxelCount: size.voxelCount, intensity: background.intensity(at:))
+        // Read once: the mosaic samples each voxel many times.
+        let values = (0..<size.voxelCount).map(background.intensity(at:))
+        var window = DisplayWindow.quantiles(voxelCount: values.count, intensity: { values[$0] })
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
-        let result = mosaic.render(geometry: labels.geometry, tints: tints, window: window, intensity: background.intensity(at:))
+        let result = mosaic.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
         try PNGFile.write(result.image, to: path)
         return (result.slices, backgroundName)
     }

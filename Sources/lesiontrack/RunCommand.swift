@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             label maps and reports written under OUTPUT_DIR/sub-<id>/ and their results committed \
             to OUTPUT_DIR/lesiontrack.sqlite. Participants whose inputs and pipeline are unchanged \
             since their stored result are skipped; a broken scan becomes an error row and the run \
-            goes on without its session. group: the cohort tables (TSV) are written into OUTPUT_DIR \
+            goes on without its session. The review report (OUTPUT_DIR/report: `lesiontrack \
+            report`) is then written for the selected participants unless --no-report. group: the cohort tables (TSV) are written into OUTPUT_DIR \
             from the database. Exit status 1 when error rows stand for the selected participants.
             """
     )
@@ -48,6 +49,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Refuse volumes larger than this many MiB.")
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
+
+    @Flag(help: "Do not write the review report (OUTPUT_DIR/report) after a participant run.")
+    var noReport = false
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -98,6 +102,10 @@ struct RunCommand: AsyncParsableCommand {
                 let classifier = ReviewClassifier(pipeline: pipelineFile, rules: try reviewOptions.loadRules(), reader: options.reader)
                 summary = try await BatchRunner.participant(
                     options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
+                if !noReport {
+                    let database = try ResultsDatabase(outputFolder: outputDir, create: false)
+                    try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels)
+                }
             } catch let error as ScanError {
                 try reportingErrors { () throws(ScanError) in throw error }
             }

@@ -48,6 +48,7 @@ struct ReportTests {
         let output = folder + "/out"
         let rules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
         #expect(try BatchSupport.run(study, output, ["--rules", rules, "--quiet"]).status == 1)  // sub-03's broken scan
+        #expect(FileManager.default.fileExists(atPath: output + "/report/index.html"), "run writes the report by default")
         let result = try CommandRunner.run(["report", output])
         #expect(result.status == 0, "\(result.stderr)")
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
@@ -103,12 +104,13 @@ struct ReportTests {
         #expect(!(try gunzipped(output + "/sub-01/ses-01/anat/sub-01_ses-01_desc-T2lesions_dseg.nii.gz").contains("Doe")))
     }
 
-    @Test("--participant-label writes only those pages; the index still lists everyone")
+    @Test("run --no-report writes none; report --participant-label writes only those pages, the index everyone")
     func selected() throws {
         let (folder, study) = try BatchSupport.studyCopy()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let output = folder + "/out"
-        _ = try BatchSupport.run(study, output, ["--quiet"])
+        _ = try BatchSupport.run(study, output, ["--quiet", "--no-report"])
+        #expect(!FileManager.default.fileExists(atPath: output + "/report"))
         let result = try CommandRunner.run(["report", output, "--participant-label", "04"])
         #expect(result.status == 0, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: output + "/report").sorted()
