@@ -11,6 +11,8 @@ struct PatientPage {
         let sessionID: String
         /// Relative to the page, for example `sub-01/ses-02_mosaic.png`; nil when not drawn.
         let file: String?
+        /// The three-plane projection beside it, for example `sub-01/ses-02_mip.png`.
+        let projection: String?
         /// Axial voxel slices shown, in tile order.
         let slices: [Int]
         /// `T2` or `label map`: what the grey background is.
@@ -103,6 +105,10 @@ struct PatientPage {
             if let file = mosaic.file {
                 out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
                 out += "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom.</figcaption>\n"
+                if let projection = mosaic.projection {
+                    out += "<img src=\"\(HTML.escape(projection))\" alt=\"\(id) \(session) maximum-intensity projections\">\n"
+                    out += "<figcaption>\(session): maximum-intensity projections, left to right axial (R left, A top), coronal (R left, superior top), sagittal (anterior left, superior top); each lesion in its most salient state along the ray.</figcaption>\n"
+                }
             } else {
                 out += "<figcaption>\(session): no image (\(HTML.escape(mosaic.note ?? "no label map"))).</figcaption>\n"
             }

@@ -4,7 +4,7 @@ import LesionKernels
 /// Writes the review report of an output folder: `report/index.html`, and for each participant
 /// `report/sub-<id>.html` with its mosaics in `report/sub-<id>/`. Every file is written atomically.
 ///
-/// Each session's mosaic is drawn from its T2 lesion label map (`desc-T2lesions_dseg`), lesions
+/// Each session's mosaic, and its maximum-intensity projections in three planes, are drawn from its T2 lesion label map (`desc-T2lesions_dseg`), lesions
 /// tinted by their ledger state at that session, over the T2 input the map lies on when it can
 /// be read on the same grid, else over the label map itself in grey.
 public struct ReportWriter {
@@ -12,12 +12,17 @@ public struct ReportWriter {
     public let outputFolder: String
     public let reader: NIfTIReader
     public let mosaic: LesionMosaic
+    public let projection: LesionProjection
 
-    public init(database: ResultsDatabase, outputFolder: String, reader: NIfTIReader = NIfTIReader(), mosaic: LesionMosaic = LesionMosaic()) {
+    public init(
+        database: ResultsDatabase, outputFolder: String, reader: NIfTIReader = NIfTIReader(),
+        mosaic: LesionMosaic = LesionMosaic(), projection: LesionProjection = LesionProjection()
+    ) {
         self.database = database
         self.outputFolder = outputFolder
         self.reader = reader
         self.mosaic = mosaic
+        self.projection = projection
     }
 
     /// The report folder, `OUTPUT_DIR/report`.
@@ -46,24 +51,28 @@ public struct ReportWriter {
         var mosaics: [PatientPage.Mosaic] = []
         for visit in data.visits {
             guard let map = data.labelMaps[visit.sessionID] else {
-                mosaics.append(.init(sessionID: visit.sessionID, file: nil, slices: [], background: "", note: "no T2 lesion map for this session"))
+                mosaics.append(.init(sessionID: visit.sessionID, file: nil, projection: nil, slices: [], background: "",
+                                     note: "no T2 lesion map for this session"))
                 continue
             }
-            let name = "\(visit.sessionID)_mosaic.png"
-            let (slices, background) = try drawMosaic(
-                data, visit: visit, map: FileSystem.join(outputFolder, map), to: FileSystem.join(imageFolder, name))
-            mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name, slices: slices,
-                                 background: background, note: nil))
-            written.append("report/\(data.participantID)/\(name)")
+            let name = "\(visit.sessionID)_mosaic.png", mip = "\(visit.sessionID)_mip.png"
+            let (slices, background) = try drawImages(
+                data, visit: visit, map: FileSystem.join(outputFolder, map), mosaic: FileSystem.join(imageFolder, name),
+                projection: FileSystem.join(imageFolder, mip))
+            mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name,
+                                 projection: data.participantID + "/" + mip, slices: slices, background: background,
+                                 note: nil))
+            written += ["report/\(data.participantID)/\(name)", "report/\(data.participantID)/\(mip)"]
         }
         let page = PatientPage(data: data, mosaics: mosaics)
         try AtomicFile.write(Array(page.html.utf8), to: FileSystem.join(folder, data.participantID + ".html"))
         return written + ["report/\(data.participantID).html"]
     }
 
-    /// Draws one session's mosaic; returns the slices shown and what the background is.
-    private func drawMosaic(
-        _ data: PatientReportData, visit: PatientReportData.Visit, map: String, to path: String
+    /// Draws one session's mosaic and projections; returns the slices shown and what the background is.
+    private func drawImages(
+        _ data: PatientReportData, visit: PatientReportData.Visit, map: String, mosaic path: String,
+        projection projectionPath: String
     ) throws(ScanError) -> ([Int], String) {
         let labels = try reader.read(map)
         var tintOfID: [Int: ReviewTint] = [:]
@@ -88,6 +97,8 @@ public struct ReportWriter {
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
         let result = mosaic.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
         try PNGFile.write(result.image, to: path)
+        let projected = projection.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
+        try PNGFile.write(projected.image, to: projectionPath)
         return (result.slices, backgroundName)
     }
 }

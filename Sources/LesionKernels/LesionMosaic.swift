@@ -68,20 +68,8 @@ public struct LesionMosaic: Sendable {
         }
         let chosen = slices(tints, geometry: geometry)
         let tiles = chosen.map { slice -> RGBImage in
-            var tile = renderer.render(slice: slice, geometry: geometry, window: window, labels: nil, intensity: intensity)
-            // The tint codes drawn through the same renderer land on exactly the same pixels.
-            let codes = renderer.render(
-                slice: slice, geometry: geometry, window: (0, 255), labels: nil,
-                intensity: { Double(tints.voxels[$0]) })
-            for p in 0..<(tile.width * tile.height) {
-                guard let tint = ReviewTint(rawValue: Int32(codes.pixels[3 * p])) else { continue }
-                let c = tint.colour
-                for (n, channel) in [c.r, c.g, c.b].enumerated() {
-                    let grey = Double(tile.pixels[3 * p + n])
-                    tile.pixels[3 * p + n] = UInt8(((1 - opacity) * grey + opacity * Double(channel)).rounded())
-                }
-            }
-            return tile
+            Self.tinted(renderer, slice: slice, geometry: geometry, tints: tints, window: window, opacity: opacity,
+                        intensity: intensity)
         }
         let tileWidth = tiles[0].width, tileHeight = tiles[0].height
         let across = min(columns, tiles.count)
@@ -99,5 +87,25 @@ public struct LesionMosaic: Sendable {
         }
         return Result(image: RGBImage(width: width, height: height, pixels: pixels), slices: chosen,
                       tileWidth: tileWidth, tileHeight: tileHeight)
+    }
+
+    /// One slice drawn by `renderer`, each voxel with a `ReviewTint` code tinted in its colour.
+    static func tinted(
+        _ renderer: SliceRenderer, slice: Int, geometry: VoxelGeometry, tints: Volume<Int32>,
+        window: (low: Double, high: Double), opacity: Double, intensity: (Int) -> Double
+    ) -> RGBImage {
+        var tile = renderer.render(slice: slice, geometry: geometry, window: window, labels: nil, intensity: intensity)
+        // The tint codes drawn through the same renderer land on exactly the same pixels.
+        let codes = renderer.render(
+            slice: slice, geometry: geometry, window: (0, 255), labels: nil, intensity: { Double(tints.voxels[$0]) })
+        for p in 0..<(tile.width * tile.height) {
+            guard let tint = ReviewTint(rawValue: Int32(codes.pixels[3 * p])) else { continue }
+            let c = tint.colour
+            for (n, channel) in [c.r, c.g, c.b].enumerated() {
+                let grey = Double(tile.pixels[3 * p + n])
+                tile.pixels[3 * p + n] = UInt8(((1 - opacity) * grey + opacity * Double(channel)).rounded())
+            }
+        }
+        return tile
     }
 }

@@ -71,7 +71,7 @@ struct BrowserTests {
         #expect(dom.contains("not a diagnosis"))
         #expect(dom.contains("<svg") && dom.contains("<polyline"))
         let images = dom.components(separatedBy: "<img ").count - 1
-        #expect(images == 4, "sub-02 has 4 sessions, the DOM \(images) images")
+        #expect(images == 8, "sub-02 has 4 sessions (a mosaic and a projection each), the DOM \(images) images")
 
         // The mosaics are drawn, not broken: the grey between tiles and the lesion tints appear on screen.
         let shot = try PNGFile.read(folder + "/sub-02.html.png")

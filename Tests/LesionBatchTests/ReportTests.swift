@@ -85,7 +85,7 @@ struct ReportTests {
             }
             for rule in fired { #expect(page.contains("<td>\(rule)</td>"), "\(id) lacks rule \(rule)") }
             let images = attributes("src", in: page)
-            #expect(images == sessions.map { "\(id)/\($0)_mosaic.png" })
+            #expect(images == sessions.flatMap { ["\(id)/\($0)_mosaic.png", "\(id)/\($0)_mip.png"] })
             for image in images {
                 let png = try PNGFile.read(report + "/" + image)
                 var colours = Set<[UInt8]>()

@@ -1,0 +1,82 @@
+/// Maximum-intensity projections of a visit in three planes, side by side: axial, coronal,
+/// sagittal, each lesion tinted by the most salient `ReviewTint` along its ray.
+///
+/// Each panel projects along the voxel axis closest to the plane's fixed world axis (the
+/// brightest intensity and the most salient tint: new, enlarging, other, stable, baseline) and is
+/// drawn by `SliceRenderer`, so orientation follows the mosaic's: axial and coronal in
+/// `convention`, sagittal with anterior on the left. Panels are `gap` grey pixels apart and
+/// top-aligned; a grid is zoomed (by whole voxels) until the axial panel is at least
+/// `minimumPanelWidth` pixels wide.
+public struct LesionProjection: Sendable {
+    public var convention: DisplayConvention
+    public var zoom: Int
+    public var gap: Int
+    public var opacity: Double
+    public var minimumPanelWidth: Int
+
+    /// Tints by salience, the most salient first.
+    public static let salience: [ReviewTint] = [.new, .enlarging, .other, .stable, .baseline]
+
+    public init(convention: DisplayConvention = .radiological, zoom: Int = 2, gap: Int = 4, opacity: Double = 0.6,
+                minimumPanelWidth: Int = 192) {
+        self.convention = convention
+        self.zoom = max(1, zoom)
+        self.gap = max(0, gap)
+        self.opacity = opacity
+        self.minimumPanelWidth = max(1, minimumPanelWidth)
+    }
+
+    /// The three panels side by side, and each panel's width (axial, coronal, sagittal).
+    public struct Result: Sendable {
+        public let image: RGBImage
+        public let panelWidths: [Int]
+    }
+
+    public func render(
+        geometry: VoxelGeometry, tints: Volume<Int32>, window: (low: Double, high: Double), intensity: (Int) -> Double
+    ) -> Result {
+        var zoom = self.zoom
+        let probe = SliceRenderer(plane: .axial, convention: convention, zoom: zoom)
+            .render(slice: 0, geometry: geometry, window: window, labels: nil, intensity: { _ in 0 })
+        if probe.width < minimumPanelWidth { zoom *= (minimumPanelWidth + probe.width - 1) / probe.width }
+        let rank = Dictionary(uniqueKeysWithValues: Self.salience.enumerated().map { ($0.element.rawValue, $0.offset) })
+        let size = geometry.size
+        let panels = [ViewPlane.axial, .coronal, .sagittal].map { plane -> RGBImage in
+            let renderer = SliceRenderer(plane: plane, convention: convention, zoom: zoom)
+            let axis = renderer.sliceAxis(geometry)
+            var extents = [size.nx, size.ny, size.nz]
+            extents[axis] = 1
+            let flat = GridSize(extents[0], extents[1], extents[2])
+            var brightest = [Double](repeating: -.infinity, count: flat.voxelCount)
+            var tint = [Int32](repeating: 0, count: flat.voxelCount)
+            for offset in 0..<size.voxelCount {
+                let v = size.index(ofOffset: offset)
+                var p = [v.i, v.j, v.k]
+                p[axis] = 0
+                let target = flat.offset(p[0], p[1], p[2])
+                let value = intensity(offset)
+                if value > brightest[target] { brightest[target] = value }
+                let code = tints.voxels[offset]
+                if code != 0, tint[target] == 0 || rank[code, default: Self.salience.count] < rank[tint[target], default: Self.salience.count] {
+                    tint[target] = code
+                }
+            }
+            let flatGeometry = VoxelGeometry(size: flat, affine: geometry.affine)
+            return LesionMosaic.tinted(
+                renderer, slice: 0, geometry: flatGeometry, tints: Volume(size: flat, voxels: tint), window: window,
+                opacity: opacity, intensity: { brightest[$0] })
+        }
+        let width = panels.map(\.width).reduce(0, +) + 2 * gap
+        let height = panels.map(\.height).max()!
+        var pixels = [UInt8](repeating: LesionMosaic.gapLevel, count: width * height * 3)
+        var left = 0
+        for panel in panels {
+            for y in 0..<panel.height {
+                let source = 3 * y * panel.width, target = 3 * (y * width + left)
+                pixels.replaceSubrange(target..<(target + 3 * panel.width), with: panel.pixels[source..<(source + 3 * panel.width)])
+            }
+            left += panel.width + gap
+        }
+        return Result(image: RGBImage(width: width, height: height, pixels: pixels), panelWidths: panels.map(\.width))
+    }
+}
