@@ -15,8 +15,10 @@ struct PatientPage {
         let projection: String?
         /// Axial voxel slices shown, in tile order.
         let slices: [Int]
-        /// `T2` or `label map`: what the grey background is.
+        /// `T2 input` or `label map`: what the grey background is.
         let background: String
+        /// The length of the white scale bar in the first tile, in mm; nil when none is drawn.
+        let scaleBarMM: Double?
         let note: String?
     }
 
@@ -104,7 +106,7 @@ struct PatientPage {
             out += "<figure>\n"
             if let file = mosaic.file {
                 out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
-                out += "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom.</figcaption>\n"
+                out += "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? "").</figcaption>\n"
                 if let projection = mosaic.projection {
                     out += "<img src=\"\(HTML.escape(projection))\" alt=\"\(id) \(session) maximum-intensity projections\">\n"
                     out += "<figcaption>\(session): maximum-intensity projections, left to right axial (R left, A top), coronal (R left, superior top), sagittal (anterior left, superior top); each lesion in its most salient state along the ray.</figcaption>\n"

@@ -52,16 +52,16 @@ public struct ReportWriter {
         for visit in data.visits {
             guard let map = data.labelMaps[visit.sessionID] else {
                 mosaics.append(.init(sessionID: visit.sessionID, file: nil, projection: nil, slices: [], background: "",
-                                     note: "no T2 lesion map for this session"))
+                                     scaleBarMM: nil, note: "no T2 lesion map for this session"))
                 continue
             }
             let name = "\(visit.sessionID)_mosaic.png", mip = "\(visit.sessionID)_mip.png"
-            let (slices, background) = try drawImages(
+            let (slices, background, scaleBar) = try drawImages(
                 data, visit: visit, map: FileSystem.join(outputFolder, map), mosaic: FileSystem.join(imageFolder, name),
                 projection: FileSystem.join(imageFolder, mip))
             mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name,
                                  projection: data.participantID + "/" + mip, slices: slices, background: background,
-                                 note: nil))
+                                 scaleBarMM: scaleBar, note: nil))
             written += ["report/\(data.participantID)/\(name)", "report/\(data.participantID)/\(mip)"]
         }
         let page = PatientPage(data: data, mosaics: mosaics)
@@ -69,11 +69,12 @@ public struct ReportWriter {
         return written + ["report/\(data.participantID).html"]
     }
 
-    /// Draws one session's mosaic and projections; returns the slices shown and what the background is.
+    /// Draws one session's mosaic and projections; returns the slices shown, what the background
+    /// is, and the scale bar's length in mm (nil when none was drawn).
     private func drawImages(
         _ data: PatientReportData, visit: PatientReportData.Visit, map: String, mosaic path: String,
         projection projectionPath: String
-    ) throws(ScanError) -> ([Int], String) {
+    ) throws(ScanError) -> ([Int], String, Double?) {
         let labels = try reader.read(map)
         var tintOfID: [Int: ReviewTint] = [:]
         for row in data.ledger where row.visit == visit.visit { tintOfID[row.lesionID] = ReviewTint(state: row.state) }
@@ -99,6 +100,6 @@ public struct ReportWriter {
         try PNGFile.write(result.image, to: path)
         let projected = projection.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
         try PNGFile.write(projected.image, to: projectionPath)
-        return (result.slices, backgroundName)
+        return (result.slices, backgroundName, result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil)
     }
 }

@@ -3,7 +3,9 @@
 /// Slices are those holding at least one tinted voxel, in voxel order along the axial voxel axis
 /// (evenly thinned to `maximumSlices`), or the middle slice when none is tinted. Each tile is a
 /// `SliceRenderer` image (anatomical orientation, `convention` for left and right); tiles are
-/// laid out left to right, top to bottom, `columns` per row, `gap` dark-grey pixels apart; small
+/// laid out left to right, top to bottom, `columns` per row, `gap` dark-grey pixels apart; the
+/// first tile carries a white scale bar of `scaleBarMM` (2 pixels high, 3 pixels in from its
+/// bottom-left corner) when it fits in half the tile's width; small
 /// grids are zoomed (by whole voxels) until a tile is at least `minimumTileWidth` pixels wide. A
 /// tinted pixel is `(1 − opacity)·grey + opacity·colour`.
 public struct LesionMosaic: Sendable {
@@ -14,13 +16,14 @@ public struct LesionMosaic: Sendable {
     public var gap: Int
     public var opacity: Double
     public var minimumTileWidth: Int
+    public var scaleBarMM: Double
 
     /// The grey between tiles.
     public static let gapLevel: UInt8 = 48
 
     public init(
         convention: DisplayConvention = .radiological, zoom: Int = 2, columns: Int = 4, maximumSlices: Int = 12,
-        gap: Int = 4, opacity: Double = 0.6, minimumTileWidth: Int = 192
+        gap: Int = 4, opacity: Double = 0.6, minimumTileWidth: Int = 192, scaleBarMM: Double = 10
     ) {
         self.convention = convention
         self.zoom = max(1, zoom)
@@ -29,6 +32,7 @@ public struct LesionMosaic: Sendable {
         self.gap = max(0, gap)
         self.opacity = opacity
         self.minimumTileWidth = max(1, minimumTileWidth)
+        self.scaleBarMM = scaleBarMM
     }
 
     /// A rendered mosaic and the axial voxel slices it shows, in tile order.
@@ -38,6 +42,8 @@ public struct LesionMosaic: Sendable {
         /// Width and height of one tile in pixels.
         public let tileWidth: Int
         public let tileHeight: Int
+        /// The scale bar's length in pixels; 0 when none is drawn.
+        public let scaleBarPixels: Int
     }
 
     /// The axial slices to show for `tints` (`ReviewTint` raw values, 0 elsewhere).
@@ -67,11 +73,18 @@ public struct LesionMosaic: Sendable {
             renderer.zoom = zoom * ((minimumTileWidth + probe.width - 1) / probe.width)
         }
         let chosen = slices(tints, geometry: geometry)
-        let tiles = chosen.map { slice -> RGBImage in
+        var tiles = chosen.map { slice -> RGBImage in
             Self.tinted(renderer, slice: slice, geometry: geometry, tints: tints, window: window, opacity: opacity,
                         intensity: intensity)
         }
         let tileWidth = tiles[0].width, tileHeight = tiles[0].height
+        var bar = Int((scaleBarMM / renderer.pixelMM(geometry)).rounded())
+        if bar < 1 || bar > tileWidth / 2 || tileHeight < 8 { bar = 0 }
+        for y in (tileHeight - 5)..<(tileHeight - 3) where bar > 0 {
+            for x in 3..<(3 + bar) {
+                for n in 0..<3 { tiles[0].pixels[3 * (y * tileWidth + x) + n] = 255 }
+            }
+        }
         let across = min(columns, tiles.count)
         let down = (tiles.count + across - 1) / across
         let width = across * tileWidth + (across - 1) * gap
@@ -86,7 +99,7 @@ public struct LesionMosaic: Sendable {
             }
         }
         return Result(image: RGBImage(width: width, height: height, pixels: pixels), slices: chosen,
-                      tileWidth: tileWidth, tileHeight: tileHeight)
+                      tileWidth: tileWidth, tileHeight: tileHeight, scaleBarPixels: bar)
     }
 
     /// One slice drawn by `renderer`, each voxel with a `ReviewTint` code tinted in its colour.

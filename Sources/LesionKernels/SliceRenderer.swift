@@ -69,6 +69,14 @@ public struct SliceRenderer: Sendable {
         AnatomicalAxes(geometry.affine).voxelAxis[plane.fixedWorldAxis]
     }
 
+    /// The size of one image pixel in mm (pixels are square).
+    public func pixelMM(_ geometry: VoxelGeometry) -> Double {
+        let axes = AnatomicalAxes(geometry.affine)
+        let spacing = [geometry.spacingMM.0, geometry.spacingMM.1, geometry.spacingMM.2]
+        let (columnWorld, rowWorld): (Int, Int) = plane == .sagittal ? (1, 2) : (0, plane == .axial ? 1 : 2)
+        return min(spacing[axes.voxelAxis[columnWorld]], spacing[axes.voxelAxis[rowWorld]]) / Double(zoom)
+    }
+
     /// The slice (index along `sliceAxis`) holding the most labelled voxels; the middle one if none.
     public func busiestSlice(_ labels: Volume<Int32>, geometry: VoxelGeometry) -> Int {
         let axis = sliceAxis(geometry)

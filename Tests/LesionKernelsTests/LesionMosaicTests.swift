@@ -52,12 +52,19 @@ struct LesionMosaicTests {
             let want = expected(.new)
             #expect(pixel == want, "flipX \(flipX): \(pixel) at (\(column), \(row))")
             #expect(column < result.tileWidth / 2, "the patient's right is on the image's left")
-            // Exactly one tinted pixel; the rest is the 0.5 grey.
+            // Exactly one tinted pixel.
             var tinted = 0
             for y in 0..<result.image.height {
-                for x in 0..<result.image.width where result.image.pixel(x: x, y: y) != (128, 128, 128) { tinted += 1 }
+                for x in 0..<result.image.width {
+                    let p = result.image.pixel(x: x, y: y)
+                    if p.r != p.g || p.g != p.b { tinted += 1 }
+                }
             }
             #expect(tinted == 1)
+            // The 10 mm scale bar: 10 white pixels of 1 mm, 3 in from the bottom-left corner.
+            #expect(result.scaleBarPixels == 10)
+            #expect(result.image.pixel(x: 3, y: 15) == (255, 255, 255) && result.image.pixel(x: 12, y: 16) == (255, 255, 255))
+            #expect(result.image.pixel(x: 13, y: 15) == (128, 128, 128) && result.image.pixel(x: 3, y: 17) == (128, 128, 128))
         }
     }
 
