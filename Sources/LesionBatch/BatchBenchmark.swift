@@ -85,7 +85,7 @@ public struct BatchBenchmark {
 
     private func runChild(_ program: String, _ scaled: String, _ output: String, _ pipeline: String, _ width: Int, label: String) throws(ScanError) -> Measurement {
         let summary = FileSystem.join(work, "summary.json")
-        let arguments = [program, "run", scaled, output, "participant", "--jobs", String(width), "--pipeline", pipeline, "--log-format", "json"]
+        let arguments = [program, "run", scaled, output, "participant", "--jobs", String(width), "--pipeline", pipeline, "--log-format", "json", "--no-report"]
         let start = ContinuousClock.now
         let (status, peakKiB) = try ChildProcess.run(arguments, standardOutput: summary)
         let elapsed = ContinuousClock.now - start

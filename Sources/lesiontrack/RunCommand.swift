@@ -102,7 +102,9 @@ struct RunCommand: AsyncParsableCommand {
                 let classifier = ReviewClassifier(pipeline: pipelineFile, rules: try reviewOptions.loadRules(), reader: options.reader)
                 summary = try await BatchRunner.participant(
                     options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
-                if !noReport {
+                // A run that changed nothing leaves an existing report as it is: it is still current.
+                let reportExists = access(outputDir + "/report/index.html", F_OK) == 0
+                if !noReport, (summary?.processed ?? 0) > 0 || !reportExists {
                     let database = try ResultsDatabase(outputFolder: outputDir, create: false)
                     try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels)
                 }
