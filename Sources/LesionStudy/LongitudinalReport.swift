@@ -62,9 +62,11 @@ public struct LongitudinalReport {
     }
 
     /// The numeric parameters that decide counts or refusals, as JSON values.
-    public var parameterFields: [(key: String, value: String)] {
-        let p = run.pipeline.pipeline
-        return [
+    public var parameterFields: [(key: String, value: String)] { Self.parameterFields(run.pipeline.pipeline) }
+
+    /// A pipeline's parameters that decide counts or refusals, as JSON values.
+    public static func parameterFields(_ p: Pipeline) -> [(key: String, value: String)] {
+        [
             ("connectivity", String(p.connectivity.rawValue)),
             ("min_voxels", String(p.floor.minimumVoxels)),
             ("min_volume_mm3", JSON.number(p.floor.minimumVolumeMM3)),
@@ -80,7 +82,8 @@ public struct LongitudinalReport {
         ]
     }
 
-    static func sourceJSON(_ s: LesionSource) -> String {
+    /// A lesion source (kind, pattern, exclusions, thresholds) as a JSON object.
+    public static func sourceJSON(_ s: LesionSource) -> String {
         var fields: [(String, String)] = [("kind", JSON.string(s.kind.rawValue)), ("pattern", JSON.string(s.pattern.text))]
         if !s.exclude.isEmpty { fields.append(("exclude", "[" + s.exclude.map { JSON.string($0.text) }.joined(separator: ", ") + "]")) }
         switch s.kind {
@@ -169,7 +172,7 @@ public struct LongitudinalReport {
         }
     }
 
-    static func object(_ fields: [(String, String)]) -> String {
+    public static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\(JSON.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 
