@@ -1,9 +1,13 @@
 /// Where the fast labeller gets each row's foreground runs from.
 protocol RowRunSource {
     /// Writes the runs of row `row` (inclusive starts and ends, ascending) and returns how many;
-    /// both buffers have room for `nx / 2 + 1` runs. Sources with values also copy the stored
+    /// both buffers have room for `nx / 2 + 1` runs. Writes the row's foreground bits to `words`
+    /// (`ceil(nx / 64)` words, bits past `nx` clear). Sources with values also copy the stored
     /// values of the runs' voxels, in order, to `values`, which has room for a whole row.
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int
+    func runs(
+        row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer,
+        words: UnsafeMutablePointer<UInt64>
+    ) -> Int
 
     /// Bytes per voxel copied to `values` (0: no values).
     var valueStride: Int { get }
@@ -19,21 +23,25 @@ struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     var valueStride: Int { MemoryLayout<T>.stride }
 
     @inline(__always)
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int {
+    func runs(
+        row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer,
+        words: UnsafeMutablePointer<UInt64>
+    ) -> Int {
         let wordsPerRow = (nx + 63) >> 6
         let rowData = data + row * nx
-        let found = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordsPerRow) { words in
-            let p = words.baseAddress!
-            p.initialize(repeating: 0, count: wordsPerRow)
-            SIMDThreshold.packRow(rowData, nx, window, p)
-            return WordRuns.find(p, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
-        }
-        // The row is in cache now: keep its foreground values for the statistics pass.
+        SIMDThreshold.packRow(rowData, nx, window, words)
+        let found = WordRuns.find(words, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
+        // The row is in cache now: keep its foreground values for the statistics pass, voxel by
+        // voxel from the set bits (runs of noise are a voxel or two: a copy call each would cost more).
         var out = values.assumingMemoryBound(to: T.self)
-        for n in 0..<found {
-            let (s, e) = (Int(starts[n]), Int(ends[n]))
-            out.update(from: rowData + s, count: e - s + 1)
-            out += e - s + 1
+        for w in 0..<wordsPerRow {
+            var bits = words[w]
+            let base = rowData + (w << 6)
+            while bits != 0 {
+                out.pointee = base[bits.trailingZeroBitCount]
+                out += 1
+                bits &= bits &- 1
+            }
         }
         return found
     }
@@ -48,8 +56,12 @@ struct MaskRows: RowRunSource {
     var valueStride: Int { 0 }
 
     @inline(__always)
-    func runs(row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer) -> Int {
-        WordRuns.find(words + row * wordsPerRow, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
+    func runs(
+        row: Int, starts: UnsafeMutablePointer<Int32>, ends: UnsafeMutablePointer<Int32>, values: UnsafeMutableRawPointer,
+        words rowWords: UnsafeMutablePointer<UInt64>
+    ) -> Int {
+        rowWords.update(from: words + row * wordsPerRow, count: wordsPerRow)
+        return WordRuns.find(rowWords, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
     }
 }
 
@@ -75,17 +87,17 @@ enum WordRuns {
                 if ones == 64 { continue }
                 emit(open, base + ones - 1)
                 open = -1
-                bits &= ~((1 << UInt64(ones)) &- 1)
+                bits &= ~((1 &<< UInt64(ones)) &- 1)
             }
             while bits != 0 {
                 let s = bits.trailingZeroBitCount
-                let ones = (~(bits >> UInt64(s))).trailingZeroBitCount
+                let ones = (~(bits &>> UInt64(s))).trailingZeroBitCount
                 if s + ones >= 64 {
                     open = base + s
                     break
                 }
                 emit(base + s, base + s + ones - 1)
-                bits &= ~(((1 << UInt64(ones)) &- 1) << UInt64(s))
+                bits &= ~(((1 &<< UInt64(ones)) &- 1) &<< UInt64(s))
             }
         }
         if open >= 0 { emit(open, nx - 1) }

@@ -2,13 +2,18 @@ import Dispatch
 
 /// Connected components of foreground runs: run-based labelling with union-find.
 ///
-/// Each row's runs (maximal stretches along i) are joined to overlapping runs of the already
-/// scanned neighbour rows — (j−1, k) and (j−1…j+1, k−1) — through a union-find whose roots are the
-/// smallest provisional label, with path halving. Runs overlap when their i-ranges meet, widened by
-/// one voxel for rows reached through a face when edges count (18, 26) and for rows reached through
-/// an edge when corners count (26). Work is O(voxels / 16) for the SIMD scan plus O(runs·α) for the
-/// unions; memory is 12 bytes per run, never a dense label volume. With two threads the volume is
-/// split into slabs of slices labelled concurrently and joined at the seams.
+/// Each row's runs (maximal stretches along i) are joined to the runs they touch in the already
+/// scanned neighbour rows — (j−1, k) and (j−1…j+1, k−1) — through a union-find over the runs
+/// themselves: every run starts as its own set, roots are the smallest run index of their set,
+/// finds halve paths. Runs touch when their i-ranges meet, widened by one voxel for rows reached
+/// through a face when edges count (18, 26) and for rows reached through an edge when corners count
+/// (26). Sparse row pairs are joined by a merge of their run lists; dense ones (noise, where runs
+/// are a voxel or two long and a merge mispredicts nearly every branch) by enumerating the touching
+/// pairs with bit operations on the rows' words: each pair is one set bit, its two runs are found
+/// by counting run starts (a population count). Work is O(voxels / 16) for the SIMD scan plus
+/// O(runs·α) for the unions; memory is 12 bytes per run and two slices of row bits, never a dense
+/// label volume. With two threads the volume is split into slabs of slices labelled concurrently
+/// and joined at the seams.
 ///
 /// Components are numbered 1…N in the order of their first voxel in storage order, like
 /// `ReferenceLabeller`, whose labels this matches voxel for voxel (tested on random volumes).
@@ -39,6 +44,25 @@ enum RunLabeller {
         return joined.resolved()
     }
 
+    /// For the bit path: the row (offsets from the current row) whose voxels make a pair between the
+    /// current row and neighbour row (dj, dk) redundant, and whether that holds for every kind of
+    /// pair (false: not for a current run starting just after the other run ends).
+    ///
+    /// A pair found at bit x is redundant when the shortcut row holds x: the run there touches the
+    /// current run and the neighbour run, and was joined to the neighbour run when its own row was
+    /// scanned. With 26-connectivity, (j, k−1) spares pairs with (j∓1, k−1), and (j−1, k−1) spares
+    /// pairs with (j−1, k); with 18, the same, except that (j−1, k−1) and the current run meet
+    /// only through an edge, so a current run starting after the neighbour run's end is not spared.
+    /// Pairs with (j, k−1) are never skipped, so no shortcut leans on another skipped pair.
+    static func shortcut(_ connectivity: Connectivity, dj: Int, dk: Int) -> (row: (dj: Int, dk: Int)?, coversAll: Bool) {
+        switch (connectivity, dj, dk) {
+        case (.twentySix, -1, -1), (.twentySix, 1, -1), (.eighteen, -1, -1), (.eighteen, 1, -1): ((0, -1), true)
+        case (.twentySix, -1, 0): ((-1, -1), true)
+        case (.eighteen, -1, 0): ((-1, -1), false)
+        default: (nil, true)
+        }
+    }
+
     /// Neighbour rows scanned before row (j, k): offsets and the widening of the overlap test.
     static func neighbourRows(_ connectivity: Connectivity) -> [(dj: Int, dk: Int, widen: Int32)] {
         switch connectivity {
@@ -49,15 +73,15 @@ enum RunLabeller {
     }
 }
 
-/// The runs and provisional labels of a range of slices.
+/// The runs of a range of slices and their union-find.
 final class Slab: @unchecked Sendable {
     let size: GridSize
     var slices: Range<Int>
     var rowBegin: [Int]
     let starts = Int32Buffer()
     let ends = Int32Buffer()
-    let labels = Int32Buffer()
-    /// Union-find parents of the provisional labels; roots are the smallest label of their set.
+    /// Union-find parent of each run (a run is its own provisional label). `parent[x] ≤ x`
+    /// always, so roots are the smallest run of their set.
     let parent = Int32Buffer()
     /// Stored values of the runs' voxels, in run order.
     let values = ByteBuffer()
@@ -72,8 +96,8 @@ final class Slab: @unchecked Sendable {
     var firstRow: Int { slices.lowerBound * size.ny }
 
     @inline(__always)
-    static func find(_ label: Int32, _ parent: UnsafeMutablePointer<Int32>) -> Int32 {
-        var x = label
+    static func find(_ run: Int32, _ parent: UnsafeMutablePointer<Int32>) -> Int32 {
+        var x = run
         while parent[Int(x)] != x {
             let grand = parent[Int(parent[Int(x)])]
             parent[Int(x)] = grand
@@ -82,96 +106,99 @@ final class Slab: @unchecked Sendable {
         return x
     }
 
+    /// Puts runs `a` and `b` in one set, rooted at the smaller root.
     @inline(__always)
-    static func union(_ a: Int32, _ b: Int32, _ parent: UnsafeMutablePointer<Int32>) -> Int32 {
+    static func unite(_ a: Int32, _ b: Int32, _ parent: UnsafeMutablePointer<Int32>) {
+        // Most touching runs already share a parent (a flattened row, a large component).
+        if parent[Int(a)] == parent[Int(b)] { return }
         let ra = find(a, parent), rb = find(b, parent)
-        if ra < rb {
-            parent[Int(rb)] = ra
-            return ra
-        }
-        parent[Int(ra)] = rb
-        return rb
+        parent[Int(max(ra, rb))] = min(ra, rb)
     }
 
-    /// Joins the runs `current` to the runs `other` of an earlier row whose i-ranges meet theirs.
+    /// Unites the runs `current` with the runs `other` of an earlier row they touch, by merging the
+    /// two sorted run lists.
     @inline(__always)
-    static func join(
-        _ current: Range<Int>, to other: Range<Int>, widen: Int32, starts: UnsafePointer<Int32>,
-        ends: UnsafePointer<Int32>, labels: UnsafeMutablePointer<Int32>, parent: UnsafeMutablePointer<Int32>
+    static func mergeRows(
+        _ current: Range<Int>, _ other: Range<Int>, widen: Int32, starts: UnsafePointer<Int32>,
+        ends: UnsafePointer<Int32>, parent: UnsafeMutablePointer<Int32>
     ) {
-        var p = other.lowerBound
-        let end = other.upperBound
-        guard p < end else { return }
-        for c in current {
-            let a = starts[c] - widen, b = ends[c] + widen
-            while p < end && ends[p] < a { p += 1 }
-            if p == end { return }
-            var q = p
-            var label = labels[c]
-            while q < end && starts[q] <= b {
-                let linked = labels[q]
-                if label < 0 {
-                    label = find(linked, parent)
-                } else if linked != label {
-                    label = union(label, linked, parent)
-                }
-                q += 1
-            }
-            labels[c] = label
+        var c = current.lowerBound, p = other.lowerBound
+        let (cEnd, pEnd) = (current.upperBound, other.upperBound)
+        while c < cEnd && p < pEnd {
+            let (s, e, otherStart, otherEnd) = (starts[c], ends[c], starts[p], ends[p])
+            if otherEnd + widen >= s && otherStart <= e + widen { unite(Int32(c), Int32(p), parent) }
+            // The run that ends first (in widened terms) can touch nothing further on.
+            let otherDone = otherEnd + widen <= e
+            p += otherDone ? 1 : 0
+            c += otherDone ? 0 : 1
         }
     }
 
-    /// Labels the runs of one row: each takes the root of the first earlier run it touches and
-    /// unites the others with it; a run touching none starts a new label. Each label is left as a
-    /// root, so later rows find it in one step.
+    /// The bits of a row: its foreground words, the words of its run starts, and how many runs
+    /// start before each word.
+    struct RowBits {
+        let words: UnsafePointer<UInt64>
+        let startWords: UnsafePointer<UInt64>
+        let startsBefore: UnsafePointer<Int32>
+        /// The index of the row's first run.
+        let firstRun: Int32
+    }
+
+    /// Unites the runs of two rows that touch, pair by pair from bit operations: every touching
+    /// pair is a set bit of one of three disjoint words — the first voxel of an overlap of the two
+    /// rows (6-style contact), or, when widened, the last voxel of a run whose next voxel starts a
+    /// run in the other row (diagonal contact, in either direction). A run's index is the number of
+    /// run starts up to the bit, less one.
+    ///
+    /// `known`, when given, is a third row whose voxels make a pair redundant: a pair whose bit is
+    /// set there is joined through the run holding that bit, which touches both runs (see
+    /// `RunLabeller.shortcut`). With `knownSparesDiagonal` false the shortcut does not cover pairs
+    /// where the current run starts just after the other run ends.
     @inline(__always)
-    static func labelRow(
-        _ current: Range<Int>, rows: UnsafeBufferPointer<(runs: Range<Int>, widen: Int32)>, starts: UnsafePointer<Int32>,
-        ends: UnsafePointer<Int32>, labels: UnsafeMutablePointer<Int32>, parent: UnsafeMutablePointer<Int32>,
-        parentCount: inout Int
+    static func bitRows(
+        _ current: RowBits, _ other: RowBits, wordsPerRow: Int, widened: Bool, known: UnsafePointer<UInt64>?,
+        knownCoversAll: Bool, parent: UnsafeMutablePointer<Int32>
     ) {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: max(rows.count, 1)) { cursor in
-            for r in rows.indices { cursor[r] = rows[r].runs.lowerBound }
-            var next = parentCount
-            for c in current {
-                var label: Int32 = -1
-                for r in rows.indices {
-                    let end = rows[r].runs.upperBound
-                    let a = starts[c] - rows[r].widen, b = ends[c] + rows[r].widen
-                    var p = cursor[r]
-                    while p < end && ends[p] < a { p += 1 }
-                    cursor[r] = p
-                    var linkedBefore: Int32 = -1
-                    while p < end && starts[p] <= b {
-                        let linked = labels[p]
-                        if linked != linkedBefore {
-                            linkedBefore = linked
-                            if label < 0 {
-                                label = find(linked, parent)
-                            } else if linked != label {
-                                label = union(label, linked, parent)
-                            }
-                        }
-                        p += 1
-                    }
-                }
-                if label < 0 {
-                    label = Int32(next)
-                    parent[next] = label
-                    next += 1
-                }
-                labels[c] = label
+        var overlapCarry: UInt64 = 0
+        for w in 0..<wordsPerRow {
+            let (cw, ow) = (current.words[w], other.words[w])
+            let overlap = cw & ow
+            var pairs = overlap & ~((overlap &<< 1) | overlapCarry)
+            overlapCarry = overlap &>> 63
+            var otherNext: UInt64 = 0, currentNext: UInt64 = 0
+            if widened {
+                let last = w + 1 == wordsPerRow
+                let cNext = (cw &>> 1) | (last ? 0 : current.words[w + 1] &<< 63)
+                let oNext = (ow &>> 1) | (last ? 0 : other.words[w + 1] &<< 63)
+                otherNext = cw & ~ow & oNext & ~cNext
+                currentNext = ow & ~cw & cNext & ~oNext
+                pairs |= otherNext | currentNext
             }
-            parentCount = next
-            // Unions made by later runs of the row may have moved earlier runs' roots.
-            for c in current { labels[c] = find(labels[c], parent) }
+            if let known {
+                pairs &= ~(known[w] & (knownCoversAll ? ~0 : ~currentNext))
+            }
+            let (cStarts, oStarts) = (current.startWords[w], other.startWords[w])
+            let cBase = current.firstRun + current.startsBefore[w] - 1
+            let oBase = other.firstRun + other.startsBefore[w] - 1
+            while pairs != 0 {
+                let b = UInt64(truncatingIfNeeded: pairs.trailingZeroBitCount)
+                let upTo = ~UInt64(0) &>> (63 &- b)
+                let c = cBase + Int32(truncatingIfNeeded: (cStarts & upTo).nonzeroBitCount + Int((currentNext &>> b) & 1))
+                let o = oBase + Int32(truncatingIfNeeded: (oStarts & upTo).nonzeroBitCount + Int((otherNext &>> b) & 1))
+                unite(c, o, parent)
+                pairs &= pairs &- 1
+            }
         }
     }
+
+    /// Row pairs with at least this many runs per word between them take the bit path.
+    static let bitPathRunsPerWord = 4
 
     func rowRuns(_ row: Int) -> Range<Int> { rowBegin[row - firstRow]..<rowBegin[row - firstRow + 1] }
 
     func scan<S: RowRunSource>(_ source: S, connectivity: Connectivity) {
         let (nx, ny) = (size.nx, size.ny)
+        let wordsPerRow = (nx + 63) >> 6
         let neighbours = RunLabeller.neighbourRows(connectivity)
         let rowRoom = nx / 2 + 1
         // The hot state lives in locals: class properties would be checked for exclusive access
@@ -179,69 +206,100 @@ final class Slab: @unchecked Sendable {
         var rowBegin = self.rowBegin
         let firstRow = self.firstRow
         var runCount = starts.count
-        var parentCount = parent.count
         let rowBytes = nx * source.valueStride
         var room = 0
-        var (startBase, endBase, labelBase) = (starts.base, ends.base, labels.base)
-        withUnsafeTemporaryAllocation(of: (runs: Range<Int>, widen: Int32).self, capacity: neighbours.count) { rows in
-            for k in slices {
-                for j in 0..<ny {
-                    if room < rowRoom {
-                        for buffer in [starts, ends, labels] {
-                            buffer.count = runCount
-                            buffer.reserve(max(rowRoom, runCount / 2))
-                        }
-                        (startBase, endBase, labelBase) = (starts.base, ends.base, labels.base)
-                        room = min(starts.capacity, ends.capacity, labels.capacity) - runCount
+        var (startBase, endBase, parentBase) = (starts.base, ends.base, parent.base)
+        // Bits of the rows of this slice and the one before: words, run-start words, starts before each word.
+        let ringRows = 2 * ny
+        let ringWords = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * ringRows * wordsPerRow)
+        ringWords.initialize(repeating: 0, count: 2 * ringRows * wordsPerRow)
+        let ringStartsBefore = UnsafeMutablePointer<Int32>.allocate(capacity: ringRows * wordsPerRow)
+        ringStartsBefore.initialize(repeating: 0, count: ringRows * wordsPerRow)
+        defer {
+            ringWords.deallocate()
+            ringStartsBefore.deallocate()
+        }
+        @inline(__always) func slot(_ j: Int, _ k: Int) -> Int { (j + ny * (k & 1)) * wordsPerRow }
+        @inline(__always) func bits(_ j: Int, _ k: Int, firstRun: Int) -> RowBits {
+            let at = slot(j, k)
+            return RowBits(words: ringWords + at, startWords: ringWords + ringRows * wordsPerRow + at,
+                           startsBefore: ringStartsBefore + at, firstRun: Int32(firstRun))
+        }
+        for k in slices {
+            for j in 0..<ny {
+                if room < rowRoom {
+                    for buffer in [starts, ends, parent] {
+                        buffer.count = runCount
+                        buffer.reserve(max(rowRoom, runCount / 2))
                     }
-                    let row = j + ny * k
-                    values.reserve(rowBytes)
-                    let found = source.runs(row: row, starts: startBase + runCount, ends: endBase + runCount,
-                                            values: values.base + values.count)
-                    let current = runCount..<(runCount + found)
-                    if rowBytes > 0 {
-                        var voxels = 0
-                        for c in current { voxels += Int(endBase[c] - startBase[c] + 1) }
-                        values.count += voxels * source.valueStride
-                    }
-                    runCount += found
-                    room -= found
-                    rowBegin.append(runCount)
-                    guard found > 0 else { continue }
-                    // The earlier rows this row touches.
-                    var touched = 0
-                    for (dj, dk, widen) in neighbours {
-                        let (nj, nk) = (j + dj, k + dk)
-                        guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
-                        let r = nj + ny * nk - firstRow
-                        let runs = rowBegin[r]..<rowBegin[r + 1]
-                        if !runs.isEmpty {
-                            rows[touched] = (runs, widen)
-                            touched += 1
-                        }
-                    }
-                    if parentCount + found > parent.capacity {
-                        parent.count = parentCount
-                        parent.reserve(max(found, parentCount / 2))
-                    }
-                    Self.labelRow(current, rows: UnsafeBufferPointer(rebasing: rows[0..<touched]), starts: startBase,
-                                  ends: endBase, labels: labelBase, parent: parent.base, parentCount: &parentCount)
+                    (startBase, endBase, parentBase) = (starts.base, ends.base, parent.base)
+                    room = min(starts.capacity, ends.capacity, parent.capacity) - runCount
                 }
+                let row = j + ny * k
+                values.reserve(rowBytes)
+                let at = slot(j, k)
+                let words = ringWords + at
+                let found = source.runs(row: row, starts: startBase + runCount, ends: endBase + runCount,
+                                        values: values.base + values.count, words: words)
+                let current = runCount..<(runCount + found)
+                if rowBytes > 0 {
+                    var voxels = 0
+                    for c in current { voxels += Int(endBase[c] - startBase[c] + 1) }
+                    values.count += voxels * source.valueStride
+                }
+                runCount += found
+                room -= found
+                rowBegin.append(runCount)
+                guard found > 0 else { continue }
+                for c in current { parentBase[c] = Int32(c) }
+                // Run starts of this row, for the bit path.
+                if found >= Self.bitPathRunsPerWord {
+                    let startWords = ringWords + ringRows * wordsPerRow + at
+                    var carry: UInt64 = 0, before: Int32 = 0
+                    for w in 0..<wordsPerRow {
+                        let word = words[w]
+                        let startWord = word & ~((word &<< 1) | carry)
+                        carry = word &>> 63
+                        startWords[w] = startWord
+                        ringStartsBefore[at + w] = before
+                        before &+= Int32(truncatingIfNeeded: startWord.nonzeroBitCount)
+                    }
+                }
+                for (dj, dk, widen) in neighbours {
+                    let (nj, nk) = (j + dj, k + dk)
+                    guard nj >= 0, nj < ny, nk >= slices.lowerBound else { continue }
+                    let r = nj + ny * nk - firstRow
+                    let other = rowBegin[r]..<rowBegin[r + 1]
+                    guard !other.isEmpty else { continue }
+                    if found >= Self.bitPathRunsPerWord && other.count >= Self.bitPathRunsPerWord
+                        && found + other.count >= Self.bitPathRunsPerWord * wordsPerRow {
+                        let (known, coversAll) = RunLabeller.shortcut(connectivity, dj: dj, dk: dk)
+                        // The shortcut row must have been scanned by this slab.
+                        let knownWords = known.flatMap { (sj, sk) -> UnsafePointer<UInt64>? in
+                            let (kj, kk) = (j + sj, k + sk)
+                            return kj >= 0 && kj < ny && kk >= slices.lowerBound ? UnsafePointer(ringWords + slot(kj, kk)) : nil
+                        }
+                        Self.bitRows(bits(j, k, firstRun: current.lowerBound), bits(nj, nk, firstRun: other.lowerBound),
+                                     wordsPerRow: wordsPerRow, widened: widen != 0, known: knownWords, knownCoversAll: coversAll,
+                                     parent: parentBase)
+                    } else {
+                        Self.mergeRows(current, other, widen: widen, starts: startBase, ends: endBase, parent: parentBase)
+                    }
+                }
+                // Later rows find this row's runs in one or two steps.
+                for c in current { parentBase[c] = Self.find(Int32(c), parentBase) }
             }
         }
-        for buffer in [starts, ends, labels] { buffer.count = runCount }
-        parent.count = parentCount
+        for buffer in [starts, ends, parent] { buffer.count = runCount }
         self.rowBegin = rowBegin
     }
 
     /// Appends the next slab and joins the runs of its first slice to this slab's last slice.
     func append(_ next: Slab, connectivity: Connectivity) {
-        let offset = Int32(parent.count)
         let runOffset = starts.count
         starts.append(contentsOf: next.starts)
         ends.append(contentsOf: next.ends)
-        labels.append(contentsOf: next.labels, adding: offset)
-        parent.append(contentsOf: next.parent, adding: offset)
+        parent.append(contentsOf: next.parent, adding: Int32(runOffset))
         rowBegin.append(contentsOf: next.rowBegin.dropFirst().lazy.map { $0 + runOffset })
         values.append(contentsOf: next.values)
         slices = slices.lowerBound..<next.slices.upperBound
@@ -253,28 +311,30 @@ final class Slab: @unchecked Sendable {
             for (dj, dk, widen) in RunLabeller.neighbourRows(connectivity) where dk == -1 {
                 let nj = j + dj
                 guard nj >= 0, nj < ny else { continue }
-                Self.join(current, to: rowRuns(nj + ny * (k - 1)), widen: widen, starts: starts.base,
-                          ends: ends.base, labels: labels.base, parent: parent.base)
+                Self.mergeRows(current, rowRuns(nj + ny * (k - 1)), widen: widen, starts: starts.base,
+                               ends: ends.base, parent: parent.base)
             }
         }
     }
 
     /// Final labels 1…N in the order of each component's first run in storage order.
+    ///
+    /// One pass in run order: a run's parent is an earlier run, already replaced by its final
+    /// label (kept negated), so a root takes the next label and any other run its parent's.
     func resolved() -> (runs: LabelRuns, count: Int, values: ByteBuffer) {
-        var final = [Int32](repeating: 0, count: parent.count)
+        let p = parent.base
         var next: Int32 = 0
-        let (labelBase, parentBase) = (labels.base, parent.base)
-        final.withUnsafeMutableBufferPointer { final in
-            for n in 0..<labels.count {
-                let root = Int(Self.find(labelBase[n], parentBase))
-                if final[root] == 0 {
-                    next += 1
-                    final[root] = next
-                }
-                labelBase[n] = final[root]
+        for x in 0..<parent.count {
+            let up = p[x]
+            if up == Int32(x) {
+                next += 1
+                p[x] = -next
+            } else {
+                p[x] = p[Int(up)]
             }
         }
-        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.takeArray(), ends: ends.takeArray(), labels: labels.takeArray())
+        for x in 0..<parent.count { p[x] = -p[x] }
+        let runs = LabelRuns(size: size, rowBegin: rowBegin, starts: starts.takeArray(), ends: ends.takeArray(), labels: parent.takeArray())
         return (runs, Int(next), values)
     }
 }

@@ -27,21 +27,33 @@ public enum SIMDThreshold {
         return mask
     }
 
-    /// Sets the bits of one row's voxels inside the window; `out` holds `ceil(nx / 64)` zeroed words.
+    /// Writes the bits of one row's voxels inside the window to `out`, `ceil(nx / 64)` words (bits
+    /// past `nx` clear). Each word is gathered in a register from four 16-lane comparisons and
+    /// stored once.
     @inline(__always)
     static func packRow<T: ScanScalar>(_ row: UnsafePointer<T>, _ nx: Int, _ window: StoredWindow<T>, _ out: UnsafeMutablePointer<UInt64>) {
         let lo = SIMD16<T>(repeating: window.lower), hi = SIMD16<T>(repeating: window.upper)
         let raw = UnsafeRawPointer(row)
-        var i = 0
+        let stride = MemoryLayout<T>.stride
+        @inline(__always) func lanes(_ i: Int) -> UInt64 {
+            UInt64(T.insideBits(raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD16<T>.self), lo, hi))
+        }
+        var i = 0, w = 0
+        while i + 64 <= nx {
+            out[w] = lanes(i) | lanes(i + 16) &<< 16 | lanes(i + 32) &<< 32 | lanes(i + 48) &<< 48
+            i += 64
+            w += 1
+        }
+        guard i < nx else { return }
+        var word: UInt64 = 0
         while i + 16 <= nx {
-            let v = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.stride, as: SIMD16<T>.self)
-            let bits = T.insideBits(v, lo, hi)
-            if bits != 0 { out[i >> 6] |= UInt64(bits) << UInt64(i & 63) }
+            word |= lanes(i) &<< UInt64(i & 63)
             i += 16
         }
         while i < nx {
-            if row[i] >= window.lower && row[i] <= window.upper { out[i >> 6] |= 1 << UInt64(i & 63) }
+            if row[i] >= window.lower && row[i] <= window.upper { word |= 1 &<< UInt64(i & 63) }
             i += 1
         }
+        out[w] = word
     }
 }

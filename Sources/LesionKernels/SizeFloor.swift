@@ -1,7 +1,8 @@
 /// The smallest lesion that counts: components below any of these floors are dropped.
 ///
 /// A lesion is kept when `voxelCount ≥ minimumVoxels`, `volumeMM3 ≥ minimumVolumeMM3` and
-/// `largestExtentMM ≥ minimumExtentMM`. The default keeps every component.
+/// `largestExtentMM ≥ minimumExtentMM`. The default keeps every component, including those whose
+/// extent was not measured (NaN) when there is no extent floor.
 public struct SizeFloor: Sendable, Equatable {
     public var minimumVoxels: Int
     public var minimumVolumeMM3: Double
@@ -17,6 +18,6 @@ public struct SizeFloor: Sendable, Equatable {
 
     public func keeps(_ lesion: Lesion) -> Bool {
         lesion.voxelCount >= minimumVoxels && lesion.volumeMM3 >= minimumVolumeMM3
-            && lesion.largestExtentMM >= minimumExtentMM
+            && (minimumExtentMM <= 0 || lesion.largestExtentMM >= minimumExtentMM)
     }
 }

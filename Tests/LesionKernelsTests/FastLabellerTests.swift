@@ -84,6 +84,51 @@ struct FastLabellerTests {
         }
     }
 
+    /// Rows of noise with many short runs are joined through their bit words; widths around the
+    /// 64-bit word boundaries check the carries between words.
+    @Test("noisy rows joined bit by bit equal the reference", arguments: Connectivity.allCases)
+    func noisyRows(connectivity: Connectivity) {
+        for seed in UInt64(0)..<24 {
+            var rng = SeededGenerator(seed: seed &+ 5000 &+ UInt64(connectivity.rawValue))
+            let nx = [63, 64, 65, 127, 128, 129, 191, 200][Int(seed % 8)]
+            let size = GridSize(nx, Int.random(in: 2...12, using: &rng), Int.random(in: 2...8, using: &rng))
+            let density = [0.3, 0.5, 0.7][Int(seed % 3)]
+            let volume = Volume(size: size, voxels: (0..<size.voxelCount).map { _ -> Float in
+                Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
+            })
+            let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
+            let reference = Self.reference(volume, geometry, connectivity, .none)
+            for threads in [1, 2] {
+                let fast = FastLabeller.label(volume, scaling: .identity, window: IntensityWindow(lower: 0.5), geometry: geometry,
+                                              connectivity: connectivity, floor: .none, threads: threads)
+                Self.expectSame(fast, reference, "noisy rows seed \(seed) \(size) threads \(threads)")
+            }
+        }
+    }
+
+    /// Counting without the extent keeps every lesion (the unmeasured extent is NaN, which no
+    /// floor comparison may drop) and gives the same statistics otherwise.
+    @Test("counting without the largest extent keeps every lesion")
+    func withoutExtent() {
+        let (volume, geometry) = Self.volume(seed: 3 * 7 + 3, maximumExtent: 14)
+        let window = IntensityWindow(lower: 0.5)
+        let full = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix, floor: .none)
+        let counted = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
+                                         floor: .none, measureExtent: false)
+        #expect(full.lesions.count > 3)
+        #expect(counted.lesions.count == full.lesions.count)
+        for (a, b) in zip(counted.lesions, full.lesions) {
+            #expect(a.largestExtentMM.isNaN)
+            var same = a
+            same.largestExtentMM = b.largestExtentMM
+            #expect(same == b)
+        }
+        // An extent floor still measures the extent, so it can apply it.
+        let floored = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
+                                         floor: SizeFloor(minimumExtentMM: 2), measureExtent: false)
+        #expect(floored.lesions.count == full.lesions.filter { $0.largestExtentMM >= 2 }.count)
+    }
+
     @Test("a volume with no foreground, and an empty window")
     func nothing() {
         let size = GridSize(5, 4, 3)
