@@ -77,8 +77,9 @@ struct PatientPage {
     }
 
     private var timeline: String {
-        let plot = TimelineSVG(visits: data.visits, therapy: data.therapy)
+        let plot = TimelineSVG(visits: data.visits, therapy: data.therapy, windows: data.windows)
         var out = "<h2>Timeline</h2>\n" + plot.svg + "\n"
+        out += windowNote(plot)
         if !data.therapy.isEmpty && !plot.marksTherapy {
             out += "<p>Therapy dates (not placed: some sessions have no acquisition date): "
                 + data.therapy.map { HTML.escape("\($0.kind.rawValue) \($0.date)") }.joined(separator: "; ") + "</p>\n"
@@ -88,6 +89,33 @@ struct PatientPage {
                 + (data.therapyNote.map { " (\(HTML.escape($0)))" } ?? " in the sessions table") + ".</p>\n"
         }
         return out
+    }
+
+    /// What the shaded bands are, or why there are none.
+    private func windowNote(_ plot: TimelineSVG) -> String {
+        guard !data.windows.isEmpty else {
+            let reason: String
+            if data.className == nil {
+                reason = "the participant was not classified"
+            } else if !data.therapy.contains(where: { $0.kind == .infusion }) {
+                reason = "no last natalizumab infusion date (ntz_last_infusion) in \(data.participantID)_sessions.tsv, so the windows have no start"
+            } else {
+                reason = "none is stored: the rules file defines no window (a rule bounding the days or weeks since the last infusion, or the days since a plasma exchange, from both sides), or the results were written before windows were stored (run the participant again)"
+            }
+            return "<p class=\"windows\">No rebound or PML-IRIS time windows shaded: \(HTML.escape(reason)).</p>\n"
+        }
+        var out = plot.shadesWindows
+            ? "<p class=\"windows\">Shaded: the time windows of the rules file used by the classification, from the latest last infusion and plasma exchange in the sessions table:</p>\n"
+            : "<p class=\"windows\">Time windows of the rules file (not shaded: some sessions have no acquisition date):</p>\n"
+        out += "<ul class=\"windows\">\n"
+        for window in data.windows {
+            let style = TimelineSVG.windowStyle(window.hypothesis)
+            let event = window.event == "plasma_exchange" ? "plasma exchange" : "last infusion"
+            out += "<li><span class=\"swatch\" style=\"background: \(style.colour); opacity: 0.5\"></span>"
+                + HTML.escape("\(style.name): \(window.startDate) to \(window.endDate), \(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after the \(event) of \(window.eventDate) (rule \(window.ruleID), on \(window.features))")
+                + "</li>\n"
+        }
+        return out + "</ul>\n"
     }
 
     private var images: String {
