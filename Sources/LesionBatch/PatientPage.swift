@@ -2,7 +2,7 @@ import LesionKernels
 import LesionStudy
 
 /// The HTML review page of one participant: class and scores, the decision-support statement,
-/// the timeline, a lesion mosaic per session, the lesion table, the rules that fired, the
+/// the timeline, a lesion mosaic per session, close-ups of a few lesions, the lesion table, the rules that fired, the
 /// missing data and the provenance. No script and no network: images are PNGs in the folder
 /// `sub-<id>/` beside the page.
 struct PatientPage {
@@ -22,8 +22,18 @@ struct PatientPage {
         let note: String?
     }
 
+    /// The close-up strip of one lesion.
+    struct CloseUp {
+        let choice: CloseUpChoice
+        /// Relative to the page, for example `sub-01/lesion-3_closeup.png`.
+        let file: String
+    }
+
     let data: PatientReportData
     let mosaics: [Mosaic]
+    var closeUps: [CloseUp] = []
+    /// The side of each close-up tile, mm.
+    var closeUpFieldMM: Double = 40
 
     /// The statement shown when the database holds none (an unclassified participant).
     static var statement: String { RulesFile.statement }
@@ -69,6 +79,7 @@ struct PatientPage {
         }
         out += timeline
         out += images
+        out += closeUpSection
         out += lesionTable
         out += rules
         out += missing
@@ -128,7 +139,8 @@ struct PatientPage {
         for tint in ReviewTint.allCases {
             out += "<span class=\"swatch\" style=\"background: \(tint.hex)\"></span>\(HTML.escape(tint.name))"
         }
-        out += ".</p>\n"
+        out += ". A lesion enhancing (Gd+) at that session is also outlined in yellow, one pixel inside its edge:"
+            + "<span class=\"swatch enhancing\" style=\"border: 3px solid \(ReviewTint.enhancingHex); width: 8px; height: 8px\"></span>enhancing (Gd+).</p>\n"
         for mosaic in mosaics {
             let session = HTML.escape(mosaic.sessionID)
             out += "<figure>\n"
@@ -148,6 +160,27 @@ struct PatientPage {
     }
 
     private var id: String { HTML.escape(data.participantID) }
+
+    private var closeUpSection: String {
+        var out = "<h2>Close-ups</h2>\n"
+        guard !closeUps.isEmpty else { return out + "<p>No lesion to show close up.</p>\n" }
+        out += "<p>The largest lesions at the last session and the fastest-growing ones (by volume ratio), at most \(closeUps.count == 1 ? "one" : String(closeUps.count)) here. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
+        for closeUp in closeUps {
+            let lesion = closeUp.choice.lesionID
+            let c = closeUp.choice.centre
+            let sessions = data.visits.map { visit -> String in
+                let date = visit.acquisitionTime.map { " " + String($0.prefix(10)) } ?? ""
+                let row = data.ledger.first { $0.lesionID == lesion && $0.visit == visit.visit }
+                var state = row.map(\.state) ?? "not yet seen"
+                if row?.enhancing == true { state += ", enhancing" }
+                if data.labelMaps[visit.sessionID] == nil { state = "no image" }
+                return "\(visit.sessionID)\(date) (\(state))"
+            }
+            out += "<figure>\n<img class=\"closeup\" src=\"\(HTML.escape(closeUp.file))\" alt=\"\(id) lesion \(lesion) close-ups\">\n"
+            out += "<figcaption>Lesion \(lesion), \(HTML.escape(closeUp.choice.reason)); centred on (\(HTML.fixed(c.x, 1)), \(HTML.fixed(c.y, 1)), \(HTML.fixed(c.z, 1))) mm. Left to right: \(HTML.escape(sessions.joined(separator: " · "))).</figcaption>\n</figure>\n"
+        }
+        return out
+    }
 
     private var lesionTable: String {
         var out = "<h2>Lesions</h2>\n"
