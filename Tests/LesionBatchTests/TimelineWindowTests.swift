@@ -86,4 +86,30 @@ struct TimelineWindowTests {
         #expect(abs(widthAfter[1] - width[1]) < 0.01 && abs(widthAfter[2] - width[2]) < 0.01)
         #expect(after[0]["title"]?.contains("2020-11-19 to 2021-03-18") == true)
     }
+
+    @Test("a database written before windows were stored (schema v1) is upgraded to v2 when opened; its pages say none is stored until the participants are run again")
+    func upgrade() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = folder + "/out"
+        _ = try BatchSupport.run(study, output, ["--quiet", "--no-report"])
+        let path = output + "/lesiontrack.sqlite"
+        // Back to v1: no table, no migration record, input keys from before the classifier stored windows.
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "DROP TABLE review_windows; DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            try db.execute(sql: "UPDATE patients SET input_key = 'written by v1'")
+        }
+        #expect(try CommandRunner.run(["report", output]).status == 0)
+        let migrations = try DatabaseQueue(path: path).read { db in
+            (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1)
+        }
+        #expect(migrations.0 == ["v1", "v2"] && migrations.1 == 0)
+        let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
+        #expect(windowRects(page).isEmpty)
+        #expect(page.contains("or the results were written before windows were stored (run the participant again)"))
+        let again = try BatchSupport.run(study, output, ["--quiet"])
+        #expect(again.status == 1)  // sub-03's broken scan
+        #expect(windowRects(try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)).count == 3)
+    }
 }
