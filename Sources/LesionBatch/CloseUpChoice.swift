@@ -13,7 +13,8 @@ struct CloseUpChoice {
     /// Up to `limit` lesions, alternating between the largest present at the last visit (by
     /// volume, then ID) and the fastest-growing (by the largest volume ratio to the previous
     /// visit above 1 at any visit, then ID), each lesion once: the largest first, then the
-    /// fastest-growing, then the second largest, and so on. Lesions without a centroid are skipped.
+    /// fastest-growing, then the second largest, and so on (a lesion in both lists gives both
+    /// reasons and is centred as first chosen). Lesions without a centroid are skipped.
     static func choose(_ data: PatientReportData, limit: Int) -> [CloseUpChoice] {
         guard let last = data.visits.map(\.visit).max(), limit > 0 else { return [] }
         let session = Dictionary(data.visits.map { ($0.visit, $0.sessionID) }, uniquingKeysWith: { a, _ in a })
@@ -46,7 +47,12 @@ struct CloseUpChoice {
         var n = 0
         while chosen.count < limit && (n < largest.count || n < growing.count) {
             for list in [largest, growing] where n < list.count && chosen.count < limit {
-                if !chosen.contains(where: { $0.lesionID == list[n].lesionID }) { chosen.append(list[n]) }
+                if let same = chosen.firstIndex(where: { $0.lesionID == list[n].lesionID }) {
+                    let first = chosen[same]
+                    chosen[same] = CloseUpChoice(lesionID: first.lesionID, reason: first.reason + "; " + list[n].reason, centre: first.centre)
+                } else {
+                    chosen.append(list[n])
+                }
             }
             n += 1
         }

@@ -139,7 +139,7 @@ struct PatientPage {
         for tint in ReviewTint.allCases {
             out += "<span class=\"swatch\" style=\"background: \(tint.hex)\"></span>\(HTML.escape(tint.name))"
         }
-        out += ". A lesion enhancing (Gd+) at that session is also outlined in yellow, one pixel inside its edge:"
+        out += ". A lesion enhancing (Gd+) at that session is also outlined in yellow, just inside its edge:"
             + "<span class=\"swatch enhancing\" style=\"border: 3px solid \(ReviewTint.enhancingHex); width: 8px; height: 8px\"></span>enhancing (Gd+).</p>\n"
         for mosaic in mosaics {
             let session = HTML.escape(mosaic.sessionID)

@@ -94,7 +94,7 @@ struct CloseUpReportTests {
         #expect(count(strip, left: 0, width: tile, yellow).count == 0)
 
         let page = try String(contentsOfFile: folder + "/out/report/sub-01.html", encoding: .utf8)
-        #expect(page.contains("<figcaption>Lesion 1, largest at ses-02 (75.0 mm³); centred on (0.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (baseline) · ses-02 2021-07-05 (enlarging).</figcaption>"))
+        #expect(page.contains("<figcaption>Lesion 1, largest at ses-02 (75.0 mm³); fastest-growing: ×2.78 by ses-02 (27.0 → 75.0 mm³); centred on (0.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (baseline) · ses-02 2021-07-05 (enlarging).</figcaption>"))
         #expect(page.contains("Lesion 2, 2nd largest at ses-02 (27.0 mm³); centred on (8.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (not yet seen) · ses-02 2021-07-05 (new, enhancing)."))
         #expect(page.contains("src=\"sub-01/lesion-1_closeup.png\""))
 
