@@ -164,7 +164,7 @@ struct PatientPage {
     private var closeUpSection: String {
         var out = "<h2>Close-ups</h2>\n"
         guard !closeUps.isEmpty else { return out + "<p>No lesion to show close up.</p>\n" }
-        out += "<p>The largest lesions at the last session and the fastest-growing ones (by volume ratio), at most \(closeUps.count == 1 ? "one" : String(closeUps.count)) here. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
+        out += "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
         for closeUp in closeUps {
             let lesion = closeUp.choice.lesionID
             let c = closeUp.choice.centre
