@@ -37,6 +37,10 @@ struct OutcomeTables {
         "participant_id", "session_id", "class", "scores", "reasons", "missing_data", "rules_file", "rules_sha256",
         "decision_support",
     ])
+    private var windows = TableRows(table: "review_windows", columns: [
+        "participant_id", "hypothesis", "rule_id", "features", "event", "event_date", "from_days", "to_days",
+        "start_date", "end_date",
+    ])
     private var outputs = TableRows(table: "outputs", columns: ["path", "participant_id", "kind", "sha256"])
 
     init(participantID: String, paths: StudyPaths) {
@@ -44,7 +48,7 @@ struct OutcomeTables {
         self.paths = paths
     }
 
-    var all: [TableRows] { [scans, visits, lesions, ledger, gdLesions, classifications, outputs] }
+    var all: [TableRows] { [scans, visits, lesions, ledger, gdLesions, classifications, windows, outputs] }
 
     /// Visits (1-based, as in every output), lesions and the ledger of a compared participant.
     mutating func add(_ run: LongitudinalRun) {
@@ -97,6 +101,12 @@ struct OutcomeTables {
             classifications.append([
                 participantID, session, record.className, record.scoresJSON, record.reasonsJSON, record.missingDataJSON,
                 record.rulesFile, record.rulesSHA256, record.decisionSupport,
+            ])
+        }
+        for w in classification.windows {
+            windows.append([
+                participantID, w.hypothesis, w.ruleID, w.features, w.event, w.eventDate, w.fromDays, w.toDays, w.startDate,
+                w.endDate,
             ])
         }
     }

@@ -5,15 +5,57 @@ public struct PatientClassification: Sendable, Equatable {
     public let overall: ClassificationRecord
     /// Results per session, by `session_id` (`ses-<label>`).
     public let sessions: [(sessionID: String, record: ClassificationRecord)]
+    /// The time windows of the rules used, dated from the participant's therapy events
+    /// (`review_windows` in the database); empty without a last-infusion date.
+    public let windows: [ReviewWindowRecord]
 
-    public init(overall: ClassificationRecord, sessions: [(sessionID: String, record: ClassificationRecord)]) {
+    public init(
+        overall: ClassificationRecord, sessions: [(sessionID: String, record: ClassificationRecord)],
+        windows: [ReviewWindowRecord] = []
+    ) {
         self.overall = overall
         self.sessions = sessions
+        self.windows = windows
     }
 
     public static func == (a: PatientClassification, b: PatientClassification) -> Bool {
         a.overall == b.overall && a.sessions.map(\.sessionID) == b.sessions.map(\.sessionID)
-            && a.sessions.map(\.record) == b.sessions.map(\.record)
+            && a.sessions.map(\.record) == b.sessions.map(\.record) && a.windows == b.windows
+    }
+}
+
+/// One rule's time window for one hypothesis, placed on the calendar: `fromDays...toDays` after
+/// the participant's `eventDate` (the latest last infusion or plasma exchange of its sessions).
+public struct ReviewWindowRecord: Sendable, Equatable {
+    /// The hypothesis the rule supports, for example `rebound`.
+    public let hypothesis: String
+    /// The rule's ID, for example `rebound-typical-window`.
+    public let ruleID: String
+    /// The time features that bound it, comma-separated, as written in the rule.
+    public let features: String
+    /// `last_infusion` or `plasma_exchange`.
+    public let event: String
+    /// `YYYY-MM-DD`.
+    public let eventDate: String
+    public let fromDays: Double
+    public let toDays: Double
+    /// `eventDate` + `fromDays` and + `toDays` whole days, `YYYY-MM-DD`.
+    public let startDate: String
+    public let endDate: String
+
+    public init(
+        hypothesis: String, ruleID: String, features: String, event: String, eventDate: String, fromDays: Double,
+        toDays: Double, startDate: String, endDate: String
+    ) {
+        self.hypothesis = hypothesis
+        self.ruleID = ruleID
+        self.features = features
+        self.event = event
+        self.eventDate = eventDate
+        self.fromDays = fromDays
+        self.toDays = toDays
+        self.startDate = startDate
+        self.endDate = endDate
     }
 }
 

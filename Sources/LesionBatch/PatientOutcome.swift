@@ -20,7 +20,7 @@ public struct PatientOutcome: Sendable {
     public let visitOrder: String?
     public let referenceFile: String?
     public let referenceGridJSON: String?
-    /// Rows of `scans`, `visits`, `lesions`, `ledger`, `gd_lesions`, `classifications`, `outputs`.
+    /// Rows of `scans`, `visits`, `lesions`, `ledger`, `gd_lesions`, `classifications`, `review_windows`, `outputs`.
     public let tables: [TableRows]
     public let errors: [BatchError]
     /// Files read and their voxels, for throughput.

@@ -2,7 +2,7 @@ import LesionKernels
 import LesionStudy
 
 /// The HTML review page of one participant: class and scores, the decision-support statement,
-/// the timeline, a lesion mosaic per session, the lesion table, the rules that fired, the
+/// the timeline, a lesion mosaic per session, close-ups of a few lesions, the lesion table, the rules that fired, the
 /// missing data and the provenance. No script and no network: images are PNGs in the folder
 /// `sub-<id>/` beside the page.
 struct PatientPage {
@@ -22,8 +22,18 @@ struct PatientPage {
         let note: String?
     }
 
+    /// The close-up strip of one lesion.
+    struct CloseUp {
+        let choice: CloseUpChoice
+        /// Relative to the page, for example `sub-01/lesion-3_closeup.png`.
+        let file: String
+    }
+
     let data: PatientReportData
     let mosaics: [Mosaic]
+    var closeUps: [CloseUp] = []
+    /// The side of each close-up tile, mm.
+    var closeUpFieldMM: Double = 40
 
     /// The statement shown when the database holds none (an unclassified participant).
     static var statement: String { RulesFile.statement }
@@ -69,6 +79,7 @@ struct PatientPage {
         }
         out += timeline
         out += images
+        out += closeUpSection
         out += lesionTable
         out += rules
         out += missing
@@ -77,8 +88,9 @@ struct PatientPage {
     }
 
     private var timeline: String {
-        let plot = TimelineSVG(visits: data.visits, therapy: data.therapy)
+        let plot = TimelineSVG(visits: data.visits, therapy: data.therapy, windows: data.windows)
         var out = "<h2>Timeline</h2>\n" + plot.svg + "\n"
+        out += windowNote(plot)
         if !data.therapy.isEmpty && !plot.marksTherapy {
             out += "<p>Therapy dates (not placed: some sessions have no acquisition date): "
                 + data.therapy.map { HTML.escape("\($0.kind.rawValue) \($0.date)") }.joined(separator: "; ") + "</p>\n"
@@ -88,6 +100,33 @@ struct PatientPage {
                 + (data.therapyNote.map { " (\(HTML.escape($0)))" } ?? " in the sessions table") + ".</p>\n"
         }
         return out
+    }
+
+    /// What the shaded bands are, or why there are none.
+    private func windowNote(_ plot: TimelineSVG) -> String {
+        guard !data.windows.isEmpty else {
+            let reason: String
+            if data.className == nil {
+                reason = "the participant was not classified"
+            } else if !data.therapy.contains(where: { $0.kind == .infusion }) {
+                reason = "no last natalizumab infusion date (ntz_last_infusion) in \(data.participantID)_sessions.tsv, so the windows have no start"
+            } else {
+                reason = "none is stored: the rules file defines no window (a rule bounding the days or weeks since the last infusion, or the days since a plasma exchange, from both sides), or the results were written before windows were stored (run the participant again)"
+            }
+            return "<p class=\"windows\">No rebound or PML-IRIS time windows shaded: \(HTML.escape(reason)).</p>\n"
+        }
+        var out = plot.shadesWindows
+            ? "<p class=\"windows\">Shaded: the time windows of the rules file used by the classification, from the latest last infusion and plasma exchange in the sessions table:</p>\n"
+            : "<p class=\"windows\">Time windows of the rules file (not shaded: some sessions have no acquisition date):</p>\n"
+        out += "<ul class=\"windows\">\n"
+        for window in data.windows {
+            let style = TimelineSVG.windowStyle(window.hypothesis)
+            let event = window.event == "plasma_exchange" ? "plasma exchange" : "last infusion"
+            out += "<li><span class=\"swatch\" style=\"background: \(style.colour); opacity: 0.5\"></span>"
+                + HTML.escape("\(style.name): \(window.startDate) to \(window.endDate), \(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after the \(event) of \(window.eventDate) (rule \(window.ruleID), on \(window.features))")
+                + "</li>\n"
+        }
+        return out + "</ul>\n"
     }
 
     private var images: String {
@@ -100,7 +139,8 @@ struct PatientPage {
         for tint in ReviewTint.allCases {
             out += "<span class=\"swatch\" style=\"background: \(tint.hex)\"></span>\(HTML.escape(tint.name))"
         }
-        out += ".</p>\n"
+        out += ". A lesion enhancing (Gd+) at that session is also outlined in yellow, just inside its edge:"
+            + "<span class=\"swatch enhancing\" style=\"border: 3px solid \(ReviewTint.enhancingHex); width: 8px; height: 8px\"></span>enhancing (Gd+).</p>\n"
         for mosaic in mosaics {
             let session = HTML.escape(mosaic.sessionID)
             out += "<figure>\n"
@@ -120,6 +160,27 @@ struct PatientPage {
     }
 
     private var id: String { HTML.escape(data.participantID) }
+
+    private var closeUpSection: String {
+        var out = "<h2>Close-ups</h2>\n"
+        guard !closeUps.isEmpty else { return out + "<p>No lesion to show close up.</p>\n" }
+        out += "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
+        for closeUp in closeUps {
+            let lesion = closeUp.choice.lesionID
+            let c = closeUp.choice.centre
+            let sessions = data.visits.map { visit -> String in
+                let date = visit.acquisitionTime.map { " " + String($0.prefix(10)) } ?? ""
+                let row = data.ledger.first { $0.lesionID == lesion && $0.visit == visit.visit }
+                var state = row.map(\.state) ?? "not yet seen"
+                if row?.enhancing == true { state += ", enhancing" }
+                if data.labelMaps[visit.sessionID] == nil { state = "no image" }
+                return "\(visit.sessionID)\(date) (\(state))"
+            }
+            out += "<figure>\n<img class=\"closeup\" src=\"\(HTML.escape(closeUp.file))\" alt=\"\(id) lesion \(lesion) close-ups\">\n"
+            out += "<figcaption>Lesion \(lesion), \(HTML.escape(closeUp.choice.reason)); centred on (\(HTML.fixed(c.x, 1)), \(HTML.fixed(c.y, 1)), \(HTML.fixed(c.z, 1))) mm. Left to right: \(HTML.escape(sessions.joined(separator: " · "))).</figcaption>\n</figure>\n"
+        }
+        return out
+    }
 
     private var lesionTable: String {
         var out = "<h2>Lesions</h2>\n"

@@ -28,6 +28,8 @@ public struct PatientReportData: Sendable {
         public let volumeRatio: Double?
         public let enhancing: Bool?
         public let largestExtentMM: Double?
+        /// The centroid in world coordinates (RAS+, mm); nil when the lesion ended at this visit.
+        public let centroidMM: (x: Double, y: Double, z: Double)?
     }
 
     /// One rule that fired (an element of `classifications.reasons`), or the participant's
@@ -76,4 +78,6 @@ public struct PatientReportData: Sendable {
     public let therapyNote: String?
     /// Error rows of the participant, as one line each.
     public let errors: [String]
+    /// The review's time windows (`review_windows`), in rule order.
+    public let windows: [ReviewWindowRecord]
 }

@@ -2,27 +2,35 @@ import LesionIO
 import LesionKernels
 
 /// Writes the review report of an output folder: `report/index.html`, and for each participant
-/// `report/sub-<id>.html` with its mosaics in `report/sub-<id>/`. Every file is written atomically.
+/// `report/sub-<id>.html` with its images in `report/sub-<id>/`. Every file is written atomically.
 ///
-/// Each session's mosaic, and its maximum-intensity projections in three planes, are drawn from its T2 lesion label map (`desc-T2lesions_dseg`), lesions
-/// tinted by their ledger state at that session, over the T2 input the map lies on when it can
-/// be read on the same grid, else over the label map itself in grey.
+/// Each session's mosaic, and its maximum-intensity projections in three planes, are drawn from
+/// its T2 lesion label map (`desc-T2lesions_dseg`), lesions tinted by their ledger state at that
+/// session and outlined when enhancing, over the T2 input the map lies on when it can be read on
+/// the same grid, else over the label map itself in grey. The lesions `CloseUpChoice` picks get a
+/// strip of close-ups, one tile per session from the same images (`lesion-<id>_closeup.png`).
 public struct ReportWriter {
     public let database: ResultsDatabase
     public let outputFolder: String
     public let reader: NIfTIReader
     public let mosaic: LesionMosaic
     public let projection: LesionProjection
+    public let closeUp: LesionCloseUp
+    /// The most lesions a page shows close-ups of (`CloseUpChoice.choose`).
+    public let closeUpLimit: Int
 
     public init(
         database: ResultsDatabase, outputFolder: String, reader: NIfTIReader = NIfTIReader(),
-        mosaic: LesionMosaic = LesionMosaic(), projection: LesionProjection = LesionProjection()
+        mosaic: LesionMosaic = LesionMosaic(), projection: LesionProjection = LesionProjection(),
+        closeUp: LesionCloseUp = LesionCloseUp(), closeUpLimit: Int = 3
     ) {
         self.database = database
         self.outputFolder = outputFolder
         self.reader = reader
         self.mosaic = mosaic
         self.projection = projection
+        self.closeUp = closeUp
+        self.closeUpLimit = closeUpLimit
     }
 
     /// The report folder, `OUTPUT_DIR/report`.
@@ -49,39 +57,66 @@ public struct ReportWriter {
         try FileSystem.makeDirectory(imageFolder)
         var written: [String] = []
         var mosaics: [PatientPage.Mosaic] = []
+        let chosen = CloseUpChoice.choose(data, limit: closeUpLimit)
+        var tiles = [[RGBImage]](repeating: [], count: chosen.count)
         for visit in data.visits {
             guard let map = data.labelMaps[visit.sessionID] else {
                 mosaics.append(.init(sessionID: visit.sessionID, file: nil, projection: nil, slices: [], background: "",
                                      scaleBarMM: nil, note: "no T2 lesion map for this session"))
+                for n in chosen.indices { tiles[n].append(closeUp.emptyTile) }
                 continue
             }
             let name = "\(visit.sessionID)_mosaic.png", mip = "\(visit.sessionID)_mip.png"
-            let (slices, background, scaleBar) = try drawImages(
-                data, visit: visit, map: FileSystem.join(outputFolder, map), mosaic: FileSystem.join(imageFolder, name),
-                projection: FileSystem.join(imageFolder, mip))
+            let image = try visitImage(data, visit: visit, map: FileSystem.join(outputFolder, map))
+            let result = mosaic.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
+            try PNGFile.write(result.image, to: FileSystem.join(imageFolder, name))
+            let projected = projection.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
+            try PNGFile.write(projected.image, to: FileSystem.join(imageFolder, mip))
+            for (n, choice) in chosen.enumerated() {
+                tiles[n].append(closeUp.tile(
+                    centre: choice.centre, geometry: image.geometry, tints: image.tints, window: image.window,
+                    intensity: { image.values[$0] }))
+            }
             mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name,
-                                 projection: data.participantID + "/" + mip, slices: slices, background: background,
-                                 scaleBarMM: scaleBar, note: nil))
+                                 projection: data.participantID + "/" + mip, slices: result.slices,
+                                 background: image.background,
+                                 scaleBarMM: result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil, note: nil))
             written += ["report/\(data.participantID)/\(name)", "report/\(data.participantID)/\(mip)"]
         }
-        let page = PatientPage(data: data, mosaics: mosaics)
+        var closeUps: [PatientPage.CloseUp] = []
+        for (n, choice) in chosen.enumerated() {
+            let name = "lesion-\(choice.lesionID)_closeup.png"
+            try PNGFile.write(closeUp.strip(tiles[n]), to: FileSystem.join(imageFolder, name))
+            closeUps.append(.init(choice: choice, file: data.participantID + "/" + name))
+            written.append("report/\(data.participantID)/\(name)")
+        }
+        let page = PatientPage(data: data, mosaics: mosaics, closeUps: closeUps, closeUpFieldMM: closeUp.fieldMM)
         try AtomicFile.write(Array(page.html.utf8), to: FileSystem.join(folder, data.participantID + ".html"))
         return written + ["report/\(data.participantID).html"]
     }
 
-    /// Draws one session's mosaic and projections; returns the slices shown, what the background
-    /// is, and the scale bar's length in mm (nil when none was drawn).
-    private func drawImages(
-        _ data: PatientReportData, visit: PatientReportData.Visit, map: String, mosaic path: String,
-        projection projectionPath: String
-    ) throws(ScanError) -> ([Int], String, Double?) {
+    /// One session's images as drawn: the label map's grid, the tint code of each voxel, the
+    /// background intensities and their display window, and what the background is.
+    private struct VisitImage {
+        let geometry: VoxelGeometry
+        let tints: Volume<Int32>
+        let values: [Double]
+        let window: (low: Double, high: Double)
+        let background: String
+    }
+
+    /// Reads one session's label map and background and tints each lesion by its ledger state
+    /// (`ReviewTint.code`, enhancing lesions flagged).
+    private func visitImage(_ data: PatientReportData, visit: PatientReportData.Visit, map: String) throws(ScanError) -> VisitImage {
         let labels = try reader.read(map)
-        var tintOfID: [Int: ReviewTint] = [:]
-        for row in data.ledger where row.visit == visit.visit { tintOfID[row.lesionID] = ReviewTint(state: row.state) }
+        var codeOfID: [Int: Int32] = [:]
+        for row in data.ledger where row.visit == visit.visit {
+            codeOfID[row.lesionID] = ReviewTint.code(state: row.state, enhancing: row.enhancing == true)
+        }
         let size = labels.voxels.size
         let tints = Volume(size: size, voxels: (0..<size.voxelCount).map { offset -> Int32 in
             let id = Int(labels.intensity(at: offset))
-            return id == 0 ? 0 : (tintOfID[id] ?? .other).rawValue
+            return id == 0 ? 0 : (codeOfID[id] ?? ReviewTint.other.rawValue)
         })
         var background: Scan = labels
         var backgroundName = "label map"
@@ -96,10 +131,6 @@ public struct ReportWriter {
         let values = (0..<size.voxelCount).map(background.intensity(at:))
         var window = DisplayWindow.quantiles(voxelCount: values.count, intensity: { values[$0] })
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
-        let result = mosaic.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
-        try PNGFile.write(result.image, to: path)
-        let projected = projection.render(geometry: labels.geometry, tints: tints, window: window, intensity: { values[$0] })
-        try PNGFile.write(projected.image, to: projectionPath)
-        return (result.slices, backgroundName, result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil)
+        return VisitImage(geometry: labels.geometry, tints: tints, values: values, window: window, background: backgroundName)
     }
 }

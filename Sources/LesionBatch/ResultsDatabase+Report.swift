@@ -45,14 +45,26 @@ extension ResultsDatabase {
         }
         let ledger = try Row.fetchAll(db, sql: """
             SELECT lesion_id, visit, session_id, state, voxels, volume_mm3, previous_volume_mm3, volume_ratio, enhancing,
-                   largest_extent_mm
+                   largest_extent_mm, centroid_x_mm, centroid_y_mm, centroid_z_mm
             FROM ledger WHERE participant_id = ? ORDER BY lesion_id, visit
             """, arguments: [id]).map { l in
             PatientReportData.LedgerRow(
                 lesionID: l["lesion_id"], visit: l["visit"], sessionID: l["session_id"], state: l["state"],
                 voxels: l["voxels"], volumeMM3: l["volume_mm3"], previousVolumeMM3: l["previous_volume_mm3"],
                 volumeRatio: l["volume_ratio"], enhancing: (l["enhancing"] as Int?).map { $0 != 0 },
-                largestExtentMM: l["largest_extent_mm"])
+                largestExtentMM: l["largest_extent_mm"],
+                centroidMM: (l["centroid_x_mm"] as Double?).flatMap { x in
+                    (l["centroid_y_mm"] as Double?).flatMap { y in (l["centroid_z_mm"] as Double?).map { z in (x, y, z) } }
+                })
+        }
+        let windows = try Row.fetchAll(db, sql: """
+            SELECT hypothesis, rule_id, features, event, event_date, from_days, to_days, start_date, end_date
+            FROM review_windows WHERE participant_id = ? ORDER BY hypothesis, event, from_days, rule_id
+            """, arguments: [id]).map { w in
+            ReviewWindowRecord(
+                hypothesis: w["hypothesis"], ruleID: w["rule_id"], features: w["features"], event: w["event"],
+                eventDate: w["event_date"], fromDays: w["from_days"], toDays: w["to_days"], startDate: w["start_date"],
+                endDate: w["end_date"])
         }
         var labelMaps: [String: String] = [:]
         for path in try String.fetchAll(db, sql: """
@@ -102,7 +114,7 @@ extension ResultsDatabase {
             missingData: missing, decisionSupport: overall?["decision_support"], rulesFile: overall?["rules_file"],
             rulesSHA256: overall?["rules_sha256"], pipelineFile: row["pipeline_file"],
             pipelineSHA256: row["pipeline_sha256"], toolVersion: row["tool_version"], visits: visits, ledger: ledger,
-            labelMaps: labelMaps, therapy: [], therapyNote: nil, errors: errors)
+            labelMaps: labelMaps, therapy: [], therapyNote: nil, errors: errors, windows: windows)
     }
 
     /// `data` with the therapy dates of its sessions table, or a note saying why there are none.
@@ -134,7 +146,7 @@ extension ResultsDatabase {
             reasons: data.reasons, missingData: data.missingData, decisionSupport: data.decisionSupport,
             rulesFile: data.rulesFile, rulesSHA256: data.rulesSHA256, pipelineFile: data.pipelineFile,
             pipelineSHA256: data.pipelineSHA256, toolVersion: data.toolVersion, visits: data.visits, ledger: data.ledger,
-            labelMaps: data.labelMaps, therapy: marks, therapyNote: note, errors: data.errors)
+            labelMaps: data.labelMaps, therapy: marks, therapyNote: note, errors: data.errors, windows: data.windows)
     }
 
     private static func isDate(_ text: String) -> Bool {

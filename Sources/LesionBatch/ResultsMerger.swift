@@ -5,7 +5,7 @@ import LesionIO
 /// as one run over all their participants would have written it.
 ///
 /// Each participant's rows (its result or failure, scans, visits, lesions, ledger, Gd+ lesions,
-/// classifications, errors, outputs) and output files are copied into OUT; the runs that
+/// classifications, review windows, errors, outputs) and output files are copied into OUT; the runs that
 /// produced them are copied too, under new IDs. A participant present in several sources (or
 /// already in OUT) must have the same input key everywhere, and is then taken once; different
 /// keys mean different inputs, pipelines or versions, and the merge is refused before anything
@@ -14,7 +14,7 @@ import LesionIO
 /// so an interrupted merge can simply be run again.
 public enum ResultsMerger {
     /// Tables copied per participant, in an order that satisfies the foreign keys.
-    static let participantTables = ["patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "errors", "outputs"]
+    static let participantTables = ["patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs"]
 
     /// Merges `sources` into `destination`; returns the number of participants copied.
     @discardableResult

@@ -15,11 +15,33 @@ enum ResultsSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: version1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: version2)
+        }
         return migrator
     }
 
     /// The identifiers of every migration this version knows, in order.
-    static let knownMigrations = ["v1"]
+    static let knownMigrations = ["v1", "v2"]
+
+    /// The review's time windows (rebound, PML-IRIS, …) dated for each participant: one row per
+    /// rule, hypothesis and therapy event. Participants classified before v2 have none until
+    /// they are run again (the classifier's identity changed with it, so the next run redoes them).
+    private static let version2 = """
+        CREATE TABLE review_windows (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            hypothesis TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            features TEXT NOT NULL,
+            event TEXT NOT NULL,
+            event_date TEXT NOT NULL,
+            from_days REAL NOT NULL,
+            to_days REAL NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL,
+            PRIMARY KEY (participant_id, hypothesis, rule_id, event)
+        );
+        """
 
     private static let version1 = """
         CREATE TABLE runs (

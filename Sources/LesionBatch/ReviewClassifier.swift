@@ -6,7 +6,8 @@ import LesionStudy
 ///
 /// The participant's sessions that were compared (refused ones left out) are reviewed with the
 /// rules file; each reviewed session gets a record and so does the participant overall. Its
-/// identity is the rules file's SHA-256, so editing the rules redoes every participant.
+/// identity is the rules file's SHA-256, so editing the rules redoes every participant. The
+/// rules' time windows are dated from the participant's therapy dates and stored beside the classes.
 public struct ReviewClassifier: PatientClassifying {
     public let pipeline: PipelineFile
     public let rules: RulesFile
@@ -18,7 +19,7 @@ public struct ReviewClassifier: PatientClassifying {
         self.reader = reader
     }
 
-    public var identity: String { "rules sha256 \(rules.sha256)" }
+    public var identity: String { "rules sha256 \(rules.sha256); time windows stored" }
 
     public func classify(_ patient: ProcessedPatient) throws(ScanError) -> PatientClassification? {
         let excluded = Set(patient.excludedSessions)
@@ -42,6 +43,24 @@ public struct ReviewClassifier: PatientClassifying {
             decision.reviewClass.rawValue,
             (leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
              leading.map { report.recordJSON($0).missing } ?? "[]"))
-        return PatientClassification(overall: overall, sessions: sessions)
+        return PatientClassification(overall: overall, sessions: sessions, windows: Self.windows(rules, review.clinical))
+    }
+
+    /// The rules' time windows dated from the latest last infusion and plasma exchange of the
+    /// participant's sessions; none without a last-infusion date.
+    static func windows(_ rules: RulesFile, _ clinical: ClinicalContext) -> [ReviewWindowRecord] {
+        let records = clinical.records.values
+        guard let infusion = records.compactMap(\.lastInfusion).max() else { return [] }
+        let events: [TimeWindow.Event: ISODateTime] = [
+            .lastInfusion: infusion, .plasmaExchange: records.compactMap(\.plasmaExchange).max(),
+        ].compactMapValues { $0 }
+        return TimeWindow.windows(in: rules.ruleSet).compactMap { window in
+            guard let date = events[window.event] else { return nil }
+            return ReviewWindowRecord(
+                hypothesis: window.hypothesis.rawValue, ruleID: window.rule.text,
+                features: window.features.map(\.rawValue).joined(separator: ", "), event: window.event.rawValue,
+                eventDate: date.date(addingDays: 0), fromDays: window.fromDays, toDays: window.toDays,
+                startDate: date.date(addingDays: window.fromDays), endDate: date.date(addingDays: window.toDays))
+        }
     }
 }

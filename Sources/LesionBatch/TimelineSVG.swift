@@ -4,19 +4,42 @@ import LesionReview
 /// axis) and total T2 lesion volume (right axis) at each session, with therapy dates marked.
 ///
 /// Sessions are placed by their `acq_time` date when every session has one, else evenly in
-/// visit order (and therapy dates, which then have no place, are listed under the plot).
+/// visit order (and therapy dates, which then have no place, are listed under the plot). On a
+/// date axis each review time window is a translucent band over the plot's full height, one
+/// colour per hypothesis, its rule ID and dates in the band's `<title>`.
 struct TimelineSVG {
     let visits: [PatientReportData.Visit]
     let therapy: [PatientReportData.TherapyMark]
+    var windows: [ReviewWindowRecord] = []
 
-    static let width = 760.0, height = 320.0
-    static let left = 60.0, right = 70.0, top = 30.0, bottom = 70.0
+    static let width = 760.0, height = 340.0
+    static let left = 60.0, right = 70.0, top = 30.0, bottom = 90.0
 
     /// The series drawn, with their colours.
     static let series: [(name: String, colour: String)] = [
         ("Gd+ lesions", "#d6336c"), ("new T2", "#e8590c"), ("enlarging T2", "#f59f00"), ("T2 volume (mm³)", "#1c7ed6"),
     ]
     static let infusionColour = "#7048e8", plasmaColour = "#2b8a3e"
+    /// The fill of each hypothesis's windows, drawn at `windowOpacity`, and its legend name.
+    static let windowStyles: [String: (colour: String, name: String)] = [
+        "rebound": ("#15aabf", "rebound window"), "suspected_pml_iris": ("#ae3ec9", "PML-IRIS window"),
+        "reactivation": ("#82c91e", "reactivation window"), "no_new_activity": ("#868e96", "no-new-activity window"),
+    ]
+    static let windowOpacity = 0.2
+
+    static func windowStyle(_ hypothesis: String) -> (colour: String, name: String) {
+        windowStyles[hypothesis] ?? ("#495057", hypothesis + " window")
+    }
+
+    /// Whether the windows are shaded on the plot's date axis.
+    var shadesWindows: Bool { sessionDays != nil && !windows.isEmpty }
+
+    /// Days since 1970 of a window's first and last day.
+    static func days(_ window: ReviewWindowRecord) -> (from: Double, to: Double)? {
+        guard let event = ISODateTime(window.eventDate) else { return nil }
+        let day = event.secondsSinceEpoch / ISODateTime.secondsPerDay
+        return (day + window.fromDays, day + window.toDays)
+    }
 
     /// Days since 1970 of each session, when every session has a readable date.
     var sessionDays: [Double]? {
@@ -36,7 +59,7 @@ struct TimelineSVG {
         var range: (Double, Double)
         if let days = sessionDays {
             positions = days
-            let all = days + (therapyDays.map(\.1))
+            let all = days + (therapyDays.map(\.1)) + windows.compactMap(Self.days).flatMap { [$0.from, $0.to] }
             range = (all.min()!, all.max()!)
         } else {
             positions = visits.indices.map(Double.init)
@@ -69,6 +92,14 @@ struct TimelineSVG {
         for tick in [0, maxVolume / 2, maxVolume] {
             out += "<text x=\"\(f(Self.left + plotW + 6))\" y=\"\(f(yVolume(tick) + 4))\" font-size=\"11\" text-anchor=\"start\">\(HTML.fixed(tick, 0))</text>\n"
         }
+        if shadesWindows {
+            for window in windows {
+                guard let (from, to) = Self.days(window) else { continue }
+                let style = Self.windowStyle(window.hypothesis)
+                let event = window.event == "plasma_exchange" ? "the plasma exchange" : "the last infusion"
+                out += "<rect class=\"window\" data-hypothesis=\"\(HTML.escape(window.hypothesis))\" data-rule=\"\(HTML.escape(window.ruleID))\" x=\"\(f(x(from)))\" y=\"\(f(Self.top))\" width=\"\(f(max(1, x(to) - x(from))))\" height=\"\(f(plotH))\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\"><title>\(HTML.escape("\(style.name): rule \(window.ruleID), \(window.startDate) to \(window.endDate) (\(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after \(event) on \(window.eventDate))"))</title></rect>\n"
+            }
+        }
         if sessionDays != nil {
             for (mark, day) in therapyDays {
                 let colour = mark.kind == .infusion ? Self.infusionColour : Self.plasmaColour
@@ -96,7 +127,7 @@ struct TimelineSVG {
             }
         }
         var legendX = Self.left
-        let legendY = h - 14
+        var legendY = h - 32
         var legend = Self.series.map { ($0.name, $0.colour, false) }
         if marksTherapy {
             legend += [("last infusion", Self.infusionColour, true), ("plasma exchange", Self.plasmaColour, true)]
@@ -108,6 +139,19 @@ struct TimelineSVG {
                 : "<rect x=\"\(f(legendX))\" y=\"\(f(legendY - 9))\" width=\"12\" height=\"10\" fill=\"\(colour)\"/>"
             out += shape + "<text x=\"\(f(legendX + 18))\" y=\"\(f(legendY))\" font-size=\"11\">\(HTML.escape(name))</text>\n"
             legendX += 30 + Double(name.count) * 6.5
+        }
+        if shadesWindows {
+            legendX = Self.left
+            legendY = h - 12
+            var shown: [String] = []
+            for window in windows where !shown.contains(window.hypothesis) {
+                shown.append(window.hypothesis)
+                let style = Self.windowStyle(window.hypothesis)
+                let rules = windows.filter { $0.hypothesis == window.hypothesis }.map(\.ruleID)
+                out += "<rect class=\"window-legend\" x=\"\(f(legendX))\" y=\"\(f(legendY - 9))\" width=\"12\" height=\"10\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\" stroke=\"\(style.colour)\"><title>\(HTML.escape(rules.joined(separator: ", ")))</title></rect>"
+                    + "<text x=\"\(f(legendX + 18))\" y=\"\(f(legendY))\" font-size=\"11\">\(HTML.escape(style.name))</text>\n"
+                legendX += 30 + Double(style.name.count) * 6.5
+            }
         }
         return out + "</svg>"
     }

@@ -7,7 +7,8 @@
 /// first tile carries a white scale bar of `scaleBarMM` (2 pixels high, 3 pixels in from its
 /// bottom-left corner) when it fits in half the tile's width; small
 /// grids are zoomed (by whole voxels) until a tile is at least `minimumTileWidth` pixels wide. A
-/// tinted pixel is `(1 − opacity)·grey + opacity·colour`.
+/// tinted pixel is `(1 − opacity)·grey + opacity·colour`; a lesion whose code carries
+/// `ReviewTint.enhancingFlag` is also outlined, `outlinePixels` wide inside its edge, in the enhancing colour.
 public struct LesionMosaic: Sendable {
     public var convention: DisplayConvention
     public var zoom: Int
@@ -17,14 +18,17 @@ public struct LesionMosaic: Sendable {
     public var opacity: Double
     public var minimumTileWidth: Int
     public var scaleBarMM: Double
+    /// The width of the enhancing outline in pixels.
+    public var outlinePixels: Int
 
     /// The grey between tiles.
     public static let gapLevel: UInt8 = 48
 
     public init(
         convention: DisplayConvention = .radiological, zoom: Int = 2, columns: Int = 4, maximumSlices: Int = 12,
-        gap: Int = 4, opacity: Double = 0.6, minimumTileWidth: Int = 192, scaleBarMM: Double = 10
+        gap: Int = 4, opacity: Double = 0.6, minimumTileWidth: Int = 192, scaleBarMM: Double = 10, outlinePixels: Int = 2
     ) {
+        self.outlinePixels = max(1, outlinePixels)
         self.convention = convention
         self.zoom = max(1, zoom)
         self.columns = max(1, columns)
@@ -75,7 +79,7 @@ public struct LesionMosaic: Sendable {
         let chosen = slices(tints, geometry: geometry)
         var tiles = chosen.map { slice -> RGBImage in
             Self.tinted(renderer, slice: slice, geometry: geometry, tints: tints, window: window, opacity: opacity,
-                        intensity: intensity)
+                        outlinePixels: outlinePixels, intensity: intensity)
         }
         let tileWidth = tiles[0].width, tileHeight = tiles[0].height
         var bar = Int((scaleBarMM / renderer.pixelMM(geometry)).rounded())
@@ -105,14 +109,39 @@ public struct LesionMosaic: Sendable {
     /// One slice drawn by `renderer`, each voxel with a `ReviewTint` code tinted in its colour.
     static func tinted(
         _ renderer: SliceRenderer, slice: Int, geometry: VoxelGeometry, tints: Volume<Int32>,
-        window: (low: Double, high: Double), opacity: Double, intensity: (Int) -> Double
+        window: (low: Double, high: Double), opacity: Double, outlinePixels: Int, intensity: (Int) -> Double
     ) -> RGBImage {
-        var tile = renderer.render(slice: slice, geometry: geometry, window: window, labels: nil, intensity: intensity)
+        let tile = renderer.render(slice: slice, geometry: geometry, window: window, labels: nil, intensity: intensity)
         // The tint codes drawn through the same renderer land on exactly the same pixels.
         let codes = renderer.render(
             slice: slice, geometry: geometry, window: (0, 255), labels: nil, intensity: { Double(tints.voxels[$0]) })
-        for p in 0..<(tile.width * tile.height) {
-            guard let tint = ReviewTint(rawValue: Int32(codes.pixels[3 * p])) else { continue }
+        return tint(tile, codes: (0..<(codes.width * codes.height)).map { Int32(codes.pixels[3 * $0]) }, opacity: opacity,
+                    outlinePixels: outlinePixels)
+    }
+
+    /// `image` with each pixel's `ReviewTint` code (row-major, 0: none) blended in at `opacity`,
+    /// and the pixels of enhancing codes within `outlinePixels` 4-neighbour steps of a
+    /// non-enhancing pixel or the image's edge painted `ReviewTint.enhancingColour`: an outline
+    /// `outlinePixels` wide inside the lesion (1: the pixels with a non-enhancing 4-neighbour).
+    public static func tint(_ image: RGBImage, codes: [Int32], opacity: Double, outlinePixels: Int = 1) -> RGBImage {
+        precondition(codes.count == image.width * image.height, "one code per pixel")
+        var tile = image
+        let w = image.width, h = image.height
+        func enhancing(_ x: Int, _ y: Int) -> Bool {
+            x >= 0 && y >= 0 && x < w && y < h && ReviewTint.isEnhancing(codes[y * w + x])
+        }
+        let reach = max(1, outlinePixels)
+        let steps = (-reach...reach).flatMap { dx in
+            (-reach...reach).compactMap { dy in abs(dx) + abs(dy) <= reach && (dx, dy) != (0, 0) ? (dx, dy) : nil }
+        }
+        for p in 0..<(w * h) {
+            guard let tint = ReviewTint(code: codes[p]) else { continue }
+            let x = p % w, y = p / w
+            if ReviewTint.isEnhancing(codes[p]) && steps.contains(where: { !enhancing(x + $0.0, y + $0.1) }) {
+                let c = ReviewTint.enhancingColour
+                (tile.pixels[3 * p], tile.pixels[3 * p + 1], tile.pixels[3 * p + 2]) = (c.r, c.g, c.b)
+                continue
+            }
             let c = tint.colour
             for (n, channel) in [c.r, c.g, c.b].enumerated() {
                 let grey = Double(tile.pixels[3 * p + n])

@@ -2,7 +2,8 @@
 /// sagittal, each lesion tinted by the most salient `ReviewTint` along its ray.
 ///
 /// Each panel projects along the voxel axis closest to the plane's fixed world axis (the
-/// brightest intensity and the most salient tint: new, enlarging, other, stable, baseline) and is
+/// brightest intensity and the most salient tint: new, enlarging, other, stable, baseline, outlined
+/// as enhancing when any lesion voxel along the ray enhances) and is
 /// drawn by `SliceRenderer`, so orientation follows the mosaic's: axial and coronal in
 /// `convention`, sagittal with anterior on the left. Panels are `gap` grey pixels apart and
 /// top-aligned; a grid is zoomed (by whole voxels) until the axial panel is at least
@@ -13,12 +14,15 @@ public struct LesionProjection: Sendable {
     public var gap: Int
     public var opacity: Double
     public var minimumPanelWidth: Int
+    /// The width of the enhancing outline in pixels.
+    public var outlinePixels: Int
 
     /// Tints by salience, the most salient first.
     public static let salience: [ReviewTint] = [.new, .enlarging, .other, .stable, .baseline]
 
     public init(convention: DisplayConvention = .radiological, zoom: Int = 2, gap: Int = 4, opacity: Double = 0.6,
-                minimumPanelWidth: Int = 192) {
+                minimumPanelWidth: Int = 192, outlinePixels: Int = 2) {
+        self.outlinePixels = max(1, outlinePixels)
         self.convention = convention
         self.zoom = max(1, zoom)
         self.gap = max(0, gap)
@@ -57,14 +61,19 @@ public struct LesionProjection: Sendable {
                 let value = intensity(offset)
                 if value > brightest[target] { brightest[target] = value }
                 let code = tints.voxels[offset]
-                if code != 0, tint[target] == 0 || rank[code, default: Self.salience.count] < rank[tint[target], default: Self.salience.count] {
-                    tint[target] = code
+                guard code != 0 else { continue }
+                let state = code & ~ReviewTint.enhancingFlag, flag = (code | tint[target]) & ReviewTint.enhancingFlag
+                let current = tint[target] & ~ReviewTint.enhancingFlag
+                if current == 0 || rank[state, default: Self.salience.count] < rank[current, default: Self.salience.count] {
+                    tint[target] = state | flag
+                } else {
+                    tint[target] |= flag
                 }
             }
             let flatGeometry = VoxelGeometry(size: flat, affine: geometry.affine)
             return LesionMosaic.tinted(
                 renderer, slice: 0, geometry: flatGeometry, tints: Volume(size: flat, voxels: tint), window: window,
-                opacity: opacity, intensity: { brightest[$0] })
+                opacity: opacity, outlinePixels: outlinePixels, intensity: { brightest[$0] })
         }
         let width = panels.map(\.width).reduce(0, +) + 2 * gap
         let height = panels.map(\.height).max()!

@@ -12,6 +12,29 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
     /// Present at the first visit, which has nothing to compare with.
     case baseline = 5
 
+    /// Added to a tint code when the lesion enhances (is Gd+) at the visit shown: review images
+    /// then outline it in `enhancingColour` over its state's tint. Codes stay below 256.
+    public static let enhancingFlag: Int32 = 64
+
+    /// The outline colour of enhancing lesions, apart from every state's colour and from grey.
+    public static let enhancingColour: (r: UInt8, g: UInt8, b: UInt8) = (255, 230, 0)
+
+    /// `enhancingColour` as CSS `#rrggbb`.
+    public static let enhancingHex = "#ffe600"
+
+    /// The code drawn for a lesion in `state`, with `enhancingFlag` when it enhances.
+    public static func code(state: String, enhancing: Bool) -> Int32 {
+        ReviewTint(state: state).rawValue | (enhancing ? enhancingFlag : 0)
+    }
+
+    /// The state of a drawn code (`enhancingFlag` ignored); nil for 0 and unknown codes.
+    public init?(code: Int32) {
+        self.init(rawValue: code & ~Self.enhancingFlag)
+    }
+
+    /// Whether a drawn code marks an enhancing lesion.
+    public static func isEnhancing(_ code: Int32) -> Bool { code & enhancingFlag != 0 }
+
     /// The tint for a ledger state name (`baseline`, `new`, `enlarging`, `stable`; anything else is `other`).
     public init(state: String) {
         switch state {

@@ -71,7 +71,8 @@ struct BrowserTests {
         #expect(dom.contains("not a diagnosis"))
         #expect(dom.contains("<svg") && dom.contains("<polyline"))
         let images = dom.components(separatedBy: "<img ").count - 1
-        #expect(images == 8, "sub-02 has 4 sessions (a mosaic and a projection each), the DOM \(images) images")
+        #expect(images == 11, "sub-02 has 4 sessions (a mosaic and a projection each) and 3 close-ups, the DOM \(images) images")
+        #expect(dom.contains("<rect class=\"window\"") && dom.contains("PML-IRIS window"))
 
         // The mosaics are drawn, not broken: the grey between tiles and the lesion tints appear on screen.
         let shot = try PNGFile.read(folder + "/sub-02.html.png")

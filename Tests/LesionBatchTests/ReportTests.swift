@@ -85,13 +85,22 @@ struct ReportTests {
             }
             for rule in fired { #expect(page.contains("<td>\(rule)</td>"), "\(id) lacks rule \(rule)") }
             let images = attributes("src", in: page)
-            #expect(images == sessions.flatMap { ["\(id)/\($0)_mosaic.png", "\(id)/\($0)_mip.png"] })
+            let closeUps = images.filter { $0.hasSuffix("_closeup.png") }
+            #expect(images == sessions.flatMap { ["\(id)/\($0)_mosaic.png", "\(id)/\($0)_mip.png"] } + closeUps)
+            #expect((1...3).contains(closeUps.count), "\(id): \(closeUps)")
+            let enhancingSessions = try queue.read { db in
+                Set(try String.fetchAll(db, sql: "SELECT DISTINCT session_id FROM ledger WHERE participant_id = ? AND enhancing = 1", arguments: [id]))
+            }
+            let yellow = [ReviewTint.enhancingColour.r, ReviewTint.enhancingColour.g, ReviewTint.enhancingColour.b]
             for image in images {
                 let png = try PNGFile.read(report + "/" + image)
                 var colours = Set<[UInt8]>()
                 for p in stride(from: 0, to: png.pixels.count, by: 3) { colours.insert(Array(png.pixels[p..<(p + 3)])) }
                 #expect(colours.count >= 3, "\(image) has \(colours.count) colours")
                 #expect(colours.contains { $0[0] != $0[1] || $0[1] != $0[2] }, "\(image) has no tinted lesion")
+                if let session = sessions.first(where: { image.hasPrefix("\(id)/\($0)_") }) {
+                    #expect(colours.contains(yellow) == enhancingSessions.contains(session), "\(image): enhancing outline")
+                }
             }
         }
         let sub02 = try String(contentsOfFile: report + "/sub-02.html", encoding: .utf8)

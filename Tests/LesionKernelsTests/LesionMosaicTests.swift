@@ -93,6 +93,46 @@ struct LesionMosaicTests {
         #expect(result.image.pixel(x: 20, y: 0) == (LesionMosaic.gapLevel, LesionMosaic.gapLevel, LesionMosaic.gapLevel))
     }
 
+    @Test("an enhancing lesion is outlined in the enhancing colour over its state's tint; a non-enhancing one is not, in the mosaic and the projection")
+    func enhancing() {
+        let geometry = geometry(flipX: false)
+        var tints = Volume<Int32>(size: geometry.size, repeating: 0)
+        // Two 3 × 3-voxel stable lesions in slice 5: world x −6…−4 enhancing, x 4…6 not; y 0…2.
+        for dx in -1...1 {
+            for dy in 0...2 {
+                tints[-5 + dx + 10, dy + 10, 5] = ReviewTint.code(state: "stable", enhancing: true)
+                tints[5 + dx + 10, dy + 10, 5] = ReviewTint.code(state: "stable", enhancing: false)
+            }
+        }
+        let mosaic = LesionMosaic(zoom: 1, minimumTileWidth: 1, outlinePixels: 1)
+        let result = mosaic.render(geometry: geometry, tints: tints, window: (0, 1)) { tints.voxels[$0] != 0 ? 1 : 0.5 }
+        let yellow = ReviewTint.enhancingColour
+        // Radiological: world x maps to column 9 − x, world y to row 9 − y.
+        let enhancingCentre = (x: 9 + 5, y: 9 - 1), plainCentre = (x: 9 - 5, y: 9 - 1)
+        #expect(result.image.pixel(x: enhancingCentre.x, y: enhancingCentre.y) == expected(.stable), "inside the outline: the state's tint")
+        for (dx, dy) in [(-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1)] {
+            #expect(result.image.pixel(x: enhancingCentre.x + dx, y: enhancingCentre.y + dy) == yellow, "edge (\(dx), \(dy))")
+            #expect(result.image.pixel(x: plainCentre.x + dx, y: plainCentre.y + dy) == expected(.stable))
+        }
+        #expect(result.image.pixel(x: enhancingCentre.x + 2, y: enhancingCentre.y) == (128, 128, 128), "the outline stays inside the lesion")
+        var yellowPixels = 0
+        for y in 0..<result.image.height {
+            for x in 0..<result.image.width where result.image.pixel(x: x, y: y) == yellow { yellowPixels += 1 }
+        }
+        #expect(yellowPixels == 8)
+        // Two pixels wide, the outline fills a 3 × 3 lesion.
+        let thick = LesionMosaic(zoom: 1, minimumTileWidth: 1, outlinePixels: 2)
+            .render(geometry: geometry, tints: tints, window: (0, 1)) { tints.voxels[$0] != 0 ? 1 : 0.5 }
+        #expect(thick.image.pixel(x: enhancingCentre.x, y: enhancingCentre.y) == yellow)
+        #expect(thick.image.pixel(x: plainCentre.x, y: plainCentre.y) == expected(.stable))
+
+        let projected = LesionProjection(zoom: 1, minimumPanelWidth: 1, outlinePixels: 1)
+            .render(geometry: geometry, tints: tints, window: (0, 1)) { tints.voxels[$0] != 0 ? 1 : 0.5 }
+        #expect(projected.image.pixel(x: enhancingCentre.x + 1, y: enhancingCentre.y) == yellow)
+        #expect(projected.image.pixel(x: enhancingCentre.x, y: enhancingCentre.y) == expected(.stable))
+        #expect(projected.image.pixel(x: plainCentre.x + 1, y: plainCentre.y) == expected(.stable))
+    }
+
     @Test("without lesions the mosaic shows the middle slice")
     func empty() {
         let result = render(geometry(flipX: false), lesions: [], convention: .radiological)
