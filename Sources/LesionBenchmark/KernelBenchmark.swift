@@ -67,9 +67,28 @@ public struct KernelBenchmark: Sendable {
             }
             return copyTarget[copyTarget.count / 2]
         }
-        copyTarget = []
         let copyGBs = bytes / (copy.ms * 1e6)
         add(nil, "memory copy", copy.ms, String(format3(copyGBs)) + " GB/s read")
+        // The same copy split between threads: how far memory bandwidth, not cores, bounds a pass
+        // that reads the whole volume.
+        if options.threads > 1 {
+            let parts = options.threads
+            let copyN = Measure.median(reps) { () -> Float in
+                copyTarget.withUnsafeMutableBytes { target in
+                    volume.voxels.withUnsafeBytes { source in
+                        nonisolated(unsafe) let (t, s) = (target, source)
+                        DispatchQueue.concurrentPerform(iterations: parts) { n in
+                            let range = (s.count * n / parts)..<(s.count * (n + 1) / parts)
+                            UnsafeMutableRawBufferPointer(rebasing: t[range]).copyMemory(from: UnsafeRawBufferPointer(rebasing: s[range]))
+                        }
+                    }
+                }
+                return copyTarget[copyTarget.count / 2]
+            }
+            add(nil, "memory copy, \(parts) threads", copyN.ms,
+                "\(format3(bytes / (copyN.ms * 1e6))) GB/s read, \(format3(copy.ms / copyN.ms))× one thread's: the ceiling for a pass bound by memory")
+        }
+        copyTarget = []
 
         let stored = StoredWindow<Float>(window, scaling: .identity)
         let threshold = Measure.median(reps, cpu: options.cpuTime) { SIMDThreshold.bitMask(volume, window: stored) }
@@ -114,8 +133,15 @@ public struct KernelBenchmark: Sendable {
                                    floor: .none, threads: 1, measureExtent: false)
             }
             let memory = Measure.extraPeak { fused(c, threads: 1) }
+            // What of the extra memory grows with the grid rather than with the foreground: the
+            // row index (8 bytes per row) and, for two slices of rows, each row's words and run-start
+            // words (8 bytes each) and its per-word start counts (4 bytes).
+            let rows = volume.size.ny * volume.size.nz
+            let gridBytes = (rows + 1) * 8 + 2 * volume.size.ny * ((volume.size.nx + 63) / 64) * 20
             add(c, "fused threshold+label+statistics, 1 thread", fused1.ms, reference: referenceTotal,
-                "peak +\(megabytes(memory.bytes)) MB over the input (\(format3(Double(memory.bytes) / voxels)) B/voxel); runs \(megabytes(fused1.result.runs.memoryBytes)) MB")
+                "peak +\(megabytes(memory.bytes)) MB over the input (\(format3(Double(memory.bytes) / voxels)) B/voxel), of which "
+                    + "\(format3(Double(gridBytes) / voxels)) B/voxel grow with the grid, the rest with the foreground and the "
+                    + "\(fused1.result.lesions.count) lesions; runs \(megabytes(fused1.result.runs.memoryBytes)) MB")
             add(c, "fused, no extent, 1 thread", fusedCounts.ms, reference: referenceTotal, "what cc3d's statistics give")
             add(c, "fused, \(options.threads) threads", fusedN.ms, reference: referenceTotal, "\(format3(fused1.ms / fusedN.ms))× over 1 thread")
             let withMap = Measure.median(reps, cpu: options.cpuTime) { fused(c, threads: 1).map }
