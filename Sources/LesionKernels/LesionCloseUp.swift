@@ -90,19 +90,7 @@ public struct LesionCloseUp: Sendable {
 
     /// The tiles left to right, top-aligned, `gap` pixels of `LesionMosaic.gapLevel` apart.
     public func strip(_ tiles: [RGBImage]) -> RGBImage {
-        guard !tiles.isEmpty else { return RGBImage(width: 1, height: 1, pixels: [0, 0, 0]) }
-        let width = tiles.map(\.width).reduce(0, +) + (tiles.count - 1) * gap
-        let height = tiles.map(\.height).max()!
-        var pixels = [UInt8](repeating: LesionMosaic.gapLevel, count: width * height * 3)
-        var left = 0
-        for tile in tiles {
-            for y in 0..<tile.height {
-                let source = 3 * y * tile.width, target = 3 * (y * width + left)
-                pixels.replaceSubrange(target..<(target + 3 * tile.width), with: tile.pixels[source..<(source + 3 * tile.width)])
-            }
-            left += tile.width + gap
-        }
-        return RGBImage(width: width, height: height, pixels: pixels)
+        RGBImage.sideBySide(tiles, gap: gap, level: LesionMosaic.gapLevel) ?? RGBImage(width: 1, height: 1, pixels: [0, 0, 0])
     }
 
     /// A tile for a visit with no image: `LesionMosaic.gapLevel` throughout.

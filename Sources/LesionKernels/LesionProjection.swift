@@ -75,17 +75,7 @@ public struct LesionProjection: Sendable {
                 renderer, slice: 0, geometry: flatGeometry, tints: Volume(size: flat, voxels: tint), window: window,
                 opacity: opacity, outlinePixels: outlinePixels, intensity: { brightest[$0] })
         }
-        let width = panels.map(\.width).reduce(0, +) + 2 * gap
-        let height = panels.map(\.height).max()!
-        var pixels = [UInt8](repeating: LesionMosaic.gapLevel, count: width * height * 3)
-        var left = 0
-        for panel in panels {
-            for y in 0..<panel.height {
-                let source = 3 * y * panel.width, target = 3 * (y * width + left)
-                pixels.replaceSubrange(target..<(target + 3 * panel.width), with: panel.pixels[source..<(source + 3 * panel.width)])
-            }
-            left += panel.width + gap
-        }
-        return Result(image: RGBImage(width: width, height: height, pixels: pixels), panelWidths: panels.map(\.width))
+        let image = RGBImage.sideBySide(panels, gap: gap, level: LesionMosaic.gapLevel)!
+        return Result(image: image, panelWidths: panels.map(\.width))
     }
 }

@@ -42,6 +42,23 @@ public struct RGBImage: Sendable, Equatable {
         let n = 3 * (y * width + x)
         return (pixels[n], pixels[n + 1], pixels[n + 2])
     }
+
+    /// `images` left to right, top-aligned, `gap` pixels apart on grey `level`; nil when there are none.
+    public static func sideBySide(_ images: [RGBImage], gap: Int, level: UInt8) -> RGBImage? {
+        guard !images.isEmpty else { return nil }
+        let width = images.map(\.width).reduce(0, +) + (images.count - 1) * gap
+        let height = images.map(\.height).max()!
+        var pixels = [UInt8](repeating: level, count: width * height * 3)
+        var left = 0
+        for image in images {
+            for y in 0..<image.height {
+                let source = 3 * y * image.width, target = 3 * (y * width + left)
+                pixels.replaceSubrange(target..<(target + 3 * image.width), with: image.pixels[source..<(source + 3 * image.width)])
+            }
+            left += image.width + gap
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
 }
 
 /// Renders one voxel-grid slice in anatomical orientation, windowed, with lesions tinted.
