@@ -1,4 +1,5 @@
 import LesionIO
+import LesionStudy
 
 /// Copies a file atomically in 1 MiB blocks and checks the copy's SHA-256 against an expected
 /// digest before it appears under its final name.
@@ -8,7 +9,7 @@ enum VerifiedCopy {
         guard input >= 0 else { throw ScanError(source, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(input) }
         try AtomicFile.write(to: destination) { (output: Int32) throws(ScanError) in
-            var hash = ContentHash()
+            var hash = SHA256()
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }

@@ -5,14 +5,14 @@ import TestSupport
 
 @Suite("Batch building blocks")
 struct BatchUnitTests {
-    @Test("the streamed SHA-256 equals the one-shot digest, however the bytes are split", arguments: [0, 1, 55, 56, 63, 64, 65, 1000, 70_000])
+    @Test("SHA-256 fed in pieces equals the digest of the whole, however the bytes are split", arguments: [0, 1, 55, 56, 63, 64, 65, 1000, 70_000])
     func contentHash(length: Int) {
         var generator = SeededGenerator(seed: UInt64(length) + 1)
         let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let expected = SHA256.hex(bytes)
         #expect(ContentHash.of(bytes: bytes) == expected)
         for split in [1, 7, 64, 100] where split <= max(1, length) {
-            var hash = ContentHash()
+            var hash = SHA256()
             var start = 0
             while start < length {
                 let end = min(length, start + split)
