@@ -19,29 +19,46 @@ public enum FeretDiameter {
         return candidates.withUnsafeBufferPointer { farthest($0, affine) }
     }
 
-    /// The largest pairwise distance. Pairs are visited by decreasing distance from the centroid and
-    /// skipped once `r_a + r_b` (an upper bound on their distance) falls below the best found, with a
+    /// The largest pairwise distance. A double sweep (the point farthest from the centroid, the
+    /// point farthest from it, and the point farthest from that) gives a first pair; a better pair
+    /// needs `r_a + r_b` (an upper bound on its distance, r being the distance from the centroid)
+    /// above that, so only points with `r ≥ best − max r` stay. These are visited by decreasing
+    /// `r` and pairs skipped once `r_a + r_b` falls below the best found. Every bound carries a
     /// relative margin far above rounding error, so the result equals the all-pairs maximum.
     static func farthest(_ voxels: UnsafeBufferPointer<VoxelIndex>, _ affine: Affine) -> Double {
         let m = affine.rows
         let (r0, r1, r2) = (SIMD4(m[0][0], m[0][1], m[0][2], 0), SIMD4(m[1][0], m[1][1], m[1][2], 0), SIMD4(m[2][0], m[2][1], m[2][2], 0))
-        var world = voxels.map { v -> SIMD4<Double> in
+        let world = voxels.map { v -> SIMD4<Double> in
             let p = SIMD4(Double(v.i), Double(v.j), Double(v.k), 0)
             return SIMD4((r0 * p).sum(), (r1 * p).sum(), (r2 * p).sum(), 0)
         }
         let centre = world.reduce(SIMD4<Double>()) { $0 + $1 } / Double(world.count)
         let radius = world.map { (($0 - centre) * ($0 - centre)).sum().squareRoot() }
-        let order = radius.indices.sorted { radius[$0] > radius[$1] }
-        world = order.map { world[$0] }
-        let r = order.map { radius[$0] }
+        @inline(__always) func farthestFrom(_ p: SIMD4<Double>) -> (index: Int, squared: Double) {
+            var index = 0, squared = -1.0
+            for n in world.indices {
+                let d = p - world[n]
+                let s = (d * d).sum()
+                if s > squared { (index, squared) = (n, s) }
+            }
+            return (index, squared)
+        }
         let margin = 1 + 1e-9
-        var bestSquared = 0.0, best = 0.0
-        for a in 0..<world.count {
+        let outer = farthestFrom(centre).index
+        let first = farthestFrom(world[outer])
+        let second = farthestFrom(world[first.index])
+        var bestSquared = max(first.squared, second.squared)
+        var best = bestSquared.squareRoot()
+        let cut = best / margin - radius.max()! * margin
+        var kept = radius.indices.filter { radius[$0] >= cut }
+        kept.sort { radius[$0] > radius[$1] }
+        let points = kept.map { world[$0] }, r = kept.map { radius[$0] }
+        for a in 0..<points.count {
             if 2 * r[a] * margin < best { break }
-            let p = world[a]
-            for b in (a + 1)..<world.count {
+            let p = points[a]
+            for b in (a + 1)..<points.count {
                 if (r[a] + r[b]) * margin < best { break }
-                let d = p - world[b]
+                let d = p - points[b]
                 let squared = (d * d).sum()
                 if squared > bestSquared {
                     bestSquared = squared

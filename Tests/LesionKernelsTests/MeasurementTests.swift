@@ -49,6 +49,38 @@ struct MeasurementTests {
         #expect(abs(FeretDiameter.largestExtent(of: voxels, affine: affine) - best) < 1e-9)
     }
 
+    /// Round sets are where pruning by distance from the centroid is weakest: balls, shells and
+    /// ellipsoids with ragged surfaces, on oblique and anisotropic grids, against all pairs.
+    @Test("the Feret diameter of round and ragged blobs equals the largest pairwise distance", arguments: 0..<40)
+    func feretOfBlobs(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed) &+ 900)
+        let affine = seed % 2 == 0
+            ? Affine(rows: [[0.9, 0.2, 0, 1], [-0.1, 1.1, 0.3, 2], [0.05, 0, 2.5, 3]])
+            : Affine.spacing(1, 1, [1, 1.5, 3][seed % 3])
+        let radii = (0..<3).map { _ in Double.random(in: 1.5...4.5, using: &rng) }
+        let hollow = seed % 3 == 0
+        var voxels: [VoxelIndex] = []
+        for k in -5...5 {
+            for j in -5...5 {
+                for i in -5...5 {
+                    let r = (Double(i) / radii[0]) * (Double(i) / radii[0]) + (Double(j) / radii[1]) * (Double(j) / radii[1])
+                        + (Double(k) / radii[2]) * (Double(k) / radii[2])
+                    let ragged = Double.random(in: 0.85...1.15, using: &rng)
+                    if r <= ragged && !(hollow && r < 0.5) { voxels.append(VoxelIndex(i + 5, j + 5, k + 5)) }
+                }
+            }
+        }
+        guard voxels.count > 1 else { return }
+        var best = 0.0
+        for p in voxels {
+            for q in voxels {
+                let a = affine.apply(p), b = affine.apply(q)
+                best = max(best, ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z)).squareRoot())
+            }
+        }
+        #expect(abs(FeretDiameter.largestExtent(of: voxels, affine: affine) - best) <= 1e-9 * max(1, best), "\(voxels.count) voxels")
+    }
+
     @Test("a single voxel has extent 0")
     func singleVoxel() {
         #expect(FeretDiameter.largestExtent(of: [VoxelIndex(1, 2, 3)], affine: geometry.affine) == 0)
