@@ -1,5 +1,5 @@
 /// A scalar type the fast kernels work on: SIMD-capable, with a total order key for exact threshold folding.
-public protocol ScanScalar: VoxelValue, SIMDScalar {
+public protocol ScanScalar: VoxelValue, SIMDScalar, Hashable, Codable {
     /// A key whose unsigned order is the value order, over every non-NaN value.
     var orderKey: UInt64 { get }
     init(orderKey: UInt64)
