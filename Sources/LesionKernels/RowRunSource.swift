@@ -1,5 +1,5 @@
 /// Where the fast labeller gets each row's foreground runs from.
-protocol RowRunSource {
+protocol RowRunSource: SendableMetatype {
     /// Writes the runs of row `row` (inclusive starts and ends, ascending) and returns how many;
     /// both buffers have room for `nx / 2 + 1` runs. Writes the row's foreground bits to `words`
     /// (`ceil(nx / 64)` words, bits past `nx` clear). Sources with values also copy the stored
