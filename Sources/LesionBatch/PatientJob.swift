@@ -15,7 +15,8 @@ import LesionStudy
 /// 3. **select**, **header**, **longitudinal**: the sessions' files are chosen by the pipeline,
 ///    their headers checked, then the visits are labelled and compared on the baseline grid
 ///    (`LongitudinalRun`), writing each visit's label maps as it goes.
-/// 4. **classify**: the classifier, when the run has one.
+/// 4. **classify**: the classifier, when the run has one, from what it measured of each visit
+///    during step 3 (no visit is read or labelled again) and the comparison.
 ///
 /// A problem with one file becomes an error row and its session is left out; the participant
 /// is then processed again from its remaining sessions, so one broken scan costs one session,
@@ -107,7 +108,7 @@ struct PatientJob: Sendable {
         // select, header, longitudinal
         var headers: [String: ScanHeader] = [:]
         var written: Set<String> = []
-        var outcome: (run: LongitudinalRun, usable: PatientFolder)?
+        var outcome: (run: LongitudinalRun, usable: PatientFolder, measured: Swift.Result<ReviewMeasurement, ScanError>?)?
         attempts: while true {
             let usable = folder.withSessions { state.dropped.contains($0.label) ? nil : $0 }
             guard !usable.sessions.isEmpty else { break }
@@ -141,6 +142,7 @@ struct PatientJob: Sendable {
             let maps = DerivativeMaps(paths: paths, participantID: participantID, headers: headers)
             var visitFiles: [String] = []
             var gd: [(visit: Int, session: String, lesions: [Lesion])] = []
+            var measuring = Measuring(context.classifier, usable)
             let result: Swift.Result<LongitudinalRun, ScanError>
             do {
                 result = .success(try LongitudinalRun.patient(
@@ -148,7 +150,8 @@ struct PatientJob: Sendable {
                     eachVisit: { (n, lesions, record, ledger) throws(ScanError) in
                         visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
                         if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
-                    }))
+                    },
+                    observe: { n, lesions, grid in measuring.observe(n, lesions, grid) }))
             } catch {
                 result = .failure(error)
             }
@@ -156,7 +159,7 @@ struct PatientJob: Sendable {
             written.formUnion(visitFiles)
             switch result {
             case .success(let run):
-                outcome = (run, usable)
+                outcome = (run, usable, measuring.result)
                 state.visitFiles = visitFiles
                 state.gdLesions = gd
                 state.scansRead = Set(visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }).count
@@ -178,10 +181,10 @@ struct PatientJob: Sendable {
         for stale in written.subtracting(state.visitFiles) { unlink(paths.outputPath(stale)) }
 
         var tables = OutcomeTables(participantID: participantID, paths: paths)
-        if let (run, usable) = outcome {
+        if let (run, usable, measured) = outcome {
             let processed = ProcessedPatient(
                 folder: usable, run: run, participantColumns: participantColumns,
-                excludedSessions: folder.sessions.map(\.label).filter { state.dropped.contains($0) })
+                excludedSessions: folder.sessions.map(\.label).filter { state.dropped.contains($0) }, measured: measured)
             do {
                 if let classification = try context.classifier.classify(processed) {
                     tables.add(classification)
@@ -256,6 +259,37 @@ struct PatientJob: Sendable {
             referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
             tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
             seconds: seconds, outputs: state.visitFiles + state.reportFiles))
+    }
+
+    /// The classifier's measurement of one attempt's visits. What it throws is kept for the
+    /// `classify` stage rather than refusing a session: the counts stand without it.
+    struct Measuring {
+        private var measurement: ReviewMeasurement?
+        private var error: ScanError?
+
+        init(_ classifier: any PatientClassifying, _ folder: PatientFolder) {
+            do throws(ScanError) {
+                measurement = try classifier.measurement(of: folder)
+            } catch {
+                self.error = error
+            }
+        }
+
+        mutating func observe(_ n: Int, _ lesions: VisitLesions, _ grid: ReferenceGrid) {
+            guard error == nil else { return }
+            do throws(ScanError) {
+                try measurement?.observe(n, lesions, grid: grid)
+            } catch {
+                self.error = error
+                measurement = nil
+            }
+        }
+
+        /// Nil when the classifier measures nothing.
+        var result: Swift.Result<ReviewMeasurement, ScanError>? {
+            if let error { return .failure(error) }
+            return measurement.map { .success($0) }
+        }
     }
 
     /// What the job learned so far.

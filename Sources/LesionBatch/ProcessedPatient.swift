@@ -1,3 +1,4 @@
+import LesionIO
 import LesionStudy
 
 /// One participant after its sessions were labelled and compared: what a classifier reads.
@@ -11,11 +12,19 @@ public struct ProcessedPatient: Sendable {
     public let participantColumns: [String: String]
     /// Sessions left out because one of their files was refused (each has an error row).
     public let excludedSessions: [String]
+    /// What the classifier measured of every visit of `run` while it was labelled
+    /// (`PatientClassifying.measurement(of:)`), or the first error measuring threw; nil when the
+    /// classifier measures nothing.
+    public let measured: Result<ReviewMeasurement, ScanError>?
 
-    public init(folder: PatientFolder, run: LongitudinalRun, participantColumns: [String: String], excludedSessions: [String]) {
+    public init(
+        folder: PatientFolder, run: LongitudinalRun, participantColumns: [String: String], excludedSessions: [String],
+        measured: Result<ReviewMeasurement, ScanError>? = nil
+    ) {
         self.folder = folder
         self.run = run
         self.participantColumns = participantColumns
         self.excludedSessions = excludedSessions
+        self.measured = measured
     }
 }

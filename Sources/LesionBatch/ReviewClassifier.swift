@@ -5,9 +5,12 @@ import LesionStudy
 /// The review classifier of `patient` and `explain`, run on each participant of a batch.
 ///
 /// The participant's sessions that were compared (refused ones left out) are reviewed with the
-/// rules file; each reviewed session gets a record and so does the participant overall. Its
-/// identity is the rules file's SHA-256, so editing the rules redoes every participant. The
-/// rules' time windows are dated from the participant's therapy dates and stored beside the classes.
+/// rules file: their image features are measured in the batch's own pass over the visits
+/// (`measurement(of:)`) and the decision is made from those and the batch's comparison, so no
+/// visit is labelled twice. Each reviewed session gets a record and so does the participant
+/// overall. Its identity is the rules file's SHA-256, so editing the rules redoes every
+/// participant. The rules' time windows are dated from the participant's therapy dates and
+/// stored beside the classes.
 public struct ReviewClassifier: PatientClassifying {
     public let pipeline: PipelineFile
     public let rules: RulesFile
@@ -21,11 +24,20 @@ public struct ReviewClassifier: PatientClassifying {
 
     public var identity: String { "rules sha256 \(rules.sha256); time windows stored" }
 
+    /// Reads the clinical tables and chooses the anatomy maps of `folder`'s sessions, as
+    /// `PatientReview.patient` does before its pass.
+    public func measurement(of folder: PatientFolder) throws(ScanError) -> ReviewMeasurement? {
+        try ReviewMeasurement(folder, clinical: try ClinicalContext.read(folder), rules: rules, reader: reader)
+    }
+
     public func classify(_ patient: ProcessedPatient) throws(ScanError) -> PatientClassification? {
-        let excluded = Set(patient.excludedSessions)
-        let folder = patient.folder.withSessions { excluded.contains($0.label) ? nil : $0 }
-        let (run, review) = try PatientReview.patient(
-            folder, inputs: [folder.subjectFolder], pipeline: pipeline, rules: rules, reader: reader)
+        guard let measured = patient.measured else {
+            throw ScanError(
+                patient.folder.subjectFolder, "the review's features were not measured while the visits were labelled",
+                kind: .internal)
+        }
+        let run = patient.run
+        let review = try measured.get().review(of: run)
         let report = ReviewReport(run: run, review: review)
         func record(_ className: String, _ json: (scores: String, fired: String, missing: String)) -> ClassificationRecord {
             ClassificationRecord(

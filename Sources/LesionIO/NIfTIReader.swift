@@ -13,6 +13,9 @@ public struct NIfTIReader: Sendable {
     public static let defaultMaximumVolumeBytes = 4 << 30
 
     public var maximumVolumeBytes: Int
+    /// Called with the path of every file whose voxels `read` is asked for, before reading them;
+    /// nil by default. Tests count reads through it.
+    public var readObserver: (@Sendable (_ path: String) -> Void)?
 
     public init(maximumVolumeBytes: Int = NIfTIReader.defaultMaximumVolumeBytes) {
         self.maximumVolumeBytes = maximumVolumeBytes
@@ -30,6 +33,7 @@ public struct NIfTIReader: Sendable {
 
     /// Reads the header and volume `volume` (0-based) of a 3D or 4D file.
     public func read(_ path: String, volume: Int = 0) throws(ScanError) -> Scan {
+        readObserver?(path)
         let facts = try NIfTIHeaderCheck.check(path: path, maximumVolumeBytes: maximumVolumeBytes)
         let header = try header(path, facts: facts, volume: volume)
         let offset = facts.voxOffset + volume * facts.volumeBytes

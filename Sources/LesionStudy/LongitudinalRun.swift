@@ -23,6 +23,10 @@ public struct LongitudinalRun: Sendable {
     /// ledger so far (whose rows of that visit give each label its lesion ID).
     public typealias VisitHandler = (Int, VisitLesions, VisitRecord, LesionLedger) throws(ScanError) -> Void
 
+    /// Called after each visit is labelled, while its lesions are in memory: the visit's index
+    /// (0-based), its lesions on the baseline grid, and that grid.
+    public typealias VisitObserver = (_ visit: Int, _ lesions: VisitLesions, _ grid: ReferenceGrid) throws(ScanError) -> Void
+
     /// Runs `patient DIR`: discovers the sessions and compares each with the one before.
     public static func patient(_ directory: String, pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
         let folder = try PatientFolder.open(directory, searchDerivatives: pipeline.pipeline.searchDerivatives)
@@ -42,8 +46,7 @@ public struct LongitudinalRun: Sendable {
     /// and `eachVisit` sees the visit's record and the ledger so far (the batch writes its maps).
     static func run(
         command: String, inputs: [String], participantID: String?, visitOrder: String, visits: [VisitInputs],
-        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil,
-        observe: (_ visit: Int, _ lesions: VisitLesions, _ grid: ReferenceGrid) throws(ScanError) -> Void = { _, _, _ in }
+        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil, observe: VisitObserver = { _, _, _ in }
     ) throws(ScanError) -> LongitudinalRun {
         let reference = try reader.readHeader(visits[0].t2File)
         let grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)

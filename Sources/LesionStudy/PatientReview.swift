@@ -24,6 +24,12 @@ public struct PatientReview: Sendable {
         /// The session the map belongs to (an earlier one when carried forward).
         public let session: String
         public let fit: GridFit
+
+        init(_ placed: AnatomyMaps.Placed) {
+            file = placed.choice.file
+            session = placed.choice.session
+            fit = placed.fit
+        }
     }
 
     public let rules: RulesFile
@@ -43,7 +49,8 @@ public struct PatientReview: Sendable {
     public let patient: PatientDecision
 
     /// Runs `patient DIR` and reviews it: the clinical tables are read first (a malformed one is
-    /// refused before any scan is read), then each visit is labelled, compared and measured.
+    /// refused before any scan is read), then each visit is labelled, compared and measured
+    /// (`ReviewMeasurement`) in one pass.
     public static func patient(
         _ directory: String, pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader
     ) throws(ScanError) -> (run: LongitudinalRun, review: PatientReview) {
@@ -51,33 +58,20 @@ public struct PatientReview: Sendable {
         return try patient(folder, inputs: [directory], pipeline: pipeline, rules: rules, reader: reader)
     }
 
-    /// Reviews an opened patient folder (a batch run passes it without its refused sessions).
+    /// Reviews an opened patient folder.
     public static func patient(
         _ folder: PatientFolder, inputs directories: [String], pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader
     ) throws(ScanError) -> (run: LongitudinalRun, review: PatientReview) {
         let clinical = try ClinicalContext.read(folder)
         let inputs = try VisitInputs.select(folder, pipeline: pipeline.pipeline)
-        let anatomy = try AnatomyMaps.select(folder, rules: rules)
-        let parameters = rules.ruleSet.features
-        var greyMatterReader = AnatomyMaps.Reader(reader: reader)
-        var ventricleReader = AnatomyMaps.Reader(reader: reader)
-        var measured: [VisitImageFeatures] = []
-        var greyMatter: [Anatomy?] = [], ventricles: [Anatomy?] = []
+        var measurement = try ReviewMeasurement(folder, clinical: clinical, rules: rules, reader: reader)
         let run = try LongitudinalRun.run(
             command: "patient", inputs: directories, participantID: folder.participantID,
             visitOrder: folder.sessionOrder, visits: inputs, pipeline: pipeline, reader: reader,
             observe: { (n: Int, lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) in
-            let gm = try greyMatterReader.place(anatomy.greyMatter[n], on: grid)
-            let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
-            measured.append(VisitImageFeatures.measure(
-                lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry, parameters: parameters))
-            greyMatter.append(gm.map { Anatomy(file: $0.choice.file, session: $0.choice.session, fit: $0.fit) })
-            ventricles.append(ventricle.map { Anatomy(file: $0.choice.file, session: $0.choice.session, fit: $0.fit) })
-        })
-        let review = PatientReview(
-            run: run, rules: rules, clinical: clinical, imageFeatures: measured, greyMatter: greyMatter,
-            ventricles: ventricles)
-        return (run, review)
+                try measurement.observe(n, lesions, grid: grid)
+            })
+        return (run, measurement.review(of: run))
     }
 
     /// Classifies the follow-up visits of a run whose image features were measured.

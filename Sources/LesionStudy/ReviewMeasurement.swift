@@ -1,0 +1,52 @@
+import LesionIO
+import LesionLongitudinal
+import LesionReview
+
+/// The review's image features of a patient's visits, measured one visit at a time while a
+/// longitudinal run holds that visit's lesions, so that reviewing costs no second pass.
+///
+/// Each visit gets its grey-matter and ventricle maps placed on the baseline grid
+/// (`AnatomyMaps`, chosen when the measurement starts) and its `VisitImageFeatures`. The run calls
+/// `observe` through `LongitudinalRun`'s `observe` hook; `review(of:)` then classifies the
+/// follow-up visits of that run. `patient` and `explain` measure this way through
+/// `PatientReview.patient`, a batch run through its own pass over the participant's visits.
+public struct ReviewMeasurement: Sendable {
+    public let rules: RulesFile
+    public let clinical: ClinicalContext
+    private let anatomy: AnatomyMaps
+    private var greyMatterReader: AnatomyMaps.Reader
+    private var ventricleReader: AnatomyMaps.Reader
+    /// The visits measured so far, in visit order.
+    public private(set) var imageFeatures: [VisitImageFeatures] = []
+    public private(set) var greyMatter: [PatientReview.Anatomy?] = []
+    public private(set) var ventricles: [PatientReview.Anatomy?] = []
+
+    /// Starts measuring the visits of `folder`'s sessions (those the run compares, in visit
+    /// order); a session with two files matching one anatomy map's role is refused here.
+    public init(_ folder: PatientFolder, clinical: ClinicalContext, rules: RulesFile, reader: NIfTIReader) throws(ScanError) {
+        self.rules = rules
+        self.clinical = clinical
+        anatomy = try AnatomyMaps.select(folder, rules: rules)
+        greyMatterReader = AnatomyMaps.Reader(reader: reader)
+        ventricleReader = AnatomyMaps.Reader(reader: reader)
+    }
+
+    /// Measures visit `n` (0-based) from its lesions on the run's grid.
+    public mutating func observe(_ n: Int, _ lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) {
+        let gm = try greyMatterReader.place(anatomy.greyMatter[n], on: grid)
+        let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
+        imageFeatures.append(VisitImageFeatures.measure(
+            lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
+            parameters: rules.ruleSet.features))
+        greyMatter.append(gm.map(PatientReview.Anatomy.init))
+        ventricles.append(ventricle.map(PatientReview.Anatomy.init))
+    }
+
+    /// The review of `run`, every visit of which was measured.
+    public func review(of run: LongitudinalRun) -> PatientReview {
+        precondition(imageFeatures.count == run.visits.count, "every visit of the run is measured")
+        return PatientReview(
+            run: run, rules: rules, clinical: clinical, imageFeatures: imageFeatures, greyMatter: greyMatter,
+            ventricles: ventricles)
+    }
+}
