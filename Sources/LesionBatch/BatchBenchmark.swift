@@ -46,7 +46,8 @@ public struct BatchBenchmark {
         let copies = (targetScans + perCopy - 1) / perCopy
         var table = ""
         let original = FileSystem.join(study, "participants.tsv")
-        let rows = FileSystem.kind(original) == .file
+        let rows =
+            FileSystem.kind(original) == .file
             ? String(decoding: try FileSystem.read(original), as: UTF8.self).split(separator: "\n").map(String.init) : []
         if let header = rows.first { table = header + "\n" }
         for copy in 1...copies {
@@ -58,8 +59,9 @@ public struct BatchBenchmark {
                     let source = FileSystem.join(FileSystem.join(derivatives, pipeline), participant)
                     guard FileSystem.kind(source) == .directory else { continue }
                     try makePath(FileSystem.join(FileSystem.join(scaled, "derivatives"), pipeline))
-                    try copyTree(source, to: FileSystem.join(FileSystem.join(FileSystem.join(scaled, "derivatives"), pipeline), renamed),
-                                 from: participant, to: renamed)
+                    try copyTree(
+                        source, to: FileSystem.join(FileSystem.join(FileSystem.join(scaled, "derivatives"), pipeline), renamed),
+                        from: participant, to: renamed)
                 }
                 if let row = rows.dropFirst().first(where: { $0.hasPrefix(participant + "\t") }) {
                     table += renamed + row.dropFirst(participant.count) + "\n"
@@ -83,20 +85,27 @@ public struct BatchBenchmark {
         }
     }
 
-    private func runChild(_ program: String, _ scaled: String, _ output: String, _ pipeline: String, _ width: Int, label: String) throws(ScanError) -> Measurement {
+    private func runChild(
+        _ program: String, _ scaled: String, _ output: String, _ pipeline: String, _ width: Int, label: String
+    ) throws(ScanError) -> Measurement {
         let summary = FileSystem.join(work, "summary.json")
-        let arguments = [program, "run", scaled, output, "participant", "--jobs", String(width), "--pipeline", pipeline, "--log-format", "json", "--no-report"]
+        let arguments = [
+            program, "run", scaled, output, "participant", "--jobs", String(width), "--pipeline", pipeline, "--log-format", "json",
+            "--no-report",
+        ]
         let start = ContinuousClock.now
         let (status, peakKiB) = try ChildProcess.run(arguments, standardOutput: summary)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let text = String(decoding: try FileSystem.read(summary), as: UTF8.self)
         guard status == 0 || status == 1, let scans = Self.number("scans_read", in: text),
-              let megavoxels = Self.number("megavoxels_read", in: text) else {
+            let megavoxels = Self.number("megavoxels_read", in: text)
+        else {
             throw ScanError(program, "the benchmarked run exited with status \(status): \(text.prefix(200))", kind: .internal)
         }
-        return Measurement(label: label, jobs: width, scans: Int(scans), megavoxels: megavoxels, seconds: seconds,
-                           peakResidentMiB: Double(peakKiB) / 1024, status: status)
+        return Measurement(
+            label: label, jobs: width, scans: Int(scans), megavoxels: megavoxels, seconds: seconds,
+            peakResidentMiB: Double(peakKiB) / 1024, status: status)
     }
 
     /// The number after `"key": ` in a one-line JSON object.
@@ -108,7 +117,11 @@ public struct BatchBenchmark {
     private func countNIfTI(_ folder: String, _ body: (String) throws(ScanError) -> Void) throws(ScanError) {
         for name in try FileSystem.list(folder) {
             let path = FileSystem.join(folder, name)
-            if FileSystem.kind(path) == .directory { try countNIfTI(path, body) } else if name.hasSuffix(".nii") || name.hasSuffix(".nii.gz") { try body(path) }
+            if FileSystem.kind(path) == .directory {
+                try countNIfTI(path, body)
+            } else if name.hasSuffix(".nii") || name.hasSuffix(".nii.gz") {
+                try body(path)
+            }
         }
     }
 

@@ -45,7 +45,8 @@ public struct BatchSummary: Sendable {
             "lesiontrack run: \(selected) participants: \(processed) processed, \(unchanged) unchanged"
                 + (removed > 0 ? ", \(removed) removed (folder gone)" : "")
                 + "; \(standingErrors.count) error\(standingErrors.count == 1 ? "" : "s")"
-                + (failedParticipants.isEmpty ? "" : ", \(failedParticipants.count) participant\(failedParticipants.count == 1 ? "" : "s") without a result"),
+                + (failedParticipants.isEmpty
+                    ? "" : ", \(failedParticipants.count) participant\(failedParticipants.count == 1 ? "" : "s") without a result"),
             "read \(scansRead) scans (\(Self.format(Double(voxelsRead) / 1e6)) megavoxels) in \(Self.format(seconds)) s with \(jobs) job\(jobs == 1 ? "" : "s"): \(Self.format(scansPerSecond)) scans/s, \(Self.format(megavoxelsPerSecond)) megavoxels/s",
             "database: \(databasePath)",
         ]

@@ -40,7 +40,8 @@ struct CloseUpChoice {
             .enumerated().map { rank, row in
                 CloseUpChoice(
                     lesionID: row.lesionID,
-                    reason: "\(Self.ordinal(rank))fastest-growing: ×\(HTML.fixed(row.volumeRatio!, 2)) by \(row.sessionID) (\(row.previousVolumeMM3.map { HTML.fixed($0, 1) } ?? "?") → \(HTML.fixed(row.volumeMM3, 1)) mm³)",
+                    reason:
+                        "\(Self.ordinal(rank))fastest-growing: ×\(HTML.fixed(row.volumeRatio!, 2)) by \(row.sessionID) (\(row.previousVolumeMM3.map { HTML.fixed($0, 1) } ?? "?") → \(HTML.fixed(row.volumeMM3, 1)) mm³)",
                     centre: point(row)!)
             }
         var chosen: [CloseUpChoice] = []
@@ -49,7 +50,8 @@ struct CloseUpChoice {
             for list in [largest, growing] where n < list.count && chosen.count < limit {
                 if let same = chosen.firstIndex(where: { $0.lesionID == list[n].lesionID }) {
                     let first = chosen[same]
-                    chosen[same] = CloseUpChoice(lesionID: first.lesionID, reason: first.reason + "; " + list[n].reason, centre: first.centre)
+                    chosen[same] = CloseUpChoice(
+                        lesionID: first.lesionID, reason: first.reason + "; " + list[n].reason, centre: first.centre)
                 } else {
                     chosen.append(list[n])
                 }

@@ -80,7 +80,13 @@ public struct CohortExport {
                 let sidecar = FileSystem.join(folder, "cohort_\(t.name).json")
                 try TextOutput.file(sidecar) { (out: TextOutput) throws(ScanError) in
                     var fields = provenance
-                    fields.append(("columns", "{" + t.columns.map { "\n    \(JSON.string($0.name)): {\"Description\": \(JSON.string($0.meaning))}" }.joined(separator: ",") + "\n  }"))
+                    fields.append(
+                        (
+                            "columns",
+                            "{"
+                                + t.columns.map { "\n    \(JSON.string($0.name)): {\"Description\": \(JSON.string($0.meaning))}" }.joined(
+                                    separator: ",") + "\n  }"
+                        ))
                     try out.write("{\n" + fields.map { "  \(JSON.string($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}\n")
                 }
                 written += [path, sidecar]
@@ -92,7 +98,11 @@ public struct CohortExport {
     /// Tool, version, and each pipeline file (path and SHA-256) behind the stored results.
     private func provenanceFields() throws(ScanError) -> [(String, String)] {
         let pipelines = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT DISTINCT pipeline_file, pipeline_sha256, tool_version FROM patients ORDER BY pipeline_sha256, pipeline_file, tool_version")
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT DISTINCT pipeline_file, pipeline_sha256, tool_version FROM patients ORDER BY pipeline_sha256, pipeline_file, tool_version"
+            )
         }
         let list = pipelines.map { row in
             "{\"file\": \(JSON.string(row["pipeline_file"])), \"sha256\": \(JSON.string(row["pipeline_sha256"])), \"tool_version\": \(JSON.string(row["tool_version"]))}"

@@ -39,13 +39,17 @@ struct DerivativeMaps {
         written += try writeMap(
             t2IDs, count: Int(ids.max() ?? 0), session: session, desc: "T2lesions", source: record.inputs.t2File,
             fit: record.t2Fit, baseline: ledger.geometry,
-            description: "T2 lesions of \(session), each voxel holding its lesion's ID in the participant's ledger (0: background); the ID of a lesion is the same at every visit while it continues")
+            description:
+                "T2 lesions of \(session), each voxel holding its lesion's ID in the participant's ledger (0: background); the ID of a lesion is the same at every visit while it continues"
+        )
         if let gd = lesions.gd, let file = record.inputs.gdFile, let fit = record.gdFit {
             let map = gd.map
             written += try writeMap(
                 map.labels, count: map.count, session: session, desc: "Gdlesions", source: file, fit: fit,
                 baseline: ledger.geometry,
-                description: "Gadolinium-enhancing lesions of \(session), labelled 1 to N in the order of their first voxel on the baseline grid (0: background)")
+                description:
+                    "Gadolinium-enhancing lesions of \(session), labelled 1 to N in the order of their first voxel on the baseline grid (0: background)"
+            )
         }
         return written
     }
@@ -71,7 +75,8 @@ struct DerivativeMaps {
             }
             let values = placement.nearest({ Double(labels.voxels[$0]) }, outside: 0)
             native = Volume(size: values.size, voxels: values.voxels.map { Int32($0) })
-            resampling = "nearest neighbour from the baseline grid, where the lesions were labelled: each voxel takes the label of the baseline voxel whose cell holds its centre"
+            resampling =
+                "nearest neighbour from the baseline grid, where the lesions were labelled: each voxel takes the label of the baseline voxel whose cell holds its centre"
         }
         let image = folder + "/" + stem + ".nii.gz"
         try NIfTIWriter.writeLabels(

@@ -10,37 +10,51 @@ import LesionStudy
 struct OutcomeTables {
     let participantID: String
     let paths: StudyPaths
-    private var scans = TableRows(table: "scans", columns: [
-        "participant_id", "session_id", "path", "role", "sha256", "size_bytes", "nifti_version", "dims", "datatype",
-        "voxel_size_mm", "orientation_source", "affine", "grid",
-    ])
-    private var visits = TableRows(table: "visits", columns: [
-        "participant_id", "visit", "session_id", "acq_time", "grid", "resampled", "t2_lesions", "t2_volume_mm3",
-        "new_t2", "enlarging_t2", "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2",
-        "resolved_t2", "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file", "brain_mask_file",
-        "brain_mask_dice",
-    ])
-    private var lesions = TableRows(table: "lesions", columns: [
-        "participant_id", "lesion_id", "first_visit", "first_session_id", "last_visit", "end_state", "split_from",
-        "largest_volume_mm3",
-    ])
-    private var ledger = TableRows(table: "ledger", columns: [
-        "participant_id", "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3",
-        "previous_volume_mm3", "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing",
-        "centroid_x_mm", "centroid_y_mm", "centroid_z_mm", "largest_extent_mm",
-    ])
-    private var gdLesions = TableRows(table: "gd_lesions", columns: [
-        "participant_id", "visit", "session_id", "label", "voxels", "volume_mm3", "centroid_x_mm", "centroid_y_mm",
-        "centroid_z_mm", "largest_extent_mm",
-    ])
-    private var classifications = TableRows(table: "classifications", columns: [
-        "participant_id", "session_id", "class", "scores", "reasons", "missing_data", "rules_file", "rules_sha256",
-        "decision_support",
-    ])
-    private var windows = TableRows(table: "review_windows", columns: [
-        "participant_id", "hypothesis", "rule_id", "features", "event", "event_date", "from_days", "to_days",
-        "start_date", "end_date",
-    ])
+    private var scans = TableRows(
+        table: "scans",
+        columns: [
+            "participant_id", "session_id", "path", "role", "sha256", "size_bytes", "nifti_version", "dims", "datatype",
+            "voxel_size_mm", "orientation_source", "affine", "grid",
+        ])
+    private var visits = TableRows(
+        table: "visits",
+        columns: [
+            "participant_id", "visit", "session_id", "acq_time", "grid", "resampled", "t2_lesions", "t2_volume_mm3",
+            "new_t2", "enlarging_t2", "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2",
+            "resolved_t2", "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file", "brain_mask_file",
+            "brain_mask_dice",
+        ])
+    private var lesions = TableRows(
+        table: "lesions",
+        columns: [
+            "participant_id", "lesion_id", "first_visit", "first_session_id", "last_visit", "end_state", "split_from",
+            "largest_volume_mm3",
+        ])
+    private var ledger = TableRows(
+        table: "ledger",
+        columns: [
+            "participant_id", "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3",
+            "previous_volume_mm3", "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing",
+            "centroid_x_mm", "centroid_y_mm", "centroid_z_mm", "largest_extent_mm",
+        ])
+    private var gdLesions = TableRows(
+        table: "gd_lesions",
+        columns: [
+            "participant_id", "visit", "session_id", "label", "voxels", "volume_mm3", "centroid_x_mm", "centroid_y_mm",
+            "centroid_z_mm", "largest_extent_mm",
+        ])
+    private var classifications = TableRows(
+        table: "classifications",
+        columns: [
+            "participant_id", "session_id", "class", "scores", "reasons", "missing_data", "rules_file", "rules_sha256",
+            "decision_support",
+        ])
+    private var windows = TableRows(
+        table: "review_windows",
+        columns: [
+            "participant_id", "hypothesis", "rule_id", "features", "event", "event_date", "from_days", "to_days",
+            "start_date", "end_date",
+        ])
     private var outputs = TableRows(table: "outputs", columns: ["path", "participant_id", "kind", "sha256"])
 
     init(participantID: String, paths: StudyPaths) {
@@ -97,7 +111,9 @@ struct OutcomeTables {
     }
 
     mutating func add(_ classification: PatientClassification) {
-        for (session, record) in [(String?.none, classification.overall)] + classification.sessions.map({ (Optional($0.sessionID), $0.record) }) {
+        for (session, record) in [(String?.none, classification.overall)]
+            + classification.sessions.map({ (Optional($0.sessionID), $0.record) })
+        {
             classifications.append([
                 participantID, session, record.className, record.scoresJSON, record.reasonsJSON, record.missingDataJSON,
                 record.rulesFile, record.rulesSHA256, record.decisionSupport,
@@ -140,7 +156,9 @@ struct OutcomeTables {
     /// The files written for the participant, relative to the output folder, with their hashes.
     mutating func addOutputs(_ files: [String]) throws(ScanError) {
         for file in files.sorted() {
-            let kind = file.hasSuffix("_dseg.nii.gz") ? "label_map"
+            let kind =
+                file.hasSuffix("_dseg.nii.gz")
+                ? "label_map"
                 : file.hasSuffix("_dseg.json") ? "label_map_sidecar" : "report"
             outputs.append([file, participantID, kind, try ContentHash.of(file: paths.outputPath(file)).sha256])
         }

@@ -135,7 +135,8 @@ struct PatientJob: Sendable {
                 }
             }
             let referenceVoxels = headers[visits[0].t2File]!.grid.voxelCount
-            let largest = visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }
+            let largest =
+                visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }
                 .map { headers[$0]!.grid.voxelCount * (headers[$0]!.datatype.bytesPerVoxel ?? 8) }.max() ?? 0
             let reservation = BatchContext.peakBytes(referenceVoxels: referenceVoxels, largestInputBytes: largest)
             await context.budget.reserve(reservation)
@@ -145,13 +146,14 @@ struct PatientJob: Sendable {
             var measuring = Measuring(context.classifier, usable)
             let result: Swift.Result<LongitudinalRun, ScanError>
             do {
-                result = .success(try LongitudinalRun.patient(
-                    usable, visits: visits, directory: subject, pipeline: context.pipeline, reader: context.reader,
-                    eachVisit: { (n, lesions, record, ledger) throws(ScanError) in
-                        visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
-                        if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
-                    },
-                    observe: { n, lesions, grid in measuring.observe(n, lesions, grid) }))
+                result = .success(
+                    try LongitudinalRun.patient(
+                        usable, visits: visits, directory: subject, pipeline: context.pipeline, reader: context.reader,
+                        eachVisit: { (n, lesions, record, ledger) throws(ScanError) in
+                            visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
+                            if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
+                        },
+                        observe: { n, lesions, grid in measuring.observe(n, lesions, grid) }))
             } catch {
                 result = .failure(error)
             }
@@ -162,7 +164,8 @@ struct PatientJob: Sendable {
                 outcome = (run, usable, measuring.result)
                 state.visitFiles = visitFiles
                 state.gdLesions = gd
-                state.scansRead = Set(visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }).count
+                state.scansRead =
+                    Set(visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }).count
                 state.voxelsRead = visits.flatMap { [$0.t2File, $0.gdFile, $0.preContrastFile, $0.brainMaskFile].compactMap { $0 } }
                     .reduce(0) { $0 + headers[$1]!.grid.voxelCount }
                 break attempts
@@ -190,9 +193,10 @@ struct PatientJob: Sendable {
                     tables.add(classification)
                 }
             } catch {
-                state.errors.append(BatchError(
-                    participantID: participantID, sessionID: nil, file: paths.relative(error.path), stage: .classify,
-                    message: error.problem))
+                state.errors.append(
+                    BatchError(
+                        participantID: participantID, sessionID: nil, file: paths.relative(error.path), stage: .classify,
+                        message: error.problem))
             }
             do {
                 state.reportFiles = try writeReports(run)
@@ -251,14 +255,16 @@ struct PatientJob: Sendable {
         let status: PatientOutcome.Status = run == nil ? .failed : (state.dropped.isEmpty ? .complete : .partial)
         let reference = run.map { r -> String in
             let g = r.reference.grid, s = r.reference.geometry.spacingMM
-            return "{\"dims\": \(JSON.array([g.nx, g.ny, g.nz])), \"voxel_size_mm\": \(JSON.array([s.0, s.1, s.2])), \"affine\": \(JSON.matrix(r.reference.affine.matrix4x4))}"
+            return
+                "{\"dims\": \(JSON.array([g.nx, g.ny, g.nz])), \"voxel_size_mm\": \(JSON.array([s.0, s.1, s.2])), \"affine\": \(JSON.matrix(r.reference.affine.matrix4x4))}"
         }
-        return .processed(PatientOutcome(
-            participantID: participantID, inputKey: key, status: status,
-            sessionsFound: state.sessionsFound, sessionsUsed: run?.visits.count ?? 0, visitOrder: run?.visitOrder,
-            referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
-            tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
-            seconds: seconds, outputs: state.visitFiles + state.reportFiles))
+        return .processed(
+            PatientOutcome(
+                participantID: participantID, inputKey: key, status: status,
+                sessionsFound: state.sessionsFound, sessionsUsed: run?.visits.count ?? 0, visitOrder: run?.visitOrder,
+                referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
+                tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
+                seconds: seconds, outputs: state.visitFiles + state.reportFiles))
     }
 
     /// The classifier's measurement of one attempt's visits. What it throws is kept for the
@@ -316,12 +322,14 @@ struct PatientJob: Sendable {
 
         /// Records a problem of the whole participant.
         mutating func fail(_ path: String, _ stage: BatchError.Stage, _ message: String) {
-            errors.append(BatchError(participantID: participantID, sessionID: nil, file: paths.relative(path), stage: stage, message: message))
+            errors.append(
+                BatchError(participantID: participantID, sessionID: nil, file: paths.relative(path), stage: stage, message: message))
         }
 
         /// Records a problem with one file and leaves its session out.
         mutating func refuse(_ session: String, _ path: String, _ stage: BatchError.Stage, _ message: String) {
-            errors.append(BatchError(participantID: participantID, sessionID: session, file: paths.relative(path), stage: stage, message: message))
+            errors.append(
+                BatchError(participantID: participantID, sessionID: session, file: paths.relative(path), stage: stage, message: message))
             dropped.insert(session)
             keyLines.append("refused \(paths.relative(path)) \(stage.rawValue) \(message)")
         }

@@ -92,11 +92,13 @@ struct PatientPage {
         var out = "<h2>Timeline</h2>\n" + plot.svg + "\n"
         out += windowNote(plot)
         if !data.therapy.isEmpty && !plot.marksTherapy {
-            out += "<p>Therapy dates (not placed: some sessions have no acquisition date): "
+            out +=
+                "<p>Therapy dates (not placed: some sessions have no acquisition date): "
                 + data.therapy.map { HTML.escape("\($0.kind.rawValue) \($0.date)") }.joined(separator: "; ") + "</p>\n"
         }
         if data.therapy.isEmpty {
-            out += "<p>No last-infusion or plasma-exchange dates"
+            out +=
+                "<p>No last-infusion or plasma-exchange dates"
                 + (data.therapyNote.map { " (\(HTML.escape($0)))" } ?? " in the sessions table") + ".</p>\n"
         }
         return out
@@ -109,21 +111,27 @@ struct PatientPage {
             if data.className == nil {
                 reason = "the participant was not classified"
             } else if !data.therapy.contains(where: { $0.kind == .infusion }) {
-                reason = "no last natalizumab infusion date (ntz_last_infusion) in \(data.participantID)_sessions.tsv, so the windows have no start"
+                reason =
+                    "no last natalizumab infusion date (ntz_last_infusion) in \(data.participantID)_sessions.tsv, so the windows have no start"
             } else {
-                reason = "none is stored: the rules file defines no window (a rule bounding the days or weeks since the last infusion, or the days since a plasma exchange, from both sides), or the results were written before windows were stored (run the participant again)"
+                reason =
+                    "none is stored: the rules file defines no window (a rule bounding the days or weeks since the last infusion, or the days since a plasma exchange, from both sides), or the results were written before windows were stored (run the participant again)"
             }
             return "<p class=\"windows\">No rebound or PML-IRIS time windows shaded: \(HTML.escape(reason)).</p>\n"
         }
-        var out = plot.shadesWindows
+        var out =
+            plot.shadesWindows
             ? "<p class=\"windows\">Shaded: the time windows of the rules file used by the classification, from the latest last infusion and plasma exchange in the sessions table:</p>\n"
             : "<p class=\"windows\">Time windows of the rules file (not shaded: some sessions have no acquisition date):</p>\n"
         out += "<ul class=\"windows\">\n"
         for window in data.windows {
             let style = TimelineSVG.windowStyle(window.hypothesis)
             let event = window.event == "plasma_exchange" ? "plasma exchange" : "last infusion"
-            out += "<li><span class=\"swatch\" style=\"background: \(style.colour); opacity: 0.5\"></span>"
-                + HTML.escape("\(style.name): \(window.startDate) to \(window.endDate), \(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after the \(event) of \(window.eventDate) (rule \(window.ruleID), on \(window.features))")
+            out +=
+                "<li><span class=\"swatch\" style=\"background: \(style.colour); opacity: 0.5\"></span>"
+                + HTML.escape(
+                    "\(style.name): \(window.startDate) to \(window.endDate), \(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after the \(event) of \(window.eventDate) (rule \(window.ruleID), on \(window.features))"
+                )
                 + "</li>\n"
         }
         return out + "</ul>\n"
@@ -139,17 +147,20 @@ struct PatientPage {
         for tint in ReviewTint.allCases {
             out += "<span class=\"swatch\" style=\"background: \(tint.hex)\"></span>\(HTML.escape(tint.name))"
         }
-        out += ". A lesion enhancing (Gd+) at that session is also outlined in yellow, just inside its edge:"
+        out +=
+            ". A lesion enhancing (Gd+) at that session is also outlined in yellow, just inside its edge:"
             + "<span class=\"swatch enhancing\" style=\"border: 3px solid \(ReviewTint.enhancingHex); width: 8px; height: 8px\"></span>enhancing (Gd+).</p>\n"
         for mosaic in mosaics {
             let session = HTML.escape(mosaic.sessionID)
             out += "<figure>\n"
             if let file = mosaic.file {
                 out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
-                out += "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? "").</figcaption>\n"
+                out +=
+                    "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? "").</figcaption>\n"
                 if let projection = mosaic.projection {
                     out += "<img src=\"\(HTML.escape(projection))\" alt=\"\(id) \(session) maximum-intensity projections\">\n"
-                    out += "<figcaption>\(session): maximum-intensity projections, left to right axial (R left, A top), coronal (R left, superior top), sagittal (anterior left, superior top); each lesion in its most salient state along the ray.</figcaption>\n"
+                    out +=
+                        "<figcaption>\(session): maximum-intensity projections, left to right axial (R left, A top), coronal (R left, superior top), sagittal (anterior left, superior top); each lesion in its most salient state along the ray.</figcaption>\n"
                 }
             } else {
                 out += "<figcaption>\(session): no image (\(HTML.escape(mosaic.note ?? "no label map"))).</figcaption>\n"
@@ -164,7 +175,8 @@ struct PatientPage {
     private var closeUpSection: String {
         var out = "<h2>Close-ups</h2>\n"
         guard !closeUps.isEmpty else { return out + "<p>No lesion to show close up.</p>\n" }
-        out += "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
+        out +=
+            "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
         for closeUp in closeUps {
             let lesion = closeUp.choice.lesionID
             let c = closeUp.choice.centre
@@ -177,7 +189,8 @@ struct PatientPage {
                 return "\(visit.sessionID)\(date) (\(state))"
             }
             out += "<figure>\n<img class=\"closeup\" src=\"\(HTML.escape(closeUp.file))\" alt=\"\(id) lesion \(lesion) close-ups\">\n"
-            out += "<figcaption>Lesion \(lesion), \(HTML.escape(closeUp.choice.reason)); centred on (\(HTML.fixed(c.x, 1)), \(HTML.fixed(c.y, 1)), \(HTML.fixed(c.z, 1))) mm. Left to right: \(HTML.escape(sessions.joined(separator: " · "))).</figcaption>\n</figure>\n"
+            out +=
+                "<figcaption>Lesion \(lesion), \(HTML.escape(closeUp.choice.reason)); centred on (\(HTML.fixed(c.x, 1)), \(HTML.fixed(c.y, 1)), \(HTML.fixed(c.z, 1))) mm. Left to right: \(HTML.escape(sessions.joined(separator: " · "))).</figcaption>\n</figure>\n"
         }
         return out
     }
@@ -185,7 +198,8 @@ struct PatientPage {
     private var lesionTable: String {
         var out = "<h2>Lesions</h2>\n"
         guard !data.ledger.isEmpty else { return out + "<p>No lesions in the ledger.</p>\n" }
-        out += "<table><tr><th>lesion</th><th>session</th><th>state</th><th>voxels</th><th>volume mm³</th><th>previous mm³</th><th>ratio</th><th>enhancing</th><th>largest extent mm</th></tr>\n"
+        out +=
+            "<table><tr><th>lesion</th><th>session</th><th>state</th><th>voxels</th><th>volume mm³</th><th>previous mm³</th><th>ratio</th><th>enhancing</th><th>largest extent mm</th></tr>\n"
         for row in data.ledger {
             let cells = [
                 String(row.lesionID), row.sessionID, row.state, String(row.voxels), HTML.fixed(row.volumeMM3, 1),

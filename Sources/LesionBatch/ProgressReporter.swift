@@ -64,14 +64,20 @@ public final class ProgressReporter {
         switch mode {
         case .json:
             for e in outcome.errors {
-                emit("{\"event\": \"error\", \"participant_id\": \(JSON.string(e.participantID)), \"session_id\": \(e.sessionID.map(JSON.string) ?? "null"), \"file\": \(JSON.string(e.file)), \"stage\": \(JSON.string(e.stage.rawValue)), \"message\": \(JSON.string(e.message))}")
+                emit(
+                    "{\"event\": \"error\", \"participant_id\": \(JSON.string(e.participantID)), \"session_id\": \(e.sessionID.map(JSON.string) ?? "null"), \"file\": \(JSON.string(e.file)), \"stage\": \(JSON.string(e.stage.rawValue)), \"message\": \(JSON.string(e.message))}"
+                )
             }
-            emit("{\"event\": \"participant\", \"participant_id\": \(JSON.string(outcome.participantID)), \"status\": \(JSON.string(outcome.status.rawValue)), \"sessions\": \(outcome.sessionsUsed), \"scans\": \(outcome.scansRead), \"errors\": \(outcome.errors.count), \"seconds\": \(JSON.number(outcome.seconds))}")
+            emit(
+                "{\"event\": \"participant\", \"participant_id\": \(JSON.string(outcome.participantID)), \"status\": \(JSON.string(outcome.status.rawValue)), \"sessions\": \(outcome.sessionsUsed), \"scans\": \(outcome.scansRead), \"errors\": \(outcome.errors.count), \"seconds\": \(JSON.number(outcome.seconds))}"
+            )
         case .plain, .bar, .quiet:
             clearBar()
             for e in outcome.errors { emit("lesiontrack: \(e.file): \(e.message)") }
             if mode == .plain {
-                emit("\(outcome.participantID): \(outcome.status.rawValue), \(outcome.sessionsUsed) of \(outcome.sessionsFound) sessions, \(outcome.scansRead) scans, \(BatchSummary.format(outcome.seconds)) s")
+                emit(
+                    "\(outcome.participantID): \(outcome.status.rawValue), \(outcome.sessionsUsed) of \(outcome.sessionsFound) sessions, \(outcome.scansRead) scans, \(BatchSummary.format(outcome.seconds)) s"
+                )
             }
             if mode == .bar { drawBar() }
         }
@@ -98,7 +104,8 @@ public final class ProgressReporter {
             eta = "0:00"
         }
         let rate = elapsed > 0 ? BatchSummary.format(Double(scans) / elapsed) : "0"
-        let line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+        let line =
+            "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             + "\(done)/\(total) participants, \(scans) scans, \(errors) error\(errors == 1 ? "" : "s"), \(rate) scans/s, ETA \(eta)"
         write(2, "\r\u{1B}[K" + line)
         barShown = true

@@ -61,8 +61,10 @@ public struct ReportWriter {
         var tiles = [[RGBImage]](repeating: [], count: chosen.count)
         for visit in data.visits {
             guard let map = data.labelMaps[visit.sessionID] else {
-                mosaics.append(.init(sessionID: visit.sessionID, file: nil, projection: nil, slices: [], background: "",
-                                     scaleBarMM: nil, note: "no T2 lesion map for this session"))
+                mosaics.append(
+                    .init(
+                        sessionID: visit.sessionID, file: nil, projection: nil, slices: [], background: "",
+                        scaleBarMM: nil, note: "no T2 lesion map for this session"))
                 for n in chosen.indices { tiles[n].append(closeUp.emptyTile) }
                 continue
             }
@@ -70,17 +72,21 @@ public struct ReportWriter {
             let image = try visitImage(data, visit: visit, map: FileSystem.join(outputFolder, map))
             let result = mosaic.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
             try PNGFile.write(result.image, to: FileSystem.join(imageFolder, name))
-            let projected = projection.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
+            let projected = projection.render(
+                geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
             try PNGFile.write(projected.image, to: FileSystem.join(imageFolder, mip))
             for (n, choice) in chosen.enumerated() {
-                tiles[n].append(closeUp.tile(
-                    centre: choice.centre, geometry: image.geometry, tints: image.tints, window: image.window,
-                    intensity: { image.values[$0] }))
+                tiles[n].append(
+                    closeUp.tile(
+                        centre: choice.centre, geometry: image.geometry, tints: image.tints, window: image.window,
+                        intensity: { image.values[$0] }))
             }
-            mosaics.append(.init(sessionID: visit.sessionID, file: data.participantID + "/" + name,
-                                 projection: data.participantID + "/" + mip, slices: result.slices,
-                                 background: image.background,
-                                 scaleBarMM: result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil, note: nil))
+            mosaics.append(
+                .init(
+                    sessionID: visit.sessionID, file: data.participantID + "/" + name,
+                    projection: data.participantID + "/" + mip, slices: result.slices,
+                    background: image.background,
+                    scaleBarMM: result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil, note: nil))
             written += ["report/\(data.participantID)/\(name)", "report/\(data.participantID)/\(mip)"]
         }
         var closeUps: [PatientPage.CloseUp] = []
@@ -114,10 +120,12 @@ public struct ReportWriter {
             codeOfID[row.lesionID] = ReviewTint.code(state: row.state, enhancing: row.enhancing == true)
         }
         let size = labels.voxels.size
-        let tints = Volume(size: size, voxels: (0..<size.voxelCount).map { offset -> Int32 in
-            let id = Int(labels.intensity(at: offset))
-            return id == 0 ? 0 : (codeOfID[id] ?? ReviewTint.other.rawValue)
-        })
+        let tints = Volume(
+            size: size,
+            voxels: (0..<size.voxelCount).map { offset -> Int32 in
+                let id = Int(labels.intensity(at: offset))
+                return id == 0 ? 0 : (codeOfID[id] ?? ReviewTint.other.rawValue)
+            })
         var background: Scan = labels
         var backgroundName = "label map"
         if let bids = try database.bidsDirectory(of: data.participantID) {

@@ -11,10 +11,12 @@ extension ResultsDatabase {
     public func reportData(participants: [String]? = nil) throws(ScanError) -> [PatientReportData] {
         let wanted = participants.map(Set.init)
         let stored: [(PatientReportData, String?)] = try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.participant_id, p.status, p.pipeline_file, p.pipeline_sha256, p.tool_version, r.bids_dir
-                FROM patients p LEFT JOIN runs r ON r.id = p.run_id ORDER BY p.participant_id
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.participant_id, p.status, p.pipeline_file, p.pipeline_sha256, p.tool_version, r.bids_dir
+                    FROM patients p LEFT JOIN runs r ON r.id = p.run_id ORDER BY p.participant_id
+                    """)
             return try rows.compactMap { row -> (PatientReportData, String?)? in
                 let id: String = row["participant_id"]
                 guard wanted?.contains(id) ?? true else { return nil }
@@ -27,27 +29,35 @@ extension ResultsDatabase {
     /// The BIDS folder recorded by the run that processed `participant`, if any.
     func bidsDirectory(of participant: String) throws(ScanError) -> String? {
         try read { db in
-            try String.fetchOne(db, sql: """
-                SELECT r.bids_dir FROM patients p JOIN runs r ON r.id = p.run_id WHERE p.participant_id = ?
-                """, arguments: [participant])
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT r.bids_dir FROM patients p JOIN runs r ON r.id = p.run_id WHERE p.participant_id = ?
+                    """, arguments: [participant])
         }
     }
 
     private static func data(_ db: Database, row: Row, id: String) throws -> PatientReportData {
-        let visits = try Row.fetchAll(db, sql: """
-            SELECT visit, session_id, acq_time, t2_lesions, t2_volume_mm3, new_t2, enlarging_t2, gd_lesions, t2_file
-            FROM visits WHERE participant_id = ? ORDER BY visit
-            """, arguments: [id]).map { v in
+        let visits = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT visit, session_id, acq_time, t2_lesions, t2_volume_mm3, new_t2, enlarging_t2, gd_lesions, t2_file
+                FROM visits WHERE participant_id = ? ORDER BY visit
+                """, arguments: [id]
+        ).map { v in
             PatientReportData.Visit(
                 visit: v["visit"], sessionID: v["session_id"], acquisitionTime: v["acq_time"], t2Lesions: v["t2_lesions"],
                 t2VolumeMM3: v["t2_volume_mm3"], newT2: v["new_t2"], enlargingT2: v["enlarging_t2"],
                 gdLesions: v["gd_lesions"], t2File: v["t2_file"])
         }
-        let ledger = try Row.fetchAll(db, sql: """
-            SELECT lesion_id, visit, session_id, state, voxels, volume_mm3, previous_volume_mm3, volume_ratio, enhancing,
-                   largest_extent_mm, centroid_x_mm, centroid_y_mm, centroid_z_mm
-            FROM ledger WHERE participant_id = ? ORDER BY lesion_id, visit
-            """, arguments: [id]).map { l in
+        let ledger = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT lesion_id, visit, session_id, state, voxels, volume_mm3, previous_volume_mm3, volume_ratio, enhancing,
+                       largest_extent_mm, centroid_x_mm, centroid_y_mm, centroid_z_mm
+                FROM ledger WHERE participant_id = ? ORDER BY lesion_id, visit
+                """, arguments: [id]
+        ).map { l in
             PatientReportData.LedgerRow(
                 lesionID: l["lesion_id"], visit: l["visit"], sessionID: l["session_id"], state: l["state"],
                 voxels: l["voxels"], volumeMM3: l["volume_mm3"], previousVolumeMM3: l["previous_volume_mm3"],
@@ -57,55 +67,73 @@ extension ResultsDatabase {
                     (l["centroid_y_mm"] as Double?).flatMap { y in (l["centroid_z_mm"] as Double?).map { z in (x, y, z) } }
                 })
         }
-        let windows = try Row.fetchAll(db, sql: """
-            SELECT hypothesis, rule_id, features, event, event_date, from_days, to_days, start_date, end_date
-            FROM review_windows WHERE participant_id = ? ORDER BY hypothesis, event, from_days, rule_id
-            """, arguments: [id]).map { w in
+        let windows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT hypothesis, rule_id, features, event, event_date, from_days, to_days, start_date, end_date
+                FROM review_windows WHERE participant_id = ? ORDER BY hypothesis, event, from_days, rule_id
+                """, arguments: [id]
+        ).map { w in
             ReviewWindowRecord(
                 hypothesis: w["hypothesis"], ruleID: w["rule_id"], features: w["features"], event: w["event"],
                 eventDate: w["event_date"], fromDays: w["from_days"], toDays: w["to_days"], startDate: w["start_date"],
                 endDate: w["end_date"])
         }
         var labelMaps: [String: String] = [:]
-        for path in try String.fetchAll(db, sql: """
-            SELECT path FROM outputs WHERE participant_id = ? AND kind = 'label_map' AND path LIKE '%_desc-T2lesions_dseg.nii.gz'
-            """, arguments: [id]) {
+        for path in try String.fetchAll(
+            db,
+            sql: """
+                SELECT path FROM outputs WHERE participant_id = ? AND kind = 'label_map' AND path LIKE '%_desc-T2lesions_dseg.nii.gz'
+                """, arguments: [id])
+        {
             if let session = path.split(separator: "/").first(where: { $0.hasPrefix("ses-") }) {
                 labelMaps[String(session)] = path
             }
         }
-        let overall = try Row.fetchOne(db, sql: """
-            SELECT class, scores, missing_data, rules_file, rules_sha256, decision_support
-            FROM classifications WHERE participant_id = ? AND session_id IS NULL
-            """, arguments: [id])
-        let scores = try overall.map { o in
-            try Row.fetchAll(db, sql: "SELECT key, value FROM json_each(?)", arguments: [o["scores"] as String])
-                .map { (hypothesis: $0["key"] as String, score: $0["value"] as Double) }
-        } ?? []
-        let missing = try String.fetchAll(db, sql: """
-            SELECT DISTINCT json_extract(j.value, '$.feature') || ': ' || json_extract(j.value, '$.reason')
-            FROM classifications c, json_each(c.missing_data) j WHERE c.participant_id = ? ORDER BY 1
-            """, arguments: [id])
-        let reasons = try Row.fetchAll(db, sql: """
-            SELECT c.session_id, j.type, j.value AS text, json_extract(c.reasons, j.fullkey || '.id') AS rule,
-                   json_extract(c.reasons, j.fullkey || '.description') AS description, json_extract(c.reasons, j.fullkey || '.condition') AS condition,
-                   json_extract(c.reasons, j.fullkey || '.weights') AS weights, json_extract(c.reasons, j.fullkey || '.source') AS source
-            FROM classifications c, json_each(c.reasons) j WHERE c.participant_id = ?
-            ORDER BY c.session_id IS NOT NULL, c.session_id, j.id
-            """, arguments: [id]).map { r -> PatientReportData.Reason in
-            let isText = (r["type"] as String) == "text"
-            let weights = try (r["weights"] as String?).map { w in
-                try Row.fetchAll(db, sql: "SELECT key, value FROM json_each(?)", arguments: [w])
-                    .map { (hypothesis: $0["key"] as String, weight: $0["value"] as Double) }
+        let overall = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT class, scores, missing_data, rules_file, rules_sha256, decision_support
+                FROM classifications WHERE participant_id = ? AND session_id IS NULL
+                """, arguments: [id])
+        let scores =
+            try overall.map { o in
+                try Row.fetchAll(db, sql: "SELECT key, value FROM json_each(?)", arguments: [o["scores"] as String])
+                    .map { (hypothesis: $0["key"] as String, score: $0["value"] as Double) }
             } ?? []
+        let missing = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT json_extract(j.value, '$.feature') || ': ' || json_extract(j.value, '$.reason')
+                FROM classifications c, json_each(c.missing_data) j WHERE c.participant_id = ? ORDER BY 1
+                """, arguments: [id])
+        let reasons = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.session_id, j.type, j.value AS text, json_extract(c.reasons, j.fullkey || '.id') AS rule,
+                       json_extract(c.reasons, j.fullkey || '.description') AS description, json_extract(c.reasons, j.fullkey || '.condition') AS condition,
+                       json_extract(c.reasons, j.fullkey || '.weights') AS weights, json_extract(c.reasons, j.fullkey || '.source') AS source
+                FROM classifications c, json_each(c.reasons) j WHERE c.participant_id = ?
+                ORDER BY c.session_id IS NOT NULL, c.session_id, j.id
+                """, arguments: [id]
+        ).map { r -> PatientReportData.Reason in
+            let isText = (r["type"] as String) == "text"
+            let weights =
+                try (r["weights"] as String?).map { w in
+                    try Row.fetchAll(db, sql: "SELECT key, value FROM json_each(?)", arguments: [w])
+                        .map { (hypothesis: $0["key"] as String, weight: $0["value"] as Double) }
+                } ?? []
             return PatientReportData.Reason(
                 sessionID: r["session_id"], rule: isText ? nil : r["rule"],
                 description: isText ? r["text"] : (r["description"] as String?) ?? "", condition: r["condition"],
                 weights: weights, source: r["source"])
         }
-        let errors = try Row.fetchAll(db, sql: """
-            SELECT session_id, stage, message FROM errors WHERE participant_id = ? ORDER BY id
-            """, arguments: [id]).map { e in
+        let errors = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT session_id, stage, message FROM errors WHERE participant_id = ? ORDER BY id
+                """, arguments: [id]
+        ).map { e in
             [(e["session_id"] as String?), (e["stage"] as String), (e["message"] as String)].compactMap { $0 }
                 .joined(separator: " · ")
         }
@@ -126,8 +154,10 @@ extension ResultsDatabase {
             do {
                 let table = try BIDSTable.read(path)
                 for row in table.rows.indices {
-                    for (column, kind) in [("ntz_last_infusion", PatientReportData.TherapyMark.Kind.infusion),
-                                           ("plasma_exchange", .plasmaExchange)] {
+                    for (column, kind) in [
+                        ("ntz_last_infusion", PatientReportData.TherapyMark.Kind.infusion),
+                        ("plasma_exchange", .plasmaExchange),
+                    ] {
                         guard let value = table.value(column, row: row), value.count >= 10 else { continue }
                         let date = String(value.prefix(10))
                         guard Self.isDate(date) else { continue }
@@ -151,8 +181,9 @@ extension ResultsDatabase {
 
     private static func isDate(_ text: String) -> Bool {
         let chars = Array(text.utf8)
-        return chars.count == 10 && chars.enumerated().allSatisfy { n, c in
-            n == 4 || n == 7 ? c == UInt8(ascii: "-") : (c >= 48 && c <= 57)
-        }
+        return chars.count == 10
+            && chars.enumerated().allSatisfy { n, c in
+                n == 4 || n == 7 ? c == UInt8(ascii: "-") : (c >= 48 && c <= 57)
+            }
     }
 }

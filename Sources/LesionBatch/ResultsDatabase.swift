@@ -26,7 +26,10 @@ public final class ResultsDatabase: Sendable {
             let migrator = ResultsSchema.migrator
             let applied = try queue.read { try migrator.appliedIdentifiers($0) }
             if let unknown = applied.first(where: { !ResultsSchema.knownMigrations.contains($0) }) {
-                throw ScanError(path, "written by a newer LesionTrack (schema migration \(unknown) is unknown to \(LesionTrackVersion.current)): use that version")
+                throw ScanError(
+                    path,
+                    "written by a newer LesionTrack (schema migration \(unknown) is unknown to \(LesionTrackVersion.current)): use that version"
+                )
             }
             try migrator.migrate(queue)
         } catch let error as ScanError {
@@ -184,7 +187,8 @@ public final class ResultsDatabase: Sendable {
     /// Error rows of the given participants (all when nil), as stored.
     public func errors(of participants: [String]? = nil) throws(ScanError) -> [BatchError] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT participant_id, session_id, file, stage, message FROM errors ORDER BY participant_id, id")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT participant_id, session_id, file, stage, message FROM errors ORDER BY participant_id, id")
             let wanted = participants.map(Set.init)
             return rows.compactMap { row -> BatchError? in
                 let id: String = row["participant_id"]

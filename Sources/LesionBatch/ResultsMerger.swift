@@ -14,7 +14,9 @@ import LesionIO
 /// so an interrupted merge can simply be run again.
 public enum ResultsMerger {
     /// Tables copied per participant, in an order that satisfies the foreign keys.
-    static let participantTables = ["patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs"]
+    static let participantTables = [
+        "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs",
+    ]
 
     /// Merges `sources` into `destination`; returns the number of participants copied.
     @discardableResult
@@ -35,7 +37,10 @@ public enum ResultsMerger {
             for (id, key) in try database.storedKeys().sorted(by: { $0.key < $1.key }) {
                 if let existing = keys[id] {
                     guard existing == key else {
-                        throw ScanError(source, "\(id) was processed from different inputs, pipeline or version here and in \(origin[id]!) (input keys differ): merge refused; run that participant again in one folder")
+                        throw ScanError(
+                            source,
+                            "\(id) was processed from different inputs, pipeline or version here and in \(origin[id]!) (input keys differ): merge refused; run that participant again in one folder"
+                        )
                     }
                     continue
                 }
@@ -61,10 +66,16 @@ public enum ResultsMerger {
             for id in participants {
                 try copyFiles(of: id, from: source, database: database, to: destination)
                 let rows = try database.read { db in
-                    try participantTables.map { table in (table, try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE participant_id = ?", arguments: [id])) }
+                    try participantTables.map { table in
+                        (table, try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE participant_id = ?", arguments: [id]))
+                    }
                 }
                 let runs = try database.read { db in
-                    try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE id IN (SELECT run_id FROM patients WHERE participant_id = ? UNION SELECT run_id FROM errors WHERE participant_id = ?)", arguments: [id, id])
+                    try Row.fetchAll(
+                        db,
+                        sql:
+                            "SELECT * FROM runs WHERE id IN (SELECT run_id FROM patients WHERE participant_id = ? UNION SELECT run_id FROM errors WHERE participant_id = ?)",
+                        arguments: [id, id])
                 }
                 try target.write { db in
                     for run in runs {
@@ -94,7 +105,9 @@ public enum ResultsMerger {
         }
     }
 
-    private static func insert(_ row: Row, into table: String, _ db: Database, skipping: Set<String>, replacing: [String: DatabaseValue]) throws {
+    private static func insert(
+        _ row: Row, into table: String, _ db: Database, skipping: Set<String>, replacing: [String: DatabaseValue]
+    ) throws {
         let columns = row.columnNames.filter { !skipping.contains($0) }
         let values = columns.map { replacing[$0] ?? row[$0] as DatabaseValue }
         try db.execute(

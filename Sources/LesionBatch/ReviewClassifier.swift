@@ -45,16 +45,20 @@ public struct ReviewClassifier: PatientClassifying {
                 rulesFile: rules.path, rulesSHA256: rules.sha256, decisionSupport: RulesFile.statement)
         }
         let sessions = review.visits.map { visit in
-            (sessionID: run.visits[visit.visit].inputs.session ?? "visit-\(visit.visit + 1)",
-             record: record(visit.decision.reviewClass.rawValue, report.recordJSON(visit)))
+            (
+                sessionID: run.visits[visit.visit].inputs.session ?? "visit-\(visit.visit + 1)",
+                record: record(visit.decision.reviewClass.rawValue, report.recordJSON(visit))
+            )
         }
         let decision = review.patient
         let overallReasons = "[" + JSON.string(decision.reason) + "]"
         let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
         let overall = record(
             decision.reviewClass.rawValue,
-            (leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
-             leading.map { report.recordJSON($0).missing } ?? "[]"))
+            (
+                leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
+                leading.map { report.recordJSON($0).missing } ?? "[]"
+            ))
         return PatientClassification(overall: overall, sessions: sessions, windows: Self.windows(rules, review.clinical))
     }
 

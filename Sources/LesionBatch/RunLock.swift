@@ -15,7 +15,10 @@ final class RunLock {
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw ScanError(outputFolder, "another lesiontrack process is writing into this folder: wait for it, or give each process its own output folder (--shard runs write one each, then `lesiontrack merge`)", kind: .output)
+            throw ScanError(
+                outputFolder,
+                "another lesiontrack process is writing into this folder: wait for it, or give each process its own output folder (--shard runs write one each, then `lesiontrack merge`)",
+                kind: .output)
         }
         self.fd = fd
     }

@@ -26,7 +26,8 @@ public struct StudyPaths: Sendable {
             throw ScanError(output, "cannot resolve the folder's path", kind: .output)
         }
         guard realOutput != realRoot else {
-            throw ScanError(output, "is the study folder itself: give an output folder of its own (BIDS: derivatives/lesiontrack)", kind: .output)
+            throw ScanError(
+                output, "is the study folder itself: give an output folder of its own (BIDS: derivatives/lesiontrack)", kind: .output)
         }
         self.realRoot = realRoot
         self.realOutput = realOutput

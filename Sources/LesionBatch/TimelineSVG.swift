@@ -54,7 +54,9 @@ struct TimelineSVG {
     var svg: String {
         let w = Self.width, h = Self.height
         let plotW = w - Self.left - Self.right, plotH = h - Self.top - Self.bottom
-        let therapyDays = therapy.compactMap { mark in ISODateTime(mark.date).map { (mark, $0.secondsSinceEpoch / ISODateTime.secondsPerDay) } }
+        let therapyDays = therapy.compactMap { mark in
+            ISODateTime(mark.date).map { (mark, $0.secondsSinceEpoch / ISODateTime.secondsPerDay) }
+        }
         let positions: [Double]
         var range: (Double, Double)
         if let days = sessionDays {
@@ -90,26 +92,31 @@ struct TimelineSVG {
             out += "<text x=\"\(f(Self.left - 6))\" y=\"\(f(yCount(tick) + 4))\" font-size=\"11\" text-anchor=\"end\">\(tick)</text>\n"
         }
         for tick in [0, maxVolume / 2, maxVolume] {
-            out += "<text x=\"\(f(Self.left + plotW + 6))\" y=\"\(f(yVolume(tick) + 4))\" font-size=\"11\" text-anchor=\"start\">\(HTML.fixed(tick, 0))</text>\n"
+            out +=
+                "<text x=\"\(f(Self.left + plotW + 6))\" y=\"\(f(yVolume(tick) + 4))\" font-size=\"11\" text-anchor=\"start\">\(HTML.fixed(tick, 0))</text>\n"
         }
         if shadesWindows {
             for window in windows {
                 guard let (from, to) = Self.days(window) else { continue }
                 let style = Self.windowStyle(window.hypothesis)
                 let event = window.event == "plasma_exchange" ? "the plasma exchange" : "the last infusion"
-                out += "<rect class=\"window\" data-hypothesis=\"\(HTML.escape(window.hypothesis))\" data-rule=\"\(HTML.escape(window.ruleID))\" x=\"\(f(x(from)))\" y=\"\(f(Self.top))\" width=\"\(f(max(1, x(to) - x(from))))\" height=\"\(f(plotH))\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\"><title>\(HTML.escape("\(style.name): rule \(window.ruleID), \(window.startDate) to \(window.endDate) (\(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after \(event) on \(window.eventDate))"))</title></rect>\n"
+                out +=
+                    "<rect class=\"window\" data-hypothesis=\"\(HTML.escape(window.hypothesis))\" data-rule=\"\(HTML.escape(window.ruleID))\" x=\"\(f(x(from)))\" y=\"\(f(Self.top))\" width=\"\(f(max(1, x(to) - x(from))))\" height=\"\(f(plotH))\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\"><title>\(HTML.escape("\(style.name): rule \(window.ruleID), \(window.startDate) to \(window.endDate) (\(HTML.fixed(window.fromDays, 0))–\(HTML.fixed(window.toDays, 0)) days after \(event) on \(window.eventDate))"))</title></rect>\n"
             }
         }
         if sessionDays != nil {
             for (mark, day) in therapyDays {
                 let colour = mark.kind == .infusion ? Self.infusionColour : Self.plasmaColour
-                out += "<line class=\"therapy\" x1=\"\(f(x(day)))\" y1=\"\(f(Self.top))\" x2=\"\(f(x(day)))\" y2=\"\(f(Self.top + plotH))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"><title>\(HTML.escape(mark.kind.rawValue)) \(mark.date)</title></line>\n"
+                out +=
+                    "<line class=\"therapy\" x1=\"\(f(x(day)))\" y1=\"\(f(Self.top))\" x2=\"\(f(x(day)))\" y2=\"\(f(Self.top + plotH))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"><title>\(HTML.escape(mark.kind.rawValue)) \(mark.date)</title></line>\n"
             }
         }
         for (n, v) in visits.enumerated() {
             let label = v.acquisitionTime.map { String($0.prefix(10)) } ?? "visit \(v.visit + 1)"
-            out += "<text x=\"\(f(x(positions[n])))\" y=\"\(f(Self.top + plotH + 16))\" font-size=\"11\" text-anchor=\"middle\">\(HTML.escape(v.sessionID))</text>\n"
-            out += "<text x=\"\(f(x(positions[n])))\" y=\"\(f(Self.top + plotH + 30))\" font-size=\"10\" text-anchor=\"middle\">\(HTML.escape(label))</text>\n"
+            out +=
+                "<text x=\"\(f(x(positions[n])))\" y=\"\(f(Self.top + plotH + 16))\" font-size=\"11\" text-anchor=\"middle\">\(HTML.escape(v.sessionID))</text>\n"
+            out +=
+                "<text x=\"\(f(x(positions[n])))\" y=\"\(f(Self.top + plotH + 30))\" font-size=\"10\" text-anchor=\"middle\">\(HTML.escape(label))</text>\n"
         }
         let values: [[Double?]] = [
             visits.map { $0.gdLesions.map { yCount($0) } }, visits.map { $0.newT2.map { yCount($0) } },
@@ -134,7 +141,8 @@ struct TimelineSVG {
                 .filter { item in therapy.contains { ($0.kind == .infusion) == (item.0 == "last infusion") } }
         }
         for (name, colour, dashed) in legend {
-            let shape = dashed
+            let shape =
+                dashed
                 ? "<line x1=\"\(f(legendX))\" y1=\"\(f(legendY - 4))\" x2=\"\(f(legendX + 14))\" y2=\"\(f(legendY - 4))\" stroke=\"\(colour)\" stroke-dasharray=\"4 3\"/>"
                 : "<rect x=\"\(f(legendX))\" y=\"\(f(legendY - 9))\" width=\"12\" height=\"10\" fill=\"\(colour)\"/>"
             out += shape + "<text x=\"\(f(legendX + 18))\" y=\"\(f(legendY))\" font-size=\"11\">\(HTML.escape(name))</text>\n"
@@ -148,7 +156,8 @@ struct TimelineSVG {
                 shown.append(window.hypothesis)
                 let style = Self.windowStyle(window.hypothesis)
                 let rules = windows.filter { $0.hypothesis == window.hypothesis }.map(\.ruleID)
-                out += "<rect class=\"window-legend\" x=\"\(f(legendX))\" y=\"\(f(legendY - 9))\" width=\"12\" height=\"10\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\" stroke=\"\(style.colour)\"><title>\(HTML.escape(rules.joined(separator: ", ")))</title></rect>"
+                out +=
+                    "<rect class=\"window-legend\" x=\"\(f(legendX))\" y=\"\(f(legendY - 9))\" width=\"12\" height=\"10\" fill=\"\(style.colour)\" fill-opacity=\"\(Self.windowOpacity)\" stroke=\"\(style.colour)\"><title>\(HTML.escape(rules.joined(separator: ", ")))</title></rect>"
                     + "<text x=\"\(f(legendX + 18))\" y=\"\(f(legendY))\" font-size=\"11\">\(HTML.escape(style.name))</text>\n"
                 legendX += 30 + Double(style.name.count) * 6.5
             }

@@ -11,6 +11,7 @@ enum Timestamp {
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let millis = Int(spec.tv_nsec / 1_000_000)
         let fraction = String(repeating: "0", count: 3 - String(millis).count) + String(millis)
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
     }
 }

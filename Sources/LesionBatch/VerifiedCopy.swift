@@ -21,12 +21,16 @@ enum VerifiedCopy {
                 while done < n {
                     let w = buffer.withUnsafeBytes { write(output, $0.baseAddress! + done, n - done) }
                     if w < 0 && errno == EINTR { continue }
-                    guard w > 0 else { throw ScanError(destination, "cannot write output: \(String(cString: strerror(errno)))", kind: .output) }
+                    guard w > 0 else {
+                        throw ScanError(destination, "cannot write output: \(String(cString: strerror(errno)))", kind: .output)
+                    }
                     done += w
                 }
             }
             guard hash.hexDigest() == expected else {
-                throw ScanError(source, "changed since the run that wrote it (its SHA-256 differs from the one in its database): run that participant again")
+                throw ScanError(
+                    source,
+                    "changed since the run that wrote it (its SHA-256 differs from the one in its database): run that participant again")
             }
         }
     }

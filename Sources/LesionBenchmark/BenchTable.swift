@@ -2,7 +2,8 @@ import LesionKernels
 
 /// The benchmark's printed table and JSON.
 public enum BenchTable {
-    public static let header = pad("volume", 10) + pad("conn", 5) + pad("step", 52) + lpad("median ms", 11)
+    public static let header =
+        pad("volume", 10) + pad("conn", 5) + pad("step", 52) + lpad("median ms", 11)
         + lpad("MVx/s", 9) + lpad("× ref", 8) + "  note"
 
     public static func line(_ row: KernelBenchmark.Row) -> String {
@@ -30,7 +31,9 @@ public enum BenchTable {
         "\"" + s.replacingQuotes() + "\""
     }
 
-    public static func json(results: [(String, GridSize, KernelBenchmark.Result)], machine: MachineInfo, options: KernelBenchmark.Options) -> String {
+    public static func json(
+        results: [(String, GridSize, KernelBenchmark.Result)], machine: MachineInfo, options: KernelBenchmark.Options
+    ) -> String {
         var out = "{\n  \"machine\": \(quote(machine.summary)),\n  \"cores\": \(machine.cores),\n"
         out += "  \"repetitions\": \(options.repetitions),\n  \"reference_repetitions\": \(options.referenceRepetitions),\n"
         out += "  \"threads\": \(options.threads),\n  \"volumes\": [\n"

@@ -52,8 +52,9 @@ public struct KernelBenchmark: Sendable {
         let voxels = Double(volume.size.voxelCount)
         let bytes = Double(volume.size.voxelCount * MemoryLayout<Float>.stride)
         func add(_ c: Connectivity?, _ step: String, _ ms: Double, reference: Double? = nil, _ note: String = "") {
-            let row = Row(volume: name, connectivity: c?.rawValue, step: step, medianMS: ms,
-                          megavoxelsPerSecond: voxels / (ms * 1000), speedup: reference.map { $0 / ms }, note: note)
+            let row = Row(
+                volume: name, connectivity: c?.rawValue, step: step, medianMS: ms,
+                megavoxelsPerSecond: voxels / (ms * 1000), speedup: reference.map { $0 / ms }, note: note)
             result.rows.append(row)
             progress(row)
         }
@@ -85,8 +86,10 @@ public struct KernelBenchmark: Sendable {
                 }
                 return copyTarget[copyTarget.count / 2]
             }
-            add(nil, "memory copy, \(parts) threads", copyN.ms,
-                "\(format3(bytes / (copyN.ms * 1e6))) GB/s read, \(format3(copy.ms / copyN.ms))× one thread's: the ceiling for a pass bound by memory")
+            add(
+                nil, "memory copy, \(parts) threads", copyN.ms,
+                "\(format3(bytes / (copyN.ms * 1e6))) GB/s read, \(format3(copy.ms / copyN.ms))× one thread's: the ceiling for a pass bound by memory"
+            )
         }
         copyTarget = []
 
@@ -97,7 +100,8 @@ public struct KernelBenchmark: Sendable {
         let referenceThreshold = Measure.median(options.referenceRepetitions, cpu: options.cpuTime) {
             ReferenceThreshold.mask(volume, scaling: .identity, window: window)
         }
-        add(nil, "threshold → bit mask (SIMD)", threshold.ms, reference: referenceThreshold.ms,
+        add(
+            nil, "threshold → bit mask (SIMD)", threshold.ms, reference: referenceThreshold.ms,
             "\(format3(thresholdGBs)) GB/s, \(Int((100 * thresholdGBs / copyGBs).rounded())) % of copy; foreground \(mask.population)")
         add(nil, "threshold → Bool mask (reference)", referenceThreshold.ms, reference: referenceThreshold.ms)
 
@@ -111,17 +115,21 @@ public struct KernelBenchmark: Sendable {
             let referenceTotal = referenceThreshold.ms + referenceLabel.ms + referenceMeasure.ms
             let label1 = Measure.median(reps, cpu: options.cpuTime) { FastLabeller.components(mask, connectivity: c, threads: 1) }
             let labelN = Measure.median(reps) { FastLabeller.components(mask, connectivity: c, threads: options.threads) }
-            add(c, "label bit mask (runs), 1 thread", label1.ms, reference: referenceLabel.ms, "\(label1.result.count) components, \(label1.result.runs.runCount) runs")
+            add(
+                c, "label bit mask (runs), 1 thread", label1.ms, reference: referenceLabel.ms,
+                "\(label1.result.count) components, \(label1.result.runs.runCount) runs")
             add(c, "label bit mask (runs), \(options.threads) threads", labelN.ms, reference: referenceLabel.ms)
             add(c, "label (reference)", referenceLabel.ms, reference: referenceLabel.ms)
             let stats = Measure.median(reps, cpu: options.cpuTime) {
-                FastLabeller.measure(label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
-                                     geometry: geometry, connectivity: c, floor: .none)
+                FastLabeller.measure(
+                    label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
+                    geometry: geometry, connectivity: c, floor: .none)
             }
             add(c, "statistics from runs", stats.ms, reference: referenceMeasure.ms, "with the largest extent")
             let counts = Measure.median(reps, cpu: options.cpuTime) {
-                FastLabeller.measure(label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
-                                     geometry: geometry, connectivity: c, floor: .none, measureExtent: false)
+                FastLabeller.measure(
+                    label1.result.runs, count: label1.result.count, volume: volume, scaling: .identity,
+                    geometry: geometry, connectivity: c, floor: .none, measureExtent: false)
             }
             add(c, "statistics from runs, no extent", counts.ms, reference: referenceMeasure.ms, "count, volume, box, centroid, intensity")
             add(c, "statistics (reference)", referenceMeasure.ms, reference: referenceMeasure.ms)
@@ -129,8 +137,9 @@ public struct KernelBenchmark: Sendable {
             let fused1 = Measure.median(reps, cpu: options.cpuTime) { fused(c, threads: 1) }
             let fusedN = Measure.median(reps) { fused(c, threads: options.threads) }
             let fusedCounts = Measure.median(reps, cpu: options.cpuTime) {
-                FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: c,
-                                   floor: .none, threads: 1, measureExtent: false)
+                FastLabeller.label(
+                    volume, scaling: .identity, window: window, geometry: geometry, connectivity: c,
+                    floor: .none, threads: 1, measureExtent: false)
             }
             let memory = Measure.extraPeak { fused(c, threads: 1) }
             // What of the extra memory grows with the grid rather than with the foreground: the
@@ -138,22 +147,27 @@ public struct KernelBenchmark: Sendable {
             // words (8 bytes each) and its per-word start counts (4 bytes).
             let rows = volume.size.ny * volume.size.nz
             let gridBytes = (rows + 1) * 8 + 2 * volume.size.ny * ((volume.size.nx + 63) / 64) * 20
-            add(c, "fused threshold+label+statistics, 1 thread", fused1.ms, reference: referenceTotal,
+            add(
+                c, "fused threshold+label+statistics, 1 thread", fused1.ms, reference: referenceTotal,
                 "peak +\(megabytes(memory.bytes)) MB over the input (\(format3(Double(memory.bytes) / voxels)) B/voxel), of which "
                     + "\(format3(Double(gridBytes) / voxels)) B/voxel grow with the grid, the rest with the foreground and the "
                     + "\(fused1.result.lesions.count) lesions; runs \(megabytes(fused1.result.runs.memoryBytes)) MB")
             add(c, "fused, no extent, 1 thread", fusedCounts.ms, reference: referenceTotal, "what cc3d's statistics give")
-            add(c, "fused, \(options.threads) threads", fusedN.ms, reference: referenceTotal, "\(format3(fused1.ms / fusedN.ms))× over 1 thread")
+            add(
+                c, "fused, \(options.threads) threads", fusedN.ms, reference: referenceTotal,
+                "\(format3(fused1.ms / fusedN.ms))× over 1 thread")
             let withMap = Measure.median(reps, cpu: options.cpuTime) { fused(c, threads: 1).map }
             let mapMemory = Measure.extraPeak { fused(c, threads: 1).map.count }
-            add(c, "fused + dense label map, 1 thread", withMap.ms, reference: referenceTotal,
+            add(
+                c, "fused + dense label map, 1 thread", withMap.ms, reference: referenceTotal,
                 "peak +\(megabytes(mapMemory.bytes)) MB (\(format3(Double(mapMemory.bytes) / voxels)) B/voxel)")
             let batch = Measure.median(reps) { () -> Int in
                 nonisolated(unsafe) var counts = [0, 0]
                 DispatchQueue.concurrentPerform(iterations: 2) { n in counts[n] = fused(c, threads: 1).lesions.count }
                 return counts[0] + counts[1]
             }
-            add(c, "batch: 2 volumes at once, 1 thread each (per volume)", batch.ms / 2, reference: referenceTotal,
+            add(
+                c, "batch: 2 volumes at once, 1 thread each (per volume)", batch.ms / 2, reference: referenceTotal,
                 "\(format3(fused1.ms * 2 / batch.ms))× the throughput of one at a time")
             add(c, "reference threshold+label+statistics", referenceTotal, reference: referenceTotal)
             result.fusedSpeedups[c.rawValue] = referenceTotal / fused1.ms

@@ -10,9 +10,11 @@ public struct MachineInfo: Sendable {
 
     public static func current() -> MachineInfo {
         let cpu = read("/proc/cpuinfo")
-        let model = cpu.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpu.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingSpaces() } ?? "" } ?? "unknown processor"
-        let mem = read("/proc/meminfo").split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+        let mem =
+            read("/proc/meminfo").split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
             .flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
         return MachineInfo(processor: model, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), memoryGiB: mem / 1_048_576)
     }

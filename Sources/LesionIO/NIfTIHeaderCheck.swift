@@ -80,7 +80,10 @@ enum NIfTIHeaderCheck {
         }
         let dims = Array(dim[1...dim[0]])
         if dims.count > 4, dims[4...].contains(where: { $0 > 1 }) {
-            throw ScanError(path, "\(dims.count)D data with dimensions \(dims.map(String.init).joined(separator: "×")) is not supported: only 3D volumes and 4D series")
+            throw ScanError(
+                path,
+                "\(dims.count)D data with dimensions \(dims.map(String.init).joined(separator: "×")) is not supported: only 3D volumes and 4D series"
+            )
         }
         let datatype = NIfTIDatatype(code: datatypeCode)
         guard let bytesPerVoxel = datatype.bytesPerVoxel else {
@@ -116,14 +119,20 @@ enum NIfTIHeaderCheck {
         if isGzip {
             let ceiling = (fileBytes * deflateRatio).addingReportingOverflow(1 << 20)
             if !ceiling.overflow, voxOffset + dataBytes > ceiling.partialValue {
-                throw ScanError(path, "header claims \(byteText(voxOffset + dataBytes)) of data, too large for a gzip file of \(byteText(fileBytes)) (at most \(byteText(ceiling.partialValue)))")
+                throw ScanError(
+                    path,
+                    "header claims \(byteText(voxOffset + dataBytes)) of data, too large for a gzip file of \(byteText(fileBytes)) (at most \(byteText(ceiling.partialValue)))"
+                )
             }
         } else {
             guard voxOffset <= fileBytes else {
                 throw ScanError(path, "vox_offset \(voxOffset) is past the end of the file (\(fileBytes) bytes)")
             }
             guard voxOffset + dataBytes <= fileBytes else {
-                throw ScanError(path, "truncated: the header needs \(dataBytes) bytes of voxel data from offset \(voxOffset), the file has \(fileBytes - voxOffset)")
+                throw ScanError(
+                    path,
+                    "truncated: the header needs \(dataBytes) bytes of voxel data from offset \(voxOffset), the file has \(fileBytes - voxOffset)"
+                )
             }
         }
         let littleEndianMachine = 1.littleEndian == 1
@@ -152,11 +161,16 @@ enum NIfTIHeaderCheck {
     }
 
     private static func printable(_ bytes: [UInt8]) -> String {
-        "\"" + bytes.map { (32..<127).contains($0) ? String(UnicodeScalar($0)) : "\\x" + (($0 < 16) ? "0" : "") + String($0, radix: 16) }.joined() + "\""
+        "\""
+            + bytes.map { (32..<127).contains($0) ? String(UnicodeScalar($0)) : "\\x" + (($0 < 16) ? "0" : "") + String($0, radix: 16) }
+            .joined() + "\""
     }
 
     private static func tooLarge(_ path: String, _ dims: [Int], _ datatype: NIfTIDatatype, cap: Int) -> ScanError {
-        ScanError(path, "too large: \(dims.prefix(3).map(String.init).joined(separator: "×")) \(datatype.name) voxels exceed the \(byteText(cap)) limit per volume (raise it with --max-scan-mb)")
+        ScanError(
+            path,
+            "too large: \(dims.prefix(3).map(String.init).joined(separator: "×")) \(datatype.name) voxels exceed the \(byteText(cap)) limit per volume (raise it with --max-scan-mb)"
+        )
     }
 
     /// Up to `count` bytes from the start of the file (decompressed when `gzip`).

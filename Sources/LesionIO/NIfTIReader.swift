@@ -78,8 +78,9 @@ public struct NIfTIReader: Sendable {
             scaling: IntensityScaling(headerSlope: n.scl_slope, headerIntercept: n.scl_inter),
             qformCode: Int(n.qform_code), sformCode: Int(n.sform_code),
             qform: affine(n.qto_xyz), sform: affine(n.sto_xyz),
-            quaternion: .init(b: n.quatern_b, c: n.quatern_c, d: n.quatern_d,
-                              x: n.qoffset_x, y: n.qoffset_y, z: n.qoffset_z, qfac: n.qfac),
+            quaternion: .init(
+                b: n.quatern_b, c: n.quatern_c, d: n.quatern_d,
+                x: n.qoffset_x, y: n.qoffset_y, z: n.qoffset_z, qfac: n.qfac),
             xyzUnitsCode: Int(n.xyz_units), volumeCount: facts.volumeCount, volumeIndex: volume)
         let chosen = header.affine
         guard chosen.rows.joined().allSatisfy({ $0.isFinite }), chosen.determinant != 0 else {

@@ -17,22 +17,27 @@ public enum NIfTIWriter {
     /// Writes a label map as uint16 when its count allows, else int32 (labels are unchanged).
     public static func writeLabels(_ map: LabelMap, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
         if map.count <= Int(UInt16.max) {
-            try write(map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
-                      description: description, intent: .label, displayRange: (0, Double(map.count)))
+            try write(
+                map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
+                description: description, intent: .label, displayRange: (0, Double(map.count)))
         } else {
-            try write(map.labels, like: source, to: path, description: description, intent: .label,
-                      displayRange: (0, Double(map.count)))
+            try write(
+                map.labels, like: source, to: path, description: description, intent: .label,
+                displayRange: (0, Double(map.count)))
         }
     }
 
     /// Writes a binary mask as uint8 0/1.
     public static func writeMask(_ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
-        try write(mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
-                  intent: .none, displayRange: (0, 1))
+        try write(
+            mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
+            intent: .none, displayRange: (0, 1))
     }
 
     /// Writes float32 intensities (no scaling).
-    public static func writeIntensities(_ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+    public static func writeIntensities(
+        _ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String
+    ) throws(ScanError) {
         try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0))
     }
 

@@ -16,20 +16,22 @@ extension Affine {
         for r in 0..<3 {
             for c in 0..<3 { linear[r][c] = cofactor(c, r) / det }
         }
-        return Affine(rows: (0..<3).map { r in
-            let shift: Double = -(linear[r][0] * m[0][3] + linear[r][1] * m[1][3] + linear[r][2] * m[2][3])
-            return linear[r] + [shift]
-        })
+        return Affine(
+            rows: (0..<3).map { r in
+                let shift: Double = -(linear[r][0] * m[0][3] + linear[r][1] * m[1][3] + linear[r][2] * m[2][3])
+                return linear[r] + [shift]
+            })
     }
 
     /// The map that applies `inner` first, then this affine: `self ∘ inner`.
     public func concatenating(_ inner: Affine) -> Affine {
         let a = rows, b = inner.rows
-        return Affine(rows: (0..<3).map { r in
-            (0..<4).map { c in
-                let linear: Double = a[r][0] * b[0][c] + a[r][1] * b[1][c] + a[r][2] * b[2][c]
-                return linear + (c == 3 ? a[r][3] : 0)
-            }
-        })
+        return Affine(
+            rows: (0..<3).map { r in
+                (0..<4).map { c in
+                    let linear: Double = a[r][0] * b[0][c] + a[r][1] * b[1][c] + a[r][2] * b[2][c]
+                    return linear + (c == 3 ? a[r][3] : 0)
+                }
+            })
     }
 }

@@ -23,8 +23,11 @@ public enum FastLabeller {
         let size = volume.size
         let (runs, count, values) = volume.voxels.withUnsafeBufferPointer { data in
             if stored.isEmpty || size.voxelCount == 0 {
-                return (LabelRuns(size: size, rowBegin: [Int](repeating: 0, count: size.ny * size.nz + 1),
-                                  starts: [], ends: [], labels: []), 0, ByteBuffer())
+                return (
+                    LabelRuns(
+                        size: size, rowBegin: [Int](repeating: 0, count: size.ny * size.nz + 1),
+                        starts: [], ends: [], labels: []), 0, ByteBuffer()
+                )
             }
             let source = ThresholdedRows(data: data.baseAddress!, nx: size.nx, window: stored)
             return RunLabeller.components(source, size: size, connectivity: connectivity, threads: threads)
@@ -32,9 +35,10 @@ public enum FastLabeller {
         // The statistics read the foreground values copied while labelling: one sequential stream
         // instead of a cache miss per run.
         return withExtendedLifetime(values) {
-            measure(runs, count: count, volume: volume, compactValues: values.base.assumingMemoryBound(to: T.self),
-                    scaling: scaling, geometry: geometry, connectivity: connectivity, floor: floor,
-                    measureExtent: measureExtent, threads: threads)
+            measure(
+                runs, count: count, volume: volume, compactValues: values.base.assumingMemoryBound(to: T.self),
+                scaling: scaling, geometry: geometry, connectivity: connectivity, floor: floor,
+                measureExtent: measureExtent, threads: threads)
         }
     }
 
@@ -60,8 +64,9 @@ public enum FastLabeller {
         _ runs: LabelRuns, count: Int, volume: Volume<T>, scaling: IntensityScaling, geometry: VoxelGeometry,
         connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool = true, threads: Int = 1
     ) -> LesionLabelling {
-        measure(runs, count: count, volume: volume, compactValues: nil, scaling: scaling, geometry: geometry,
-                connectivity: connectivity, floor: floor, measureExtent: measureExtent, threads: threads)
+        measure(
+            runs, count: count, volume: volume, compactValues: nil, scaling: scaling, geometry: geometry,
+            connectivity: connectivity, floor: floor, measureExtent: measureExtent, threads: threads)
     }
 
     /// `compactValues`, when given, holds the stored values of the runs' voxels in run order.
@@ -81,8 +86,9 @@ public enum FastLabeller {
                     nonisolated(unsafe) let (t, x, d) = (totalsBuffer, extentsBuffer, data)
                     nonisolated(unsafe) let compact = compactValues
                     let work = { @Sendable (part: Int) in
-                        accumulate(runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
-                                   totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
+                        accumulate(
+                            runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
+                            totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
                     }
                     if ranges.count == 1 {
                         work(0)
@@ -164,7 +170,8 @@ public enum FastLabeller {
                 guard label32 >= low && label32 < high else { continue }
                 let label = Int(label32)
                 if totals[label].add(run: s...e, j: j, k: k, row: row, values: first, scaling: scaling),
-                   extents != nil {
+                    extents != nil
+                {
                     totals[label].flushLine(label32, into: &ends, ny: ny)
                     totals[label].startLine(row: row, s: s, e: e)
                 }
@@ -208,7 +215,9 @@ struct Accumulator {
     /// Adds a run; true when it starts a new i-line for this component (the caller flushes the old one).
     @inline(__always)
     /// `values` points at the stored value of the run's first voxel; the rest follow it.
-    mutating func add<T: ScanScalar>(run: ClosedRange<Int>, j: Int, k: Int, row: Int, values: UnsafePointer<T>, scaling: IntensityScaling) -> Bool {
+    mutating func add<T: ScanScalar>(
+        run: ClosedRange<Int>, j: Int, k: Int, row: Int, values: UnsafePointer<T>, scaling: IntensityScaling
+    ) -> Bool {
         let (s, e) = (run.lowerBound, run.upperBound)
         let length = e - s + 1
         voxels += length

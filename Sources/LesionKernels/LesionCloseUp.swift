@@ -95,7 +95,8 @@ public struct LesionCloseUp: Sendable {
 
     /// A tile for a visit with no image: `LesionMosaic.gapLevel` throughout.
     public var emptyTile: RGBImage {
-        RGBImage(width: tilePixels, height: tilePixels,
-                 pixels: [UInt8](repeating: LesionMosaic.gapLevel, count: tilePixels * tilePixels * 3))
+        RGBImage(
+            width: tilePixels, height: tilePixels,
+            pixels: [UInt8](repeating: LesionMosaic.gapLevel, count: tilePixels * tilePixels * 3))
     }
 }

@@ -73,8 +73,9 @@ public struct LesionLabelling: Sendable {
                 precondition(label <= lesions.count, "run label \(label) beyond \(lesions.count) lesions")
                 counts[label] += Int(e - s + 1)
                 let box = lesions[label - 1].boundingBox
-                precondition(box.contains(VoxelIndex(Int(s), j, k)) && box.contains(VoxelIndex(Int(e), j, k)),
-                             "lesion \(label) has a voxel outside its bounding box")
+                precondition(
+                    box.contains(VoxelIndex(Int(s), j, k)) && box.contains(VoxelIndex(Int(e), j, k)),
+                    "lesion \(label) has a voxel outside its bounding box")
             }
         }
         for (n, lesion) in lesions.enumerated() {

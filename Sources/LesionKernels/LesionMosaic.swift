@@ -78,8 +78,9 @@ public struct LesionMosaic: Sendable {
         }
         let chosen = slices(tints, geometry: geometry)
         var tiles = chosen.map { slice -> RGBImage in
-            Self.tinted(renderer, slice: slice, geometry: geometry, tints: tints, window: window, opacity: opacity,
-                        outlinePixels: outlinePixels, intensity: intensity)
+            Self.tinted(
+                renderer, slice: slice, geometry: geometry, tints: tints, window: window, opacity: opacity,
+                outlinePixels: outlinePixels, intensity: intensity)
         }
         let tileWidth = tiles[0].width, tileHeight = tiles[0].height
         var bar = Int((scaleBarMM / renderer.pixelMM(geometry)).rounded())
@@ -102,8 +103,9 @@ public struct LesionMosaic: Sendable {
                 pixels.replaceSubrange(target..<(target + 3 * tileWidth), with: tile.pixels[source..<(source + 3 * tileWidth)])
             }
         }
-        return Result(image: RGBImage(width: width, height: height, pixels: pixels), slices: chosen,
-                      tileWidth: tileWidth, tileHeight: tileHeight, scaleBarPixels: bar)
+        return Result(
+            image: RGBImage(width: width, height: height, pixels: pixels), slices: chosen,
+            tileWidth: tileWidth, tileHeight: tileHeight, scaleBarPixels: bar)
     }
 
     /// One slice drawn by `renderer`, each voxel with a `ReviewTint` code tinted in its colour.
@@ -115,8 +117,9 @@ public struct LesionMosaic: Sendable {
         // The tint codes drawn through the same renderer land on exactly the same pixels.
         let codes = renderer.render(
             slice: slice, geometry: geometry, window: (0, 255), labels: nil, intensity: { Double(tints.voxels[$0]) })
-        return tint(tile, codes: (0..<(codes.width * codes.height)).map { Int32(codes.pixels[3 * $0]) }, opacity: opacity,
-                    outlinePixels: outlinePixels)
+        return tint(
+            tile, codes: (0..<(codes.width * codes.height)).map { Int32(codes.pixels[3 * $0]) }, opacity: opacity,
+            outlinePixels: outlinePixels)
     }
 
     /// `image` with each pixel's `ReviewTint` code (row-major, 0: none) blended in at `opacity`,

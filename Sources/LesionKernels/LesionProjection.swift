@@ -20,8 +20,10 @@ public struct LesionProjection: Sendable {
     /// Tints by salience, the most salient first.
     public static let salience: [ReviewTint] = [.new, .enlarging, .other, .stable, .baseline]
 
-    public init(convention: DisplayConvention = .radiological, zoom: Int = 2, gap: Int = 4, opacity: Double = 0.6,
-                minimumPanelWidth: Int = 192, outlinePixels: Int = 2) {
+    public init(
+        convention: DisplayConvention = .radiological, zoom: Int = 2, gap: Int = 4, opacity: Double = 0.6,
+        minimumPanelWidth: Int = 192, outlinePixels: Int = 2
+    ) {
         self.outlinePixels = max(1, outlinePixels)
         self.convention = convention
         self.zoom = max(1, zoom)

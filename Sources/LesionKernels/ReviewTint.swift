@@ -71,9 +71,10 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
     /// The colour as CSS `#rrggbb`.
     public var hex: String {
         let c = colour
-        return "#" + [c.r, c.g, c.b].map { byte in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }.joined()
+        return "#"
+            + [c.r, c.g, c.b].map { byte in
+                let text = String(byte, radix: 16)
+                return text.count == 1 ? "0" + text : text
+            }.joined()
     }
 }

@@ -222,8 +222,9 @@ final class Slab: @unchecked Sendable {
         @inline(__always) func slot(_ j: Int, _ k: Int) -> Int { (j + ny * (k & 1)) * wordsPerRow }
         @inline(__always) func bits(_ j: Int, _ k: Int, firstRun: Int) -> RowBits {
             let at = slot(j, k)
-            return RowBits(words: ringWords + at, startWords: ringWords + ringRows * wordsPerRow + at,
-                           startsBefore: ringStartsBefore + at, firstRun: Int32(firstRun))
+            return RowBits(
+                words: ringWords + at, startWords: ringWords + ringRows * wordsPerRow + at,
+                startsBefore: ringStartsBefore + at, firstRun: Int32(firstRun))
         }
         for k in slices {
             for j in 0..<ny {
@@ -239,8 +240,9 @@ final class Slab: @unchecked Sendable {
                 values.reserve(rowBytes)
                 let at = slot(j, k)
                 let words = ringWords + at
-                let found = source.runs(row: row, starts: startBase + runCount, ends: endBase + runCount,
-                                        values: values.base + values.count, words: words)
+                let found = source.runs(
+                    row: row, starts: startBase + runCount, ends: endBase + runCount,
+                    values: values.base + values.count, words: words)
                 let current = runCount..<(runCount + found)
                 if rowBytes > 0 {
                     var voxels = 0
@@ -272,16 +274,18 @@ final class Slab: @unchecked Sendable {
                     let other = rowBegin[r]..<rowBegin[r + 1]
                     guard !other.isEmpty else { continue }
                     if found >= Self.bitPathRunsPerWord && other.count >= Self.bitPathRunsPerWord
-                        && found + other.count >= Self.bitPathRunsPerWord * wordsPerRow {
+                        && found + other.count >= Self.bitPathRunsPerWord * wordsPerRow
+                    {
                         let (known, coversAll) = RunLabeller.shortcut(connectivity, dj: dj, dk: dk)
                         // The shortcut row must have been scanned by this slab.
                         let knownWords = known.flatMap { (sj, sk) -> UnsafePointer<UInt64>? in
                             let (kj, kk) = (j + sj, k + sk)
                             return kj >= 0 && kj < ny && kk >= slices.lowerBound ? UnsafePointer(ringWords + slot(kj, kk)) : nil
                         }
-                        Self.bitRows(bits(j, k, firstRun: current.lowerBound), bits(nj, nk, firstRun: other.lowerBound),
-                                     wordsPerRow: wordsPerRow, widened: widen != 0, known: knownWords, knownCoversAll: coversAll,
-                                     parent: parentBase)
+                        Self.bitRows(
+                            bits(j, k, firstRun: current.lowerBound), bits(nj, nk, firstRun: other.lowerBound),
+                            wordsPerRow: wordsPerRow, widened: widen != 0, known: knownWords, knownCoversAll: coversAll,
+                            parent: parentBase)
                     } else {
                         Self.mergeRows(current, other, widen: widen, starts: startBase, ends: endBase, parent: parentBase)
                     }
@@ -311,8 +315,9 @@ final class Slab: @unchecked Sendable {
             for (dj, dk, widen) in RunLabeller.neighbourRows(connectivity) where dk == -1 {
                 let nj = j + dj
                 guard nj >= 0, nj < ny else { continue }
-                Self.mergeRows(current, rowRuns(nj + ny * (k - 1)), widen: widen, starts: starts.base,
-                               ends: ends.base, parent: parent.base)
+                Self.mergeRows(
+                    current, rowRuns(nj + ny * (k - 1)), widen: widen, starts: starts.base,
+                    ends: ends.base, parent: parent.base)
             }
         }
     }

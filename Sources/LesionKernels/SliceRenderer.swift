@@ -105,7 +105,8 @@ public struct SliceRenderer: Sendable {
             counts[[v.i, v.j, v.k][axis]] += 1
         }
         guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }),
-              counts[best] > 0 else { return extent / 2 }
+            counts[best] > 0
+        else { return extent / 2 }
         return best
     }
 
@@ -160,8 +161,10 @@ public struct SliceRenderer: Sendable {
                 if let labels, labels.voxels[offset] != 0 {
                     let tint = LesionPalette.colour(Int(labels.voxels[offset]))
                     let a = tintOpacity
-                    rgb = ((1 - a) * rgb.0 + a * Double(tint.r), (1 - a) * rgb.1 + a * Double(tint.g),
-                           (1 - a) * rgb.2 + a * Double(tint.b))
+                    rgb = (
+                        (1 - a) * rgb.0 + a * Double(tint.r), (1 - a) * rgb.1 + a * Double(tint.g),
+                        (1 - a) * rgb.2 + a * Double(tint.b)
+                    )
                 }
                 let n = 3 * (y * width + x)
                 pixels[n] = UInt8(rgb.0.rounded())

@@ -42,18 +42,20 @@ public struct LesionLedger: Sendable {
                 voxelVolumeMM3: voxelVolume, nextID: nextID)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
-                rows.append(LedgerEntry(
-                    id: continued.id, visit: index, state: continued.state, label: continued.label,
-                    voxelCount: lesion.voxelCount, volumeMM3: lesion.volumeMM3,
-                    previousVolumeMM3: continued.previousIDs.isEmpty ? nil : Double(continued.previousVoxels) * voxelVolume,
-                    previousIDs: continued.previousIDs, mergedInto: [], splitFrom: continued.splitFrom,
-                    enhancing: enhancing?[continued.label - 1], lesion: lesion))
+                rows.append(
+                    LedgerEntry(
+                        id: continued.id, visit: index, state: continued.state, label: continued.label,
+                        voxelCount: lesion.voxelCount, volumeMM3: lesion.volumeMM3,
+                        previousVolumeMM3: continued.previousIDs.isEmpty ? nil : Double(continued.previousVoxels) * voxelVolume,
+                        previousIDs: continued.previousIDs, mergedInto: [], splitFrom: continued.splitFrom,
+                        enhancing: enhancing?[continued.label - 1], lesion: lesion))
             }
             for ended in matched.ended {
-                rows.append(LedgerEntry(
-                    id: ended.id, visit: index, state: ended.state, label: nil, voxelCount: 0, volumeMM3: 0,
-                    previousVolumeMM3: previous.lesions[ended.label - 1].volumeMM3, previousIDs: [],
-                    mergedInto: ended.mergedInto, splitFrom: nil, enhancing: nil, lesion: nil))
+                rows.append(
+                    LedgerEntry(
+                        id: ended.id, visit: index, state: ended.state, label: nil, voxelCount: 0, volumeMM3: 0,
+                        previousVolumeMM3: previous.lesions[ended.label - 1].volumeMM3, previousIDs: [],
+                        mergedInto: ended.mergedInto, splitFrom: nil, enhancing: nil, lesion: nil))
             }
             ids = matched.later.map(\.id)
             nextID = matched.nextID
@@ -62,20 +64,22 @@ public struct LesionLedger: Sendable {
             ids = lesions.indices.map { LesionID($0 + 1) }
             nextID = lesions.count + 1
             for (n, lesion) in lesions.enumerated() {
-                rows.append(LedgerEntry(
-                    id: ids[n], visit: 0, state: .baseline, label: lesion.label, voxelCount: lesion.voxelCount,
-                    volumeMM3: lesion.volumeMM3, previousVolumeMM3: nil, previousIDs: [], mergedInto: [],
-                    splitFrom: nil, enhancing: enhancing?[n], lesion: lesion))
+                rows.append(
+                    LedgerEntry(
+                        id: ids[n], visit: 0, state: .baseline, label: lesion.label, voxelCount: lesion.voxelCount,
+                        volumeMM3: lesion.volumeMM3, previousVolumeMM3: nil, previousIDs: [], mergedInto: [],
+                        splitFrom: nil, enhancing: enhancing?[n], lesion: lesion))
             }
         }
         func present(_ state: LesionState) -> Int? { step.map { $0.later.filter { $0.state == state }.count } }
         func ended(_ state: LesionState) -> Int? { step.map { $0.ended.filter { $0.state == state }.count } }
-        counts.append(VisitCounts(
-            visit: index, t2Lesions: lesions.count, t2VolumeMM3: visit.t2.totalVolumeMM3,
-            newT2: present(.new), enlargingT2: present(.enlarging), stableT2: present(.stable),
-            shrinkingT2: present(.shrinking), mergedT2: present(.merged), splitT2: present(.split),
-            resolvedT2: ended(.resolved), absorbedT2: ended(.absorbed), gdLesions: visit.gd?.lesions.count,
-            enhancingT2: enhancing.map { $0.filter { $0 }.count }))
+        counts.append(
+            VisitCounts(
+                visit: index, t2Lesions: lesions.count, t2VolumeMM3: visit.t2.totalVolumeMM3,
+                newT2: present(.new), enlargingT2: present(.enlarging), stableT2: present(.stable),
+                shrinkingT2: present(.shrinking), mergedT2: present(.merged), splitT2: present(.split),
+                resolvedT2: ended(.resolved), absorbedT2: ended(.absorbed), gdLesions: visit.gd?.lesions.count,
+                enhancingT2: enhancing.map { $0.filter { $0 }.count }))
         previous = (visit.t2Map, lesions, ids)
     }
 

@@ -18,7 +18,8 @@ public struct ScanInfoReport {
         func matrixText(_ a: Affine) -> String {
             a.matrix4x4.map { row in row.map { JSON.number($0) }.joined(separator: " ") }.joined(separator: " | ")
         }
-        let scalingText = h.scaling.isIdentity
+        let scalingText =
+            h.scaling.isIdentity
             ? "none (scl_slope \(JSON.number(h.headerSlope)), scl_inter \(JSON.number(h.headerIntercept)))"
             : "value = \(JSON.number(h.scaling.slope)) × stored + \(JSON.number(h.scaling.intercept))"
         let range = summary.minimum.map { "\(JSON.number($0)) to \(JSON.number(summary.maximum!))" } ?? "no finite value"
@@ -30,10 +31,14 @@ public struct ScanInfoReport {
             ("dims", JSON.array(h.dims), h.dims.map(String.init).joined(separator: " × ")),
             ("volume_index", String(h.volumeIndex), "index \(h.volumeIndex) of \(h.volumeCount) (0-based)"),
             ("datatype", JSON.string(h.datatype.name), "\(h.datatype.name) (code \(h.datatype.code))"),
-            ("pixdim_mm", JSON.array([h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2]),
-             [h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2].map { JSON.number($0) }.joined(separator: " × ") + " \(h.spatialUnit)"),
-            ("voxel_size_mm", JSON.array([spacing.0, spacing.1, spacing.2]),
-             [spacing.0, spacing.1, spacing.2].map { JSON.number($0) }.joined(separator: " × ") + " mm (from the affine)"),
+            (
+                "pixdim_mm", JSON.array([h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2]),
+                [h.pixdimMM.0, h.pixdimMM.1, h.pixdimMM.2].map { JSON.number($0) }.joined(separator: " × ") + " \(h.spatialUnit)"
+            ),
+            (
+                "voxel_size_mm", JSON.array([spacing.0, spacing.1, spacing.2]),
+                [spacing.0, spacing.1, spacing.2].map { JSON.number($0) }.joined(separator: " × ") + " mm (from the affine)"
+            ),
             ("voxel_volume_mm3", JSON.number(h.geometry.voxelVolumeMM3), JSON.number(h.geometry.voxelVolumeMM3)),
             ("spatial_unit", JSON.string(h.spatialUnit), h.spatialUnit),
             ("scl_slope", JSON.number(h.headerSlope), JSON.number(h.headerSlope)),

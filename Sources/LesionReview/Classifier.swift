@@ -34,11 +34,19 @@ public enum Classifier {
         } else if !missing.isEmpty {
             decision = (.indeterminate, .missingRequired(lead, score: score, missing: missing))
         } else if score - other < policy.minimumMargin {
-            decision = (.indeterminate, .conflict(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
-                                                  minimumMargin: policy.minimumMargin))
+            decision = (
+                .indeterminate,
+                .conflict(
+                    lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
+                    minimumMargin: policy.minimumMargin)
+            )
         } else {
-            decision = (lead, .leads(lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
-                                     minimumScore: policy.minimumScore, minimumMargin: policy.minimumMargin))
+            decision = (
+                lead,
+                .leads(
+                    lead, score: score, runnerUp: runnerUp, runnerUpScore: other,
+                    minimumScore: policy.minimumScore, minimumMargin: policy.minimumMargin)
+            )
         }
         return TimepointDecision(
             reviewClass: decision.0, scores: scores, reason: decision.1, fired: fired,

@@ -33,13 +33,18 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
     public static func parse(_ text: String) throws(RuleSyntaxError) -> Comparison {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard words.count == 3 else {
-            throw RuleSyntaxError("\"\(text)\" is not a comparison: write `feature op value`, separated by spaces (op: \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw RuleSyntaxError(
+                "\"\(text)\" is not a comparison: write `feature op value`, separated by spaces (op: \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         guard let feature = Feature(rawValue: words[0]) else {
-            throw RuleSyntaxError("unknown feature \"\(words[0])\" in \"\(text)\" (the features are listed in the README, section Features)")
+            throw RuleSyntaxError(
+                "unknown feature \"\(words[0])\" in \"\(text)\" (the features are listed in the README, section Features)")
         }
         guard let op = Operator(rawValue: words[1]) else {
-            throw RuleSyntaxError("unknown operator \"\(words[1])\" in \"\(text)\" (expected one of \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw RuleSyntaxError(
+                "unknown operator \"\(words[1])\" in \"\(text)\" (expected one of \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let word = words[2]
         let equality = op == .equal || op == .notEqual
@@ -50,7 +55,9 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
             }
             return Comparison(feature: feature, op: op, value: .number(x))
         case .boolean:
-            guard equality else { throw RuleSyntaxError("\(feature.rawValue) is true or false: compare it with == or !=, not \(op.rawValue)") }
+            guard equality else {
+                throw RuleSyntaxError("\(feature.rawValue) is true or false: compare it with == or !=, not \(op.rawValue)")
+            }
             guard word == "true" || word == "false" else {
                 throw RuleSyntaxError("\(feature.rawValue) is true or false, not \"\(word)\"")
             }

@@ -18,13 +18,16 @@ public enum DecisionReason: Sendable, Equatable {
         case .urgentReview(let ids):
             return "urgent review: \(ids.map(\.text).joined(separator: ", ")) fired"
         case .leads(let lead, let score, let runnerUp, let other, let minimum, let margin):
-            return "\(lead.rawValue) leads with \(n(score)) (min_score \(n(minimum))), \(n(score - other)) ahead of \(runnerUp.rawValue) (min_margin \(n(margin)))"
+            return
+                "\(lead.rawValue) leads with \(n(score)) (min_score \(n(minimum))), \(n(score - other)) ahead of \(runnerUp.rawValue) (min_margin \(n(margin)))"
         case .tooLittleEvidence(let lead, let score, let minimum):
             return "too little evidence: the leading hypothesis, \(lead.rawValue), scores \(n(score)), below min_score \(n(minimum))"
         case .conflict(let lead, let score, let runnerUp, let other, let margin):
-            return "conflicting evidence: \(lead.rawValue) \(n(score)) and \(runnerUp.rawValue) \(n(other)) differ by less than min_margin \(n(margin))"
+            return
+                "conflicting evidence: \(lead.rawValue) \(n(score)) and \(runnerUp.rawValue) \(n(other)) differ by less than min_margin \(n(margin))"
         case .missingRequired(let lead, let score, let missing):
-            return "too little data: \(lead.rawValue) leads with \(n(score)) but needs \(missing.map(\.rawValue).joined(separator: ", ")), missing here"
+            return
+                "too little data: \(lead.rawValue) leads with \(n(score)) but needs \(missing.map(\.rawValue).joined(separator: ", ")), missing here"
         }
     }
 }

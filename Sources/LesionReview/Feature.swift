@@ -64,7 +64,7 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
     public var kind: Kind {
         switch self {
         case .largestLesionContiguousGrowth, .largestLesionCorticalContact, .largestLesionPeriventricular,
-             .largestLesionEnhancing, .priorImmunosuppressant:
+            .largestLesionEnhancing, .priorImmunosuppressant:
             .boolean
         case .csfJCVPCR: .category(CSFResult.allCases.map(\.rawValue))
         case .nextTherapy: .text

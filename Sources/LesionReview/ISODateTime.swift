@@ -25,15 +25,15 @@ public struct ISODateTime: Sendable, Equatable, Comparable, CustomStringConverti
             return value
         }
         guard chars.count >= 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year)
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year)
         else { return nil }
         var seconds = 0.0
         if chars.count > 10 {
             var end = chars.count
             if chars[end - 1] == UInt8(ascii: "Z") { end -= 1 }
             guard chars[10] == UInt8(ascii: "T"), end >= 16, chars[13] == UInt8(ascii: ":"),
-                  let hour = number(11..<13), let minute = number(14..<16), hour < 24, minute < 60
+                let hour = number(11..<13), let minute = number(14..<16), hour < 24, minute < 60
             else { return nil }
             seconds = Double(hour * 3600 + minute * 60)
             if end > 16 {

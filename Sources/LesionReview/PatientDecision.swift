@@ -16,16 +16,19 @@ public struct PatientDecision: Sendable, Equatable {
     }
 
     public static func combine(_ timepoints: [(visit: Int, decision: TimepointDecision)]) -> PatientDecision {
-        guard let first = timepoints.min(by: { a, b in
-            a.decision.reviewClass != b.decision.reviewClass
-                ? a.decision.reviewClass < b.decision.reviewClass : a.visit < b.visit
-        }) else {
+        guard
+            let first = timepoints.min(by: { a, b in
+                a.decision.reviewClass != b.decision.reviewClass
+                    ? a.decision.reviewClass < b.decision.reviewClass : a.visit < b.visit
+            })
+        else {
             return PatientDecision(
                 reviewClass: .indeterminate, visit: nil,
                 reason: "no follow-up visit to review: the review compares each visit with the one before, after natalizumab started")
         }
         let order = ReviewClass.byUrgency.map(\.rawValue).joined(separator: " > ")
-        let reason = timepoints.count == 1
+        let reason =
+            timepoints.count == 1
             ? "the class of the only follow-up visit reviewed"
             : "the most urgent class among the \(timepoints.count) follow-up visits reviewed (\(order))"
         return PatientDecision(reviewClass: first.decision.reviewClass, visit: first.visit, reason: reason)

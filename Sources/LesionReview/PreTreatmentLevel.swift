@@ -39,9 +39,11 @@ public struct PreTreatmentLevel: Sendable, Equatable {
             level.gdCount = gd
             level.gdSource = sessionName!
         } else {
-            level.gdSource = gdMissing + (before == nil
-                ? ", and no session has ntz_infusion_count 0"
-                : ", and \(sessionName!) has no Gd source")
+            level.gdSource =
+                gdMissing
+                + (before == nil
+                    ? ", and no session has ntz_infusion_count 0"
+                    : ", and \(sessionName!) has no Gd source")
         }
         if let t2 = participantsT2New {
             level.t2NewCount = t2
@@ -50,9 +52,11 @@ public struct PreTreatmentLevel: Sendable, Equatable {
             level.t2NewCount = t2
             level.t2NewSource = sessionName!
         } else {
-            level.t2NewSource = t2NewMissing + (before == nil
-                ? ", and no session has ntz_infusion_count 0"
-                : ", and \(sessionName!) is the baseline (no earlier scan to count new lesions against)")
+            level.t2NewSource =
+                t2NewMissing
+                + (before == nil
+                    ? ", and no session has ntz_infusion_count 0"
+                    : ", and \(sessionName!) is the baseline (no earlier scan to count new lesions against)")
         }
         return level
     }

@@ -42,15 +42,17 @@ public struct RimCoreCounts: Sendable, Equatable {
             }
             var rim = 0, enhancingRim = 0, enhancingCore = 0
             for centre in own {
-                let inRim = ball.leavesGrid(around: centre, in: size)
+                let inRim =
+                    ball.leavesGrid(around: centre, in: size)
                     || !ball.walk(around: centre, in: size) { neighbour, _, _ in Int(labels[neighbour]) == label }
                 if inRim { rim += 1 }
                 if gd[centre] != 0 {
                     if inRim { enhancingRim += 1 } else { enhancingCore += 1 }
                 }
             }
-            return RimCoreCounts(rimVoxels: rim, coreVoxels: own.count - rim, enhancingRimVoxels: enhancingRim,
-                                 enhancingCoreVoxels: enhancingCore)
+            return RimCoreCounts(
+                rimVoxels: rim, coreVoxels: own.count - rim, enhancingRimVoxels: enhancingRim,
+                enhancingCoreVoxels: enhancingCore)
         }
     }
 }

@@ -5,9 +5,11 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
     /// Nil unless `text` is kebab-case: `[a-z0-9]+(-[a-z0-9]+)*`.
     public init?(_ text: String) {
         let words = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard !words.isEmpty, words.allSatisfy({ word in
-            !word.isEmpty && word.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
-        }) else { return nil }
+        guard !words.isEmpty,
+            words.allSatisfy({ word in
+                !word.isEmpty && word.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+            })
+        else { return nil }
         self.text = text
     }
 

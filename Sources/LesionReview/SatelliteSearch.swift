@@ -31,7 +31,8 @@ public enum SatelliteSearch {
         }
         return lesions.map { lesion in
             guard !isHost[lesion.label - 1], lesion.largestExtentMM <= parameters.satelliteMaximumExtentMM,
-                  near(lesion.boundingBox) else { return nil }
+                near(lesion.boundingBox)
+            else { return nil }
             var best: (distance: Double, host: Int)?
             for centre in voxels.voxels(of: lesion.label) {
                 ball.walk(around: centre, in: size) { neighbour, _, offset in

@@ -75,9 +75,10 @@ public struct TimeWindow: Sendable, Equatable {
             for hypothesis in hypotheses {
                 for event in Event.allCases {
                     guard let from = low[event], let to = high[event], from <= to else { continue }
-                    found.append(TimeWindow(
-                        rule: rule.id, hypothesis: hypothesis, event: event, features: features[event] ?? [],
-                        fromDays: from, toDays: to))
+                    found.append(
+                        TimeWindow(
+                            rule: rule.id, hypothesis: hypothesis, event: event, features: features[event] ?? [],
+                            fromDays: from, toDays: to))
                 }
             }
         }

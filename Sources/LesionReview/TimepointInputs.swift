@@ -62,10 +62,12 @@ public struct TimepointInputs: Sendable {
             parts.filter { $0.0 == nil }.map(\.1).joined(separator: "; ")
         }
         let gd = counts.gdLesions, active = counts.newOrEnlargingT2
-        f.set(.gdLesionsAbovePreNTZ, number: both(gd, pre.gdCount).map { Double($0 - $1) },
-              missingBecause: because([(gd, noGd), (pre.gdCount, pre.gdSource)]))
-        f.set(.newT2AbovePreNTZ, number: both(active, pre.t2NewCount).map { Double($0 - $1) },
-              missingBecause: because([(active, "baseline visit"), (pre.t2NewCount, pre.t2NewSource)]))
+        f.set(
+            .gdLesionsAbovePreNTZ, number: both(gd, pre.gdCount).map { Double($0 - $1) },
+            missingBecause: because([(gd, noGd), (pre.gdCount, pre.gdSource)]))
+        f.set(
+            .newT2AbovePreNTZ, number: both(active, pre.t2NewCount).map { Double($0 - $1) },
+            missingBecause: because([(active, "baseline visit"), (pre.t2NewCount, pre.t2NewSource)]))
         var ratio: FeatureValue?
         if let gd, let before = pre.gdCount {
             ratio = before == 0 ? .notApplicable : .number(Double(gd) / Double(before))
@@ -100,12 +102,15 @@ public struct TimepointInputs: Sendable {
         let noGreyMatter = "no grey-matter map at this visit or an earlier one"
         let noVentricles = "no ventricle map at this visit or an earlier one"
         let noGd = "no Gd source at this visit"
-        f.set(.largestLesionCorticalContact, flag: image.hasGreyMatter ? (largest.map { lesionFeatures($0).corticalContact! } ?? false) : nil,
-              missingBecause: noGreyMatter)
-        f.set(.largestLesionPeriventricular, flag: image.hasVentricles ? (largest.map { lesionFeatures($0).periventricular! } ?? false) : nil,
-              missingBecause: noVentricles)
-        f.set(.largestLesionEnhancing, flag: image.hasGd ? (largest.map { lesionFeatures($0).enhancing! } ?? false) : nil,
-              missingBecause: noGd)
+        f.set(
+            .largestLesionCorticalContact, flag: image.hasGreyMatter ? (largest.map { lesionFeatures($0).corticalContact! } ?? false) : nil,
+            missingBecause: noGreyMatter)
+        f.set(
+            .largestLesionPeriventricular, flag: image.hasVentricles ? (largest.map { lesionFeatures($0).periventricular! } ?? false) : nil,
+            missingBecause: noVentricles)
+        f.set(
+            .largestLesionEnhancing, flag: image.hasGd ? (largest.map { lesionFeatures($0).enhancing! } ?? false) : nil,
+            missingBecause: noGd)
         var rimShare: FeatureValue?
         if image.hasGd {
             rimShare = largest.flatMap { lesionFeatures($0).enhancement!.enhancingRimShare }.map(FeatureValue.number) ?? .notApplicable
@@ -138,17 +143,20 @@ public struct TimepointInputs: Sendable {
         if c.absent.contains(.plasmaExchange) {
             f.set(.daysSincePlasmaExchange, .notApplicable, missingBecause: "")
         } else {
-            f.set(.daysSincePlasmaExchange, number: days(c.plasmaExchange, c.acquisitionTime),
-                  missingBecause: because([.acquisitionTime, .plasmaExchange]))
+            f.set(
+                .daysSincePlasmaExchange, number: days(c.plasmaExchange, c.acquisitionTime),
+                missingBecause: because([.acquisitionTime, .plasmaExchange]))
         }
         if c.absent.contains(.nextTherapyStart) {
             f.set(.weeksOnNextTherapy, .notApplicable, missingBecause: "")
             f.set(.washoutWeeks, .notApplicable, missingBecause: "")
         } else {
-            f.set(.weeksOnNextTherapy, number: days(c.nextTherapyStart, c.acquisitionTime).map { $0 / 7 },
-                  missingBecause: because([.acquisitionTime, .nextTherapyStart]))
-            f.set(.washoutWeeks, number: days(c.lastInfusion, c.nextTherapyStart).map { $0 / 7 },
-                  missingBecause: because([.lastInfusion, .nextTherapyStart]))
+            f.set(
+                .weeksOnNextTherapy, number: days(c.nextTherapyStart, c.acquisitionTime).map { $0 / 7 },
+                missingBecause: because([.acquisitionTime, .nextTherapyStart]))
+            f.set(
+                .washoutWeeks, number: days(c.lastInfusion, c.nextTherapyStart).map { $0 / 7 },
+                missingBecause: because([.lastInfusion, .nextTherapyStart]))
         }
     }
 

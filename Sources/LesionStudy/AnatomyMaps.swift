@@ -45,7 +45,9 @@ struct AnatomyMaps {
             for (n, source) in sources.enumerated() where own == nil {
                 let found = session.files.filter { source.matches(stem: FileNamePattern.niftiStem(VisitInputs.fileName($0))!) }
                 guard found.count <= 1 else {
-                    throw ScanError(found[0], "matches \(key)[\(n + 1)] (\(source.pattern)) together with \(found[1]): keep one file per role and session")
+                    throw ScanError(
+                        found[0],
+                        "matches \(key)[\(n + 1)] (\(source.pattern)) together with \(found[1]): keep one file per role and session")
                 }
                 if let file = found.first { own = Choice(file: file, source: source, session: session.label) }
             }

@@ -68,7 +68,8 @@ public struct ClinicalContext: Sendable {
                 continue
             }
             guard let value = Int(text), value >= 0 else {
-                throw ScanError(participantsPath, "\(column) \"\(text)\" of \(folder.participantID) is not a whole number of lesions (0 or more)")
+                throw ScanError(
+                    participantsPath, "\(column) \"\(text)\" of \(folder.participantID) is not a whole number of lesions (0 or more)")
             }
             counts[column] = value
         }
@@ -142,7 +143,10 @@ public struct ClinicalContext: Sendable {
         if let scan = record.acquisitionTime {
             for (column, time) in [(ClinicalColumn.lastInfusion, record.lastInfusion), (.plasmaExchange, record.plasmaExchange)] {
                 if let time, time > scan {
-                    throw ScanError(table.path, "\(column.rawValue) \(time) of \(label) is after its acq_time \(scan): each row describes the situation at its scan (the last one before it)")
+                    throw ScanError(
+                        table.path,
+                        "\(column.rawValue) \(time) of \(label) is after its acq_time \(scan): each row describes the situation at its scan (the last one before it)"
+                    )
                 }
             }
         }

@@ -38,8 +38,10 @@ public struct EvaluationReport {
         try out.write("{\n")
         for field in summary { try out.write("  \(JSON.string(field.key)): \(field.json),\n") }
         let voxelVolume = run.reference.geometry.voxelVolumeMM3
-        for (key, results, last) in [("reference_lesion_results", run.evaluation.reference, false),
-                                     ("test_lesion_results", run.evaluation.test, true)] {
+        for (key, results, last) in [
+            ("reference_lesion_results", run.evaluation.reference, false),
+            ("test_lesion_results", run.evaluation.test, true),
+        ] {
             try out.write("  \(JSON.string(key)): [")
             for (n, r) in results.enumerated() {
                 var fields = [
@@ -51,8 +53,10 @@ public struct EvaluationReport {
                 case .detected: fields.append("\"outcome\": \"detected\"")
                 case .tooLittleCovered: fields.append("\"outcome\": \"too_little_covered\"")
                 case .coveringLesionOutside(let label, let outside):
-                    fields += ["\"outcome\": \"covering_lesion_outside\"", "\"covering_lesion\": \(label)",
-                               "\"outside_fraction\": \(JSON.number(outside))"]
+                    fields += [
+                        "\"outcome\": \"covering_lesion_outside\"", "\"covering_lesion\": \(label)",
+                        "\"outside_fraction\": \(JSON.number(outside))",
+                    ]
                 }
                 try out.write((n == 0 ? "\n    {" : ",\n    {") + fields.joined(separator: ", ") + "}")
             }

@@ -36,10 +36,14 @@ public struct EvaluationRun: Sendable {
             throw ScanError(testPath, "its affine is singular")
         }
         guard let displacement = placement.cornerDisplacementMM, displacement <= gridToleranceMM else {
-            let why = test.geometry.size != reference.geometry.size
+            let why =
+                test.geometry.size != reference.geometry.size
                 ? "dimensions \(test.geometry.size) differ from \(reference.geometry.size)"
                 : "its affine places voxels up to \(JSON.number(placement.cornerDisplacementMM!)) mm away"
-            throw ScanError(testPath, "not on the grid of \(referencePath): \(why); evaluate compares voxel for voxel and does not resample (as animaSegPerfAnalyzer): use `lesiontrack compare` or resample first")
+            throw ScanError(
+                testPath,
+                "not on the grid of \(referencePath): \(why); evaluate compares voxel for voxel and does not resample (as animaSegPerfAnalyzer): use `lesiontrack compare` or resample first"
+            )
         }
         let voxelVolume = reference.geometry.voxelVolumeMM3
         let perVoxel = (minimumVolumeMM3 / voxelVolume).rounded(.down)

@@ -42,21 +42,27 @@ public struct LongitudinalReport {
             ("inputs", "[" + run.inputs.map(JSON.string).joined(separator: ", ") + "]"),
             ("participant_id", run.participantID.map(JSON.string) ?? "null"),
             ("visit_order", JSON.string(run.visitOrder)),
-            ("pipeline", Self.object([
-                ("file", JSON.string(run.pipeline.path)), ("sha256", JSON.string(run.pipeline.sha256)),
-                ("name", JSON.string(p.name)),
-            ])),
+            (
+                "pipeline",
+                Self.object([
+                    ("file", JSON.string(run.pipeline.path)), ("sha256", JSON.string(run.pipeline.sha256)),
+                    ("name", JSON.string(p.name)),
+                ])
+            ),
             ("parameters", Self.object(parameterFields.map { ($0.key, $0.value) })),
             ("t2_sources", "[" + p.t2Sources.map(Self.sourceJSON).joined(separator: ", ") + "]"),
             ("gd_sources", "[" + p.gdSources.map(Self.sourceJSON).joined(separator: ", ") + "]"),
-            ("reference_grid", Self.object([
-                ("file", JSON.string(reference.path)),
-                ("dims", JSON.array([reference.grid.nx, reference.grid.ny, reference.grid.nz])),
-                ("voxel_size_mm", JSON.array([spacing.0, spacing.1, spacing.2])),
-                ("voxel_volume_mm3", JSON.number(reference.geometry.voxelVolumeMM3)),
-                ("orientation_source", JSON.string(reference.orientationSource.rawValue)),
-                ("affine", JSON.matrix(reference.affine.matrix4x4)),
-            ])),
+            (
+                "reference_grid",
+                Self.object([
+                    ("file", JSON.string(reference.path)),
+                    ("dims", JSON.array([reference.grid.nx, reference.grid.ny, reference.grid.nz])),
+                    ("voxel_size_mm", JSON.array([spacing.0, spacing.1, spacing.2])),
+                    ("voxel_volume_mm3", JSON.number(reference.geometry.voxelVolumeMM3)),
+                    ("orientation_source", JSON.string(reference.orientationSource.rawValue)),
+                    ("affine", JSON.matrix(reference.affine.matrix4x4)),
+                ])
+            ),
             ("label_order", JSON.string(LabelReport.labelOrder)),
         ] + (review?.provenanceFields ?? [])
     }
@@ -137,8 +143,9 @@ public struct LongitudinalReport {
         }
         var brain = "null"
         if let mask = inputs.brainMaskFile, let fit = visit.brainMaskFit {
-            brain = Self.object([("file", JSON.string(mask))] + Self.fitFields(fit)
-                                + [("dice_with_baseline", JSON.number(visit.brainMaskDice))])
+            brain = Self.object(
+                [("file", JSON.string(mask))] + Self.fitFields(fit)
+                    + [("dice_with_baseline", JSON.number(visit.brainMaskDice))])
         }
         let counts = countFields(run.ledger.counts[n]).map { ($0.key, $0.json) }
         return Self.object([
@@ -158,8 +165,10 @@ public struct LongitudinalReport {
         case .zScore(let z, let brain):
             return [("method", JSON.string(rule.method)), ("z_threshold", JSON.number(z)), ("brain_statistics", stats(brain))]
         case .subtraction(let z, let post, let pre):
-            return [("method", JSON.string(rule.method)), ("subtraction_z_threshold", JSON.number(z)),
-                    ("brain_statistics", stats(post)), ("pre_contrast_brain_statistics", stats(pre))]
+            return [
+                ("method", JSON.string(rule.method)), ("subtraction_z_threshold", JSON.number(z)),
+                ("brain_statistics", stats(post)), ("pre_contrast_brain_statistics", stats(pre)),
+            ]
         }
     }
 
@@ -224,8 +233,10 @@ public struct LongitudinalReport {
 
     func visitRow(_ n: Int) -> [Field] {
         let visit = run.visits[n], inputs = visit.inputs
-        return [.count("visit", n + 1), .text("session_id", inputs.session), .text("acq_time", inputs.acquisitionTime),
-                .text("grid", visit.t2Fit.name)]
+        return [
+            .count("visit", n + 1), .text("session_id", inputs.session), .text("acq_time", inputs.acquisitionTime),
+            .text("grid", visit.t2Fit.name),
+        ]
             + countFields(run.ledger.counts[n])
             + [.text("t2_file", inputs.t2File), .text("gd_file", inputs.gdFile)]
     }
@@ -269,11 +280,12 @@ public struct LongitudinalReport {
 
     /// The rows of a table, each in the order of `columns(table)`.
     public func rows(_ table: Table) -> [[Field]] {
-        let rows = switch table {
-        case .visits: run.visits.indices.map(visitRow)
-        case .lesions: run.ledger.entries.map(lesionFields)
-        case .review: review?.rows ?? []
-        }
+        let rows =
+            switch table {
+            case .visits: run.visits.indices.map(visitRow)
+            case .lesions: run.ledger.entries.map(lesionFields)
+            case .review: review?.rows ?? []
+            }
         #if LESIONTRACK_CHECKS
         for row in rows { precondition(row.map(\.key) == Self.columns(table), "\(table) row keys differ from its columns") }
         #endif
@@ -284,14 +296,18 @@ public struct LongitudinalReport {
     public static func columns(_ table: Table) -> [String] {
         switch table {
         case .visits:
-            ["visit", "session_id", "acq_time", "grid", "t2_lesions", "t2_volume_mm3", "new_t2", "enlarging_t2",
-             "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2", "resolved_t2",
-             "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file"]
+            [
+                "visit", "session_id", "acq_time", "grid", "t2_lesions", "t2_volume_mm3", "new_t2", "enlarging_t2",
+                "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2", "resolved_t2",
+                "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file",
+            ]
         case .lesions:
-            ["lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3", "previous_volume_mm3",
-             "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing", "centroid_x_mm",
-             "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "contiguous_growth", "growth_mm3", "large_lesion",
-             "cortical_contact", "periventricular", "satellites", "satellite_of", "enhancing_voxels", "enhancing_rim_share"]
+            [
+                "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3", "previous_volume_mm3",
+                "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing", "centroid_x_mm",
+                "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "contiguous_growth", "growth_mm3", "large_lesion",
+                "cortical_contact", "periventricular", "satellites", "satellite_of", "enhancing_voxels", "enhancing_rim_share",
+            ]
         case .review: ReviewReport.columns
         }
     }

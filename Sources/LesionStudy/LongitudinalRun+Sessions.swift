@@ -9,8 +9,9 @@ extension LongitudinalRun {
         _ folder: PatientFolder, visits: [VisitInputs], directory: String, pipeline: PipelineFile, reader: NIfTIReader,
         eachVisit: VisitHandler?, observe: VisitObserver = { _, _, _ in }
     ) throws(ScanError) -> LongitudinalRun {
-        try run(command: "patient", inputs: [directory], participantID: folder.participantID,
-                visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader, eachVisit: eachVisit,
-                observe: observe)
+        try run(
+            command: "patient", inputs: [directory], participantID: folder.participantID,
+            visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader, eachVisit: eachVisit,
+            observe: observe)
     }
 }

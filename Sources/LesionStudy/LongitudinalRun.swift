@@ -31,14 +31,16 @@ public struct LongitudinalRun: Sendable {
     public static func patient(_ directory: String, pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
         let folder = try PatientFolder.open(directory, searchDerivatives: pipeline.pipeline.searchDerivatives)
         let visits = try VisitInputs.select(folder, pipeline: pipeline.pipeline)
-        return try run(command: "patient", inputs: [directory], participantID: folder.participantID,
-                       visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader)
+        return try run(
+            command: "patient", inputs: [directory], participantID: folder.participantID,
+            visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader)
     }
 
     /// Runs `compare BASELINE FOLLOWUP`, the visits given as files.
     public static func pair(_ visits: [VisitInputs], pipeline: PipelineFile, reader: NIfTIReader) throws(ScanError) -> LongitudinalRun {
-        try run(command: "compare", inputs: visits.map(\.t2File), participantID: nil,
-                visitOrder: "as given: baseline, follow-up", visits: visits, pipeline: pipeline, reader: reader)
+        try run(
+            command: "compare", inputs: visits.map(\.t2File), participantID: nil,
+            visitOrder: "as given: baseline, follow-up", visits: visits, pipeline: pipeline, reader: reader)
     }
 
     /// Labels each visit, places it on the baseline grid and appends it to the ledger; `observe`

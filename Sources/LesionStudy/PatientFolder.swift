@@ -38,9 +38,12 @@ public struct PatientFolder: Sendable {
                 $0.hasPrefix("sub-") && FileSystem.kind(FileSystem.join(path, $0)) == .directory
             }
             guard subjects.count == 1 else {
-                throw ScanError(directory, subjects.isEmpty
-                    ? "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself"
-                    : "holds \(subjects.count) participants (\(subjects.prefix(3).joined(separator: ", "))\(subjects.count > 3 ? ", …" : "")): name one, for example \(FileSystem.join(path, subjects[0]))")
+                throw ScanError(
+                    directory,
+                    subjects.isEmpty
+                        ? "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself"
+                        : "holds \(subjects.count) participants (\(subjects.prefix(3).joined(separator: ", "))\(subjects.count > 3 ? ", …" : "")): name one, for example \(FileSystem.join(path, subjects[0]))"
+                )
             }
             subjectFolder = FileSystem.join(path, subjects[0])
             studyRoot = path
@@ -69,7 +72,8 @@ public struct PatientFolder: Sendable {
             }
         }
         guard !anatFolders.isEmpty else {
-            throw ScanError(subjectFolder, "no ses-<label> folder: a longitudinal run needs the participant's sessions (sub-<id>/ses-<label>/anat/)")
+            throw ScanError(
+                subjectFolder, "no ses-<label> folder: a longitudinal run needs the participant's sessions (sub-<id>/ses-<label>/anat/)")
         }
 
         let tablePath = FileSystem.join(subjectFolder, participant + "_sessions.tsv")
@@ -82,10 +86,14 @@ public struct PatientFolder: Sendable {
             }
             for label in anatFolders.keys {
                 guard let row = table.rowIndex(where: "session_id", is: label), let time = table.value("acq_time", row: row) else {
-                    throw ScanError(tablePath, "no acq_time for \(label): give every session a time, or drop the acq_time column to order sessions by label")
+                    throw ScanError(
+                        tablePath,
+                        "no acq_time for \(label): give every session a time, or drop the acq_time column to order sessions by label")
                 }
                 guard let key = Self.sortKey(time) else {
-                    throw ScanError(tablePath, "acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time (2024-03-05 or 2024-03-05T10:30:00)")
+                    throw ScanError(
+                        tablePath,
+                        "acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time (2024-03-05 or 2024-03-05T10:30:00)")
                 }
                 times[label] = key
             }
@@ -120,7 +128,8 @@ public struct PatientFolder: Sendable {
         func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
         func digits(_ s: some Collection<Character>, _ count: Int) -> Bool { s.count == count && s.allSatisfy(isDigit) }
         guard chars.count >= 10, digits(chars[0..<4], 4), chars[4] == "-", digits(chars[5..<7], 2), chars[7] == "-",
-              digits(chars[8..<10], 2) else { return nil }
+            digits(chars[8..<10], 2)
+        else { return nil }
         let date = String(chars[0..<10])
         if chars.count == 10 { return date + "T00:00:00.000000" }
         var rest = Array(chars[10...])

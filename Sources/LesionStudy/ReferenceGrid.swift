@@ -31,10 +31,16 @@ public struct ReferenceGrid: Sendable {
         }
         let coverage = placement.fieldCoverage
         guard coverage > 0 else {
-            throw ScanError(other.path, "does not overlap \(header.path) in world space: no voxel centre of that grid falls inside this file's field of view (compare their affines with `lesiontrack info`)")
+            throw ScanError(
+                other.path,
+                "does not overlap \(header.path) in world space: no voxel centre of that grid falls inside this file's field of view (compare their affines with `lesiontrack info`)"
+            )
         }
         guard coverage >= rule.minimumFieldCoverage else {
-            throw ScanError(other.path, "covers only \(Self.percent(coverage)) of the field of view of \(header.path) (grid.min_field_coverage is \(Self.percent(rule.minimumFieldCoverage))): not compared")
+            throw ScanError(
+                other.path,
+                "covers only \(Self.percent(coverage)) of the field of view of \(header.path) (grid.min_field_coverage is \(Self.percent(rule.minimumFieldCoverage))): not compared"
+            )
         }
         return (.resampled(method: method, coverage: coverage), placement)
     }
@@ -47,8 +53,11 @@ public struct ReferenceGrid: Sendable {
         guard let placement else {
             if fit == .reference { return (scan, fit) }
             let h = scan.header
-            return (self.scan(scan.voxels, path: h.path, datatype: h.datatype, slope: h.headerSlope,
-                              intercept: h.headerIntercept, scaling: h.scaling), fit)
+            return (
+                self.scan(
+                    scan.voxels, path: h.path, datatype: h.datatype, slope: h.headerSlope,
+                    intercept: h.headerIntercept, scaling: h.scaling), fit
+            )
         }
         let resampled = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: method))
         return (self.scan(resampled, path: scan.path), fit)
@@ -66,12 +75,13 @@ public struct ReferenceGrid: Sendable {
         scaling: IntensityScaling
     ) -> Scan {
         let h = header
-        return Scan(header: ScanHeader(
-            path: path, niftiVersion: h.niftiVersion, isGzip: h.isGzip, bigEndian: h.bigEndian,
-            dims: Array(h.dims.prefix(3)), datatype: datatype, pixdimMM: h.pixdimMM, headerSlope: slope,
-            headerIntercept: intercept, scaling: scaling, qformCode: h.qformCode, sformCode: h.sformCode,
-            qform: h.qform, sform: h.sform, quaternion: h.quaternion, xyzUnitsCode: h.xyzUnitsCode,
-            volumeCount: 1, volumeIndex: 0),
+        return Scan(
+            header: ScanHeader(
+                path: path, niftiVersion: h.niftiVersion, isGzip: h.isGzip, bigEndian: h.bigEndian,
+                dims: Array(h.dims.prefix(3)), datatype: datatype, pixdimMM: h.pixdimMM, headerSlope: slope,
+                headerIntercept: intercept, scaling: scaling, qformCode: h.qformCode, sformCode: h.sformCode,
+                qform: h.qform, sform: h.sform, quaternion: h.quaternion, xyzUnitsCode: h.xyzUnitsCode,
+                volumeCount: 1, volumeIndex: 0),
             voxels: voxels)
     }
 

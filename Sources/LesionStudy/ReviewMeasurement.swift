@@ -35,9 +35,10 @@ public struct ReviewMeasurement: Sendable {
     public mutating func observe(_ n: Int, _ lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) {
         let gm = try greyMatterReader.place(anatomy.greyMatter[n], on: grid)
         let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
-        imageFeatures.append(VisitImageFeatures.measure(
-            lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
-            parameters: rules.ruleSet.features))
+        imageFeatures.append(
+            VisitImageFeatures.measure(
+                lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
+                parameters: rules.ruleSet.features))
         greyMatter.append(gm.map(PatientReview.Anatomy.init))
         ventricles.append(ventricle.map(PatientReview.Anatomy.init))
     }

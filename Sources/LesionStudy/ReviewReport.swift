@@ -25,10 +25,13 @@ public struct ReviewReport {
     /// `rules` and `decision_support`, the provenance keys every output of a reviewed run carries.
     public var provenanceFields: [(key: String, value: String)] {
         [
-            ("rules", Self.object([
-                ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
-                ("name", JSON.string(review.rules.ruleSet.name)),
-            ])),
+            (
+                "rules",
+                Self.object([
+                    ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
+                    ("name", JSON.string(review.rules.ruleSet.name)),
+                ])
+            ),
             ("decision_support", JSON.string(RulesFile.statement)),
         ]
     }
@@ -40,56 +43,85 @@ public struct ReviewReport {
         let inner = indent + "  "
         var fields: [(String, String)] = [
             ("statement", JSON.string(RulesFile.statement)),
-            ("rules", Self.object([
-                ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
-                ("name", JSON.string(review.rules.ruleSet.name)), ("rule_count", String(review.rules.ruleSet.rules.count)),
-            ])),
-            ("feature_parameters", Self.object([
-                ("large_lesion_extent_mm", JSON.number(p.largeLesionExtentMM)),
-                ("contact_distance_mm", JSON.number(p.contactDistanceMM)),
-                ("rim_thickness_mm", JSON.number(p.rimThicknessMM)),
-                ("satellite_host_min_extent_mm", JSON.number(p.satelliteHostMinimumExtentMM)),
-                ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
-                ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
-                ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
-                ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
-                ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),
-                ("ventricle_patterns", Self.strings(review.rules.ventricles.map(\.pattern.text))),
-            ])),
-            ("decision_policy", Self.object([
-                ("min_score", JSON.number(d.minimumScore)), ("min_margin", JSON.number(d.minimumMargin)),
-                ("high_confidence", JSON.number(d.highConfidence)),
-                ("moderate_confidence", JSON.number(d.moderateConfidence)),
-                ("requires", Self.object(ReviewClass.hypotheses.map { c in
-                    (c.rawValue, Self.strings((d.required[c] ?? []).map(\.rawValue)))
-                })),
-            ])),
-            ("clinical_context", Self.object([
-                ("sessions_table", review.clinical.sessionsTable.map(JSON.string) ?? "null"),
-                ("participants_table", review.clinical.participantsTable.map(JSON.string) ?? "null"),
-                ("missing_columns", Self.strings(review.clinical.missingColumns)),
-                ("pre_ntz_gd_count", Self.object([
-                    ("value", review.preTreatment.gdCount.map(String.init) ?? "null"),
-                    (review.preTreatment.gdCount == nil ? "missing" : "source", JSON.string(review.preTreatment.gdSource)),
-                ])),
-                ("pre_ntz_t2_new_count", Self.object([
-                    ("value", review.preTreatment.t2NewCount.map(String.init) ?? "null"),
-                    (review.preTreatment.t2NewCount == nil ? "missing" : "source", JSON.string(review.preTreatment.t2NewSource)),
-                ])),
-            ])),
-            ("patient", Self.object([
-                ("class", JSON.string(review.patient.reviewClass.rawValue)),
-                ("visit", review.patient.visit.map { String($0 + 1) } ?? "null"),
-                ("session_id", review.patient.visit.flatMap(session).map(JSON.string) ?? "null"),
-                ("urgent_review", String(review.visits.contains { $0.decision.urgentReview })),
-                ("reason", JSON.string(review.patient.reason)),
-            ])),
-            ("not_reviewed", "[" + review.notReviewed.map { skipped in
+            (
+                "rules",
                 Self.object([
-                    ("visit", String(skipped.visit + 1)), ("session_id", session(skipped.visit).map(JSON.string) ?? "null"),
-                    ("reason", JSON.string(skipped.reason)),
+                    ("file", JSON.string(review.rules.path)), ("sha256", JSON.string(review.rules.sha256)),
+                    ("name", JSON.string(review.rules.ruleSet.name)), ("rule_count", String(review.rules.ruleSet.rules.count)),
                 ])
-            }.joined(separator: ", ") + "]"),
+            ),
+            (
+                "feature_parameters",
+                Self.object([
+                    ("large_lesion_extent_mm", JSON.number(p.largeLesionExtentMM)),
+                    ("contact_distance_mm", JSON.number(p.contactDistanceMM)),
+                    ("rim_thickness_mm", JSON.number(p.rimThicknessMM)),
+                    ("satellite_host_min_extent_mm", JSON.number(p.satelliteHostMinimumExtentMM)),
+                    ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
+                    ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
+                    ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
+                    ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
+                    ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),
+                    ("ventricle_patterns", Self.strings(review.rules.ventricles.map(\.pattern.text))),
+                ])
+            ),
+            (
+                "decision_policy",
+                Self.object([
+                    ("min_score", JSON.number(d.minimumScore)), ("min_margin", JSON.number(d.minimumMargin)),
+                    ("high_confidence", JSON.number(d.highConfidence)),
+                    ("moderate_confidence", JSON.number(d.moderateConfidence)),
+                    (
+                        "requires",
+                        Self.object(
+                            ReviewClass.hypotheses.map { c in
+                                (c.rawValue, Self.strings((d.required[c] ?? []).map(\.rawValue)))
+                            })
+                    ),
+                ])
+            ),
+            (
+                "clinical_context",
+                Self.object([
+                    ("sessions_table", review.clinical.sessionsTable.map(JSON.string) ?? "null"),
+                    ("participants_table", review.clinical.participantsTable.map(JSON.string) ?? "null"),
+                    ("missing_columns", Self.strings(review.clinical.missingColumns)),
+                    (
+                        "pre_ntz_gd_count",
+                        Self.object([
+                            ("value", review.preTreatment.gdCount.map(String.init) ?? "null"),
+                            (review.preTreatment.gdCount == nil ? "missing" : "source", JSON.string(review.preTreatment.gdSource)),
+                        ])
+                    ),
+                    (
+                        "pre_ntz_t2_new_count",
+                        Self.object([
+                            ("value", review.preTreatment.t2NewCount.map(String.init) ?? "null"),
+                            (review.preTreatment.t2NewCount == nil ? "missing" : "source", JSON.string(review.preTreatment.t2NewSource)),
+                        ])
+                    ),
+                ])
+            ),
+            (
+                "patient",
+                Self.object([
+                    ("class", JSON.string(review.patient.reviewClass.rawValue)),
+                    ("visit", review.patient.visit.map { String($0 + 1) } ?? "null"),
+                    ("session_id", review.patient.visit.flatMap(session).map(JSON.string) ?? "null"),
+                    ("urgent_review", String(review.visits.contains { $0.decision.urgentReview })),
+                    ("reason", JSON.string(review.patient.reason)),
+                ])
+            ),
+            (
+                "not_reviewed",
+                "["
+                    + review.notReviewed.map { skipped in
+                        Self.object([
+                            ("visit", String(skipped.visit + 1)), ("session_id", session(skipped.visit).map(JSON.string) ?? "null"),
+                            ("reason", JSON.string(skipped.reason)),
+                        ])
+                    }.joined(separator: ", ") + "]"
+            ),
         ]
         let visits = review.visits.map { inner + "  " + visitJSON($0) }
         fields.append(("visits", visits.isEmpty ? "[]" : "[\n" + visits.joined(separator: ",\n") + "\n" + inner + "]"))
@@ -120,8 +152,9 @@ public struct ReviewReport {
         let (scores, fired, missing) = recordJSON(v)
         func anatomy(_ a: PatientReview.Anatomy?) -> String {
             guard let a else { return "null" }
-            return Self.object([("file", JSON.string(a.file)), ("session_id", JSON.string(a.session))]
-                               + LongitudinalReport.fitFields(a.fit))
+            return Self.object(
+                [("file", JSON.string(a.file)), ("session_id", JSON.string(a.session))]
+                    + LongitudinalReport.fitFields(a.fit))
         }
         return Self.object([
             ("visit", String(v.visit + 1)), ("session_id", session(v.visit).map(JSON.string) ?? "null"),
@@ -129,15 +162,24 @@ public struct ReviewReport {
             ("class", JSON.string(d.reviewClass.rawValue)), ("reason", JSON.string(d.reason.text)),
             ("urgent_review", String(d.urgentReview)),
             ("scores", scores),
-            ("confidence", Self.object([
-                ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
-                ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
-            ])),
+            (
+                "confidence",
+                Self.object([
+                    ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
+                    ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
+                ])
+            ),
             ("fired", fired),
-            ("not_evaluated", "[" + d.notEvaluated.map { outcome in
-                Self.object([("id", JSON.string(outcome.rule.id.text)),
-                             ("missing", Self.strings(outcome.missing.map(\.rawValue)))])
-            }.joined(separator: ", ") + "]"),
+            (
+                "not_evaluated",
+                "["
+                    + d.notEvaluated.map { outcome in
+                        Self.object([
+                            ("id", JSON.string(outcome.rule.id.text)),
+                            ("missing", Self.strings(outcome.missing.map(\.rawValue))),
+                        ])
+                    }.joined(separator: ", ") + "]"
+            ),
             ("missing", missing),
             ("features", Self.object(Feature.allCases.map { ($0.rawValue, Self.json(v.features[$0])) })),
             ("grey_matter", anatomy(review.greyMatter[v.visit])), ("ventricles", anatomy(review.ventricles[v.visit])),
@@ -151,18 +193,26 @@ public struct ReviewReport {
             ("condition", JSON.string(rule.condition.description)),
             ("weights", Self.object(ReviewClass.hypotheses.compactMap { c in rule.weights[c].map { (c.rawValue, JSON.number($0)) } })),
             ("urgent_review", String(rule.urgentReview)),
-            ("inputs", Self.object(outcome.tests.reduce(into: [(String, String)]()) { inputs, test in
-                if !inputs.contains(where: { $0.0 == test.comparison.feature.rawValue }) {
-                    inputs.append((test.comparison.feature.rawValue, Self.json(test.actual)))
-                }
-            })),
-            ("tests", "[" + outcome.tests.map { test in
-                Self.object([
-                    ("test", JSON.string(test.comparison.description)), ("feature", JSON.string(test.comparison.feature.rawValue)),
-                    ("op", JSON.string(test.comparison.op.rawValue)), ("threshold", Self.json(test.comparison.value)),
-                    ("value", Self.json(test.actual)), ("result", Self.json(test.truth)),
-                ])
-            }.joined(separator: ", ") + "]"),
+            (
+                "inputs",
+                Self.object(
+                    outcome.tests.reduce(into: [(String, String)]()) { inputs, test in
+                        if !inputs.contains(where: { $0.0 == test.comparison.feature.rawValue }) {
+                            inputs.append((test.comparison.feature.rawValue, Self.json(test.actual)))
+                        }
+                    })
+            ),
+            (
+                "tests",
+                "["
+                    + outcome.tests.map { test in
+                        Self.object([
+                            ("test", JSON.string(test.comparison.description)), ("feature", JSON.string(test.comparison.feature.rawValue)),
+                            ("op", JSON.string(test.comparison.op.rawValue)), ("threshold", Self.json(test.comparison.value)),
+                            ("value", Self.json(test.actual)), ("result", Self.json(test.truth)),
+                        ])
+                    }.joined(separator: ", ") + "]"
+            ),
             ("source", JSON.string(rule.source)),
         ])
     }
@@ -260,14 +310,18 @@ public struct ReviewReport {
         var out: [String] = []
         out.append("lesiontrack \(LesionTrackVersion.current) explain \(run.inputs.joined(separator: " "))")
         out.append(RulesFile.statement)
-        out.append("rules \(review.rules.path) sha256 \(review.rules.sha256) (\(review.rules.ruleSet.name), \(review.rules.ruleSet.rules.count) rules)")
+        out.append(
+            "rules \(review.rules.path) sha256 \(review.rules.sha256) (\(review.rules.ruleSet.name), \(review.rules.ruleSet.rules.count) rules)"
+        )
         out.append("pipeline \(run.pipeline.path) sha256 \(run.pipeline.sha256)")
         let clinical = review.clinical
-        out.append("clinical context: \(clinical.sessionsTable ?? "no sessions table"); \(clinical.participantsTable ?? "no participants.tsv")")
+        out.append(
+            "clinical context: \(clinical.sessionsTable ?? "no sessions table"); \(clinical.participantsTable ?? "no participants.tsv")")
         if !clinical.missingColumns.isEmpty { out.append("missing columns: " + clinical.missingColumns.joined(separator: ", ")) }
         let pre = review.preTreatment
-        out.append("pre-natalizumab level: Gd+ " + (pre.gdCount.map { "\($0) (\(pre.gdSource))" } ?? "missing (\(pre.gdSource))")
-                   + ", new T2 " + (pre.t2NewCount.map { "\($0) (\(pre.t2NewSource))" } ?? "missing (\(pre.t2NewSource))"))
+        out.append(
+            "pre-natalizumab level: Gd+ " + (pre.gdCount.map { "\($0) (\(pre.gdSource))" } ?? "missing (\(pre.gdSource))")
+                + ", new T2 " + (pre.t2NewCount.map { "\($0) (\(pre.t2NewSource))" } ?? "missing (\(pre.t2NewSource))"))
         out.append("")
         out.append("patient " + patientLine + ": " + review.patient.reason)
         for skipped in review.notReviewed {
@@ -280,7 +334,9 @@ public struct ReviewReport {
             out.append("\(visitName(v.visit)): \(d.reviewClass.rawValue)\(d.urgentReview ? " (urgent review)" : "")")
             out.append("  decision: \(d.reason.text)")
             out.append("  scores: \(scoresText(d))")
-            out.append("  confidence: \(d.confidence.level.rawValue) (\(d.confidence.evaluatedRules) of \(d.confidence.totalRules) rules evaluated)")
+            out.append(
+                "  confidence: \(d.confidence.level.rawValue) (\(d.confidence.evaluatedRules) of \(d.confidence.totalRules) rules evaluated)"
+            )
             out.append("  fired:" + (d.fired.isEmpty ? " none" : ""))
             for outcome in d.fired {
                 out.append("    \(outcome.rule.id): \(outcome.rule.description) → \(outcome.rule.effectDescription)")

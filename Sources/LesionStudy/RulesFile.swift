@@ -22,8 +22,10 @@ public struct RulesFile: Sendable {
 
     /// The anatomical maps of `Pipelines/rules.yaml`.
     public static let standardAnatomy: (greyMatter: [LesionSource], ventricles: [LesionSource]) = (
-        [LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-GM_probseg")),
-         LesionSource(kind: .mask, pattern: FileNamePattern("*_label-GM_mask"))],
+        [
+            LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-GM_probseg")),
+            LesionSource(kind: .mask, pattern: FileNamePattern("*_label-GM_mask")),
+        ],
         [LesionSource(kind: .mask, pattern: FileNamePattern("*_label-ventricles_mask"))]
     )
 

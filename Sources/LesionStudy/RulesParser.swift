@@ -66,9 +66,15 @@ struct RulesParser: YAMLFileReading {
         _ node: Node, _ p: inout FeatureParameters, _ anatomy: inout (greyMatter: [LesionSource], ventricles: [LesionSource])
     ) throws(ScanError) {
         let m = try mapping(node, "features")
-        try allowKeys(m, ["large_lesion_extent_mm", "contact_distance_mm", "rim_thickness_mm", "satellites",
-                          "grey_matter", "ventricles"], "features")
-        if let node = m["large_lesion_extent_mm"] { p.largeLesionExtentMM = try number(node, "features.large_lesion_extent_mm", atLeast: 0) }
+        try allowKeys(
+            m,
+            [
+                "large_lesion_extent_mm", "contact_distance_mm", "rim_thickness_mm", "satellites",
+                "grey_matter", "ventricles",
+            ], "features")
+        if let node = m["large_lesion_extent_mm"] {
+            p.largeLesionExtentMM = try number(node, "features.large_lesion_extent_mm", atLeast: 0)
+        }
         if let node = m["contact_distance_mm"] { p.contactDistanceMM = try number(node, "features.contact_distance_mm", atLeast: 0) }
         if let node = m["rim_thickness_mm"] { p.rimThicknessMM = try positive(node, "features.rim_thickness_mm") }
         if let satellites = m["satellites"] {
@@ -84,7 +90,9 @@ struct RulesParser: YAMLFileReading {
                 p.satelliteMaximumDistanceMM = try positive(node, "features.satellites.max_distance_mm")
             }
             guard p.satelliteMaximumExtentMM < p.satelliteHostMinimumExtentMM else {
-                throw fail(satellites, "features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite")
+                throw fail(
+                    satellites,
+                    "features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite")
             }
         }
         if let node = m["grey_matter"] { anatomy.greyMatter = try maps(node, "features.grey_matter") }
@@ -109,7 +117,10 @@ struct RulesParser: YAMLFileReading {
         if let node = m["high_confidence"] { policy.highConfidence = try fraction(node, "decision.high_confidence") }
         if let node = m["moderate_confidence"] { policy.moderateConfidence = try fraction(node, "decision.moderate_confidence") }
         guard policy.moderateConfidence <= policy.highConfidence else {
-            throw fail(node, "decision.moderate_confidence (\(JSON.number(policy.moderateConfidence))) must not exceed high_confidence (\(JSON.number(policy.highConfidence)))")
+            throw fail(
+                node,
+                "decision.moderate_confidence (\(JSON.number(policy.moderateConfidence))) must not exceed high_confidence (\(JSON.number(policy.highConfidence)))"
+            )
         }
     }
 
@@ -129,7 +140,8 @@ struct RulesParser: YAMLFileReading {
             for name in names {
                 let text = try string(name, "\(context).requires")
                 guard let feature = Feature(rawValue: text) else {
-                    throw fail(name, "\(context).requires: unknown feature \"\(text)\" (the features are listed in the README, section Features)")
+                    throw fail(
+                        name, "\(context).requires: unknown feature \"\(text)\" (the features are listed in the README, section Features)")
                 }
                 features.append(feature)
             }

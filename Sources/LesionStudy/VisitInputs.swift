@@ -26,7 +26,10 @@ public struct VisitInputs: Sendable {
         self.preContrastFile = preContrastFile
         self.brainMaskFile = brainMaskFile
         for (file, source) in [(t2File, t2Source), (gdFile, gdSource)] where source?.kind == .image && brainMaskFile == nil {
-            throw ScanError(file!, "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed (add a brain mask, or drop the image source from the pipeline file)")
+            throw ScanError(
+                file!,
+                "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed (add a brain mask, or drop the image source from the pipeline file)"
+            )
         }
     }
 
@@ -66,8 +69,13 @@ public struct VisitInputs: Sendable {
                 let patterns = pipeline.t2Sources.map(\.pattern.text).joined(separator: ", ")
                 throw ScanError(patient.sessions[s].folder, "no T2 lesion map or image: no file matches \(patterns)")
             }
-            let kinds = patient.sessions.indices.map { "\(patient.sessions[$0].label): \(pipeline.t2Sources[offered[$0][0]].kind.rawValue)" }
-            throw ScanError(patient.subjectFolder, "no T2 source is in every session (\(kinds.joined(separator: ", "))): visits are compared like with like, so give every session the same kind of file")
+            let kinds = patient.sessions.indices.map {
+                "\(patient.sessions[$0].label): \(pipeline.t2Sources[offered[$0][0]].kind.rawValue)"
+            }
+            throw ScanError(
+                patient.subjectFolder,
+                "no T2 source is in every session (\(kinds.joined(separator: ", "))): visits are compared like with like, so give every session the same kind of file"
+            )
         }
 
         var visits: [VisitInputs] = []
@@ -83,10 +91,11 @@ public struct VisitInputs: Sendable {
                 preContrast = try matches(session, gd.source.matchesPreContrast(stem:), role: "pre_contrast (\(gd.source.preContrast!))")
             }
             let brainMask = try matches(session, pipeline.brainMask.matches, role: "inputs.brain_mask (\(pipeline.brainMask))")
-            visits.append(try VisitInputs(
-                session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
-                t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
-                preContrastFile: preContrast, brainMaskFile: brainMask))
+            visits.append(
+                try VisitInputs(
+                    session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
+                    t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
+                    preContrastFile: preContrast, brainMaskFile: brainMask))
         }
         return visits
     }

@@ -21,7 +21,9 @@ struct VisitLabeller {
         let mask: Volume<Bool>
     }
 
-    func label(_ inputs: VisitInputs, baselineBrain: Brain?) throws(ScanError) -> (lesions: VisitLesions, record: VisitRecord, brain: Brain?) {
+    func label(
+        _ inputs: VisitInputs, baselineBrain: Brain?
+    ) throws(ScanError) -> (lesions: VisitLesions, record: VisitRecord, brain: Brain?) {
         var brain: Brain?
         var brainFit: GridFit?
         var dice: Double?
@@ -31,7 +33,10 @@ struct VisitLabeller {
             if let baselineBrain, baselineBrain.file != file {
                 let overlap = MaskOverlap(baselineBrain.mask, mask).dice ?? 0
                 guard overlap >= pipeline.grid.minimumBrainMaskDice else {
-                    throw ScanError(file, "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((overlap * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered")
+                    throw ScanError(
+                        file,
+                        "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((overlap * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered"
+                    )
                 }
                 dice = overlap
             }
@@ -65,8 +70,10 @@ struct VisitLabeller {
             func z(_ v: Double, _ s: BrainStatistics) -> Double { (v - s.mean) / s.standardDeviation }
             guard let preContrast else {
                 let score = values.voxels.indices.map { n in brain.voxels[n] ? z(values.voxels[n], post) : .nan }
-                return (labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.zThreshold),
-                        fit, .zScore(zThreshold: source.zThreshold, brain: post), nil)
+                return (
+                    labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.zThreshold),
+                    fit, .zScore(zThreshold: source.zThreshold, brain: post), nil
+                )
             }
             let (placedPre, preFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
             let before = ScaledVolume.of(placedPre)
@@ -74,15 +81,19 @@ struct VisitLabeller {
             let score = values.voxels.indices.map { n in
                 brain.voxels[n] ? z(values.voxels[n], post) - z(before.voxels[n], pre) : .nan
             }
-            return (labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.subtractionZThreshold),
-                    fit, .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit)
+            return (
+                labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.subtractionZThreshold),
+                fit, .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit
+            )
         }
     }
 
     /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel.
     private func labelled(_ scan: Scan, atLeast threshold: Double) -> LesionLabelling {
-        ScanLabeller.label(scan, options: LabelOptions(
-            window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: pipeline.floor))
+        ScanLabeller.label(
+            scan,
+            options: LabelOptions(
+                window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: pipeline.floor))
     }
 
     private func statistics(_ values: Volume<Double>, _ brain: Volume<Bool>, _ file: String) throws(ScanError) -> BrainStatistics {

@@ -12,8 +12,12 @@ extension YAMLFileReading {
         for (n, item) in sequence.enumerated() {
             let context = "\(key)[\(n + 1)]"
             let m = try mapping(item, context)
-            try allowKeys(m, ["kind", "pattern", "exclude", "threshold", "z_threshold", "pre_contrast",
-                              "pre_contrast_exclude", "subtraction_z_threshold"], context)
+            try allowKeys(
+                m,
+                [
+                    "kind", "pattern", "exclude", "threshold", "z_threshold", "pre_contrast",
+                    "pre_contrast_exclude", "subtraction_z_threshold",
+                ], context)
             guard let kindNode = m["kind"] else { throw fail(item, "\(context) needs a kind: mask, probseg or image") }
             let kindText = try string(kindNode, "\(context).kind")
             guard let kind = LesionSource.Kind(rawValue: kindText) else {
@@ -28,7 +32,9 @@ extension YAMLFileReading {
             }
             if let node = m["threshold"] {
                 guard kind != .image else {
-                    throw fail(node, "\(context).threshold applies to masks and probability maps; an image takes z_threshold (relative to the brain)")
+                    throw fail(
+                        node,
+                        "\(context).threshold applies to masks and probability maps; an image takes z_threshold (relative to the brain)")
                 }
                 source.threshold = try number(node, "\(context).threshold")
             }

@@ -39,7 +39,8 @@ extension YAMLFileReading {
     func allowKeys(_ m: Node.Mapping, _ allowed: [String], _ context: String) throws(ScanError) {
         for (key, _) in m {
             guard let name = key.scalar?.string, allowed.contains(name) else {
-                throw fail(key, "unknown key \"\(key.scalar?.string ?? "?")\" in \(context) (expected one of: \(allowed.joined(separator: ", ")))")
+                throw fail(
+                    key, "unknown key \"\(key.scalar?.string ?? "?")\" in \(context) (expected one of: \(allowed.joined(separator: ", ")))")
             }
         }
     }
@@ -86,7 +87,7 @@ extension YAMLFileReading {
     func syntaxError(_ error: YamlError) -> ScanError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
+            .composer(_, let problem, let mark, _):
             return ScanError(path, "line \(mark.line), column \(mark.column): not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return ScanError(path, "line \(context.mark.line): key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) given twice")

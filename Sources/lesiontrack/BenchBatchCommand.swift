@@ -47,11 +47,12 @@ struct BenchBatchCommand: ParsableCommand {
             var first: [Int: Double] = [:]
             try benchmark.measure(program: FileSystem.executablePath() ?? "lesiontrack", study: scaled, pipeline: pipelineFile) { m in
                 if m.label == "first run" { first[m.jobs] = m.seconds }
-                print(Self.pad(m.label, 18) + Self.pad(String(m.jobs), 6, right: true) + Self.pad(String(m.scans), 7, right: true)
-                      + Self.pad(Self.number(m.megavoxels), 12, right: true) + Self.pad(Self.number(m.seconds), 9, right: true)
-                      + Self.pad(Self.number(Double(m.scans) / m.seconds), 9, right: true)
-                      + Self.pad(Self.number(m.megavoxels / m.seconds), 14, right: true)
-                      + Self.pad(Self.number(m.peakResidentMiB), 10, right: true) + Self.pad(String(m.status), 8, right: true))
+                print(
+                    Self.pad(m.label, 18) + Self.pad(String(m.jobs), 6, right: true) + Self.pad(String(m.scans), 7, right: true)
+                        + Self.pad(Self.number(m.megavoxels), 12, right: true) + Self.pad(Self.number(m.seconds), 9, right: true)
+                        + Self.pad(Self.number(Double(m.scans) / m.seconds), 9, right: true)
+                        + Self.pad(Self.number(m.megavoxels / m.seconds), 14, right: true)
+                        + Self.pad(Self.number(m.peakResidentMiB), 10, right: true) + Self.pad(String(m.status), 8, right: true))
             }
             if let one = first[1], let two = first[2] {
                 print("speed-up of --jobs 2 over --jobs 1: \(Self.number(one / two))×")

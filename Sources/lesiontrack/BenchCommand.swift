@@ -68,8 +68,9 @@ struct BenchCommand: ParsableCommand {
         }
         let machine = MachineInfo.current()
         print("lesiontrack \(LesionTrackVersion.current) bench: \(machine.summary)")
-        print("medians of \(options.repetitions) runs (reference: \(options.referenceRepetitions)) after one warm-up; × ref = reference time ÷ this time"
-              + (cpuTime ? "; single-threaded steps in thread CPU time, multi-threaded ones in wall time" : ""))
+        print(
+            "medians of \(options.repetitions) runs (reference: \(options.referenceRepetitions)) after one warm-up; × ref = reference time ÷ this time"
+                + (cpuTime ? "; single-threaded steps in thread CPU time, multi-threaded ones in wall time" : ""))
         print(BenchTable.header)
         var results: [(String, GridSize, KernelBenchmark.Result)] = []
         try reportingErrors { () throws(ScanError) in
@@ -96,7 +97,9 @@ struct BenchCommand: ParsableCommand {
             for (name, _, result) in results {
                 for (c, speedup) in result.fusedSpeedups.sorted(by: { $0.key < $1.key }) {
                     let verdict = speedup >= checkSpeedup ? "ok" : "TOO SLOW"
-                    print("speed check \(name) c\(c): fused \(BenchTable.number(speedup))× the reference (need ≥ \(BenchTable.number(checkSpeedup))×) \(verdict)")
+                    print(
+                        "speed check \(name) c\(c): fused \(BenchTable.number(speedup))× the reference (need ≥ \(BenchTable.number(checkSpeedup))×) \(verdict)"
+                    )
                     if speedup < checkSpeedup { failed = true }
                 }
             }
@@ -109,9 +112,11 @@ struct BenchCommand: ParsableCommand {
         if !files.isEmpty {
             return try files.map { (path: String) throws(ScanError) in
                 let scan = try NIfTIReader().read(path)
-                let volume = Volume(size: scan.geometry.size, voxels: (0..<scan.geometry.size.voxelCount).map {
-                    Float(scan.intensity(at: $0))
-                })
+                let volume = Volume(
+                    size: scan.geometry.size,
+                    voxels: (0..<scan.geometry.size.voxelCount).map {
+                        Float(scan.intensity(at: $0))
+                    })
                 let name = String(path.split(separator: "/").last ?? Substring(path))
                 return (name, volume, scan.geometry)
             }
@@ -131,8 +136,10 @@ struct BenchCommand: ParsableCommand {
         }
         let header = ScanHeader.synthetic(path: "\(directory)/\(name).nii", grid: volume.size)
         try NIfTIWriter.writeIntensities(volume, like: header, to: header.path, description: "lesiontrack bench \(name)")
-        let labels = FastLabeller.label(volume, scaling: .identity, window: IntensityWindow(lower: threshold), geometry: geometry,
-                                        connectivity: .twentySix, floor: .none, threads: threads)
-        try NIfTIWriter.writeLabels(labels.map, like: header, to: "\(directory)/\(name)_labels_c26.nii", description: "lesiontrack bench labels")
+        let labels = FastLabeller.label(
+            volume, scaling: .identity, window: IntensityWindow(lower: threshold), geometry: geometry,
+            connectivity: .twentySix, floor: .none, threads: threads)
+        try NIfTIWriter.writeLabels(
+            labels.map, like: header, to: "\(directory)/\(name)_labels_c26.nii", description: "lesiontrack bench labels")
     }
 }

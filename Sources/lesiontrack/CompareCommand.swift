@@ -64,7 +64,10 @@ struct CompareCommand: ParsableCommand {
                 try visit(followup, gd: followupGd, brain: followupBrainMask),
             ]
             guard visits[0].t2Source == visits[1].t2Source else {
-                throw ScanError(followup, "is read as \(visits[1].t2Source.kind.rawValue) (\(visits[1].t2Source.pattern)) but \(baseline) as \(visits[0].t2Source.kind.rawValue) (\(visits[0].t2Source.pattern)): visits are compared like with like")
+                throw ScanError(
+                    followup,
+                    "is read as \(visits[1].t2Source.kind.rawValue) (\(visits[1].t2Source.pattern)) but \(baseline) as \(visits[0].t2Source.kind.rawValue) (\(visits[0].t2Source.pattern)): visits are compared like with like"
+                )
             }
             let run = try LongitudinalRun.pair(visits, pipeline: pipeline, reader: output.reader)
             try output.emit(LongitudinalReport(run), prefix: "")

@@ -12,7 +12,10 @@ struct LongitudinalOutputOptions: ParsableArguments {
     @Option(help: "Standard output format: json (everything) or tsv (one table, see --table).")
     var format: Format = .json
 
-    @Option(help: "The table printed with --format tsv: visits (one row per visit), lesions (one row per lesion per visit) or review (one row per reviewed visit, patient only).")
+    @Option(
+        help:
+            "The table printed with --format tsv: visits (one row per visit), lesions (one row per lesion per visit) or review (one row per reviewed visit, patient only)."
+    )
     var table: LongitudinalReport.Table = .visits
 
     @Option(help: "Write the JSON, the TSV tables and their sidecars into this folder instead of printing.")

@@ -76,7 +76,8 @@ struct RunCommand: AsyncParsableCommand {
     /// `sub-<label>` for a label given with or without the prefix; nil unless alphanumeric.
     static func normalized(_ label: String) -> String? {
         let bare = label.hasPrefix("sub-") ? String(label.dropFirst(4)) : label
-        guard !bare.isEmpty, bare.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) else { return nil }
+        guard !bare.isEmpty, bare.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        else { return nil }
         return "sub-" + bare
     }
 

@@ -37,8 +37,10 @@ struct BatchReviewTests {
         #expect((review["patient"] as? [String: Any])?["class"] as? String == stored["sub-02/overall"])
         let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
         let (hashes, notes) = try queue.read { db in
-            (try String.fetchAll(db, sql: "SELECT DISTINCT rules_sha256 FROM classifications"),
-             try String.fetchAll(db, sql: "SELECT DISTINCT decision_support FROM classifications"))
+            (
+                try String.fetchAll(db, sql: "SELECT DISTINCT rules_sha256 FROM classifications"),
+                try String.fetchAll(db, sql: "SELECT DISTINCT decision_support FROM classifications")
+            )
         }
         #expect(hashes.count == 1 && hashes[0].count == 64)
         #expect(notes.count == 1 && notes[0].contains("not a diagnosis"))

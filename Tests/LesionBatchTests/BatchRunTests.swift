@@ -20,14 +20,18 @@ struct BatchRunTests {
         #expect(errors.first?["file"] as? String == "derivatives/segmenter/sub-03/ses-02/anat/sub-03_ses-02_label-T2lesion_mask.nii.gz")
         #expect(errors.first?["session_id"] as? String == "ses-02")
         let dump = try BatchSupport.canonicalDump(folder + "/out")
-        let statuses = dump["patients"]!.map { $0.split(separator: " ").filter { $0.hasPrefix("participant_id=") || $0.hasPrefix("status=") || $0.hasPrefix("sessions_used=") }.joined(separator: " ") }
-        #expect(statuses == [
-            "participant_id=\"sub-01\" status=\"complete\" sessions_used=3",
-            "participant_id=\"sub-02\" status=\"complete\" sessions_used=4",
-            "participant_id=\"sub-03\" status=\"partial\" sessions_used=2",
-            "participant_id=\"sub-04\" status=\"complete\" sessions_used=2",
-            "participant_id=\"sub-05\" status=\"complete\" sessions_used=3",
-        ])
+        let statuses = dump["patients"]!.map {
+            $0.split(separator: " ").filter { $0.hasPrefix("participant_id=") || $0.hasPrefix("status=") || $0.hasPrefix("sessions_used=") }
+                .joined(separator: " ")
+        }
+        #expect(
+            statuses == [
+                "participant_id=\"sub-01\" status=\"complete\" sessions_used=3",
+                "participant_id=\"sub-02\" status=\"complete\" sessions_used=4",
+                "participant_id=\"sub-03\" status=\"partial\" sessions_used=2",
+                "participant_id=\"sub-04\" status=\"complete\" sessions_used=2",
+                "participant_id=\"sub-05\" status=\"complete\" sessions_used=3",
+            ])
         #expect(dump["visits"]!.count == 14)
         // Hand counts of the example study (Fixtures/README.md).
         _ = try BatchSupport.exports(folder + "/out")
@@ -37,7 +41,9 @@ struct BatchRunTests {
         func value(_ participant: String, _ visit: String, _ column: String) -> String {
             rows.first { $0[0] == participant && $0[1] == visit }![header.firstIndex(of: column)!]
         }
-        #expect(value("sub-01", "2", "new_t2") == "1" && value("sub-01", "2", "gd_lesions") == "1" && value("sub-01", "2", "enhancing_t2") == "1")
+        #expect(
+            value("sub-01", "2", "new_t2") == "1" && value("sub-01", "2", "gd_lesions") == "1"
+                && value("sub-01", "2", "enhancing_t2") == "1")
         #expect(value("sub-01", "3", "enlarging_t2") == "1")
         #expect(value("sub-02", "3", "grid") == "resampled" && value("sub-02", "3", "resolved_t2") == "1")
         #expect(value("sub-02", "4", "new_t2") == "1")
@@ -63,7 +69,9 @@ struct BatchRunTests {
             shardCounts.append(try BatchSupport.summary(result.stdout)["participants"] as! Int)
         }
         #expect(shardCounts.reduce(0, +) == 5)
-        let merged = try CommandRunner.run(["merge", folder + "/shard1", folder + "/shard2", folder + "/shard3", "--into", folder + "/merged"])
+        let merged = try CommandRunner.run([
+            "merge", folder + "/shard1", folder + "/shard2", folder + "/shard3", "--into", folder + "/merged",
+        ])
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try BatchSupport.canonicalDump(folder + "/merged") == reference)
         #expect(try BatchSupport.exports(folder + "/merged") == exports)
@@ -101,7 +109,8 @@ struct BatchRunTests {
         #expect(redo["processed"] as? Int == 1 && redo["unchanged"] as? Int == 4)
         // An edited pipeline redoes everyone.
         let edited = folder + "/edited.yaml"
-        try (String(contentsOfFile: BatchSupport.pipeline, encoding: .utf8) + "\n# edited\n").write(toFile: edited, atomically: true, encoding: .utf8)
+        try (String(contentsOfFile: BatchSupport.pipeline, encoding: .utf8) + "\n# edited\n").write(
+            toFile: edited, atomically: true, encoding: .utf8)
         let all = try CommandRunner.run(["run", study, out, "participant", "--pipeline", edited, "--log-format", "json"])
         #expect(try BatchSupport.summary(all.stdout)["processed"] as? Int == 5)
     }
@@ -125,18 +134,25 @@ struct BatchRunTests {
         let deadline = Date().addingTimeInterval(60)
         while committed < 2 && process.isRunning && Date() < deadline {
             usleep(2_000)
-            committed = (try? DatabaseQueue(path: out + "/lesiontrack.sqlite").read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM patients") ?? 0 }) ?? 0
+            committed =
+                (try? DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+                    try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM patients") ?? 0
+                }) ?? 0
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
-        let done = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM patients") ?? 0 }
+        let done = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM patients") ?? 0
+        }
         #expect(done < participants)
         // Nothing half-written under a final name: every label map reads, every JSON parses.
         let files = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }
         for file in files where !file.hasSuffix(".partial") && !file.contains(".sqlite") {
             if file.hasSuffix(".nii.gz") { _ = try NIfTIReader().read(out + "/" + file) }
-            if file.hasSuffix(".json") { _ = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + file))) }
+            if file.hasSuffix(".json") {
+                _ = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + file)))
+            }
         }
 
         let resumed = try BatchSupport.run(study, out, ["--jobs", "1", "--log-format", "json"])
@@ -145,7 +161,9 @@ struct BatchRunTests {
         #expect(summary["processed"] as? Int == participants - done)
         #expect(try BatchSupport.canonicalDump(out) == reference)
         #expect(try BatchSupport.exports(out) == BatchSupport.exports(folder + "/whole"))
-        let statuses = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read { try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id") }
+        let statuses = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+            try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id")
+        }
         #expect(statuses == ["interrupted", "completed"])
         let leftovers = FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".partial") }
         #expect(leftovers.isEmpty)

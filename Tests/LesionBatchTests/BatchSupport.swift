@@ -27,7 +27,9 @@ enum BatchSupport {
         let volatile: Set<String> = ["run_id", "id", "processed_at", "seconds"]
         return try queue.read { db in
             var dump: [String: [String]] = [:]
-            for table in ["patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs"] {
+            for table in [
+                "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs",
+            ] {
                 dump[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { row in
                     row.columnNames.filter { !volatile.contains($0) }.map { "\($0)=\(row[$0] as DatabaseValue)" }.joined(separator: " ")
                 }.sorted()

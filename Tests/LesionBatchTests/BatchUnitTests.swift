@@ -5,7 +5,9 @@ import TestSupport
 
 @Suite("Batch building blocks")
 struct BatchUnitTests {
-    @Test("SHA-256 fed in pieces equals the digest of the whole, however the bytes are split", arguments: [0, 1, 55, 56, 63, 64, 65, 1000, 70_000])
+    @Test(
+        "SHA-256 fed in pieces equals the digest of the whole, however the bytes are split",
+        arguments: [0, 1, 55, 56, 63, 64, 65, 1000, 70_000])
     func contentHash(length: Int) {
         var generator = SeededGenerator(seed: UInt64(length) + 1)
         let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -23,8 +23,11 @@ struct BrowserTests {
     func runChromium(_ arguments: [String], page: String, profile: String) throws -> (status: Int32, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.chromiumPath!)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
-                             "--no-first-run", "--disable-extensions"] + arguments + ["file://" + page]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
+                "--no-first-run", "--disable-extensions",
+            ] + arguments + ["file://" + page]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -56,8 +59,9 @@ struct BrowserTests {
 
         for name in ["index.html", "sub-02.html"] {
             let shot = folder + "/" + name + ".png"
-            let run = try runChromium(["--screenshot=" + shot, "--window-size=1200,1600", "--hide-scrollbars"],
-                                   page: report + "/" + name, profile: folder + "/profile-" + name)
+            let run = try runChromium(
+                ["--screenshot=" + shot, "--window-size=1200,1600", "--hide-scrollbars"],
+                page: report + "/" + name, profile: folder + "/profile-" + name)
             #expect(run.status == 0, "chromium failed on \(name)")
             let image = try PNGFile.read(shot)
             #expect(image.width == 1200 && image.height == 1600)

@@ -60,7 +60,9 @@ struct CloseUpReportTests {
         return (n, columns.min().map { $0...columns.max()! })
     }
 
-    @Test("a lesion at world (0, 0, 0) is centred in each visit's close-up in its state's colour and grows from 3 × 3 to 5 × 5 mm (144 to 400 pixels); the Gd+ lesion beside it is outlined in yellow, the other is not")
+    @Test(
+        "a lesion at world (0, 0, 0) is centred in each visit's close-up in its state's colour and grows from 3 × 3 to 5 × 5 mm (144 to 400 pixels); the Gd+ lesion beside it is outlined in yellow, the other is not"
+    )
     func closeUps() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -94,8 +96,14 @@ struct CloseUpReportTests {
         #expect(count(strip, left: 0, width: tile, yellow).count == 0)
 
         let page = try String(contentsOfFile: folder + "/out/report/sub-01.html", encoding: .utf8)
-        #expect(page.contains("<figcaption>Lesion 1, largest at ses-02 (75.0 mm³); fastest-growing: ×2.78 by ses-02 (27.0 → 75.0 mm³); centred on (0.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (baseline) · ses-02 2021-07-05 (enlarging).</figcaption>"))
-        #expect(page.contains("Lesion 2, 2nd largest at ses-02 (27.0 mm³); centred on (8.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (not yet seen) · ses-02 2021-07-05 (new, enhancing)."))
+        #expect(
+            page.contains(
+                "<figcaption>Lesion 1, largest at ses-02 (75.0 mm³); fastest-growing: ×2.78 by ses-02 (27.0 → 75.0 mm³); centred on (0.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (baseline) · ses-02 2021-07-05 (enlarging).</figcaption>"
+            ))
+        #expect(
+            page.contains(
+                "Lesion 2, 2nd largest at ses-02 (27.0 mm³); centred on (8.0, 0.0, 0.0) mm. Left to right: ses-01 2021-01-04 (not yet seen) · ses-02 2021-07-05 (new, enhancing)."
+            ))
         #expect(page.contains("src=\"sub-01/lesion-1_closeup.png\""))
 
         // The mosaics: yellow only at the session where a lesion enhances.

@@ -7,7 +7,9 @@ struct MemoryBudgetTests {
     func waits() async {
         let budget = MemoryBudget(capacityBytes: 100)
         await budget.reserve(60)
-        let second = Task { await budget.reserve(60); return "second" }
+        let second = Task {
+            await budget.reserve(60); return "second"
+        }
         try? await Task.sleep(for: .milliseconds(50))
         #expect(await budget.reserved == 60, "the second reservation must wait")
         await budget.release(60)

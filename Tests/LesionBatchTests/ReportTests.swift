@@ -14,7 +14,9 @@ struct ReportTests {
 
     /// The values of `attribute="…"` in `html`, in order.
     func attributes(_ attribute: String, in html: String) -> [String] {
-        html.components(separatedBy: attribute + "=\"").dropFirst().compactMap { $0.split(separator: "\"", maxSplits: 1).first.map(String.init) }
+        html.components(separatedBy: attribute + "=\"").dropFirst().compactMap {
+            $0.split(separator: "\"", maxSplits: 1).first.map(String.init)
+        }
     }
 
     /// A study copy whose sub-01 ses-01 T2 input carries a patient name in its `descrip`.
@@ -41,7 +43,9 @@ struct ReportTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test("the index lists participants by urgency with links that exist; each page shows its class, the statement, the timeline and its mosaics")
+    @Test(
+        "the index lists participants by urgency with links that exist; each page shows its class, the statement, the timeline and its mosaics"
+    )
     func report() throws {
         let (folder, study) = try studyWithName()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -53,8 +57,9 @@ struct ReportTests {
         #expect(result.status == 0, "\(result.stderr)")
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
         let classes = try queue.read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT participant_id, class FROM classifications WHERE session_id IS NULL")
-                .map { ($0["participant_id"] as String, $0["class"] as String) })
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT participant_id, class FROM classifications WHERE session_id IS NULL")
+                    .map { ($0["participant_id"] as String, $0["class"] as String) })
         }
         #expect(classes.count == 5)
 
@@ -78,10 +83,12 @@ struct ReportTests {
                 try String.fetchAll(db, sql: "SELECT session_id FROM visits WHERE participant_id = ? ORDER BY visit", arguments: [id])
             }
             let fired = try queue.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT DISTINCT json_extract(c.reasons, j.fullkey || '.id') FROM classifications c, json_each(c.reasons) j
-                    WHERE c.participant_id = ? AND j.type = 'object'
-                    """, arguments: [id])
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT json_extract(c.reasons, j.fullkey || '.id') FROM classifications c, json_each(c.reasons) j
+                        WHERE c.participant_id = ? AND j.type = 'object'
+                        """, arguments: [id])
             }
             for rule in fired { #expect(page.contains("<td>\(rule)</td>"), "\(id) lacks rule \(rule)") }
             let images = attributes("src", in: page)
@@ -89,7 +96,9 @@ struct ReportTests {
             #expect(images == sessions.flatMap { ["\(id)/\($0)_mosaic.png", "\(id)/\($0)_mip.png"] } + closeUps)
             #expect((1...3).contains(closeUps.count), "\(id): \(closeUps)")
             let enhancingSessions = try queue.read { db in
-                Set(try String.fetchAll(db, sql: "SELECT DISTINCT session_id FROM ledger WHERE participant_id = ? AND enhancing = 1", arguments: [id]))
+                Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT DISTINCT session_id FROM ledger WHERE participant_id = ? AND enhancing = 1", arguments: [id]))
             }
             let yellow = [ReviewTint.enhancingColour.r, ReviewTint.enhancingColour.g, ReviewTint.enhancingColour.b]
             for image in images {

@@ -29,7 +29,8 @@ struct SinglePassTests {
         let options = BatchRunner.Options(
             bidsDirectory: study, outputDirectory: output, pipeline: pipeline, participantLabels: nil, shard: nil,
             jobs: 2, memoryBytes: 1 << 30, reader: reader)
-        let classifier: any PatientClassifying = classified
+        let classifier: any PatientClassifying =
+            classified
             ? ReviewClassifier(
                 pipeline: pipeline, rules: try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"),
                 reader: reader)

@@ -32,7 +32,9 @@ struct TimelineWindowTests {
         return nil
     }
 
-    @Test("sub-02's page shades the three windows of rules.yaml where the dates put them; editing a window in a copied rules file moves its edge; sub-03 without a last infusion says why it has none")
+    @Test(
+        "sub-02's page shades the three windows of rules.yaml where the dates put them; editing a window in a copied rules file moves its edge; sub-03 without a last infusion says why it has none"
+    )
     func shading() throws {
         let (folder, study) = try BatchSupport.studyCopy()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -42,7 +44,10 @@ struct TimelineWindowTests {
         _ = try BatchSupport.run(study, output, ["--rules", rules, "--quiet"])
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
         let rects = windowRects(page)
-        #expect(rects.map { $0["data-rule"] ?? "" } == ["rebound-typical-window", "iris-window-after-stopping", "iris-window-after-plasma-exchange"])
+        #expect(
+            rects.map { $0["data-rule"] ?? "" } == [
+                "rebound-typical-window", "iris-window-after-stopping", "iris-window-after-plasma-exchange",
+            ])
         #expect(rects.map { $0["data-hypothesis"] ?? "" } == ["rebound", "suspected_pml_iris", "suspected_pml_iris"])
         #expect(Set(rects.map { $0["fill"] ?? "" }).count == 2, "one colour per hypothesis")
         #expect(rects.allSatisfy { ($0["title"] ?? "").contains("rule " + ($0["data-rule"] ?? "?")) })
@@ -62,16 +67,23 @@ struct TimelineWindowTests {
 
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
         let stored = try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT rule_id || ' ' || start_date || ' ' || end_date FROM review_windows WHERE participant_id = 'sub-02' ORDER BY rule_id")
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT rule_id || ' ' || start_date || ' ' || end_date FROM review_windows WHERE participant_id = 'sub-02' ORDER BY rule_id"
+            )
         }
-        #expect(stored == [
-            "iris-window-after-plasma-exchange 2020-09-10 2020-12-08", "iris-window-after-stopping 2020-09-15 2020-11-17",
-            "rebound-typical-window 2020-11-19 2021-02-18",
-        ])
+        #expect(
+            stored == [
+                "iris-window-after-plasma-exchange 2020-09-10 2020-12-08", "iris-window-after-stopping 2020-09-15 2020-11-17",
+                "rebound-typical-window 2020-11-19 2021-02-18",
+            ])
 
         let sub03 = try String(contentsOfFile: output + "/report/sub-03.html", encoding: .utf8)
         #expect(windowRects(sub03).isEmpty)
-        #expect(sub03.contains("No rebound or PML-IRIS time windows shaded: no last natalizumab infusion date (ntz_last_infusion) in sub-03_sessions.tsv"))
+        #expect(
+            sub03.contains(
+                "No rebound or PML-IRIS time windows shaded: no last natalizumab infusion date (ntz_last_infusion) in sub-03_sessions.tsv"))
 
         // Widen the rebound window to 30 weeks in the copy: the band grows by 4 weeks, nothing else moves.
         let text = try String(contentsOfFile: rules, encoding: .utf8)
@@ -87,7 +99,9 @@ struct TimelineWindowTests {
         #expect(after[0]["title"]?.contains("2020-11-19 to 2021-03-18") == true)
     }
 
-    @Test("a database written before windows were stored (schema v1) is upgraded to v2 when opened; its pages say none is stored until the participants are run again")
+    @Test(
+        "a database written before windows were stored (schema v1) is upgraded to v2 when opened; its pages say none is stored until the participants are run again"
+    )
     func upgrade() throws {
         let (folder, study) = try BatchSupport.studyCopy()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -101,8 +115,10 @@ struct TimelineWindowTests {
         }
         #expect(try CommandRunner.run(["report", output]).status == 0)
         let migrations = try DatabaseQueue(path: path).read { db in
-            (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1)
+            (
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1
+            )
         }
         #expect(migrations.0 == ["v1", "v2"] && migrations.1 == 0)
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)

@@ -60,9 +60,15 @@ struct FixtureReadingTests {
             let stored = scan.voxels.storedValue(at: offset)
             if stored.isFinite { raw += stored }
             let value = scan.intensity(at: offset)
-            if value.isNaN { summary.nan += 1 } else if value == .infinity { summary.posinf += 1 }
-            else if value == -.infinity { summary.neginf += 1 }
-            else { summary.sum += value; summary.min = min(summary.min, value); summary.max = max(summary.max, value) }
+            if value.isNaN {
+                summary.nan += 1
+            } else if value == .infinity {
+                summary.posinf += 1
+            } else if value == -.infinity {
+                summary.neginf += 1
+            } else {
+                summary.sum += value; summary.min = min(summary.min, value); summary.max = max(summary.max, value)
+            }
         }
         switch scan.voxels {
         case .int64(let v): exactRaw = v.voxels.reduce(0, +)
@@ -94,9 +100,11 @@ struct FixtureReadingTests {
         let perVolume = e["components"] as! [[String: [String: Any]]]
         for (volume, expected) in perVolume.enumerated() {
             let scan = try NIfTIReader().read(Fixtures.path(name), volume: volume)
-            let mask = Volume(size: scan.geometry.size, voxels: (0..<scan.geometry.size.voxelCount).map {
-                IntensityWindow(lower: threshold).contains(scan.intensity(at: $0))
-            })
+            let mask = Volume(
+                size: scan.geometry.size,
+                voxels: (0..<scan.geometry.size.voxelCount).map {
+                    IntensityWindow(lower: threshold).contains(scan.intensity(at: $0))
+                })
             for connectivity in Connectivity.allCases {
                 let want = expected[String(connectivity.rawValue)]!
                 let labelled = ReferenceLabeller.label(mask, connectivity: connectivity)

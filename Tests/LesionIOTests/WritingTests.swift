@@ -47,7 +47,8 @@ struct WritingTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let source = try NIfTIReader().read(Fixtures.path("scans/uint8.nii"))
         let out = directory + "/mask.nii"
-        try NIfTIWriter.writeMask(Volume(size: source.geometry.size, repeating: true), like: source.header, to: out, description: "lesiontrack mask")
+        try NIfTIWriter.writeMask(
+            Volume(size: source.geometry.size, repeating: true), like: source.header, to: out, description: "lesiontrack mask")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
         #expect(bytes.count == 352 + source.geometry.size.voxelCount)
         let descrip = String(decoding: bytes[148..<228].prefix { $0 != 0 }, as: UTF8.self)

@@ -13,10 +13,12 @@ struct FastLabellerTests {
         let size = RandomVolumes.size(&rng, maximumExtent: maximumExtent)
         let density = [0.0, 1.0, 0.02, 0.3, 0.5, 0.7, 0.9][Int(seed % 7)]
         let values = (0..<size.voxelCount).map { _ -> Float in
-            Double.random(in: 0..<1, using: &rng) < density ? Float.random(in: 0.5..<1, using: &rng) : Float.random(in: 0..<0.5, using: &rng)
+            Double.random(in: 0..<1, using: &rng) < density
+                ? Float.random(in: 0.5..<1, using: &rng) : Float.random(in: 0..<0.5, using: &rng)
         }
         let spacing = [(1.0, 1.0, 1.0), (0.5, 0.8, 3.0), (1.2, 0.9, 0.7)][Int(seed % 3)]
-        let affine = seed % 4 == 3
+        let affine =
+            seed % 4 == 3
             ? Affine(rows: [[0.9, 0.1, 0.05, -5], [-0.12, 1.1, 0.2, 3], [0.03, -0.2, 2.4, 7]])
             : Affine.spacing(spacing.0, spacing.1, spacing.2)
         return (Volume(size: size, voxels: values), VoxelGeometry(size: size, affine: affine))
@@ -63,19 +65,24 @@ struct FastLabellerTests {
     func longRows(connectivity: Connectivity) {
         for seed in UInt64(0)..<12 {
             var rng = SeededGenerator(seed: seed + 1000)
-            let size = GridSize(Int.random(in: 60...200, using: &rng), Int.random(in: 1...9, using: &rng), Int.random(in: 1...7, using: &rng))
+            let size = GridSize(
+                Int.random(in: 60...200, using: &rng), Int.random(in: 1...9, using: &rng), Int.random(in: 1...7, using: &rng))
             let density = [0.05, 0.5, 0.95][Int(seed % 3)]
-            let volume = Volume(size: size, voxels: (0..<size.voxelCount).map { _ -> Float in
-                Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
-            })
+            let volume = Volume(
+                size: size,
+                voxels: (0..<size.voxelCount).map { _ -> Float in
+                    Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
+                })
             let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
             let reference = Self.reference(volume, geometry, connectivity, .none)
-            let fast = FastLabeller.label(volume, scaling: .identity, window: IntensityWindow(lower: 0.5), geometry: geometry,
-                                          connectivity: connectivity, floor: .none, threads: 2)
+            let fast = FastLabeller.label(
+                volume, scaling: .identity, window: IntensityWindow(lower: 0.5), geometry: geometry,
+                connectivity: connectivity, floor: .none, threads: 2)
             Self.expectSame(fast, reference, "long rows seed \(seed)")
             let stored = StoredWindow<Float>(IntensityWindow(lower: 0.5), scaling: .identity)
             let mask = SIMDThreshold.bitMask(volume, window: stored)
-            let sameMask = mask.volume.voxels == ReferenceThreshold.mask(volume, scaling: .identity, window: IntensityWindow(lower: 0.5)).voxels
+            let sameMask =
+                mask.volume.voxels == ReferenceThreshold.mask(volume, scaling: .identity, window: IntensityWindow(lower: 0.5)).voxels
             #expect(sameMask)
             let (runs, count) = FastLabeller.components(mask, connectivity: connectivity, threads: 1)
             #expect(count == reference.componentsBeforeFloor)
@@ -93,14 +100,17 @@ struct FastLabellerTests {
             let nx = [63, 64, 65, 127, 128, 129, 191, 200][Int(seed % 8)]
             let size = GridSize(nx, Int.random(in: 2...12, using: &rng), Int.random(in: 2...8, using: &rng))
             let density = [0.3, 0.5, 0.7][Int(seed % 3)]
-            let volume = Volume(size: size, voxels: (0..<size.voxelCount).map { _ -> Float in
-                Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
-            })
+            let volume = Volume(
+                size: size,
+                voxels: (0..<size.voxelCount).map { _ -> Float in
+                    Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
+                })
             let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
             let reference = Self.reference(volume, geometry, connectivity, .none)
             for threads in [1, 2] {
-                let fast = FastLabeller.label(volume, scaling: .identity, window: IntensityWindow(lower: 0.5), geometry: geometry,
-                                              connectivity: connectivity, floor: .none, threads: threads)
+                let fast = FastLabeller.label(
+                    volume, scaling: .identity, window: IntensityWindow(lower: 0.5), geometry: geometry,
+                    connectivity: connectivity, floor: .none, threads: threads)
                 Self.expectSame(fast, reference, "noisy rows seed \(seed) \(size) threads \(threads)")
             }
         }
@@ -112,9 +122,11 @@ struct FastLabellerTests {
     func withoutExtent() {
         let (volume, geometry) = Self.volume(seed: 3 * 7 + 3, maximumExtent: 14)
         let window = IntensityWindow(lower: 0.5)
-        let full = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix, floor: .none)
-        let counted = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
-                                         floor: .none, measureExtent: false)
+        let full = FastLabeller.label(
+            volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix, floor: .none)
+        let counted = FastLabeller.label(
+            volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
+            floor: .none, measureExtent: false)
         #expect(full.lesions.count > 3)
         #expect(counted.lesions.count == full.lesions.count)
         for (a, b) in zip(counted.lesions, full.lesions) {
@@ -124,8 +136,9 @@ struct FastLabellerTests {
             #expect(same == b)
         }
         // An extent floor still measures the extent, so it can apply it.
-        let floored = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
-                                         floor: SizeFloor(minimumExtentMM: 2), measureExtent: false)
+        let floored = FastLabeller.label(
+            volume, scaling: .identity, window: window, geometry: geometry, connectivity: .twentySix,
+            floor: SizeFloor(minimumExtentMM: 2), measureExtent: false)
         #expect(floored.lesions.count == full.lesions.filter { $0.largestExtentMM >= 2 }.count)
     }
 
@@ -135,7 +148,8 @@ struct FastLabellerTests {
         let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
         let volume = Volume<Float>(size: size, repeating: 0.2)
         for window in [IntensityWindow(lower: 0.5), IntensityWindow(lower: 0.3, upper: 0.1)] {
-            let result = FastLabeller.label(volume, scaling: .identity, window: window, geometry: geometry, connectivity: .six, floor: .none)
+            let result = FastLabeller.label(
+                volume, scaling: .identity, window: window, geometry: geometry, connectivity: .six, floor: .none)
             #expect(result.lesions.isEmpty && result.foregroundVoxels == 0 && result.map.count == 0)
         }
     }

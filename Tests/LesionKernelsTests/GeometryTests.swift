@@ -3,12 +3,14 @@ import Testing
 
 @Suite("Geometry and intensities")
 struct GeometryTests {
-    @Test("axis codes follow the affine", arguments: [
-        ([[1.0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], "RAS"),
-        ([[-1.0, 0, 0, 0], [0, -1, 0, 0], [0, 0, 1, 0]], "LPS"),
-        ([[0.0, 0, -2, 0], [1.5, 0, 0, 0], [0, 1, 0, 0]], "ASL"),
-        ([[0.97, 0.26, 0, 0], [-0.26, 0.97, 0, 0], [0, 0, -3, 0]], "RAI"),
-    ])
+    @Test(
+        "axis codes follow the affine",
+        arguments: [
+            ([[1.0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], "RAS"),
+            ([[-1.0, 0, 0, 0], [0, -1, 0, 0], [0, 0, 1, 0]], "LPS"),
+            ([[0.0, 0, -2, 0], [1.5, 0, 0, 0], [0, 1, 0, 0]], "ASL"),
+            ([[0.97, 0.26, 0, 0], [-0.26, 0.97, 0, 0], [0, 0, -3, 0]], "RAI"),
+        ])
     func axisCodes(rows: [[Double]], code: String) {
         #expect(AnatomicalAxes(Affine(rows: rows)).code == code)
     }

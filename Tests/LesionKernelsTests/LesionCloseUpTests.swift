@@ -4,8 +4,10 @@ import Testing
 @Suite("Lesion close-ups")
 struct LesionCloseUpTests {
     /// Paints `code` on the voxels whose centres lie in the world box `x`, `y`, `z` (mm, inclusive).
-    func paint(_ tints: inout Volume<Int32>, _ geometry: VoxelGeometry, x: ClosedRange<Double>, y: ClosedRange<Double>,
-               z: ClosedRange<Double>, code: Int32) {
+    func paint(
+        _ tints: inout Volume<Int32>, _ geometry: VoxelGeometry, x: ClosedRange<Double>, y: ClosedRange<Double>,
+        z: ClosedRange<Double>, code: Int32
+    ) {
         let size = geometry.size
         for k in 0..<size.nz {
             for j in 0..<size.ny {
@@ -36,7 +38,9 @@ struct LesionCloseUpTests {
         return (count, xs.min().map { $0...xs.max()! }, ys.min().map { $0...ys.max()! })
     }
 
-    @Test("the same world point is the centre of each visit's tile on different grids; the lesion keeps its state colour and grows by the area ratio; the patient's right is on the left")
+    @Test(
+        "the same world point is the centre of each visit's tile on different grids; the lesion keeps its state colour and grows by the area ratio; the patient's right is on the left"
+    )
     func growth() {
         // Visit 1: RAS, 1 mm, origin (−10, −10, −5). Visit 2: i toward the patient's left (LAS),
         // origin shifted, 20 × 24 × 10 voxels: the same world point is another voxel.
@@ -66,7 +70,9 @@ struct LesionCloseUpTests {
             .tile(centre: centre, geometry: first, tints: tints1, window: (0, 1)) { tints1.voxels[$0] != 0 ? 1 : 0.5 }
         #expect(pixels(neurological, blend(.new)).x == 58...61)
         // Beyond the grid is black; the ticks at the edges are white.
-        let far = LesionCloseUp(fieldMM: 20, tilePixels: 80).tile(centre: WorldPoint(-12, 0, 0), geometry: first, tints: tints1, window: (0, 1)) { _ in 0.5 }
+        let far = LesionCloseUp(fieldMM: 20, tilePixels: 80).tile(
+            centre: WorldPoint(-12, 0, 0), geometry: first, tints: tints1, window: (0, 1)
+        ) { _ in 0.5 }
         #expect(far.pixel(x: 79, y: 30) == (0, 0, 0) && far.pixel(x: 20, y: 20) == (128, 128, 128))
         #expect(tile1.pixel(x: 39, y: 0) == (255, 255, 255) && tile1.pixel(x: 0, y: 40) == (255, 255, 255))
 

@@ -5,7 +5,8 @@ import Testing
 struct LesionMosaicTests {
     /// A 20 × 20 × 10 grid of 1 mm voxels; `flipX` stores i toward the patient's left (LAS).
     func geometry(flipX: Bool) -> VoxelGeometry {
-        let rows: [[Double]] = flipX
+        let rows: [[Double]] =
+            flipX
             ? [[-1, 0, 0, 10], [0, 1, 0, -10], [0, 0, 1, -5]]
             : [[1, 0, 0, -10], [0, 1, 0, -10], [0, 0, 1, -5]]
         return VoxelGeometry(size: GridSize(20, 20, 10), affine: Affine(rows: rows))
@@ -93,7 +94,9 @@ struct LesionMosaicTests {
         #expect(result.image.pixel(x: 20, y: 0) == (LesionMosaic.gapLevel, LesionMosaic.gapLevel, LesionMosaic.gapLevel))
     }
 
-    @Test("an enhancing lesion is outlined in the enhancing colour over its state's tint; a non-enhancing one is not, in the mosaic and the projection")
+    @Test(
+        "an enhancing lesion is outlined in the enhancing colour over its state's tint; a non-enhancing one is not, in the mosaic and the projection"
+    )
     func enhancing() {
         let geometry = geometry(flipX: false)
         var tints = Volume<Int32>(size: geometry.size, repeating: 0)
@@ -114,7 +117,8 @@ struct LesionMosaicTests {
             #expect(result.image.pixel(x: enhancingCentre.x + dx, y: enhancingCentre.y + dy) == yellow, "edge (\(dx), \(dy))")
             #expect(result.image.pixel(x: plainCentre.x + dx, y: plainCentre.y + dy) == expected(.stable))
         }
-        #expect(result.image.pixel(x: enhancingCentre.x + 2, y: enhancingCentre.y) == (128, 128, 128), "the outline stays inside the lesion")
+        #expect(
+            result.image.pixel(x: enhancingCentre.x + 2, y: enhancingCentre.y) == (128, 128, 128), "the outline stays inside the lesion")
         var yellowPixels = 0
         for y in 0..<result.image.height {
             for x in 0..<result.image.width where result.image.pixel(x: x, y: y) == yellow { yellowPixels += 1 }

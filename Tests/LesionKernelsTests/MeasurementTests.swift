@@ -54,7 +54,8 @@ struct MeasurementTests {
     @Test("the Feret diameter of round and ragged blobs equals the largest pairwise distance", arguments: 0..<40)
     func feretOfBlobs(seed: Int) {
         var rng = SeededGenerator(seed: UInt64(seed) &+ 900)
-        let affine = seed % 2 == 0
+        let affine =
+            seed % 2 == 0
             ? Affine(rows: [[0.9, 0.2, 0, 1], [-0.1, 1.1, 0.3, 2], [0.05, 0, 2.5, 3]])
             : Affine.spacing(1, 1, [1, 1.5, 3][seed % 3])
         let radii = (0..<3).map { _ in Double.random(in: 1.5...4.5, using: &rng) }
@@ -63,7 +64,8 @@ struct MeasurementTests {
         for k in -5...5 {
             for j in -5...5 {
                 for i in -5...5 {
-                    let r = (Double(i) / radii[0]) * (Double(i) / radii[0]) + (Double(j) / radii[1]) * (Double(j) / radii[1])
+                    let r =
+                        (Double(i) / radii[0]) * (Double(i) / radii[0]) + (Double(j) / radii[1]) * (Double(j) / radii[1])
                         + (Double(k) / radii[2]) * (Double(k) / radii[2])
                     let ragged = Double.random(in: 0.85...1.15, using: &rng)
                     if r <= ragged && !(hollow && r < 0.5) { voxels.append(VoxelIndex(i + 5, j + 5, k + 5)) }
@@ -89,9 +91,9 @@ struct MeasurementTests {
     @Test("the size floor drops small lesions and renumbers the rest in order")
     func sizeFloor() {
         var mask = Volume(size: geometry.size, repeating: false)
-        mask[0, 0, 0] = true                                  // 1 voxel, 1 mm³
-        for i in 2...5 { mask[i, 0, 0] = true }               // 4 voxels, 4 mm³, extent 1.5 mm
-        for j in 0...5 { mask[7, j, 4] = true }               // 6 voxels, 6 mm³, extent 5 mm
+        mask[0, 0, 0] = true  // 1 voxel, 1 mm³
+        for i in 2...5 { mask[i, 0, 0] = true }  // 4 voxels, 4 mm³, extent 1.5 mm
+        for j in 0...5 { mask[7, j, 4] = true }  // 6 voxels, 6 mm³, extent 5 mm
         func count(_ floor: SizeFloor) -> [Int] {
             let result = LesionLabelling.reference(
                 mask: mask, geometry: geometry, connectivity: .six, floor: floor, intensity: { _ in 1 })

@@ -16,9 +16,11 @@ struct ReferenceLabellerTests {
     }
 
     /// Two voxels sharing an edge, and a chain of three sharing corners: 6, 18 and 26 disagree.
-    @Test("edge and corner neighbours", arguments: [
-        (Connectivity.six, 5), (.eighteen, 4), (.twentySix, 2),
-    ])
+    @Test(
+        "edge and corner neighbours",
+        arguments: [
+            (Connectivity.six, 5), (.eighteen, 4), (.twentySix, 2),
+        ])
     func diagonalNeighbours(connectivity: Connectivity, expected: Int) {
         var mask = Volume(size: GridSize(6, 5, 5), repeating: false)
         mask[0, 0, 0] = true

@@ -62,8 +62,10 @@ struct StoredWindowTests {
     func floats() {
         var rng = SeededGenerator(seed: 11)
         let half: Float = 0.5, tenth: Float = 0.1
-        var f: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, half, half.nextUp, half.nextDown, tenth, tenth.nextUp,
-                          tenth.nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        var f: [Float] = [
+            .nan, .infinity, -.infinity, 0, -0.0, half, half.nextUp, half.nextDown, tenth, tenth.nextUp,
+            tenth.nextDown, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNonzeroMagnitude,
+        ]
         var d: [Double] = f.map(Double.init)
         for _ in 0..<300 {
             f.append(Float.random(in: -2...2, using: &rng))

@@ -4,15 +4,17 @@ import Testing
 
 @Suite("Matching lesions of consecutive visits")
 struct MatchingTests {
-    @Test("the enlarging rule: ratio and absolute floor, both inclusive; shrinking mirrors it", arguments: [
-        (10, 15, 1.0, 5.0, LesionState.enlarging),  // ×1.5 exactly, +5 mm³ exactly
-        (10, 14, 1.0, 0.0, .stable),  // ×1.4
-        (10, 15, 1.0, 5.1, .stable),  // +5 < 5.1 mm³
-        (10, 15, 8.0, 14.1, .enlarging),  // +40 mm³ with 8 mm³ voxels
-        (15, 10, 1.0, 5.0, .shrinking),
-        (15, 11, 1.0, 0.0, .stable),  // 15 / 11 < 1.5
-        (10, 10, 1.0, 0.0, .stable),
-    ])
+    @Test(
+        "the enlarging rule: ratio and absolute floor, both inclusive; shrinking mirrors it",
+        arguments: [
+            (10, 15, 1.0, 5.0, LesionState.enlarging),  // ×1.5 exactly, +5 mm³ exactly
+            (10, 14, 1.0, 0.0, .stable),  // ×1.4
+            (10, 15, 1.0, 5.1, .stable),  // +5 < 5.1 mm³
+            (10, 15, 8.0, 14.1, .enlarging),  // +40 mm³ with 8 mm³ voxels
+            (15, 10, 1.0, 5.0, .shrinking),
+            (15, 11, 1.0, 0.0, .stable),  // 15 / 11 < 1.5
+            (10, 10, 1.0, 0.0, .stable),
+        ])
     func rule(earlier: Int, later: Int, voxelVolume: Double, floor: Double, state: LesionState) {
         let rule = MatchingRule(enlargingRatio: 1.5, minimumVolumeChangeMM3: floor)
         #expect(rule.volumeState(earlierVoxels: earlier, laterVoxels: later, voxelVolumeMM3: voxelVolume) == state)

@@ -4,8 +4,9 @@ import Testing
 @Suite("The classifier: scores, urgent review, thin and conflicting evidence, the patient's class")
 struct ClassifierTests {
     func rule(_ id: String, _ when: String, _ weights: [ReviewClass: Double], urgent: Bool = false) throws -> Rule {
-        Rule(id: RuleID(id)!, description: id, condition: .comparison(try Comparison.parse(when)), weights: weights,
-             urgentReview: urgent, source: "test")
+        Rule(
+            id: RuleID(id)!, description: id, condition: .comparison(try Comparison.parse(when)), weights: weights,
+            urgentReview: urgent, source: "test")
     }
 
     func rules(_ list: [Rule], required: [ReviewClass: [Feature]] = [:]) -> RuleSet {
@@ -23,13 +24,14 @@ struct ClassifierTests {
 
     var set: RuleSet {
         get throws {
-            rules([
-                try rule("many-gd", "gd_lesions >= 10", [.rebound: 3, .reactivation: -1]),
-                try rule("some-gd", "gd_lesions >= 1", [.reactivation: 2, .rebound: 1]),
-                try rule("early", "days_since_last_infusion <= 89", [.suspectedPMLIRIS: 2]),
-                try rule("csf", "jcv_index >= 100", [:], urgent: true),
-                try rule("quiet", "gd_lesions == 0", [.noNewActivity: 2]),
-            ], required: [.rebound: [.preNTZGdCount]])
+            rules(
+                [
+                    try rule("many-gd", "gd_lesions >= 10", [.rebound: 3, .reactivation: -1]),
+                    try rule("some-gd", "gd_lesions >= 1", [.reactivation: 2, .rebound: 1]),
+                    try rule("early", "days_since_last_infusion <= 89", [.suspectedPMLIRIS: 2]),
+                    try rule("csf", "jcv_index >= 100", [:], urgent: true),
+                    try rule("quiet", "gd_lesions == 0", [.noNewActivity: 2]),
+                ], required: [.rebound: [.preNTZGdCount]])
         }
     }
 
@@ -46,16 +48,19 @@ struct ClassifierTests {
 
     @Test("an urgent-review flag gives suspected_pml_iris whatever the scores")
     func urgent() throws {
-        let d = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 150, .preNTZGdCount: 2]), rules: try set)
+        let d = Classifier.decide(
+            features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 150, .preNTZGdCount: 2]), rules: try set)
         #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview)
         #expect(d.reason == .urgentReview([RuleID("csf")!]) && d.score(.rebound) == 4)
     }
 
     @Test("below the minimum score: too little evidence")
     func tooLittle() throws {
-        let d = Classifier.decide(features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]), rules: rules([
-            try rule("quiet", "gd_lesions == 0", [.noNewActivity: 1]),
-        ]))
+        let d = Classifier.decide(
+            features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]),
+            rules: rules([
+                try rule("quiet", "gd_lesions == 0", [.noNewActivity: 1])
+            ]))
         #expect(d.reviewClass == .indeterminate)
         #expect(d.reason.text == "too little evidence: the leading hypothesis, no_new_activity, scores 1, below min_score 2")
     }
@@ -70,8 +75,9 @@ struct ClassifierTests {
 
     @Test("a lead missing a required feature: too little data; missing data lowers the confidence")
     func required() throws {
-        let d = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120], missing: [.jcvIndex, .preNTZGdCount]),
-                                  rules: try set)
+        let d = Classifier.decide(
+            features([.gdLesions: 12, .daysSinceLastInfusion: 120], missing: [.jcvIndex, .preNTZGdCount]),
+            rules: try set)
         #expect(d.reviewClass == .indeterminate)
         #expect(d.reason == .missingRequired(.rebound, score: 4, missing: [.preNTZGdCount]))
         #expect(d.notEvaluated.map(\.rule.id.text) == ["csf"] && d.notEvaluated[0].missing == [.jcvIndex])
@@ -83,7 +89,8 @@ struct ClassifierTests {
     @Test("the patient's class is the most urgent among the visits, the earliest first")
     func patient() throws {
         let quiet = Classifier.decide(features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]), rules: try set)
-        let rebound = Classifier.decide(features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1, .preNTZGdCount: 2]), rules: try set)
+        let rebound = Classifier.decide(
+            features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1, .preNTZGdCount: 2]), rules: try set)
         let unsure = Classifier.decide(features([.gdLesions: 3, .daysSinceLastInfusion: 40, .jcvIndex: 1]), rules: try set)
         #expect(quiet.reviewClass == .noNewActivity)
         let p = PatientDecision.combine([(1, quiet), (2, unsure), (3, rebound), (4, rebound)])

@@ -105,7 +105,8 @@ struct ImageFeatureTests {
         let border = RimCoreCounts.measure(voxels: voxels, enhancing: shell, ball: ball)[0]
         #expect(border == RimCoreCounts(rimVoxels: 218, coreVoxels: 125, enhancingRimVoxels: 49, enhancingCoreVoxels: 0))
         #expect(border.enhancingRimShare == 1)
-        let whole = RimCoreCounts.measure(voxels: voxels, enhancing: BoxVolumes.labelling(size, [(0...10, 0...10, 0...10)]).map, ball: ball)[0]
+        let whole = RimCoreCounts.measure(
+            voxels: voxels, enhancing: BoxVolumes.labelling(size, [(0...10, 0...10, 0...10)]).map, ball: ball)[0]
         #expect(whole.enhancingRimShare == 218.0 / 343)
         let none = RimCoreCounts.measure(voxels: voxels, enhancing: BoxVolumes.labelling(size, []).map, ball: ball)[0]
         #expect(none.enhancingRimShare == nil && none.enhancingVoxels == 0)
@@ -130,7 +131,8 @@ struct ImageFeatureTests {
         #expect(large.isLarge && large.corticalContact == true && large.periventricular == nil && large.satellites == 1)
         #expect(speck.satelliteOf == 1 && !speck.isLarge && speck.corticalContact == false && speck.enhancing == false)
         #expect(large.enhancing == true && large.enhancement?.enhancingRimShare == 1)
-        let bare = VisitImageFeatures.measure(VisitLesions(t2: t2, gd: nil), greyMatter: nil, ventricles: nil, geometry: geometry, parameters: .standard)
+        let bare = VisitImageFeatures.measure(
+            VisitLesions(t2: t2, gd: nil), greyMatter: nil, ventricles: nil, geometry: geometry, parameters: .standard)
         #expect(bare.lesions[0].corticalContact == nil && bare.lesions[0].enhancement == nil && !bare.hasGd)
     }
 }

@@ -12,7 +12,8 @@ struct RuleTests {
 
     @Test("comparisons read `feature op value` and check the value against the feature's kind")
     func parse() throws {
-        #expect(try Comparison.parse("weeks_since_last_infusion >= 12")
+        #expect(
+            try Comparison.parse("weeks_since_last_infusion >= 12")
                 == Comparison(feature: .weeksSinceLastInfusion, op: .greaterOrEqual, value: .number(12)))
         #expect(try Comparison.parse("  jcv_index   >  1.5 ").value == .number(1.5))
         #expect(try Comparison.parse("largest_lesion_contiguous_growth == true").value == .flag(true))
@@ -38,8 +39,9 @@ struct RuleTests {
 
     @Test("a comparison is unknown when its feature is missing; `none` compares false, except !=")
     func evaluate() throws {
-        let f = features([.gdLesions: .number(3), .daysSincePlasmaExchange: .notApplicable, .nextTherapy: .text("Fingolimod")],
-                         missing: [.jcvIndex])
+        let f = features(
+            [.gdLesions: .number(3), .daysSincePlasmaExchange: .notApplicable, .nextTherapy: .text("Fingolimod")],
+            missing: [.jcvIndex])
         #expect(try Comparison.parse("gd_lesions >= 3").evaluate(f) == .yes)
         #expect(try Comparison.parse("gd_lesions > 3").evaluate(f) == .no)
         #expect(try Comparison.parse("jcv_index > 1.5").evaluate(f) == .unknown)
@@ -49,10 +51,12 @@ struct RuleTests {
         #expect(try Comparison.parse("next_therapy == fingolimod").evaluate(f) == .yes)
     }
 
-    @Test("all and any follow Kleene's logic", arguments: [
-        ([Truth.yes, .yes], Truth.yes, Truth.yes), ([.yes, .no], .no, .yes), ([.yes, .unknown], .unknown, .yes),
-        ([.no, .unknown], .no, .unknown), ([.unknown, .unknown], .unknown, .unknown), ([.no, .no], .no, .no),
-    ])
+    @Test(
+        "all and any follow Kleene's logic",
+        arguments: [
+            ([Truth.yes, .yes], Truth.yes, Truth.yes), ([.yes, .no], .no, .yes), ([.yes, .unknown], .unknown, .yes),
+            ([.no, .unknown], .no, .unknown), ([.unknown, .unknown], .unknown, .unknown), ([.no, .no], .no, .no),
+        ])
     func kleene(parts: [Truth], all: Truth, any: Truth) {
         #expect(Truth.all(parts) == all && Truth.any(parts) == any)
     }
@@ -64,7 +68,9 @@ struct RuleTests {
             .any([.comparison(try Comparison.parse("new_or_enlarging_t2 >= 1")), .comparison(try Comparison.parse("gd_lesions >= 1"))]),
             .comparison(try Comparison.parse("weeks_since_last_infusion <= 26")),
         ])
-        #expect(condition.description == "weeks_since_last_infusion >= 12 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1) and weeks_since_last_infusion <= 26")
+        #expect(
+            condition.description
+                == "weeks_since_last_infusion >= 12 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1) and weeks_since_last_infusion <= 26")
         #expect(condition.features == [.weeksSinceLastInfusion, .newOrEnlargingT2, .gdLesions])
         // Settled by what is known: no new T2 lesion and a missing Gd count leave `any` unknown...
         let noGd = features([.weeksSinceLastInfusion: .number(16), .newOrEnlargingT2: .number(0)], missing: [.gdLesions])
@@ -87,8 +93,10 @@ struct RuleTests {
         #expect(ISODateTime("2000-01-01")?.secondsSinceEpoch == 10_957.0 * 86_400)
         #expect(ISODateTime("2024-02-29") != nil && ISODateTime("2023-02-29") == nil && ISODateTime("1900-02-29") == nil)
         #expect(ISODateTime("2000-02-29") != nil)
-        for bad in ["2024-13-01", "2024-04-31", "2024-4-01", "24-04-01", "2024-04-01T25:00", "2024-04-01 10:00", "2024-04-01T10",
-                    "2024-04-01T10:00:00.", "2024-04-01T10:00:00.1234567", "n/a"] {
+        for bad in [
+            "2024-13-01", "2024-04-31", "2024-4-01", "24-04-01", "2024-04-01T25:00", "2024-04-01 10:00", "2024-04-01T10",
+            "2024-04-01T10:00:00.", "2024-04-01T10:00:00.1234567", "n/a",
+        ] {
             #expect(ISODateTime(bad) == nil, "\(bad)")
         }
         let scan = try #require(ISODateTime("2020-08-03T12:00:00Z"))

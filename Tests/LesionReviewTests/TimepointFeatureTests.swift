@@ -8,10 +8,11 @@ struct TimepointFeatureTests {
     static let growth = ContiguousGrowth(rule: .default, voxelVolumeMM3: 1)
 
     func lesion(_ label: Int, voxels: Int, extent: Double) -> Lesion {
-        Lesion(label: label, voxelCount: voxels, volumeMM3: Double(voxels),
-               boundingBox: VoxelBox(lower: VoxelIndex(0, 0, 0), upper: VoxelIndex(0, 0, 0)),
-               centroidVoxel: VoxelCoordinate(0, 0, 0), centroidMM: WorldPoint(0, 0, 0), largestExtentMM: extent,
-               meanIntensity: 1, maxIntensity: 1)
+        Lesion(
+            label: label, voxelCount: voxels, volumeMM3: Double(voxels),
+            boundingBox: VoxelBox(lower: VoxelIndex(0, 0, 0), upper: VoxelIndex(0, 0, 0)),
+            centroidVoxel: VoxelCoordinate(0, 0, 0), centroidMM: WorldPoint(0, 0, 0), largestExtentMM: extent,
+            meanIntensity: 1, maxIntensity: 1)
     }
 
     func entry(_ id: Int, label: Int?, state: LesionState, voxels: Int, previous: Double?, extent: Double = 3) -> LedgerEntry {
@@ -22,8 +23,9 @@ struct TimepointFeatureTests {
     }
 
     func counts(new: Int, enlarging: Int, gd: Int?) -> VisitCounts {
-        VisitCounts(visit: 1, t2Lesions: 3, t2VolumeMM3: 100, newT2: new, enlargingT2: enlarging, stableT2: 1, shrinkingT2: 0,
-                    mergedT2: 0, splitT2: 0, resolvedT2: 1, absorbedT2: 0, gdLesions: gd, enhancingT2: gd.map { min($0, 1) })
+        VisitCounts(
+            visit: 1, t2Lesions: 3, t2VolumeMM3: 100, newT2: new, enlargingT2: enlarging, stableT2: 1, shrinkingT2: 0,
+            mergedT2: 0, splitT2: 0, resolvedT2: 1, absorbedT2: 0, gdLesions: gd, enhancingT2: gd.map { min($0, 1) })
     }
 
     @Test("contiguous growth: a continued lesion that grew by the enlarging rule; new lesions appear elsewhere")
@@ -47,19 +49,24 @@ struct TimepointFeatureTests {
             entry(4, label: nil, state: .resolved, voxels: 0, previous: 27),
         ]
         let pre = PreTreatmentLevel(gdCount: 2, t2NewCount: nil, gdSource: "participants.tsv", t2NewSource: "not given")
-        return TimepointInputs(visit: 1, counts: counts(new: 1, enlarging: 1, gd: gd), entries: entries, image: image,
-                               clinical: clinical, preTreatment: pre, growth: Self.growth)
+        return TimepointInputs(
+            visit: 1, counts: counts(new: 1, enlarging: 1, gd: gd), entries: entries, image: image,
+            clinical: clinical, preTreatment: pre, growth: Self.growth)
     }
 
     var image: VisitImageFeatures {
-        VisitImageFeatures(lesions: [
-            LesionImageFeatures(label: 1, isLarge: true, corticalContact: true, periventricular: nil, satelliteOf: nil, satellites: 2,
-                                enhancement: RimCoreCounts(rimVoxels: 500, coreVoxels: 400, enhancingRimVoxels: 9, enhancingCoreVoxels: 1)),
-            LesionImageFeatures(label: 2, isLarge: true, corticalContact: false, periventricular: nil, satelliteOf: nil, satellites: 0,
-                                enhancement: RimCoreCounts(rimVoxels: 26, coreVoxels: 1, enhancingRimVoxels: 0, enhancingCoreVoxels: 0)),
-            LesionImageFeatures(label: 3, isLarge: false, corticalContact: false, periventricular: nil, satelliteOf: 1, satellites: 0,
-                                enhancement: RimCoreCounts(rimVoxels: 26, coreVoxels: 1, enhancingRimVoxels: 0, enhancingCoreVoxels: 0)),
-        ], hasGreyMatter: true, hasVentricles: false, hasGd: true)
+        VisitImageFeatures(
+            lesions: [
+                LesionImageFeatures(
+                    label: 1, isLarge: true, corticalContact: true, periventricular: nil, satelliteOf: nil, satellites: 2,
+                    enhancement: RimCoreCounts(rimVoxels: 500, coreVoxels: 400, enhancingRimVoxels: 9, enhancingCoreVoxels: 1)),
+                LesionImageFeatures(
+                    label: 2, isLarge: true, corticalContact: false, periventricular: nil, satelliteOf: nil, satellites: 0,
+                    enhancement: RimCoreCounts(rimVoxels: 26, coreVoxels: 1, enhancingRimVoxels: 0, enhancingCoreVoxels: 0)),
+                LesionImageFeatures(
+                    label: 3, isLarge: false, corticalContact: false, periventricular: nil, satelliteOf: 1, satellites: 0,
+                    enhancement: RimCoreCounts(rimVoxels: 26, coreVoxels: 1, enhancingRimVoxels: 0, enhancingCoreVoxels: 0)),
+            ], hasGreyMatter: true, hasVentricles: false, hasGd: true)
     }
 
     @Test("counts, the largest lesion (ties: the lower ID) and its features, shares over new and enlarging lesions")
@@ -127,8 +134,9 @@ struct TimepointFeatureTests {
     @Test("the pre-natalizumab level: participants.tsv first, else the last session with no infusion")
     func preTreatment() {
         func c(_ gd: Int?, _ new: Int?) -> VisitCounts {
-            VisitCounts(visit: 0, t2Lesions: 1, t2VolumeMM3: 1, newT2: new, enlargingT2: new.map { _ in 0 }, stableT2: nil,
-                        shrinkingT2: nil, mergedT2: nil, splitT2: nil, resolvedT2: nil, absorbedT2: nil, gdLesions: gd, enhancingT2: nil)
+            VisitCounts(
+                visit: 0, t2Lesions: 1, t2VolumeMM3: 1, newT2: new, enlargingT2: new.map { _ in 0 }, stableT2: nil,
+                shrinkingT2: nil, mergedT2: nil, splitT2: nil, resolvedT2: nil, absorbedT2: nil, gdLesions: gd, enhancingT2: nil)
         }
         let sessions: [(label: String, infusionCount: Int?, counts: VisitCounts)] = [
             ("ses-00", 0, c(5, nil)), ("ses-01", 0, c(nil, 3)), ("ses-02", 12, c(0, 0)),
@@ -137,9 +145,11 @@ struct TimepointFeatureTests {
             participantsGd: nil, gdMissing: "no participants.tsv", participantsT2New: 7, t2NewMissing: "",
             participantsSource: "participants.tsv", sessions: sessions)
         // ses-01 is the last session before natalizumab, but it has no Gd source.
-        #expect(level == PreTreatmentLevel(
-            gdCount: nil, t2NewCount: 7, gdSource: "no participants.tsv, and ses-01 (ntz_infusion_count 0) has no Gd source",
-            t2NewSource: "participants.tsv"))
+        #expect(
+            level
+                == PreTreatmentLevel(
+                    gdCount: nil, t2NewCount: 7, gdSource: "no participants.tsv, and ses-01 (ntz_infusion_count 0) has no Gd source",
+                    t2NewSource: "participants.tsv"))
         let fromSession = PreTreatmentLevel.resolve(
             participantsGd: nil, gdMissing: "no participants.tsv", participantsT2New: nil, t2NewMissing: "no participants.tsv",
             participantsSource: "participants.tsv", sessions: Array(sessions.prefix(2)) + [("ses-02", 12, c(0, 0))])

@@ -57,13 +57,15 @@ struct ClinicalContextTests {
 
     @Test("missing columns and tables are listed, each fact with its reason")
     func missing() throws {
-        let c = try context({ row in
-            row["csf_jcv_pcr"] = nil
-            row["next_therapy"] = nil
-        }, participants: nil, sessions: [0, 1])
-        #expect(c.missingColumns == [
-            "sub-01_sessions.tsv: csf_jcv_pcr", "sub-01_sessions.tsv: next_therapy", "participants.tsv (no such table)",
-        ])
+        let c = try context(
+            { row in
+                row["csf_jcv_pcr"] = nil
+                row["next_therapy"] = nil
+            }, participants: nil, sessions: [0, 1])
+        #expect(
+            c.missingColumns == [
+                "sub-01_sessions.tsv: csf_jcv_pcr", "sub-01_sessions.tsv: next_therapy", "participants.tsv (no such table)",
+            ])
         #expect(c.records["ses-02"]?.missing[.csfJCVPCR] == "no column csf_jcv_pcr in sub-01_sessions.tsv")
         // Without the column, next_therapy is missing, not none: absence is only known from an n/a.
         #expect(c.records["ses-01"]?.missing[.nextTherapy] == "no column next_therapy in sub-01_sessions.tsv")
@@ -71,24 +73,45 @@ struct ClinicalContextTests {
         #expect(c.gdMissing == "no participants.tsv" && c.participantsTable == nil)
     }
 
-    @Test("a malformed value is refused naming the table, the column and the session", arguments: [
-        ("ntz_infusion_count", "many", "sub-01_sessions.tsv: ntz_infusion_count \"many\" of ses-02 is not a whole number of infusions (0 or more)"),
-        ("ntz_infusion_count", "-3", "sub-01_sessions.tsv: ntz_infusion_count \"-3\" of ses-02 is not a whole number of infusions (0 or more)"),
-        ("ntz_last_infusion", "2020-13-01", "sub-01_sessions.tsv: ntz_last_infusion \"2020-13-01\" of ses-02 is not an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)"),
-        ("plasma_exchange", "01/06/2020", "sub-01_sessions.tsv: plasma_exchange \"01/06/2020\" of ses-02 is not an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)"),
-        ("jcv_index", "high", "sub-01_sessions.tsv: jcv_index \"high\" of ses-02 is not an index (a number, 0 or more)"),
-        ("csf_jcv_pcr", "weak", "sub-01_sessions.tsv: csf_jcv_pcr \"weak\" of ses-02 is not one of positive, negative, not_done"),
-        ("prior_immunosuppressant", "true", "sub-01_sessions.tsv: prior_immunosuppressant \"true\" of ses-02 is not yes or no"),
-        ("ntz_last_infusion", "2020-08-01", "sub-01_sessions.tsv: ntz_last_infusion 2020-08-01 of ses-02 is after its acq_time 2020-07-10: each row describes the situation at its scan (the last one before it)"),
-        ("plasma_exchange", "2020-07-11", "sub-01_sessions.tsv: plasma_exchange 2020-07-11 of ses-02 is after its acq_time 2020-07-10: each row describes the situation at its scan (the last one before it)"),
-    ])
+    @Test(
+        "a malformed value is refused naming the table, the column and the session",
+        arguments: [
+            (
+                "ntz_infusion_count", "many",
+                "sub-01_sessions.tsv: ntz_infusion_count \"many\" of ses-02 is not a whole number of infusions (0 or more)"
+            ),
+            (
+                "ntz_infusion_count", "-3",
+                "sub-01_sessions.tsv: ntz_infusion_count \"-3\" of ses-02 is not a whole number of infusions (0 or more)"
+            ),
+            (
+                "ntz_last_infusion", "2020-13-01",
+                "sub-01_sessions.tsv: ntz_last_infusion \"2020-13-01\" of ses-02 is not an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)"
+            ),
+            (
+                "plasma_exchange", "01/06/2020",
+                "sub-01_sessions.tsv: plasma_exchange \"01/06/2020\" of ses-02 is not an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)"
+            ),
+            ("jcv_index", "high", "sub-01_sessions.tsv: jcv_index \"high\" of ses-02 is not an index (a number, 0 or more)"),
+            ("csf_jcv_pcr", "weak", "sub-01_sessions.tsv: csf_jcv_pcr \"weak\" of ses-02 is not one of positive, negative, not_done"),
+            ("prior_immunosuppressant", "true", "sub-01_sessions.tsv: prior_immunosuppressant \"true\" of ses-02 is not yes or no"),
+            (
+                "ntz_last_infusion", "2020-08-01",
+                "sub-01_sessions.tsv: ntz_last_infusion 2020-08-01 of ses-02 is after its acq_time 2020-07-10: each row describes the situation at its scan (the last one before it)"
+            ),
+            (
+                "plasma_exchange", "2020-07-11",
+                "sub-01_sessions.tsv: plasma_exchange 2020-07-11 of ses-02 is after its acq_time 2020-07-10: each row describes the situation at its scan (the last one before it)"
+            ),
+        ])
     func refusals(column: String, value: String, message: String) {
         #expect(refusal { $0[column] = value } == message)
     }
 
     @Test("participants.tsv counts must be whole numbers")
     func participantsRefusal() {
-        #expect(refusal({ _ in }, participants: ["pre_ntz_gd_count": "some"])
+        #expect(
+            refusal({ _ in }, participants: ["pre_ntz_gd_count": "some"])
                 == "participants.tsv: pre_ntz_gd_count \"some\" of sub-01 is not a whole number of lesions (0 or more)")
     }
 }

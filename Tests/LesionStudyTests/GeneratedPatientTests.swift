@@ -91,10 +91,11 @@ struct GeneratedPatientTests {
     func grids() throws {
         try run { root, run in
             #expect(run.visits.map(\.inputs.session) == GeneratedPatient.sessions)
-            #expect(run.visits.map(\.t2Fit) == [
-                .reference, .same(displacementMM: 0), .resampled(method: .nearest, coverage: 1),
-                .resampled(method: .nearest, coverage: 0.92625),
-            ])
+            #expect(
+                run.visits.map(\.t2Fit) == [
+                    .reference, .same(displacementMM: 0), .resampled(method: .nearest, coverage: 1),
+                    .resampled(method: .nearest, coverage: 0.92625),
+                ])
             #expect(run.visits.map(\.resampled) == [false, false, true, true])
             #expect(run.visits.map(\.brainMaskDice) == [nil, 1, 1, 2.0 * 37 / 75])
             #expect(run.reference.path == GeneratedPatient.t2File(root: root, visit: 0))

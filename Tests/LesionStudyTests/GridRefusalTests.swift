@@ -48,7 +48,9 @@ struct GridRefusalTests {
         let shifted = SyntheticGrid(size: GridSize(40, 40, 20), originMM: (-10, -20, -10))
         let error = try #require(try refusal(followUp: shifted, in: directory))
         #expect(error.path == directory + "/followup.nii.gz")
-        #expect(error.problem == "covers only 75 % of the field of view of \(directory)/baseline.nii.gz (grid.min_field_coverage is 90 %): not compared")
+        #expect(
+            error.problem
+                == "covers only 75 % of the field of view of \(directory)/baseline.nii.gz (grid.min_field_coverage is 90 %): not compared")
     }
 
     @Test("the same shift is compared (resampled) when the pipeline allows 75 % coverage")
@@ -87,7 +89,10 @@ struct GridRefusalTests {
             Issue.record("compared scans whose brain masks overlap poorly")
         } catch let error as ScanError {
             #expect(error.path == files[3])
-            #expect(error.problem == "brain mask overlaps \(files[2]) poorly on the baseline grid: Dice 0.762 < 0.8 (grid.min_brain_mask_dice): the scans do not look co-registered")
+            #expect(
+                error.problem
+                    == "brain mask overlaps \(files[2]) poorly on the baseline grid: Dice 0.762 < 0.8 (grid.min_brain_mask_dice): the scans do not look co-registered"
+            )
         }
         // A smaller shift passes: Dice 60/69.
         try grid.writeMask([GeneratedPatient.brain.shifted(8, 0, 0)], to: files[3])

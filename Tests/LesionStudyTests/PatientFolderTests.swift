@@ -35,7 +35,8 @@ struct PatientFolderTests {
 
     @Test("acq_time decides the order when the sessions table has it")
     func timeOrder() throws {
-        let table = "session_id\tacq_time\tjcv_index\nses-a\t2021-05-01\tn/a\nses-b\t2020-11-30T08:00:00\t1.2\nses-c\t2021-05-01T00:00:01\tn/a\n"
+        let table =
+            "session_id\tacq_time\tjcv_index\nses-a\t2021-05-01\tn/a\nses-b\t2020-11-30T08:00:00\t1.2\nses-c\t2021-05-01T00:00:01\tn/a\n"
         let root = try study(["ses-a", "ses-b", "ses-c"], table: table)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let folder = try PatientFolder.open(root, searchDerivatives: false)
@@ -69,7 +70,10 @@ struct PatientFolderTests {
         #expect(throws: ScanError(root, "holds 2 participants (sub-a, sub-b): name one, for example \(root)/sub-a")) {
             _ = try PatientFolder.open(root, searchDerivatives: false)
         }
-        #expect(throws: ScanError(root + "/sub-a/ses-1", "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself")) {
+        #expect(
+            throws: ScanError(
+                root + "/sub-a/ses-1", "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself")
+        ) {
             _ = try PatientFolder.open(root + "/sub-a/ses-1", searchDerivatives: false)
         }
     }
@@ -100,7 +104,10 @@ struct PatientFolderTests {
             _ = try VisitInputs.select(try PatientFolder.open(root, searchDerivatives: true), pipeline: .standard)
         } throws: { error in
             let e = error as! ScanError
-            return e.path == second && e.problem.hasPrefix("matches t2_sources[1] (*_label-T2lesion_mask) together with \(root)/derivatives/seg/sub-a/ses-2/anat/sub-a_ses-2_label-T2lesion_mask.nii.gz")
+            return e.path == second
+                && e.problem.hasPrefix(
+                    "matches t2_sources[1] (*_label-T2lesion_mask) together with \(root)/derivatives/seg/sub-a/ses-2/anat/sub-a_ses-2_label-T2lesion_mask.nii.gz"
+                )
         }
     }
 
@@ -108,14 +115,25 @@ struct PatientFolderTests {
     func mixedSources() throws {
         let root = try study(["ses-1", "ses-2"], table: nil)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for session in ["ses-1", "ses-2"] { try FileManager.default.removeItem(atPath: "\(root)/sub-a/\(session)/anat/sub-a_\(session)_FLAIR.nii.gz") }
+        for session in ["ses-1", "ses-2"] {
+            try FileManager.default.removeItem(atPath: "\(root)/sub-a/\(session)/anat/sub-a_\(session)_FLAIR.nii.gz")
+        }
         try writeText("", to: "\(root)/sub-a/ses-1/anat/sub-a_ses-1_label-T2lesion_mask.nii")
         try writeText("", to: "\(root)/sub-a/ses-2/anat/sub-a_ses-2_label-T2lesion_probseg.nii")
-        #expect(throws: ScanError("\(root)/sub-a", "no T2 source is in every session (ses-1: mask, ses-2: probseg): visits are compared like with like, so give every session the same kind of file")) {
+        #expect(
+            throws: ScanError(
+                "\(root)/sub-a",
+                "no T2 source is in every session (ses-1: mask, ses-2: probseg): visits are compared like with like, so give every session the same kind of file"
+            )
+        ) {
             _ = try VisitInputs.select(try PatientFolder.open(root, searchDerivatives: true), pipeline: .standard)
         }
         try FileManager.default.removeItem(atPath: "\(root)/sub-a/ses-2/anat/sub-a_ses-2_label-T2lesion_probseg.nii")
-        #expect(throws: ScanError("\(root)/sub-a/ses-2", "no T2 lesion map or image: no file matches *_label-T2lesion_mask, *_label-T2lesion_probseg, *_FLAIR")) {
+        #expect(
+            throws: ScanError(
+                "\(root)/sub-a/ses-2", "no T2 lesion map or image: no file matches *_label-T2lesion_mask, *_label-T2lesion_probseg, *_FLAIR"
+            )
+        ) {
             _ = try VisitInputs.select(try PatientFolder.open(root, searchDerivatives: true), pipeline: .standard)
         }
     }

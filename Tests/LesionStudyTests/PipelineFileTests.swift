@@ -40,7 +40,8 @@ struct PipelineFileTests {
 
     @Test("an edited value is read as written; keys left out keep their defaults")
     func edited() throws {
-        let file = try load("""
+        let file = try load(
+            """
             name: strict
             matching:
               enlarging_ratio: 1.3   # the spinal cord toolbox proposal
@@ -58,7 +59,8 @@ struct PipelineFileTests {
 
     @Test("sources: kinds, patterns and thresholds")
     func sources() throws {
-        let file = try load("""
+        let file = try load(
+            """
             t2_sources:
               - kind: probseg
                 pattern: "*_label-lesion_probseg"
@@ -70,26 +72,38 @@ struct PipelineFileTests {
             """)
         let t2 = file.pipeline.t2Sources
         #expect(t2.count == 2)
-        #expect(t2[0] == LesionSource(kind: .probseg, pattern: .init("*_label-lesion_probseg"), exclude: [.init("*_acq-2D_*")], threshold: 0.3))
+        #expect(
+            t2[0] == LesionSource(kind: .probseg, pattern: .init("*_label-lesion_probseg"), exclude: [.init("*_acq-2D_*")], threshold: 0.3))
         #expect(t2[1] == LesionSource(kind: .image, pattern: .init("*_FLAIR"), zThreshold: 2.5))
         #expect(t2[0].matches(stem: "sub-1_label-lesion_probseg") && !t2[0].matches(stem: "sub-1_acq-2D_label-lesion_probseg"))
     }
 
-    @Test("malformed files are refused with the line", arguments: [
-        ("matching:\n  enlarging_ratio: [1.5\n", "FILE: line 3, column 1: not valid YAML:"),
-        ("matching:\n  enlarging_ratio: 1.5\n  enlarge_ratio: 2\n", "FILE: line 3: unknown key \"enlarge_ratio\" in matching (expected one of: min_overlap_voxels, enlarging_ratio, min_volume_change_mm3)"),
-        ("lesions:\n  min_voxels: three\n", "FILE: line 2: lesions.min_voxels must be a whole number, not \"three\""),
-        ("lesions:\n  connectivity: 8\n", "FILE: line 2: lesions.connectivity must be 6, 18 or 26, not 8"),
-        ("\n\nmatching:\n  enlarging_ratio: 0.8\n", "FILE: line 4: matching.enlarging_ratio must be at least 1, not 0.8"),
-        ("grid:\n  min_field_coverage: 1.5\n", "FILE: line 2: grid.min_field_coverage is a fraction from 0 to 1, not 1.5"),
-        ("t2_sources:\n  - kind: image\n    pattern: \"*_FLAIR\"\n    threshold: 300\n", "FILE: line 4: t2_sources[1].threshold applies to masks and probability maps; an image takes z_threshold (relative to the brain)"),
-        ("t2_sources:\n  - kind: segmentation\n    pattern: x\n", "FILE: line 2: t2_sources[1].kind must be mask, probseg or image, not \"segmentation\""),
-        ("t2_sources: []\n", "FILE: line 1: t2_sources must list at least one source"),
-        ("- a\n- b\n", "FILE: line 1: the file must be a mapping of keys to values"),
-        ("name: a\nname: b\n", "FILE: line 1: key \"name\" given twice"),
-        ("pipeline_format: 2\n", "FILE: line 1: pipeline_format 2 is not supported (this version reads 1)"),
-        ("", "FILE: empty pipeline file: no YAML mapping"),
-    ])
+    @Test(
+        "malformed files are refused with the line",
+        arguments: [
+            ("matching:\n  enlarging_ratio: [1.5\n", "FILE: line 3, column 1: not valid YAML:"),
+            (
+                "matching:\n  enlarging_ratio: 1.5\n  enlarge_ratio: 2\n",
+                "FILE: line 3: unknown key \"enlarge_ratio\" in matching (expected one of: min_overlap_voxels, enlarging_ratio, min_volume_change_mm3)"
+            ),
+            ("lesions:\n  min_voxels: three\n", "FILE: line 2: lesions.min_voxels must be a whole number, not \"three\""),
+            ("lesions:\n  connectivity: 8\n", "FILE: line 2: lesions.connectivity must be 6, 18 or 26, not 8"),
+            ("\n\nmatching:\n  enlarging_ratio: 0.8\n", "FILE: line 4: matching.enlarging_ratio must be at least 1, not 0.8"),
+            ("grid:\n  min_field_coverage: 1.5\n", "FILE: line 2: grid.min_field_coverage is a fraction from 0 to 1, not 1.5"),
+            (
+                "t2_sources:\n  - kind: image\n    pattern: \"*_FLAIR\"\n    threshold: 300\n",
+                "FILE: line 4: t2_sources[1].threshold applies to masks and probability maps; an image takes z_threshold (relative to the brain)"
+            ),
+            (
+                "t2_sources:\n  - kind: segmentation\n    pattern: x\n",
+                "FILE: line 2: t2_sources[1].kind must be mask, probseg or image, not \"segmentation\""
+            ),
+            ("t2_sources: []\n", "FILE: line 1: t2_sources must list at least one source"),
+            ("- a\n- b\n", "FILE: line 1: the file must be a mapping of keys to values"),
+            ("name: a\nname: b\n", "FILE: line 1: key \"name\" given twice"),
+            ("pipeline_format: 2\n", "FILE: line 1: pipeline_format 2 is not supported (this version reads 1)"),
+            ("", "FILE: empty pipeline file: no YAML mapping"),
+        ])
     func malformed(yaml: String, message: String) {
         let error = refusal(yaml)
         #expect(error?.hasPrefix(message) == true, "\(error ?? "accepted")")

@@ -32,7 +32,8 @@ struct RawImageTests {
             let anat = "\(root)/sub-07/\(session)/anat", stem = "sub-07_\(session)"
             try makeDirectories(anat)
             try grid.writeIntensities(image(bright: n == 0 ? [l1, l2] : [l1, l2, l3]), to: "\(anat)/\(stem)_FLAIR.nii.gz")
-            try grid.writeIntensities(image(bright: n == 0 ? [vessel] : [vessel, enhancing]), to: "\(anat)/\(stem)_ce-gadolinium_T1w.nii.gz")
+            try grid.writeIntensities(
+                image(bright: n == 0 ? [vessel] : [vessel, enhancing]), to: "\(anat)/\(stem)_ce-gadolinium_T1w.nii.gz")
             if preContrast { try grid.writeIntensities(image(bright: [vessel]), to: "\(anat)/\(stem)_T1w.nii.gz") }
             if brainMasks { try grid.writeMask([brain], to: "\(anat)/\(stem)_desc-brain_mask.nii.gz") }
         }

@@ -19,7 +19,8 @@ struct ReviewCaseTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         try patient.write(into: root)
         return try PatientReview.patient(
-            root, pipeline: Self.pipeline, rules: try rules ?? RulesFile.load(Self.rulesPath), reader: NIfTIReader()).review
+            root, pipeline: Self.pipeline, rules: try rules ?? RulesFile.load(Self.rulesPath), reader: NIfTIReader()
+        ).review
     }
 
     func scores(_ d: TimepointDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
@@ -34,10 +35,11 @@ struct ReviewCaseTests {
         #expect(fired(stable) == ["no-new-t2-activity", "no-gd-lesions"])
         #expect(active.reviewClass == .rebound)
         #expect(scores(active) == [-2, 3, 10, 0])
-        #expect(fired(active) == [
-            "new-t2-activity", "gd-lesions-present", "gd-above-pre-ntz-level", "new-t2-above-pre-ntz-level", "many-gd-lesions",
-            "ms-return-window", "rebound-typical-window", "periventricular-new-lesions", "many-infusions",
-        ])
+        #expect(
+            fired(active) == [
+                "new-t2-activity", "gd-lesions-present", "gd-above-pre-ntz-level", "new-t2-above-pre-ntz-level", "many-gd-lesions",
+                "ms-return-window", "rebound-typical-window", "periventricular-new-lesions", "many-infusions",
+            ])
         #expect(active.reason == .leads(.rebound, score: 10, runnerUp: .reactivation, runnerUpScore: 3, minimumScore: 2, minimumMargin: 2))
         #expect(active.confidence.level == .high && active.confidence.evaluatedRules == 27)
         let f = review.visits[1].features
@@ -46,9 +48,13 @@ struct ReviewCaseTests {
         #expect(f.number(.newLesionsPeriventricularShare) == 8.0 / 12)
         #expect(f[.daysSincePlasmaExchange] == .notApplicable && f[.largestLesionCorticalContact] == nil)
         #expect(review.preTreatment.gdCount == 3 && review.preTreatment.gdSource == "participants.tsv")
-        #expect(review.patient == PatientDecision(
-            reviewClass: .rebound, visit: 2,
-            reason: "the most urgent class among the 2 follow-up visits reviewed (suspected_pml_iris > rebound > reactivation > indeterminate > no_new_activity)"))
+        #expect(
+            review.patient
+                == PatientDecision(
+                    reviewClass: .rebound, visit: 2,
+                    reason:
+                        "the most urgent class among the 2 follow-up visits reviewed (suspected_pml_iris > rebound > reactivation > indeterminate > no_new_activity)"
+                ))
     }
 
     @Test("suspected PML: a large subcortical lesion growing contiguously with punctate satellites, JCV positive, 40 infusions")
@@ -58,11 +64,12 @@ struct ReviewCaseTests {
         #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview)
         #expect(d.reason == .urgentReview([RuleID("pml-imaging-pattern")!]))
         #expect(scores(d) == [1, 0, 0, 11])
-        #expect(fired(d) == [
-            "no-gd-lesions", "new-t2-activity", "activity-on-natalizumab", "large-lesion", "large-lesion-cortical-contact",
-            "contiguous-growth-large-lesion", "satellite-foci", "pml-imaging-pattern", "jcv-index-high", "many-infusions",
-            "prior-immunosuppressant",
-        ])
+        #expect(
+            fired(d) == [
+                "no-gd-lesions", "new-t2-activity", "activity-on-natalizumab", "large-lesion", "large-lesion-cortical-contact",
+                "contiguous-growth-large-lesion", "satellite-foci", "pml-imaging-pattern", "jcv-index-high", "many-infusions",
+                "prior-immunosuppressant",
+            ])
         let f = review.visits[0].features
         let extent: Double = (23.0 * 23 + 23 * 23 + 11 * 11).squareRoot()
         #expect(f.number(.largestExtentMM) == extent)
@@ -83,10 +90,11 @@ struct ReviewCaseTests {
         let review = try self.review(.reactivation)
         let d = review.visits[0].decision
         #expect(d.reviewClass == .reactivation && scores(d) == [-2, 7, 4, 1])
-        #expect(fired(d) == [
-            "new-t2-activity", "gd-lesions-present", "gd-within-pre-ntz-level", "new-t2-within-pre-ntz-level",
-            "ms-return-window", "rebound-typical-window", "long-washout", "many-infusions",
-        ])
+        #expect(
+            fired(d) == [
+                "new-t2-activity", "gd-lesions-present", "gd-within-pre-ntz-level", "new-t2-within-pre-ntz-level",
+                "ms-return-window", "rebound-typical-window", "long-washout", "many-infusions",
+            ])
         // Without a ventricle map, periventricular-new-lesions cannot be settled: 26 of 27 rules.
         #expect(d.notEvaluated.map(\.rule.id.text) == ["periventricular-new-lesions"])
         #expect(d.confidence.evaluatedRules == 26 && d.confidence.level == .high)
@@ -121,9 +129,10 @@ struct ReviewCaseTests {
         let d = try review(bare).visits[1].decision
         #expect(d.reviewClass == .indeterminate)
         #expect(d.reason == .missingRequired(.rebound, score: 7, missing: [.preNTZGdCount]))
-        #expect(d.notEvaluated.map(\.rule.id.text) == [
-            "gd-above-pre-ntz-level", "gd-within-pre-ntz-level", "new-t2-above-pre-ntz-level", "new-t2-within-pre-ntz-level",
-        ])
+        #expect(
+            d.notEvaluated.map(\.rule.id.text) == [
+                "gd-above-pre-ntz-level", "gd-within-pre-ntz-level", "new-t2-above-pre-ntz-level", "new-t2-within-pre-ntz-level",
+            ])
     }
 
     @Test("sessions with ntz_infusion_count 0 are before natalizumab: not reviewed, the last gives the pre-natalizumab level")
@@ -140,14 +149,17 @@ struct ReviewCaseTests {
             ReviewCase.Session(label: "ses-00", clinical: before("2018-01-10"), t2: old, gd: []),
             ReviewCase.Session(label: "ses-01", clinical: before("2018-07-10"), t2: old + [e[2]], gd: [e[2]]),
             ReviewCase.Session(label: "ses-02", clinical: ReviewCase.reactivation.sessions[0].clinical, t2: old + [e[2]], gd: []),
-            ReviewCase.Session(label: "ses-03", clinical: ReviewCase.reactivation.sessions[1].clinical,
-                               t2: old + [e[2], e[0], e[1]], gd: [e[1]]),
+            ReviewCase.Session(
+                label: "ses-03", clinical: ReviewCase.reactivation.sessions[1].clinical,
+                t2: old + [e[2], e[0], e[1]], gd: [e[1]]),
         ]
         let review = try self.review(ReviewCase(participant: "sub-before", sessions: sessions, participants: nil))
         #expect(review.notReviewed.map(\.visit) == [0, 1])
         #expect(review.notReviewed[1].reason == "before natalizumab (ntz_infusion_count 0): it gives the pre-natalizumab level")
-        #expect(review.preTreatment == PreTreatmentLevel(
-            gdCount: 1, t2NewCount: 1, gdSource: "ses-01 (ntz_infusion_count 0)", t2NewSource: "ses-01 (ntz_infusion_count 0)"))
+        #expect(
+            review.preTreatment
+                == PreTreatmentLevel(
+                    gdCount: 1, t2NewCount: 1, gdSource: "ses-01 (ntz_infusion_count 0)", t2NewSource: "ses-01 (ntz_infusion_count 0)"))
         #expect(review.visits.map(\.visit) == [2, 3])
         #expect(review.visits[0].decision.reviewClass == .noNewActivity)
         // Visit 4: one Gd+ lesion, as many as before natalizumab; two new T2 lesions, one more.

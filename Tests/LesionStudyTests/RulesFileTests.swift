@@ -54,7 +54,9 @@ struct RulesFileTests {
             #expect(file.ruleSet.rules.contains { ($0.weights[hypothesis] ?? 0) > 0 }, "\(hypothesis)")
         }
         let window = try #require(file.ruleSet.rules.first { $0.id.text == "rebound-typical-window" })
-        #expect(window.condition.description == "weeks_since_last_infusion >= 13 and weeks_since_last_infusion <= 26 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1)")
+        #expect(
+            window.condition.description
+                == "weeks_since_last_infusion >= 13 and weeks_since_last_infusion <= 26 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1)")
         #expect(window.weights == [.rebound: 1])
     }
 
@@ -74,7 +76,8 @@ struct RulesFileTests {
         let file = try load(minimalRules)
         #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard && file.ruleSet.name == "default")
         #expect(file.ruleSet.rules.map(\.id.text) == ["quiet"])
-        let edited = try load("""
+        let edited = try load(
+            """
             name: strict
             features:
               satellites: {max_distance_mm: 8}
@@ -91,46 +94,86 @@ struct RulesFileTests {
         #expect(edited.ruleSet.decision.required[.reactivation] == DecisionPolicy.standard.required[.reactivation])
     }
 
-    @Test("a malformed rules file is refused with one line naming the line", arguments: [
-        ("rules_format: 2\n" + minimalRules, "FILE: line 1: rules_format 2 is not supported (this version reads 1)"),
-        ("threshold: 3\n" + minimalRules, "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, rules)"),
-        ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)"),
-        ("rules: []\n", "FILE: line 1: rules must be a list of rules (`- id: …`), not empty"),
-        (minimalRules.replacingOccurrences(of: "id: quiet", with: "id: Quiet"),
-         "FILE: line 2: rules[1].id \"Quiet\" is not kebab-case (lowercase letters and digits joined by single hyphens)"),
-        (minimalRules + "\n" + minimalRules.replacingOccurrences(of: "rules:\n", with: ""),
-         "FILE: line 7: rule id quiet is given twice (first on line 2): ids must be unique"),
-        (minimalRules.replacingOccurrences(of: "new_or_enlarging_t2 == 0", with: "new_or_enlarging == 0"),
-         "FILE: line 4: rule quiet.when: unknown feature \"new_or_enlarging\" in \"new_or_enlarging == 0\" (the features are listed in the README, section Features)"),
-        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when:\n      all:\n        - gd_lesions >= 1\n        - any:\n            - jcv_index >> 1.5"),
-         "FILE: line 8: rule quiet.when.all.any: unknown operator \">>\" in \"jcv_index >> 1.5\" (expected one of <=, >=, ==, !=, <, >)"),
-        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when:\n      every:\n        - gd_lesions >= 1"),
-         "FILE: line 5: rule quiet.when must be a comparison (`feature op value`) or a mapping with one key, all or any"),
-        (minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when: csf_jcv_pcr == postive"),
-         "FILE: line 4: rule quiet.when: csf_jcv_pcr is one of positive, negative, not_done, not \"postive\""),
-        (minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_activity: 2"),
-         "FILE: line 5: unknown key \"no_activity\" in rule quiet.weights (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"),
-        (minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_new_activity: lots"),
-         "FILE: line 5: rule quiet.weights.no_new_activity must be a finite number, not \"lots\""),
-        (minimalRules.replacingOccurrences(of: "    weights: {no_new_activity: 2}\n", with: ""),
-         "FILE: line 2: rule quiet has no effect: give weights (a hypothesis and a number) or flag: urgent_review"),
-        (minimalRules.replacingOccurrences(of: "weights: {no_new_activity: 2}", with: "flag: urgent"),
-         "FILE: line 5: rule quiet.flag must be urgent_review, not \"urgent\""),
-        (minimalRules.replacingOccurrences(of: "\n    source: \"test\"", with: ""),
-         "FILE: line 2: rule quiet needs a source: the publication behind its thresholds (authors, journal, year)"),
-        ("features:\n  rim_thickness_mm: 0\n" + minimalRules, "FILE: line 2: features.rim_thickness_mm must be above 0"),
-        ("features:\n  satellites: {host_min_extent_mm: 4}\n" + minimalRules,
-         "FILE: line 2: features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite"),
-        ("features:\n  ventricles:\n    - kind: image\n      pattern: \"*_T1w\"\n" + minimalRules,
-         "FILE: line 3: features.ventricles: kind must be mask or probseg (an anatomical map), not image"),
-        ("decision:\n  high_confidence: 0.5\n" + minimalRules,
-         "FILE: line 2: decision.moderate_confidence (0.6) must not exceed high_confidence (0.5)"),
-        ("classes:\n  rebound:\n    requires: [pre_ntz_gd]\n" + minimalRules,
-         "FILE: line 3: classes.rebound.requires: unknown feature \"pre_ntz_gd\" (the features are listed in the README, section Features)"),
-        ("classes:\n  indeterminate: {requires: []}\n" + minimalRules,
-         "FILE: line 2: unknown key \"indeterminate\" in classes (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"),
-        ("rules:\n  - id: a\n   description: b\n", "FILE: line 3, column 4: not valid YAML: did not find expected '-' indicator"),
-    ])
+    @Test(
+        "a malformed rules file is refused with one line naming the line",
+        arguments: [
+            ("rules_format: 2\n" + minimalRules, "FILE: line 1: rules_format 2 is not supported (this version reads 1)"),
+            (
+                "threshold: 3\n" + minimalRules,
+                "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, rules)"
+            ),
+            ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)"),
+            ("rules: []\n", "FILE: line 1: rules must be a list of rules (`- id: …`), not empty"),
+            (
+                minimalRules.replacingOccurrences(of: "id: quiet", with: "id: Quiet"),
+                "FILE: line 2: rules[1].id \"Quiet\" is not kebab-case (lowercase letters and digits joined by single hyphens)"
+            ),
+            (
+                minimalRules + "\n" + minimalRules.replacingOccurrences(of: "rules:\n", with: ""),
+                "FILE: line 7: rule id quiet is given twice (first on line 2): ids must be unique"
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "new_or_enlarging_t2 == 0", with: "new_or_enlarging == 0"),
+                "FILE: line 4: rule quiet.when: unknown feature \"new_or_enlarging\" in \"new_or_enlarging == 0\" (the features are listed in the README, section Features)"
+            ),
+            (
+                minimalRules.replacingOccurrences(
+                    of: "when: new_or_enlarging_t2 == 0",
+                    with: "when:\n      all:\n        - gd_lesions >= 1\n        - any:\n            - jcv_index >> 1.5"),
+                "FILE: line 8: rule quiet.when.all.any: unknown operator \">>\" in \"jcv_index >> 1.5\" (expected one of <=, >=, ==, !=, <, >)"
+            ),
+            (
+                minimalRules.replacingOccurrences(
+                    of: "when: new_or_enlarging_t2 == 0", with: "when:\n      every:\n        - gd_lesions >= 1"),
+                "FILE: line 5: rule quiet.when must be a comparison (`feature op value`) or a mapping with one key, all or any"
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "when: new_or_enlarging_t2 == 0", with: "when: csf_jcv_pcr == postive"),
+                "FILE: line 4: rule quiet.when: csf_jcv_pcr is one of positive, negative, not_done, not \"postive\""
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_activity: 2"),
+                "FILE: line 5: unknown key \"no_activity\" in rule quiet.weights (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "no_new_activity: 2", with: "no_new_activity: lots"),
+                "FILE: line 5: rule quiet.weights.no_new_activity must be a finite number, not \"lots\""
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "    weights: {no_new_activity: 2}\n", with: ""),
+                "FILE: line 2: rule quiet has no effect: give weights (a hypothesis and a number) or flag: urgent_review"
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "weights: {no_new_activity: 2}", with: "flag: urgent"),
+                "FILE: line 5: rule quiet.flag must be urgent_review, not \"urgent\""
+            ),
+            (
+                minimalRules.replacingOccurrences(of: "\n    source: \"test\"", with: ""),
+                "FILE: line 2: rule quiet needs a source: the publication behind its thresholds (authors, journal, year)"
+            ),
+            ("features:\n  rim_thickness_mm: 0\n" + minimalRules, "FILE: line 2: features.rim_thickness_mm must be above 0"),
+            (
+                "features:\n  satellites: {host_min_extent_mm: 4}\n" + minimalRules,
+                "FILE: line 2: features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite"
+            ),
+            (
+                "features:\n  ventricles:\n    - kind: image\n      pattern: \"*_T1w\"\n" + minimalRules,
+                "FILE: line 3: features.ventricles: kind must be mask or probseg (an anatomical map), not image"
+            ),
+            (
+                "decision:\n  high_confidence: 0.5\n" + minimalRules,
+                "FILE: line 2: decision.moderate_confidence (0.6) must not exceed high_confidence (0.5)"
+            ),
+            (
+                "classes:\n  rebound:\n    requires: [pre_ntz_gd]\n" + minimalRules,
+                "FILE: line 3: classes.rebound.requires: unknown feature \"pre_ntz_gd\" (the features are listed in the README, section Features)"
+            ),
+            (
+                "classes:\n  indeterminate: {requires: []}\n" + minimalRules,
+                "FILE: line 2: unknown key \"indeterminate\" in classes (expected one of: no_new_activity, reactivation, rebound, suspected_pml_iris)"
+            ),
+            ("rules:\n  - id: a\n   description: b\n", "FILE: line 3, column 4: not valid YAML: did not find expected '-' indicator"),
+        ])
     func refusals(yaml: String, message: String) {
         #expect(refusal(yaml) == message)
     }
@@ -154,7 +197,8 @@ struct RulesFileTests {
         let edited = root + "/narrow.yaml"
         try writeText(text.replacingOccurrences(of: line, with: "        - days_since_last_infusion <= 40\n"), to: edited)
         let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
-        let before = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(Self.defaultFile), reader: NIfTIReader()).review
+        let before = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(Self.defaultFile), reader: NIfTIReader())
+            .review
         let after = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(edited), reader: NIfTIReader()).review
         #expect(before.visits[0].decision.reviewClass == .indeterminate)
         #expect(after.visits[0].decision.reviewClass == .rebound)

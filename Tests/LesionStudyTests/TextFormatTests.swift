@@ -6,14 +6,20 @@ import TestSupport
 
 @Suite("SHA-256, file-name patterns, natural order and BIDS tables")
 struct TextFormatTests {
-    @Test("SHA-256 of the FIPS 180-4 examples and of a multi-block message", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("The quick brown fox jumps over the lazy dog",
-         "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
-    ])
+    @Test(
+        "SHA-256 of the FIPS 180-4 examples and of a multi-block message",
+        arguments: [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+            (
+                "The quick brown fox jumps over the lazy dog",
+                "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"
+            ),
+        ])
     func sha256(message: String, digest: String) {
         #expect(SHA256.hex(Array(message.utf8)) == digest)
     }
@@ -29,18 +35,20 @@ struct TextFormatTests {
         for (n, digest) in expected { #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: n)) == digest, "\(n)") }
     }
 
-    @Test("patterns match whole stems; * and ? as in fnmatch", arguments: [
-        ("*_label-T2lesion_mask", "sub-01_ses-02_label-T2lesion_mask", true),
-        ("*_label-T2lesion_mask", "sub-01_ses-02_label-T2lesion_mask_extra", false),
-        ("*_T1w", "sub-01_ses-01_ce-gadolinium_T1w", true),
-        ("*_ce-*", "sub-01_ses-01_ce-gadolinium_T1w", true),
-        ("*_ce-*", "sub-01_ses-01_T1w", false),
-        ("sub-0?_*_FLAIR", "sub-01_ses-1_FLAIR", true),
-        ("sub-0?_*_FLAIR", "sub-010_ses-1_FLAIR", false),
-        ("*a*b*", "xxaxxbxx", true),
-        ("*a*b", "xxaxxbxxa", false),
-        ("", "", true),
-    ])
+    @Test(
+        "patterns match whole stems; * and ? as in fnmatch",
+        arguments: [
+            ("*_label-T2lesion_mask", "sub-01_ses-02_label-T2lesion_mask", true),
+            ("*_label-T2lesion_mask", "sub-01_ses-02_label-T2lesion_mask_extra", false),
+            ("*_T1w", "sub-01_ses-01_ce-gadolinium_T1w", true),
+            ("*_ce-*", "sub-01_ses-01_ce-gadolinium_T1w", true),
+            ("*_ce-*", "sub-01_ses-01_T1w", false),
+            ("sub-0?_*_FLAIR", "sub-01_ses-1_FLAIR", true),
+            ("sub-0?_*_FLAIR", "sub-010_ses-1_FLAIR", false),
+            ("*a*b*", "xxaxxbxx", true),
+            ("*a*b", "xxaxxbxxa", false),
+            ("", "", true),
+        ])
     func patterns(pattern: String, name: String, matches: Bool) {
         #expect(FileNamePattern(pattern).matches(name) == matches)
     }

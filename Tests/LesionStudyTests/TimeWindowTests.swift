@@ -17,22 +17,26 @@ struct TimeWindowTests {
         return try RulesFile.load(directory + "/rules.yaml")
     }
 
-    @Test("Pipelines/rules.yaml gives rebound 91-182 days after the last infusion and PML-IRIS 26-89 days after it and 0-89 after a plasma exchange; half-open ranges give none")
+    @Test(
+        "Pipelines/rules.yaml gives rebound 91-182 days after the last infusion and PML-IRIS 26-89 days after it and 0-89 after a plasma exchange; half-open ranges give none"
+    )
     func defaultRules() throws {
         let rules = try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml")
         let windows = TimeWindow.windows(in: rules.ruleSet)
         let summary = windows.map { "\($0.rule) \($0.hypothesis.rawValue) \($0.event.rawValue) \($0.fromDays)...\($0.toDays)" }
-        #expect(summary == [
-            "rebound-typical-window rebound last_infusion 91.0...182.0",
-            "iris-window-after-stopping suspected_pml_iris last_infusion 26.0...89.0",
-            "iris-window-after-plasma-exchange suspected_pml_iris plasma_exchange 0.0...89.0",
-        ])
+        #expect(
+            summary == [
+                "rebound-typical-window rebound last_infusion 91.0...182.0",
+                "iris-window-after-stopping suspected_pml_iris last_infusion 26.0...89.0",
+                "iris-window-after-plasma-exchange suspected_pml_iris plasma_exchange 0.0...89.0",
+            ])
         #expect(windows[0].features == [.weeksSinceLastInfusion])
     }
 
     @Test("bounds under any: do not count, bounds on one event intersect across days and weeks, an urgent rule is a PML-IRIS window")
     func shapes() throws {
-        let rules = try load("""
+        let rules = try load(
+            """
             rules:
               - id: either-bound
                 description: not a window
@@ -72,11 +76,12 @@ struct TimeWindowTests {
             """)
         let windows = TimeWindow.windows(in: rules.ruleSet)
         let summary = windows.map { "\($0.rule) \($0.hypothesis.rawValue) \($0.event.rawValue) \($0.fromDays)...\($0.toDays)" }
-        #expect(summary == [
-            "mixed-units reactivation last_infusion 14.0...40.0",
-            "mixed-units rebound last_infusion 14.0...40.0",
-            "urgent-window suspected_pml_iris plasma_exchange 5.0...9.0",
-        ])
+        #expect(
+            summary == [
+                "mixed-units reactivation last_infusion 14.0...40.0",
+                "mixed-units rebound last_infusion 14.0...40.0",
+                "urgent-window suspected_pml_iris plasma_exchange 5.0...9.0",
+            ])
         #expect(windows[0].features == [.weeksSinceLastInfusion, .daysSinceLastInfusion])
     }
 

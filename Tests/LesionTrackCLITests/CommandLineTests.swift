@@ -84,10 +84,12 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["labels.nii.gz", "slice.png"])
     }
 
-    @Test("exit status and one error line for a bad scan", arguments: [
-        ("Fixtures/broken/truncated.nii.gz", "truncated"), ("Fixtures/broken/rgb24.nii", "not a scalar"),
-        ("no/such/scan.nii", "cannot open"),
-    ])
+    @Test(
+        "exit status and one error line for a bad scan",
+        arguments: [
+            ("Fixtures/broken/truncated.nii.gz", "truncated"), ("Fixtures/broken/rgb24.nii", "not a scalar"),
+            ("no/such/scan.nii", "cannot open"),
+        ])
     func badInput(path: String, problem: String) throws {
         for command in ["label", "info"] {
             let result = try CommandRunner.run([command, path])

@@ -41,7 +41,8 @@ struct LongitudinalCommandTests {
             let visits = doc["visits"] as! [[String: Any]]
             #expect(visits.map { $0["resampled"] as! Bool } == [false, true])
             let t2 = visits[1]["t2"] as! [String: Any]
-            #expect(t2["grid"] as? String == "resampled" && t2["resampling"] as? String == "nearest" && t2["field_coverage"] as? Double == 1)
+            #expect(
+                t2["grid"] as? String == "resampled" && t2["resampling"] as? String == "nearest" && t2["field_coverage"] as? Double == 1)
             let counts = visits[1]["counts"] as! [String: Any]
             let expected: [String: Int] = [
                 "t2_lesions": 9, "new_t2": 1, "enlarging_t2": 2, "new_or_enlarging_t2": 3, "stable_t2": 3, "shrinking_t2": 0,
@@ -51,8 +52,11 @@ struct LongitudinalCommandTests {
             #expect((visits[0]["counts"] as! [String: Any])["new_t2"] is NSNull)
             let lesions = doc["lesions"] as! [[String: Any]]
             let states = lesions.filter { $0["visit"] as? Int == 2 }.map { "\($0["lesion_id"]!):\($0["state"]!)" }
-            #expect(states == ["1:stable", "2:enlarging", "3:resolved", "4:stable", "5:stable", "6:merged", "7:absorbed",
-                               "8:enlarging", "9:split", "10:new", "11:split"])
+            #expect(
+                states == [
+                    "1:stable", "2:enlarging", "3:resolved", "4:stable", "5:stable", "6:merged", "7:absorbed",
+                    "8:enlarging", "9:split", "10:new", "11:split",
+                ])
         }
     }
 
@@ -78,19 +82,25 @@ struct LongitudinalCommandTests {
             let sha = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline))))
             #expect(lines[0] == "# lesiontrack 0.1.0 patient \(root)")
             #expect(lines[1] == "# pipeline \(Self.defaultPipeline) sha256 \(sha)")
-            #expect(lines[2].hasPrefix("# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 min_volume_change_mm3=14.1"))
+            #expect(
+                lines[2].hasPrefix(
+                    "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 min_volume_change_mm3=14.1"
+                ))
             let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
             #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
             #expect(lines[4] == "# Decision support for review by a neurologist or neuroradiologist, not a diagnosis.")
             let t2 = (0..<4).map { GeneratedPatient.t2File(root: root, visit: $0) }
-            let gd = (1...2).map { root + "/derivatives/segmenter/sub-01/ses-0\($0 + 1)/anat/sub-01_ses-0\($0 + 1)_label-Gdlesion_mask.nii.gz" }
-            #expect(Array(lines[5...]) == [
-                "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
-                "1\tses-01\t2020-01-15\treference\t9\t314\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\t\(t2[0])\tn/a",
-                "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t2\t3\t6\t0\t0\t0\t1\t0\t2\t1\t\(t2[1])\t\(gd[0])",
-                "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t1\t1\t\(t2[2])\t\(gd[1])",
-                "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a",
-            ])
+            let gd = (1...2).map {
+                root + "/derivatives/segmenter/sub-01/ses-0\($0 + 1)/anat/sub-01_ses-0\($0 + 1)_label-Gdlesion_mask.nii.gz"
+            }
+            #expect(
+                Array(lines[5...]) == [
+                    "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
+                    "1\tses-01\t2020-01-15\treference\t9\t314\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\t\(t2[0])\tn/a",
+                    "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t2\t3\t6\t0\t0\t0\t1\t0\t2\t1\t\(t2[1])\t\(gd[0])",
+                    "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t1\t1\t\(t2[2])\t\(gd[1])",
+                    "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a",
+                ])
         }
     }
 
@@ -100,19 +110,30 @@ struct LongitudinalCommandTests {
             let out = root + "/out"
             let result = try CommandRunner.run(["patient", root + "/sub-01", "--output-dir", out])
             #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
-                "sub-01_lesions.json", "sub-01_lesions.tsv", "sub-01_longitudinal.json", "sub-01_review.json", "sub-01_review.tsv",
-                "sub-01_visits.json", "sub-01_visits.tsv",
-            ])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+                    "sub-01_lesions.json", "sub-01_lesions.tsv", "sub-01_longitudinal.json", "sub-01_review.json", "sub-01_review.tsv",
+                    "sub-01_visits.json", "sub-01_visits.tsv",
+                ])
             let lesions = try String(contentsOfFile: out + "/sub-01_lesions.tsv", encoding: .utf8).split(separator: "\n")
             #expect(lesions.count == 1 + 9 + 10 + 10 + 10)
-            #expect(lesions[0] == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tperiventricular\tsatellites\tsatellite_of\tenhancing_voxels\tenhancing_rim_share")
+            #expect(
+                lesions[0]
+                    == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tperiventricular\tsatellites\tsatellite_of\tenhancing_voxels\tenhancing_rim_share"
+            )
             // Lesion 7 (F) ends at visit 3, absorbed into 6; lesion 11 is the smaller half of 9.
-            #expect(lesions.contains("7\t3\tses-03\tabsorbed\tn/a\t0\t0\t27\tn/a\tn/a\t6\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a" + String(repeating: "\tn/a", count: 9)))
+            #expect(
+                lesions.contains(
+                    "7\t3\tses-03\tabsorbed\tn/a\t0\t0\t27\tn/a\tn/a\t6\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a"
+                        + String(repeating: "\tn/a", count: 9)))
             // Lesion 6 (E) merged with F at visit 3: 63 → 72 mm³ is no contiguous growth (×1.14); 6 of
             // its voxels enhance, all within 3 mm of its border. Lesion 8 (J) grew ×1.5, +15 mm³.
-            #expect(lesions.contains { $0.hasPrefix("6\t3\tses-03\tmerged\t") && $0.hasSuffix("\tfalse\t9\tfalse\tn/a\tn/a\t0\tn/a\t6\t1") })
-            #expect(lesions.contains { $0.hasPrefix("8\t2\tses-02\tenlarging\t") && $0.hasSuffix("\ttrue\t15\tfalse\tn/a\tn/a\t0\tn/a\t0\tn/a") })
+            #expect(
+                lesions.contains { $0.hasPrefix("6\t3\tses-03\tmerged\t") && $0.hasSuffix("\tfalse\t9\tfalse\tn/a\tn/a\t0\tn/a\t6\t1") })
+            #expect(
+                lesions.contains {
+                    $0.hasPrefix("8\t2\tses-02\tenlarging\t") && $0.hasSuffix("\ttrue\t15\tfalse\tn/a\tn/a\t0\tn/a\t0\tn/a")
+                })
             #expect(lesions.contains { $0.hasPrefix("11\t3\tses-03\tsplit\t9\t27\t27\t81\t0.3333333333333333\t9\tn/a\t9\tfalse\t") })
             let sidecar = try json(try String(contentsOfFile: out + "/sub-01_visits.json", encoding: .utf8))
             #expect(sidecar["table"] as? String == out + "/sub-01_visits.tsv")
@@ -156,10 +177,16 @@ struct LongitudinalCommandTests {
     func writeEvaluationMasks(_ directory: String) throws -> (String, String) {
         let grid = SyntheticGrid(size: GridSize(20, 10, 4), originMM: (0, 0, 0))
         let reference = directory + "/reference.nii.gz", test = directory + "/test.nii.gz"
-        try grid.writeMask([VoxelBox(1...3, 1...3, 1...2), VoxelBox(8...9, 1...2, 1...1), VoxelBox(15...17, 1...1, 1...1),
-                            VoxelBox(1...4, 6...8, 1...1)], to: reference)
-        try grid.writeMask([VoxelBox(1...3, 1...3, 1...1), VoxelBox(8...8, 1...1, 1...1), VoxelBox(15...17, 1...1, 1...1),
-                            VoxelBox(12...14, 6...8, 1...2)], to: test)
+        try grid.writeMask(
+            [
+                VoxelBox(1...3, 1...3, 1...2), VoxelBox(8...9, 1...2, 1...1), VoxelBox(15...17, 1...1, 1...1),
+                VoxelBox(1...4, 6...8, 1...1),
+            ], to: reference)
+        try grid.writeMask(
+            [
+                VoxelBox(1...3, 1...3, 1...1), VoxelBox(8...8, 1...1, 1...1), VoxelBox(15...17, 1...1, 1...1),
+                VoxelBox(12...14, 6...8, 1...2),
+            ], to: test)
         return (reference, test)
     }
 
@@ -206,10 +233,14 @@ struct LongitudinalCommandTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (reference, _) = try writeEvaluationMasks(directory)
         let other = directory + "/other.nii.gz"
-        try SyntheticGrid(size: GridSize(40, 20, 8), spacingMM: 0.5, originMM: (-0.25, -0.25, -0.25)).writeMask([VoxelBox(2...5, 2...5, 2...3)], to: other)
+        try SyntheticGrid(size: GridSize(40, 20, 8), spacingMM: 0.5, originMM: (-0.25, -0.25, -0.25)).writeMask(
+            [VoxelBox(2...5, 2...5, 2...3)], to: other)
         let result = try CommandRunner.run(["evaluate", reference, other])
         #expect(result.status == 65)
-        #expect(result.stderr == "lesiontrack: \(other): not on the grid of \(reference): dimensions 40×20×8 differ from 20×10×4; evaluate compares voxel for voxel and does not resample (as animaSegPerfAnalyzer): use `lesiontrack compare` or resample first\n")
+        #expect(
+            result.stderr
+                == "lesiontrack: \(other): not on the grid of \(reference): dimensions 40×20×8 differ from 20×10×4; evaluate compares voxel for voxel and does not resample (as animaSegPerfAnalyzer): use `lesiontrack compare` or resample first\n"
+        )
         let bad = try CommandRunner.run(["evaluate", reference, reference, "--alpha", "1.5"])
         #expect(bad.status == 64 && bad.stderr.contains("--alpha must be a fraction from 0 to 1"))
     }

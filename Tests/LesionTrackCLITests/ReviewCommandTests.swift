@@ -68,13 +68,14 @@ struct ReviewCommandTests {
             #expect(result.status == 0)
             #expect(try json(result.stdout)["review"] != nil)
             let sha = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
-            #expect(result.stderr == """
-                sub-rebound: rebound (visit 3 ses-03 2020-08-03) — \(Self.statement)
-                  visit 2 ses-02 2020-03-02: no_new_activity; confidence high; fired no-new-t2-activity, no-gd-lesions
-                  visit 3 ses-03 2020-08-03: rebound; confidence high; fired new-t2-activity, gd-lesions-present, gd-above-pre-ntz-level, new-t2-above-pre-ntz-level, many-gd-lesions, ms-return-window, rebound-typical-window, periventricular-new-lesions, many-infusions
-                  rules \(Self.defaultRules) sha256 \(sha); the reasons: lesiontrack explain
+            #expect(
+                result.stderr == """
+                    sub-rebound: rebound (visit 3 ses-03 2020-08-03) — \(Self.statement)
+                      visit 2 ses-02 2020-03-02: no_new_activity; confidence high; fired no-new-t2-activity, no-gd-lesions
+                      visit 3 ses-03 2020-08-03: rebound; confidence high; fired new-t2-activity, gd-lesions-present, gd-above-pre-ntz-level, new-t2-above-pre-ntz-level, many-gd-lesions, ms-return-window, rebound-typical-window, periventricular-new-lesions, many-infusions
+                      rules \(Self.defaultRules) sha256 \(sha); the reasons: lesiontrack explain
 
-                """)
+                    """)
         }
     }
 
@@ -86,7 +87,10 @@ struct ReviewCommandTests {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             #expect(lines[3].hasPrefix("# rules \(Self.defaultRules) sha256 "))
             #expect(lines[4] == "# " + Self.statement)
-            #expect(lines[5] == "visit\tsession_id\tacq_time\tclass\treason\turgent_review\tconfidence\tevaluated_rules\ttotal_rules\tscore_no_new_activity\tscore_reactivation\tscore_rebound\tscore_suspected_pml_iris\tfired_rules\tmissing_features")
+            #expect(
+                lines[5]
+                    == "visit\tsession_id\tacq_time\tclass\treason\turgent_review\tconfidence\tevaluated_rules\ttotal_rules\tscore_no_new_activity\tscore_reactivation\tscore_rebound\tscore_suspected_pml_iris\tfired_rules\tmissing_features"
+            )
             #expect(lines.count == 7)
             #expect(lines[6].hasPrefix("2\tses-02\t2021-04-12\tsuspected_pml_iris\turgent review: pml-imaging-pattern fired\ttrue\t"))
             #expect(lines[6].contains("\t1\t0\t0\t11\tno-gd-lesions,new-t2-activity,"))
@@ -131,8 +135,10 @@ struct ReviewCommandTests {
         try withCase(.conflicting) { root in
             let text = try String(contentsOfFile: Self.defaultRules, encoding: .utf8)
             let edited = root + "/narrow-window.yaml"
-            try writeText(text.replacingOccurrences(of: "        - days_since_last_infusion <= 89\n",
-                                                    with: "        - days_since_last_infusion <= 40\n"), to: edited)
+            try writeText(
+                text.replacingOccurrences(
+                    of: "        - days_since_last_infusion <= 89\n",
+                    with: "        - days_since_last_infusion <= 40\n"), to: edited)
             let before = try json(try CommandRunner.run(["patient", root]).stdout)
             let result = try CommandRunner.run(["patient", root, "--rules", edited])
             #expect(result.status == 0, "\(result.stderr)")
@@ -151,10 +157,15 @@ struct ReviewCommandTests {
     func refusals() throws {
         try withCase(.stable) { root in
             let bad = root + "/bad.yaml"
-            try writeText("rules:\n  - id: quiet\n    description: x\n    when: gd_lesions >= many\n    weights: {rebound: 1}\n    source: x\n", to: bad)
+            try writeText(
+                "rules:\n  - id: quiet\n    description: x\n    when: gd_lesions >= many\n    weights: {rebound: 1}\n    source: x\n",
+                to: bad)
             let result = try CommandRunner.run(["patient", root, "--rules", bad])
             #expect(result.status == 65 && result.stdout.isEmpty)
-            #expect(result.stderr == "lesiontrack: \(bad): line 4: rule quiet.when: gd_lesions is a number, so \"many\" in \"gd_lesions >= many\" must be a number\n")
+            #expect(
+                result.stderr
+                    == "lesiontrack: \(bad): line 4: rule quiet.when: gd_lesions is a number, so \"many\" in \"gd_lesions >= many\" must be a number\n"
+            )
             let explain = try CommandRunner.run(["explain", root, "--rules", bad])
             #expect(explain.status == 65 && explain.stderr == result.stderr)
 
@@ -163,7 +174,9 @@ struct ReviewCommandTests {
             try writeText(text.replacingOccurrences(of: "\t52\t", with: "\tfifty\t"), to: table)
             let broken = try CommandRunner.run(["patient", root])
             #expect(broken.status == 65 && broken.stdout.isEmpty)
-            #expect(broken.stderr == "lesiontrack: \(table): ntz_infusion_count \"fifty\" of ses-02 is not a whole number of infusions (0 or more)\n")
+            #expect(
+                broken.stderr
+                    == "lesiontrack: \(table): ntz_infusion_count \"fifty\" of ses-02 is not a whole number of infusions (0 or more)\n")
         }
         let compare = try CommandRunner.run(["compare", "a.nii", "b.nii", "--table", "review"])
         #expect(compare.status == 64 && compare.stderr.contains("--table review needs a review"))

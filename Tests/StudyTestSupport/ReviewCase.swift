@@ -18,7 +18,9 @@ public struct ReviewCase: Sendable {
         public let greyMatter: Bool
         public let ventricles: Bool
 
-        public init(label: String, clinical: [String: String], t2: [VoxelBox], gd: [VoxelBox]?, greyMatter: Bool = false, ventricles: Bool = false) {
+        public init(
+            label: String, clinical: [String: String], t2: [VoxelBox], gd: [VoxelBox]?, greyMatter: Bool = false, ventricles: Bool = false
+        ) {
             self.label = label
             self.clinical = clinical
             self.t2 = t2
@@ -45,7 +47,9 @@ public struct ReviewCase: Sendable {
     public static let ventricleBoxes = [VoxelBox(26...37, 22...41, 8...15)]
 
     /// Old lesions, present from the first session, away from the cortex and the ventricles.
-    public static let oldLesions = [VoxelBox(10...12, 10...12, 10...12), VoxelBox(50...52, 10...12, 10...12), VoxelBox(10...12, 50...52, 10...12)]
+    public static let oldLesions = [
+        VoxelBox(10...12, 10...12, 10...12), VoxelBox(50...52, 10...12, 10...12), VoxelBox(10...12, 50...52, 10...12),
+    ]
 
     /// Eight small lesions within 2 mm of the ventricles, and four elsewhere.
     public static let periventricular = [
@@ -86,9 +90,10 @@ public struct ReviewCase: Sendable {
         try writeText(table, to: "\(subject)/\(participant)_sessions.tsv")
         if let participants {
             let keys = participants.keys.sorted()
-            try writeText((["participant_id"] + keys).joined(separator: "\t") + "\n"
-                          + ([participant] + keys.map { participants[$0]! }).joined(separator: "\t") + "\n",
-                          to: root + "/participants.tsv")
+            try writeText(
+                (["participant_id"] + keys).joined(separator: "\t") + "\n"
+                    + ([participant] + keys.map { participants[$0]! }).joined(separator: "\t") + "\n",
+                to: root + "/participants.tsv")
         }
         return subject
     }
@@ -103,12 +108,15 @@ extension ReviewCase {
     public static let rebound = ReviewCase(
         participant: "sub-rebound",
         sessions: [
-            Session(label: "ses-01", clinical: onNatalizumab("2019-03-01", last: "2019-02-15", count: 30, jcv: "0.3"),
-                    t2: oldLesions, gd: [], ventricles: true),
-            Session(label: "ses-02", clinical: onNatalizumab("2020-03-02", last: "2020-02-17", count: 43, jcv: "0.3"),
-                    t2: oldLesions, gd: [], ventricles: true),
-            Session(label: "ses-03", clinical: onNatalizumab("2020-08-03", last: "2020-04-06", count: 45, jcv: "0.3"),
-                    t2: oldLesions + periventricular + elsewhere, gd: periventricular + elsewhere, ventricles: true),
+            Session(
+                label: "ses-01", clinical: onNatalizumab("2019-03-01", last: "2019-02-15", count: 30, jcv: "0.3"),
+                t2: oldLesions, gd: [], ventricles: true),
+            Session(
+                label: "ses-02", clinical: onNatalizumab("2020-03-02", last: "2020-02-17", count: 43, jcv: "0.3"),
+                t2: oldLesions, gd: [], ventricles: true),
+            Session(
+                label: "ses-03", clinical: onNatalizumab("2020-08-03", last: "2020-04-06", count: 45, jcv: "0.3"),
+                t2: oldLesions + periventricular + elsewhere, gd: periventricular + elsewhere, ventricles: true),
         ],
         participants: ["pre_ntz_gd_count": "3", "pre_ntz_t2_new_count": "4"])
 
@@ -117,7 +125,9 @@ extension ReviewCase {
     /// ... grown contiguously by ses-02: 24 × 24 × 12 voxels (extent 34.3 mm, volume × 6).
     public static let pmlLesionAfter = VoxelBox(4...27, 16...39, 6...17)
     /// Three punctate satellites (2 × 2 × 1 voxels) 3 mm from the grown lesion.
-    public static let pmlSatellites = [VoxelBox(30...31, 20...21, 10...10), VoxelBox(10...11, 42...43, 10...10), VoxelBox(12...13, 25...26, 20...20)]
+    public static let pmlSatellites = [
+        VoxelBox(30...31, 20...21, 10...10), VoxelBox(10...11, 42...43, 10...10), VoxelBox(12...13, 25...26, 20...20),
+    ]
 
     /// Suspected PML: one large subcortical lesion growing contiguously with punctate satellites in
     /// an anti-JCV positive patient (index 3.2) after 40 infusions, on natalizumab (21 days after
@@ -127,12 +137,14 @@ extension ReviewCase {
     public static let pml = ReviewCase(
         participant: "sub-pml",
         sessions: [
-            Session(label: "ses-01", clinical: onNatalizumab("2021-01-10", last: "2020-12-20", count: 36, jcv: "3.2", prior: "yes"),
-                    t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionBefore], gd: [],
-                    greyMatter: true),
-            Session(label: "ses-02", clinical: onNatalizumab("2021-04-12", last: "2021-03-22", count: 40, jcv: "3.2", prior: "yes"),
-                    t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionAfter] + pmlSatellites,
-                    gd: [], greyMatter: true),
+            Session(
+                label: "ses-01", clinical: onNatalizumab("2021-01-10", last: "2020-12-20", count: 36, jcv: "3.2", prior: "yes"),
+                t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionBefore], gd: [],
+                greyMatter: true),
+            Session(
+                label: "ses-02", clinical: onNatalizumab("2021-04-12", last: "2021-03-22", count: 40, jcv: "3.2", prior: "yes"),
+                t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionAfter] + pmlSatellites,
+                gd: [], greyMatter: true),
         ],
         participants: nil)
 
@@ -143,11 +155,13 @@ extension ReviewCase {
     public static let reactivation = ReviewCase(
         participant: "sub-reactivation",
         sessions: [
-            Session(label: "ses-01", clinical: onNatalizumab("2019-06-01", last: "2019-05-15", count: 24, jcv: "0.4"),
-                    t2: oldLesions, gd: []),
-            Session(label: "ses-02",
-                    clinical: onNatalizumab("2019-12-02", last: "2019-08-12", count: 27, jcv: "0.4", next: ("fingolimod", "2019-11-04")),
-                    t2: oldLesions + [elsewhere[0], elsewhere[1]], gd: [elsewhere[1]]),
+            Session(
+                label: "ses-01", clinical: onNatalizumab("2019-06-01", last: "2019-05-15", count: 24, jcv: "0.4"),
+                t2: oldLesions, gd: []),
+            Session(
+                label: "ses-02",
+                clinical: onNatalizumab("2019-12-02", last: "2019-08-12", count: 27, jcv: "0.4", next: ("fingolimod", "2019-11-04")),
+                t2: oldLesions + [elsewhere[0], elsewhere[1]], gd: [elsewhere[1]]),
         ],
         participants: ["pre_ntz_gd_count": "2", "pre_ntz_t2_new_count": "3"])
 
@@ -156,11 +170,13 @@ extension ReviewCase {
     public static let stable = ReviewCase(
         participant: "sub-stable",
         sessions: [
-            Session(label: "ses-01", clinical: onNatalizumab("2020-01-10", last: "2019-12-20", count: 50, jcv: "0.2"),
-                    t2: oldLesions, gd: []),
-            Session(label: "ses-02",
-                    clinical: onNatalizumab("2020-07-10", last: "2020-03-01", count: 52, jcv: "0.2", next: ("ocrelizumab", "2020-04-01")),
-                    t2: oldLesions, gd: []),
+            Session(
+                label: "ses-01", clinical: onNatalizumab("2020-01-10", last: "2019-12-20", count: 50, jcv: "0.2"),
+                t2: oldLesions, gd: []),
+            Session(
+                label: "ses-02",
+                clinical: onNatalizumab("2020-07-10", last: "2020-03-01", count: 52, jcv: "0.2", next: ("ocrelizumab", "2020-04-01")),
+                t2: oldLesions, gd: []),
         ],
         participants: ["pre_ntz_gd_count": "1", "pre_ntz_t2_new_count": "2"])
 
@@ -172,10 +188,12 @@ extension ReviewCase {
     public static let conflicting = ReviewCase(
         participant: "sub-conflicting",
         sessions: [
-            Session(label: "ses-01", clinical: onNatalizumab("2022-01-05", last: "2021-12-20", count: 28, jcv: "2.1", prior: "yes"),
-                    t2: oldLesions, gd: []),
-            Session(label: "ses-02", clinical: onNatalizumab("2022-04-04", last: "2022-02-18", count: 30, jcv: "2.1", prior: "yes"),
-                    t2: oldLesions + periventricular + elsewhere, gd: periventricular + elsewhere),
+            Session(
+                label: "ses-01", clinical: onNatalizumab("2022-01-05", last: "2021-12-20", count: 28, jcv: "2.1", prior: "yes"),
+                t2: oldLesions, gd: []),
+            Session(
+                label: "ses-02", clinical: onNatalizumab("2022-04-04", last: "2022-02-18", count: 30, jcv: "2.1", prior: "yes"),
+                t2: oldLesions + periventricular + elsewhere, gd: periventricular + elsewhere),
         ],
         participants: ["pre_ntz_gd_count": "1", "pre_ntz_t2_new_count": "2"])
 
