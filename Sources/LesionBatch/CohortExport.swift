@@ -4,13 +4,13 @@ import LesionPipeline
 import LesionStudy
 
 /// The cohort tables written from a results database: one row per lesion per visit, one per
-/// visit, one per participant.
+/// visit, one per participant, one per dated review time window.
 ///
-/// CSV and TSV give `cohort_lesions`, `cohort_visits` and `cohort_patients` (`.csv` or `.tsv`),
-/// each with a JSON sidecar `cohort_<table>.json` describing its columns and provenance; JSON
-/// gives one `cohort.json` holding the provenance and the three tables as arrays of objects.
-/// Participants are in natural order of their labels; rows within a participant by lesion ID
-/// then visit, or by visit. Missing values are `n/a` in tables, `null` in JSON. Every file is
+/// CSV and TSV give `cohort_lesions`, `cohort_visits`, `cohort_patients` and `cohort_windows`
+/// (`.csv` or `.tsv`), each with a JSON sidecar `cohort_<table>.json` describing its columns and
+/// provenance; JSON gives one `cohort.json` holding the provenance and the four tables as arrays
+/// of objects. Participants are in natural order of their labels; rows within a participant by
+/// lesion ID then visit, by visit, or by window start. Missing values are `n/a` in tables, `null` in JSON. Every file is
 /// written atomically.
 public struct CohortExport {
     public enum Format: String, Sendable, CaseIterable {
@@ -249,6 +249,25 @@ public struct CohortExport {
                        previous_volume_mm3, volume_ratio, previous_ids, merged_into, split_from, enhancing,
                        centroid_x_mm, centroid_y_mm, centroid_z_mm, largest_extent_mm
                 FROM ledger WHERE participant_id = ? ORDER BY lesion_id, visit
+                """),
+        Table(
+            name: "windows",
+            columns: [
+                ("participant_id", .text, "the participant"),
+                ("hypothesis", .text, "rebound or suspected_pml_iris: the class the window's rule supports"),
+                ("rule_id", .text, "the rule of the rules file that defines the window"),
+                ("features", .text, "the time features the rule bounds"),
+                ("event", .text, "last_infusion or plasma_exchange: what the window counts from"),
+                ("event_date", .text, "the participant's latest such date in the sessions table"),
+                ("from_days", .number, "the window's first day after the event"),
+                ("to_days", .number, "its last day after the event"),
+                ("start_date", .text, "event_date + from_days"),
+                ("end_date", .text, "event_date + to_days"),
+            ],
+            sql: """
+                SELECT participant_id, hypothesis, rule_id, features, event, event_date, from_days, to_days,
+                       start_date, end_date
+                FROM review_windows WHERE participant_id = ? ORDER BY start_date, end_date, hypothesis, rule_id, event
                 """),
     ]
 }

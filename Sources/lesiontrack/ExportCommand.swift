@@ -5,11 +5,11 @@ import LesionIO
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the cohort tables from a results database: lesions per visit, visits, participants.",
+        abstract: "Write the cohort tables from a results database: lesions per visit, visits, participants, review windows.",
         discussion: """
-            csv and tsv write cohort_lesions, cohort_visits and cohort_patients with a JSON sidecar \
-            each (cohort_<table>.json); json writes one cohort.json. Files go into OUTPUT_DIR \
-            unless --output-dir names another folder.
+            csv and tsv write cohort_lesions, cohort_visits, cohort_patients and cohort_windows with a \
+            JSON sidecar each (cohort_<table>.json); json writes one cohort.json. Files go into \
+            OUTPUT_DIR unless --to names another folder.
             """
     )
 

@@ -50,6 +50,18 @@ struct BatchRunTests {
         #expect(value("sub-03", "2", "session_id") == "ses-03" && value("sub-03", "2", "new_t2") == "2")
         #expect(value("sub-05", "3", "merged_t2") == "1" && value("sub-05", "3", "absorbed_t2") == "1")
         #expect(value("sub-04", "2", "stable_t2") == "2")
+        // sub-02's windows, dated from its last infusion (2020-08-20) and plasma exchange (2020-09-10).
+        let windows = try String(contentsOfFile: folder + "/out/export-tsv/cohort_windows.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let columns = ["participant_id", "hypothesis", "rule_id", "event", "from_days", "to_days", "start_date", "end_date"]
+            .map { windows[0].firstIndex(of: $0)! }
+        let sub02 = windows.dropFirst().filter { $0[0] == "sub-02" }.map { row in columns.map { row[$0] }.joined(separator: " ") }
+        #expect(
+            sub02 == [
+                "sub-02 suspected_pml_iris iris-window-after-plasma-exchange plasma_exchange 0 89 2020-09-10 2020-12-08",
+                "sub-02 suspected_pml_iris iris-window-after-stopping last_infusion 26 89 2020-09-15 2020-11-17",
+                "sub-02 rebound rebound-typical-window last_infusion 91 182 2020-11-19 2021-02-18",
+            ])
     }
 
     @Test("one job or two, one run or three shards merged: the same database content and exports")
