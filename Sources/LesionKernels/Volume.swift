@@ -22,7 +22,10 @@ public struct Volume<Element: Sendable>: Sendable {
         set { voxels[size.offset(i, j, k)] = newValue }
     }
 
-    /// A volume of the same size with `transform` applied to every voxel.
+    /// A volume of the same size with `transform` applied to every voxel. Inlinable, so it is
+    /// specialized where it is called (unspecialized, every voxel goes through the generic
+    /// value witnesses).
+    @inlinable
     public func map<T: Sendable>(_ transform: (Element) throws -> T) rethrows -> Volume<T> {
         Volume<T>(size: size, voxels: try voxels.map(transform))
     }
