@@ -80,30 +80,70 @@ public enum FastLabeller {
         // Each thread owns a contiguous range of labels holding about the same number of voxels and
         // visits their runs in storage order, so every sum is formed in the reference's order.
         let ranges = labelRanges(runs, count: count, parts: count < 64 ? 1 : threads)
+        // Each part also builds its kept lesions, numbered from 1 within the part, and records
+        // their numbers in `remap`; the parts are then joined in label order.
+        var built = [[Lesion]](repeating: [], count: ranges.count)
+        var remap = [Int32](repeating: 0, count: count + 1)
         volume.voxels.withUnsafeBufferPointer { data in
             totals.withUnsafeMutableBufferPointer { totalsBuffer in
                 extents.withUnsafeMutableBufferPointer { extentsBuffer in
-                    nonisolated(unsafe) let (t, x, d) = (totalsBuffer, extentsBuffer, data)
-                    nonisolated(unsafe) let compact = compactValues
-                    let work = { @Sendable (part: Int) in
-                        accumulate(
-                            runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
-                            totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
-                    }
-                    if ranges.count == 1 {
-                        work(0)
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: ranges.count, execute: work)
+                    remap.withUnsafeMutableBufferPointer { remapBuffer in
+                        built.withUnsafeMutableBufferPointer { builtBuffer in
+                            nonisolated(unsafe) let (t, x, d, r, b) = (totalsBuffer, extentsBuffer, data, remapBuffer, builtBuffer)
+                            nonisolated(unsafe) let compact = compactValues
+                            let work = { @Sendable (part: Int) in
+                                accumulate(
+                                    runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
+                                    totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
+                                b[part] = keptLesions(
+                                    ranges[part], totals: UnsafeBufferPointer(t), extents: UnsafeBufferPointer(x), geometry: geometry,
+                                    floor: floor, remap: r)
+                            }
+                            if ranges.count == 1 {
+                                work(0)
+                            } else {
+                                DispatchQueue.concurrentPerform(iterations: ranges.count, execute: work)
+                            }
+                        }
                     }
                 }
             }
         }
         let foreground = totals.reduce(0) { $0 + $1.voxels }
+        var lesions: [Lesion] = []
+        lesions.reserveCapacity(built.reduce(0) { $0 + $1.count })
+        for (part, partLesions) in built.enumerated() {
+            let offset = lesions.count
+            for var lesion in partLesions {
+                lesion.label += offset
+                lesions.append(lesion)
+            }
+            if offset > 0 {
+                for label in ranges[part] where remap[label] != 0 { remap[label] += Int32(offset) }
+            }
+        }
+        built = []
+        var kept = runs
+        if lesions.count != count { kept.labels = runs.labels.map { remap[Int($0)] } }
+        let result = LesionLabelling(
+            runs: kept, lesions: lesions, foregroundVoxels: foreground, componentsBeforeFloor: count,
+            connectivity: connectivity, floor: floor)
+        #if LESIONTRACK_CHECKS
+        result.checkInvariants()
+        #endif
+        return result
+    }
 
+    /// The lesions of `labels` that pass the floor, numbered from 1 in label order, each kept
+    /// label's number written to `remap`.
+    static func keptLesions(
+        _ labels: Range<Int>, totals: UnsafeBufferPointer<Accumulator>, extents: UnsafeBufferPointer<Double>,
+        geometry: VoxelGeometry, floor: SizeFloor, remap: UnsafeMutableBufferPointer<Int32>
+    ) -> [Lesion] {
         let voxelVolume = geometry.voxelVolumeMM3
         var lesions: [Lesion] = []
-        var remap = [Int32](repeating: 0, count: count + 1)
-        for label in 1..<(count + 1) {
+        lesions.reserveCapacity(labels.count)
+        for label in labels {
             let t = totals[label]
             let n = Double(t.voxels)
             let centroid = VoxelCoordinate(Double(t.sumI) / n, Double(t.sumJ) / n, Double(t.sumK) / n)
@@ -117,15 +157,7 @@ public enum FastLabeller {
                 remap[label] = Int32(lesions.count)
             }
         }
-        var kept = runs
-        if lesions.count != count { kept.labels = runs.labels.map { remap[Int($0)] } }
-        let result = LesionLabelling(
-            runs: kept, lesions: lesions, foregroundVoxels: foreground, componentsBeforeFloor: count,
-            connectivity: connectivity, floor: floor)
-        #if LESIONTRACK_CHECKS
-        result.checkInvariants()
-        #endif
-        return result
+        return lesions
     }
 
     /// Splits labels 1…count into `parts` contiguous ranges of about equal voxel counts.
