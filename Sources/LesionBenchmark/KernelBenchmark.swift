@@ -142,15 +142,15 @@ public struct KernelBenchmark: Sendable {
                     floor: .none, threads: 1, measureExtent: false)
             }
             let memory = Measure.extraPeak { fused(c, threads: 1) }
-            // What of the extra memory grows with the grid rather than with the foreground: the
-            // row index (8 bytes per row) and, for two slices of rows, each row's words and run-start
-            // words (8 bytes each) and its per-word start counts (4 bytes).
+            // What of the extra memory grows with the grid rather than with the foreground, at
+            // most: the row index (8 bytes per row) and, for two slices of rows, each row's words
+            // (8 bytes per 64 voxels) and, for noisy rows, the run of each voxel (4 bytes).
             let rows = volume.size.ny * volume.size.nz
-            let gridBytes = (rows + 1) * 8 + 2 * volume.size.ny * ((volume.size.nx + 63) / 64) * 20
+            let gridBytes = (rows + 1) * 8 + 2 * volume.size.ny * ((volume.size.nx + 63) / 64) * (8 + 64 * 4)
             add(
                 c, "fused threshold+label+statistics, 1 thread", fused1.ms, reference: referenceTotal,
                 "peak +\(megabytes(memory.bytes)) MB over the input (\(format3(Double(memory.bytes) / voxels)) B/voxel), of which "
-                    + "\(format3(Double(gridBytes) / voxels)) B/voxel grow with the grid, the rest with the foreground and the "
+                    + "at most \(format3(Double(gridBytes) / voxels)) B/voxel grow with the grid, the rest with the foreground and the "
                     + "\(fused1.result.lesions.count) lesions; runs \(megabytes(fused1.result.runs.memoryBytes)) MB")
             add(c, "fused, no extent, 1 thread", fusedCounts.ms, reference: referenceTotal, "what cc3d's statistics give")
             add(

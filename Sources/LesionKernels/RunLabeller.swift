@@ -8,12 +8,12 @@ import Dispatch
 /// finds halve paths. Runs touch when their i-ranges meet, widened by one voxel for rows reached
 /// through a face when edges count (18, 26) and for rows reached through an edge when corners count
 /// (26). Sparse row pairs are joined by a merge of their run lists; dense ones (noise, where runs
-/// are a voxel or two long and a merge mispredicts nearly every branch) by enumerating the touching
-/// pairs with bit operations on the rows' words: each pair is one set bit, its two runs are found
-/// by counting run starts (a population count). Work is O(voxels / 16) for the SIMD scan plus
-/// O(runs·α) for the unions; memory is 12 bytes per run and two slices of row bits, never a dense
-/// label volume. With two threads the volume is split into slabs of slices labelled concurrently
-/// and joined at the seams.
+/// are a voxel or two long and a merge mispredicts nearly every branch) by enumerating the
+/// touching pairs with bit operations on the rows' words: each pair is one set bit, and a table
+/// from voxel to run, filled for each dense row, gives its two runs. Work is O(voxels / 16) for
+/// the SIMD scan plus O(runs·α) for the unions; memory is 12 bytes per run and, for two slices,
+/// the row bits and (for noisy rows) each voxel's run, never a dense label volume. With two
+/// threads the volume is split into slabs of slices labelled concurrently and joined at the seams.
 ///
 /// Components are numbered 1…N in the order of their first voxel in storage order, like
 /// `ReferenceLabeller`, whose labels this matches voxel for voxel (tested on random volumes).
@@ -134,12 +134,11 @@ final class Slab: @unchecked Sendable {
         }
     }
 
-    /// The bits of a row: its foreground words, the words of its run starts, and how many runs
-    /// start before each word.
+    /// The bits of a row: its foreground words, and for each foreground voxel the index of its
+    /// run within the row (64 entries per word; background entries are stale).
     struct RowBits {
         let words: UnsafePointer<UInt64>
-        let startWords: UnsafePointer<UInt64>
-        let startsBefore: UnsafePointer<Int32>
+        let runAt: UnsafePointer<Int32>
         /// The index of the row's first run.
         let firstRun: Int32
     }
@@ -147,8 +146,8 @@ final class Slab: @unchecked Sendable {
     /// Unites the runs of two rows that touch, pair by pair from bit operations: every touching
     /// pair is a set bit of one of three disjoint words — the first voxel of an overlap of the two
     /// rows (6-style contact), or, when widened, the last voxel of a run whose next voxel starts a
-    /// run in the other row (diagonal contact, in either direction). A run's index is the number of
-    /// run starts up to the bit, less one.
+    /// run in the other row (diagonal contact, in either direction). Each row's table from voxel
+    /// to run gives the pair's two runs.
     ///
     /// `known`, when given, is a third row whose voxels make a pair redundant: a pair whose bit is
     /// set there is joined through the run holding that bit, which touches both runs (see
@@ -177,14 +176,12 @@ final class Slab: @unchecked Sendable {
             if let known {
                 pairs &= ~(known[w] & (knownCoversAll ? ~0 : ~currentNext))
             }
-            let (cStarts, oStarts) = (current.startWords[w], other.startWords[w])
-            let cBase = current.firstRun + current.startsBefore[w] - 1
-            let oBase = other.firstRun + other.startsBefore[w] - 1
+            let (cRuns, oRuns) = (current.runAt + (w << 6), other.runAt + (w << 6))
             while pairs != 0 {
-                let b = UInt64(truncatingIfNeeded: pairs.trailingZeroBitCount)
-                let upTo = ~UInt64(0) &>> (63 &- b)
-                let c = cBase + Int32(truncatingIfNeeded: (cStarts & upTo).nonzeroBitCount + Int((currentNext &>> b) & 1))
-                let o = oBase + Int32(truncatingIfNeeded: (oStarts & upTo).nonzeroBitCount + Int((otherNext &>> b) & 1))
+                let b = pairs.trailingZeroBitCount
+                // A diagonal pair's run in the other row starts on the next voxel.
+                let c = current.firstRun + cRuns[b + Int((currentNext &>> UInt64(b)) & 1)]
+                let o = other.firstRun + oRuns[b + Int((otherNext &>> UInt64(b)) & 1)]
                 unite(c, o, parent)
                 pairs &= pairs &- 1
             }
@@ -209,22 +206,22 @@ final class Slab: @unchecked Sendable {
         let rowBytes = nx * source.valueStride
         var room = 0
         var (startBase, endBase, parentBase) = (starts.base, ends.base, parent.base)
-        // Bits of the rows of this slice and the one before: words, run-start words, starts before each word.
+        // The rows of this slice and the one before: their words, and for the dense ones the run
+        // of each foreground voxel.
         let ringRows = 2 * ny
-        let ringWords = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * ringRows * wordsPerRow)
-        ringWords.initialize(repeating: 0, count: 2 * ringRows * wordsPerRow)
-        let ringStartsBefore = UnsafeMutablePointer<Int32>.allocate(capacity: ringRows * wordsPerRow)
-        ringStartsBefore.initialize(repeating: 0, count: ringRows * wordsPerRow)
+        let ringWords = UnsafeMutablePointer<UInt64>.allocate(capacity: ringRows * wordsPerRow)
+        ringWords.initialize(repeating: 0, count: ringRows * wordsPerRow)
+        // Written only for dense rows and read only at their foreground voxels, so pages of
+        // sparse volumes are never touched.
+        let ringRunAt = UnsafeMutablePointer<Int32>.allocate(capacity: ringRows * wordsPerRow * 64)
         defer {
             ringWords.deallocate()
-            ringStartsBefore.deallocate()
+            ringRunAt.deallocate()
         }
         @inline(__always) func slot(_ j: Int, _ k: Int) -> Int { (j + ny * (k & 1)) * wordsPerRow }
         @inline(__always) func bits(_ j: Int, _ k: Int, firstRun: Int) -> RowBits {
             let at = slot(j, k)
-            return RowBits(
-                words: ringWords + at, startWords: ringWords + ringRows * wordsPerRow + at,
-                startsBefore: ringStartsBefore + at, firstRun: Int32(firstRun))
+            return RowBits(words: ringWords + at, runAt: ringRunAt + (at << 6), firstRun: Int32(firstRun))
         }
         for k in slices {
             for j in 0..<ny {
@@ -254,17 +251,22 @@ final class Slab: @unchecked Sendable {
                 rowBegin.append(runCount)
                 guard found > 0 else { continue }
                 for c in current { parentBase[c] = Int32(c) }
-                // Run starts of this row, for the bit path.
+                // The run of each foreground voxel of this row, for the bit path: a voxel that
+                // starts a run moves to the next run.
                 if found >= Self.bitPathRunsPerWord {
-                    let startWords = ringWords + ringRows * wordsPerRow + at
-                    var carry: UInt64 = 0, before: Int32 = 0
+                    let runAt = ringRunAt + (at << 6)
+                    var carry: UInt64 = 0, run: Int32 = -1
                     for w in 0..<wordsPerRow {
                         let word = words[w]
                         let startWord = word & ~((word &<< 1) | carry)
                         carry = word &>> 63
-                        startWords[w] = startWord
-                        ringStartsBefore[at + w] = before
-                        before &+= Int32(truncatingIfNeeded: startWord.nonzeroBitCount)
+                        var bits = word
+                        while bits != 0 {
+                            let b = bits.trailingZeroBitCount
+                            run &+= Int32(truncatingIfNeeded: (startWord &>> UInt64(b)) & 1)
+                            runAt[(w << 6) + b] = run
+                            bits &= bits &- 1
+                        }
                     }
                 }
                 for (dj, dk, widen) in neighbours {
