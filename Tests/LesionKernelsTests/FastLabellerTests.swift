@@ -24,6 +24,11 @@ struct FastLabellerTests {
         return (Volume(size: size, voxels: values), VoxelGeometry(size: size, affine: affine))
     }
 
+    /// A volume of 0s and 1s, each voxel 1 with probability `density`.
+    static func binaryVolume(_ size: GridSize, density: Double, using rng: inout SeededGenerator) -> Volume<Float> {
+        Volume(size: size, voxels: (0..<size.voxelCount).map { _ in Double.random(in: 0..<1, using: &rng) < density ? 1 : 0 })
+    }
+
     static func reference(_ volume: Volume<Float>, _ geometry: VoxelGeometry, _ c: Connectivity, _ floor: SizeFloor) -> LesionLabelling {
         let mask = ReferenceThreshold.mask(volume, scaling: .identity, window: IntensityWindow(lower: 0.5))
         return LesionLabelling.reference(mask: mask, geometry: geometry, connectivity: c, floor: floor) {
@@ -68,11 +73,7 @@ struct FastLabellerTests {
             let size = GridSize(
                 Int.random(in: 60...200, using: &rng), Int.random(in: 1...9, using: &rng), Int.random(in: 1...7, using: &rng))
             let density = [0.05, 0.5, 0.95][Int(seed % 3)]
-            let volume = Volume(
-                size: size,
-                voxels: (0..<size.voxelCount).map { _ -> Float in
-                    Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
-                })
+            let volume = Self.binaryVolume(size, density: density, using: &rng)
             let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
             let reference = Self.reference(volume, geometry, connectivity, .none)
             let fast = FastLabeller.label(
@@ -100,11 +101,7 @@ struct FastLabellerTests {
             let nx = [63, 64, 65, 127, 128, 129, 191, 200][Int(seed % 8)]
             let size = GridSize(nx, Int.random(in: 2...12, using: &rng), Int.random(in: 2...8, using: &rng))
             let density = [0.3, 0.5, 0.7][Int(seed % 3)]
-            let volume = Volume(
-                size: size,
-                voxels: (0..<size.voxelCount).map { _ -> Float in
-                    Double.random(in: 0..<1, using: &rng) < density ? 1 : 0
-                })
+            let volume = Self.binaryVolume(size, density: density, using: &rng)
             let geometry = VoxelGeometry(size: size, affine: .spacing(1, 1, 1))
             let reference = Self.reference(volume, geometry, connectivity, .none)
             for threads in [1, 2] {
