@@ -6,18 +6,15 @@ final class ByteBuffer {
 
     init(capacity: Int = 4096) {
         self.capacity = max(64, capacity)
-        base = .allocate(byteCount: self.capacity, alignment: 16)
+        base = GrowableMemory.allocate(byteCount: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { GrowableMemory.free(base) }
 
     func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
         let newCapacity = max(count + extra, capacity + capacity / 2)
-        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-        newBase.copyMemory(from: base, byteCount: count)
-        base.deallocate()
-        base = newBase
+        base = GrowableMemory.reallocate(base, byteCount: newCapacity)
         capacity = newCapacity
     }
 

@@ -8,10 +8,14 @@ final class Int32Buffer {
 
     init(capacity: Int = 1024) {
         self.capacity = max(16, capacity)
-        base = .allocate(capacity: self.capacity)
+        base = Self.allocate(self.capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit { GrowableMemory.free(base) }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<Int32> {
+        GrowableMemory.allocate(byteCount: capacity * 4).bindMemory(to: Int32.self, capacity: capacity)
+    }
 
     /// Makes room for `extra` more elements.
     @inline(__always)
@@ -22,10 +26,7 @@ final class Int32Buffer {
     private func grow(to needed: Int) {
         // Growing by half keeps the unused tail small for volumes with millions of runs.
         let newCapacity = max(needed, capacity + capacity / 2)
-        let newBase = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = newBase
+        base = GrowableMemory.reallocate(base, byteCount: newCapacity * 4).bindMemory(to: Int32.self, capacity: newCapacity)
         capacity = newCapacity
     }
 
@@ -43,9 +44,9 @@ final class Int32Buffer {
             target.baseAddress!.moveInitialize(from: base, count: n)
             initialized = n
         }
-        base.deallocate()
+        GrowableMemory.free(base)
         capacity = 16
-        base = .allocate(capacity: capacity)
+        base = Self.allocate(capacity)
         count = 0
         return result
     }
