@@ -28,6 +28,8 @@ let package = Package(
                 .linkedLibrary("z"), .linkedLibrary("m"),
             ]
         ),
+        // The C allocator's settings for long-running processes (glibc's mallopt, malloc_trim).
+        .target(name: "CAllocator"),
         .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng16",
@@ -50,7 +52,7 @@ let package = Package(
         ),
 
         // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
-        .target(name: "LesionBenchmark", dependencies: ["LesionKernels"]),
+        .target(name: "LesionBenchmark", dependencies: ["LesionKernels", "CAllocator"]),
 
         // Pure longitudinal logic: lesion matching, the ledger, per-visit counts, and the
         // lesion-wise evaluation against a reference. No I/O.
@@ -85,7 +87,7 @@ let package = Package(
             name: "lesiontrack",
             dependencies: [
                 "LesionPipeline", "LesionBenchmark",
-                "LesionStudy", "LesionBatch",
+                "LesionStudy", "LesionBatch", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

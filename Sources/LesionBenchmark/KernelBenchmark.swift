@@ -30,6 +30,8 @@ public struct KernelBenchmark: Sendable {
     public struct Result: Sendable {
         public var rows: [Row] = []
         public var disagreements: [String] = []
+        /// Figures that cannot be right (a memory peak smaller than the result it held).
+        public var measurementErrors: [String] = []
         /// Fused (one thread) speed-up over the reference, per connectivity.
         public var fusedSpeedups: [Int: Double] = [:]
     }
@@ -142,6 +144,13 @@ public struct KernelBenchmark: Sendable {
                     floor: .none, threads: 1, measureExtent: false)
             }
             let memory = Measure.extraPeak { fused(c, threads: 1) }
+            // The figure must at least hold the result itself, or the measurement missed memory
+            // the process reused.
+            let resultBytes = memory.result.runs.memoryBytes + memory.result.lesions.count * MemoryLayout<Lesion>.stride
+            if memory.bytes < resultBytes, Measure.resetPeak() {
+                result.measurementErrors.append(
+                    "\(name) c\(c.rawValue): the peak memory measured, \(memory.bytes) bytes, is less than the result's own \(resultBytes)")
+            }
             // What of the extra memory grows with the grid rather than with the foreground, at
             // most: the row index (8 bytes per row) and, for two slices of rows, each row's words
             // (8 bytes per 64 voxels) and, for noisy rows, the run of each voxel (4 bytes).

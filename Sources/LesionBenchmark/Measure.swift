@@ -1,10 +1,7 @@
+import CAllocator
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// glibc's `malloc_trim` (declared in <malloc.h>, which the Glibc module does not import).
-@_silgen_name("malloc_trim")
-func mallocTrim(_ pad: Int) -> Int32
 
 /// Timing and memory measurement for benchmarks.
 public enum Measure {
@@ -64,10 +61,11 @@ public enum Measure {
 
     /// The extra peak memory `body` used above what was resident when it started, in bytes.
     ///
-    /// Freed heap memory is first returned to the system (`malloc_trim`), so memory the allocator
-    /// kept from earlier steps does not hide what `body` needs.
+    /// Free heap memory is first given back to the system (`malloc_trim`): where the program keeps
+    /// freed memory for reuse (`lt_allocator_keep_freed_memory`), `body` would otherwise run in
+    /// pages the process already holds and seem to need none.
     public static func extraPeak<R>(_ body: () -> R) -> (bytes: Int, result: R) {
-        _ = mallocTrim(0)
+        lt_allocator_release_freed_memory()
         resetPeak()
         let before = memory().resident
         let result = body()

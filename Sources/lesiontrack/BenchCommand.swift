@@ -92,7 +92,9 @@ struct BenchCommand: ParsableCommand {
         }
         let disagreements = results.flatMap { $0.2.disagreements }
         for problem in disagreements { printError("disagrees with the reference: \(problem)") }
-        var failed = !disagreements.isEmpty
+        let measurementErrors = results.flatMap { $0.2.measurementErrors }
+        for problem in measurementErrors { printError("bad measurement: \(problem)") }
+        var failed = !disagreements.isEmpty || !measurementErrors.isEmpty
         if let checkSpeedup {
             for (name, _, result) in results {
                 for (c, speedup) in result.fusedSpeedups.sorted(by: { $0.key < $1.key }) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocator
 import LesionIO
 import LesionPipeline
 
@@ -20,6 +21,13 @@ struct LesionTrackCommand: AsyncParsableCommand {
             BenchBatchCommand.self,
         ]
     )
+
+    static func main() async {
+        // The process labels scan after scan: freed working memory is kept for the next one
+        // rather than given back and faulted in again, page by page.
+        _ = lt_allocator_keep_freed_memory()
+        await main(nil)
+    }
 }
 
 /// Exit statuses, from BSD's sysexits.
