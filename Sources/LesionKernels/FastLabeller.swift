@@ -110,7 +110,8 @@ public enum FastLabeller {
             }
         }
         let foreground = totals.reduce(0) { $0 + $1.voxels }
-        var lesions: [Lesion] = []
+        // One part is already numbered; several are joined, each renumbered after the ones before.
+        var lesions: [Lesion] = built.count == 1 ? built.removeLast() : []
         lesions.reserveCapacity(built.reduce(0) { $0 + $1.count })
         for (part, partLesions) in built.enumerated() {
             let offset = lesions.count
@@ -187,8 +188,10 @@ public enum FastLabeller {
     ) {
         let size = runs.size
         let ny = max(size.ny, 1)
-        // Ends of each component's i-lines, the only candidates for its largest extent.
-        var ends: [(label: Int32, point: VoxelIndex)] = []
+        // Ends of each component's i-lines, the only candidates for its largest extent: at most
+        // two per run.
+        var ends: [LineEnd] = []
+        if extents != nil { ends.reserveCapacity(2 * runs.runCount) }
         let (low, high) = (Int32(labels.lowerBound), Int32(labels.upperBound))
         var valueOffset = 0
         for row in 0..<(size.ny * size.nz) {
@@ -204,13 +207,13 @@ public enum FastLabeller {
                 if totals[label].add(run: s...e, j: j, k: k, row: row, values: first, scaling: scaling),
                     extents != nil
                 {
-                    totals[label].flushLine(label32, into: &ends, ny: ny)
+                    totals[label].flushLine(label32, into: &ends)
                     totals[label].startLine(row: row, s: s, e: e)
                 }
             }
         }
         guard let extents else { return }
-        for label in labels { totals[label].flushLine(Int32(label), into: &ends, ny: ny) }
+        for label in labels { totals[label].flushLine(Int32(label), into: &ends) }
         // Group the line ends by label (counting sort), then measure each label.
         var first = [Int](repeating: 0, count: labels.count + 1)
         for end in ends { first[Int(end.label) - labels.lowerBound + 1] += 1 }
@@ -219,7 +222,8 @@ public enum FastLabeller {
         var cursor = first
         for end in ends {
             let slot = Int(end.label) - labels.lowerBound
-            grouped[cursor[slot]] = end.point
+            let row = Int(end.row)
+            grouped[cursor[slot]] = VoxelIndex(Int(end.i), row % ny, row / ny)
             cursor[slot] += 1
         }
         grouped.withUnsafeBufferPointer { points in
@@ -287,10 +291,16 @@ struct Accumulator {
     }
 
     @inline(__always)
-    func flushLine(_ label: Int32, into ends: inout [(label: Int32, point: VoxelIndex)], ny: Int) {
+    func flushLine(_ label: Int32, into ends: inout [LineEnd]) {
         guard lineRow >= 0 else { return }
-        let (j, k) = (lineRow % ny, lineRow / ny)
-        ends.append((label, VoxelIndex(Int(lineLow), j, k)))
-        if lineHigh != lineLow { ends.append((label, VoxelIndex(Int(lineHigh), j, k))) }
+        ends.append(LineEnd(label: label, i: lineLow, row: lineRow))
+        if lineHigh != lineLow { ends.append(LineEnd(label: label, i: lineHigh, row: lineRow)) }
     }
+}
+
+/// One end of a component's i-line: its label, column and row (j + ny·k).
+struct LineEnd {
+    var label: Int32
+    var i: Int32
+    var row: Int
 }

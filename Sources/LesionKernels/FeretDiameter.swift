@@ -14,9 +14,31 @@ public enum FeretDiameter {
     ///   fast kernel collects it; the i-line filter is then skipped.
     public static func largestExtent(of voxels: UnsafeBufferPointer<VoxelIndex>, affine: Affine, endsAlongI: Bool = false) -> Double {
         guard voxels.count > 1 else { return 0 }
-        if voxels.count <= 32 { return farthest(voxels, affine) }
+        if voxels.count <= 32 { return allPairs(voxels, affine) }
         let candidates = extremeVoxels(voxels, skippingI: endsAlongI)
-        return candidates.withUnsafeBufferPointer { farthest($0, affine) }
+        return candidates.withUnsafeBufferPointer { $0.count <= 32 ? allPairs($0, affine) : farthest($0, affine) }
+    }
+
+    /// The largest pairwise distance by comparing every pair, for small sets: the world points
+    /// live on the stack, so the many one- and few-voxel lesions allocate nothing.
+    static func allPairs(_ voxels: UnsafeBufferPointer<VoxelIndex>, _ affine: Affine) -> Double {
+        let m = affine.rows
+        let (r0, r1, r2) = (SIMD4(m[0][0], m[0][1], m[0][2], 0), SIMD4(m[1][0], m[1][1], m[1][2], 0), SIMD4(m[2][0], m[2][1], m[2][2], 0))
+        return withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: voxels.count) { world in
+            for (n, v) in voxels.enumerated() {
+                let p = SIMD4(Double(v.i), Double(v.j), Double(v.k), 0)
+                world[n] = SIMD4((r0 * p).sum(), (r1 * p).sum(), (r2 * p).sum(), 0)
+            }
+            var bestSquared = 0.0
+            for a in 0..<world.count {
+                let p = world[a]
+                for b in (a + 1)..<world.count {
+                    let d = p - world[b]
+                    bestSquared = max(bestSquared, (d * d).sum())
+                }
+            }
+            return bestSquared.squareRoot()
+        }
     }
 
     /// The largest pairwise distance. A double sweep (the point farthest from the centroid, the
