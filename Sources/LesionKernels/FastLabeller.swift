@@ -75,29 +75,43 @@ public enum FastLabeller {
         geometry: VoxelGeometry, connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool, threads: Int
     ) -> LesionLabelling {
         let extentWanted = measureExtent || floor.minimumExtentMM > 0
-        nonisolated(unsafe) var totals = [Accumulator](repeating: Accumulator(), count: count + 1)
-        nonisolated(unsafe) var extents = [Double](repeating: extentWanted ? 0 : .nan, count: count + 1)
         // Each thread owns a contiguous range of labels holding about the same number of voxels and
-        // visits their runs in storage order, so every sum is formed in the reference's order.
+        // visits their runs in storage order, so every sum is formed in the reference's order. It
+        // sets up its labels' sums, measures them, and writes each label's lesion at the label's
+        // own place in the result; the dropped ones are squeezed out afterwards. No array is
+        // filled or copied by one thread alone.
         let ranges = labelRanges(runs, count: count, parts: count < 64 ? 1 : threads)
-        // Each part also builds its kept lesions, numbered from 1 within the part, and records
-        // their numbers in `remap`; the parts are then joined in label order.
-        var built = [[Lesion]](repeating: [], count: ranges.count)
+        nonisolated(unsafe) let totals = UnsafeMutableBufferPointer<Accumulator>.allocate(capacity: count + 1)
+        nonisolated(unsafe) let extents = UnsafeMutableBufferPointer<Double>.allocate(capacity: count + 1)
+        // For each label, its lesion's number once dropped lesions are left out; 0 if dropped.
         var remap = [Int32](repeating: 0, count: count + 1)
-        volume.voxels.withUnsafeBufferPointer { data in
-            totals.withUnsafeMutableBufferPointer { totalsBuffer in
-                extents.withUnsafeMutableBufferPointer { extentsBuffer in
-                    remap.withUnsafeMutableBufferPointer { remapBuffer in
-                        built.withUnsafeMutableBufferPointer { builtBuffer in
-                            nonisolated(unsafe) let (t, x, d, r, b) = (totalsBuffer, extentsBuffer, data, remapBuffer, builtBuffer)
+        defer {
+            totals.deallocate()
+            extents.deallocate()
+        }
+        var foreground = 0
+        var keptCount = 0
+        let lesions = [Lesion](unsafeUninitializedCapacity: count) { place, initialized in
+            var partVoxels = [Int](repeating: 0, count: ranges.count)
+            var partKept = [Int](repeating: 0, count: ranges.count)
+            volume.voxels.withUnsafeBufferPointer { data in
+                remap.withUnsafeMutableBufferPointer { remapBuffer in
+                    partVoxels.withUnsafeMutableBufferPointer { voxelsBuffer in
+                        partKept.withUnsafeMutableBufferPointer { keptBuffer in
+                            nonisolated(unsafe) let (d, r, v, k, out) = (data, remapBuffer, voxelsBuffer, keptBuffer, place)
                             nonisolated(unsafe) let compact = compactValues
                             let work = { @Sendable (part: Int) in
+                                let labels = ranges[part]
+                                totals.baseAddress!.advanced(by: labels.lowerBound).initialize(
+                                    repeating: Accumulator(), count: labels.count)
+                                extents.baseAddress!.advanced(by: labels.lowerBound).initialize(
+                                    repeating: extentWanted ? 0 : .nan, count: labels.count)
                                 accumulate(
-                                    runs, labels: ranges[part], data: d, compactValues: compact, scaling: scaling,
-                                    totals: t, extents: extentWanted ? x : nil, affine: geometry.affine)
-                                b[part] = keptLesions(
-                                    ranges[part], totals: UnsafeBufferPointer(t), extents: UnsafeBufferPointer(x), geometry: geometry,
-                                    floor: floor, remap: r)
+                                    runs, labels: labels, data: d, compactValues: compact, scaling: scaling,
+                                    totals: totals, extents: extentWanted ? extents : nil, affine: geometry.affine)
+                                (v[part], k[part]) = writeLesions(
+                                    labels, totals: UnsafeBufferPointer(totals), extents: UnsafeBufferPointer(extents),
+                                    geometry: geometry, floor: floor, into: out, kept: r)
                             }
                             if ranges.count == 1 {
                                 work(0)
@@ -108,22 +122,21 @@ public enum FastLabeller {
                     }
                 }
             }
-        }
-        let foreground = totals.reduce(0) { $0 + $1.voxels }
-        // One part is already numbered; several are joined, each renumbered after the ones before.
-        var lesions: [Lesion] = built.count == 1 ? built.removeLast() : []
-        lesions.reserveCapacity(built.reduce(0) { $0 + $1.count })
-        for (part, partLesions) in built.enumerated() {
-            let offset = lesions.count
-            for var lesion in partLesions {
-                lesion.label += offset
-                lesions.append(lesion)
+            foreground = partVoxels.reduce(0, +)
+            keptCount = partKept.reduce(0, +)
+            if keptCount < count {
+                // Squeeze out the dropped lesions, in label order, and number the rest 1…kept.
+                var next = 0
+                for label in 1..<(count + 1) where remap[label] != 0 {
+                    var lesion = place[label - 1]
+                    lesion.label = next + 1
+                    place[next] = lesion
+                    next += 1
+                    remap[label] = Int32(next)
+                }
             }
-            if offset > 0 {
-                for label in ranges[part] where remap[label] != 0 { remap[label] += Int32(offset) }
-            }
+            initialized = keptCount
         }
-        built = []
         var kept = runs
         if lesions.count != count { kept.labels = runs.labels.map { remap[Int($0)] } }
         let result = LesionLabelling(
@@ -135,30 +148,34 @@ public enum FastLabeller {
         return result
     }
 
-    /// The lesions of `labels` that pass the floor, numbered from 1 in label order, each kept
-    /// label's number written to `remap`.
-    static func keptLesions(
+    /// Writes the lesion of each label in `labels` to `place[label − 1]`, numbered by its label, and
+    /// marks in `kept` (1) those that pass the floor. Returns the labels' voxels and how many were kept.
+    static func writeLesions(
         _ labels: Range<Int>, totals: UnsafeBufferPointer<Accumulator>, extents: UnsafeBufferPointer<Double>,
-        geometry: VoxelGeometry, floor: SizeFloor, remap: UnsafeMutableBufferPointer<Int32>
-    ) -> [Lesion] {
+        geometry: VoxelGeometry, floor: SizeFloor, into place: UnsafeMutableBufferPointer<Lesion>,
+        kept: UnsafeMutableBufferPointer<Int32>
+    ) -> (voxels: Int, kept: Int) {
         let voxelVolume = geometry.voxelVolumeMM3
-        var lesions: [Lesion] = []
-        lesions.reserveCapacity(labels.count)
+        var voxels = 0, keptCount = 0
         for label in labels {
             let t = totals[label]
+            voxels += t.voxels
             let n = Double(t.voxels)
             let centroid = VoxelCoordinate(Double(t.sumI) / n, Double(t.sumJ) / n, Double(t.sumK) / n)
             let lesion = Lesion(
-                label: lesions.count + 1, voxelCount: t.voxels, volumeMM3: n * voxelVolume,
-                boundingBox: VoxelBox(lower: VoxelIndex(t.lowI, t.lowJ, t.lowK), upper: VoxelIndex(t.highI, t.highJ, t.highK)),
+                label: label, voxelCount: t.voxels, volumeMM3: n * voxelVolume,
+                boundingBox: VoxelBox(
+                    lower: VoxelIndex(Int(t.lowI), Int(t.lowJ), Int(t.lowK)),
+                    upper: VoxelIndex(Int(t.highI), Int(t.highJ), Int(t.highK))),
                 centroidVoxel: centroid, centroidMM: geometry.affine.apply(centroid), largestExtentMM: extents[label],
                 meanIntensity: t.intensitySum / n, maxIntensity: t.intensityMax)
+            (place.baseAddress! + (label - 1)).initialize(to: lesion)
             if floor.keeps(lesion) {
-                lesions.append(lesion)
-                remap[label] = Int32(lesions.count)
+                kept[label] = 1
+                keptCount += 1
             }
         }
-        return lesions
+        return (voxels, keptCount)
     }
 
     /// Splits labels 1…count into `parts` contiguous ranges of about equal voxel counts.
@@ -239,8 +256,8 @@ public enum FastLabeller {
 struct Accumulator {
     var voxels = 0
     var sumI = 0, sumJ = 0, sumK = 0
-    var lowI = Int.max, lowJ = Int.max, lowK = Int.max
-    var highI = -1, highJ = -1, highK = -1
+    var lowI = Int32.max, lowJ = Int32.max, lowK = Int32.max
+    var highI: Int32 = -1, highJ: Int32 = -1, highK: Int32 = -1
     var intensitySum = 0.0
     var intensityMax = -Double.infinity
     /// The i-line (row) being collected and its ends so far.
@@ -260,8 +277,10 @@ struct Accumulator {
         sumI += (s + e) * length / 2
         sumJ += j * length
         sumK += k * length
-        lowI = min(lowI, s); lowJ = min(lowJ, j); lowK = min(lowK, k)
-        highI = max(highI, e); highJ = max(highJ, j); highK = max(highK, k)
+        lowI = min(lowI, Int32(truncatingIfNeeded: s)); lowJ = min(lowJ, Int32(truncatingIfNeeded: j))
+        lowK = min(lowK, Int32(truncatingIfNeeded: k))
+        highI = max(highI, Int32(truncatingIfNeeded: e)); highJ = max(highJ, Int32(truncatingIfNeeded: j))
+        highK = max(highK, Int32(truncatingIfNeeded: k))
         var sum = intensitySum, peak = intensityMax
         if scaling.isIdentity {
             for i in 0..<length {
