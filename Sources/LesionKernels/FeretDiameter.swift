@@ -105,32 +105,43 @@ public enum FeretDiameter {
 
     /// The voxels that are first or last of the set on their line along `axis` (0 = i, 1 = j, 2 = k).
     static func endsOfLines(_ voxels: [VoxelIndex], along axis: Int) -> [VoxelIndex] {
-        // Split each voxel into the line it lies on (two coordinates) and its place along it.
-        @inline(__always) func split(_ v: VoxelIndex) -> (Int, Int, Int) {
-            switch axis {
-            case 0: (v.j, v.k, v.i)
-            case 1: (v.i, v.k, v.j)
-            default: (v.i, v.j, v.k)
-            }
+        // Each voxel split into the line it lies on (two coordinates) and its place along it.
+        switch axis {
+        case 0: endsOfLines(voxels) { ($0.j, $0.k, $0.i) }
+        case 1: endsOfLines(voxels) { ($0.i, $0.k, $0.j) }
+        default: endsOfLines(voxels) { ($0.i, $0.j, $0.k) }
         }
-        var lowA = Int.max, lowB = Int.max, highA = Int.min, highB = Int.min
-        for v in voxels {
-            let (a, b, _) = split(v)
-            lowA = min(lowA, a); highA = max(highA, a); lowB = min(lowB, b); highB = max(highB, b)
-        }
-        let width = highA - lowA + 1
-        var range = [SIMD2<Int32>](repeating: SIMD2(.max, .min), count: width * (highB - lowB + 1))
-        range.withUnsafeMutableBufferPointer { range in
+    }
+
+    @inline(__always)
+    private static func endsOfLines(_ voxels: [VoxelIndex], _ split: (VoxelIndex) -> (Int, Int, Int)) -> [VoxelIndex] {
+        voxels.withUnsafeBufferPointer { voxels in
+            var lowA = Int.max, lowB = Int.max, highA = Int.min, highB = Int.min
             for v in voxels {
-                let (a, b, t) = split(v)
-                let n = (a - lowA) + width * (b - lowB)
-                range[n] = SIMD2(min(range[n].x, Int32(t)), max(range[n].y, Int32(t)))
+                let (a, b, _) = split(v)
+                lowA = min(lowA, a); highA = max(highA, a); lowB = min(lowB, b); highB = max(highB, b)
             }
-        }
-        return voxels.filter { v in
-            let (a, b, t) = split(v)
-            let r = range[(a - lowA) + width * (b - lowB)]
-            return Int32(t) == r.x || Int32(t) == r.y
+            let width = highA - lowA + 1
+            return withUnsafeTemporaryAllocation(of: SIMD2<Int32>.self, capacity: width * (highB - lowB + 1)) { range in
+                range.initialize(repeating: SIMD2(.max, .min))
+                for v in voxels {
+                    let (a, b, t) = split(v)
+                    let n = (a - lowA) + width * (b - lowB)
+                    range[n] = SIMD2(min(range[n].x, Int32(t)), max(range[n].y, Int32(t)))
+                }
+                return [VoxelIndex](unsafeUninitializedCapacity: voxels.count) { kept, count in
+                    var n = 0
+                    for v in voxels {
+                        let (a, b, t) = split(v)
+                        let r = range[(a - lowA) + width * (b - lowB)]
+                        if Int32(t) == r.x || Int32(t) == r.y {
+                            kept[n] = v
+                            n += 1
+                        }
+                    }
+                    count = n
+                }
+            }
         }
     }
 }
