@@ -29,7 +29,7 @@ public enum FastLabeller {
                         starts: [], ends: [], labels: []), 0, ByteBuffer()
                 )
             }
-            let source = ThresholdedRows(data: data.baseAddress!, nx: size.nx, window: stored)
+            let source = ThresholdedRows(data: data.baseAddress!, count: data.count, nx: size.nx, window: stored)
             return RunLabeller.components(source, size: size, connectivity: connectivity, threads: threads)
         }
         // The statistics read the foreground values copied while labelling: one sequential stream

@@ -17,6 +17,8 @@ protocol RowRunSource: SendableMetatype {
 /// voxels per vector comparison, then scanned like a mask row.
 struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     let data: UnsafePointer<T>
+    /// Values in the whole volume.
+    let count: Int
     let nx: Int
     let window: StoredWindow<T>
 
@@ -29,7 +31,7 @@ struct ThresholdedRows<T: ScanScalar>: RowRunSource {
     ) -> Int {
         let wordsPerRow = (nx + 63) >> 6
         let rowData = data + row * nx
-        SIMDThreshold.packRow(rowData, nx, window, words)
+        SIMDThreshold.packRow(rowData, nx, window, words, readable: count - row * nx)
         let found = WordRuns.find(words, wordsPerRow: wordsPerRow, nx: nx, starts: starts, ends: ends)
         // The row is in cache now: keep its foreground values for the statistics pass, voxel by
         // voxel from the set bits (runs of noise are a voxel or two: a copy call each would cost more).

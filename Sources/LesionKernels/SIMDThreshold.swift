@@ -20,7 +20,9 @@ public enum SIMDThreshold {
         volume.voxels.withUnsafeBufferPointer { data in
             mask.words.withUnsafeMutableBufferPointer { words in
                 for row in 0..<rows {
-                    packRow(data.baseAddress! + row * nx, nx, window, words.baseAddress! + row * wordsPerRow)
+                    packRow(
+                        data.baseAddress! + row * nx, nx, window, words.baseAddress! + row * wordsPerRow,
+                        readable: data.count - row * nx)
                 }
             }
         }
@@ -29,9 +31,13 @@ public enum SIMDThreshold {
 
     /// Writes the bits of one row's voxels inside the window to `out`, `ceil(nx / 64)` words (bits
     /// past `nx` clear). Each word is gathered in a register from four 16-lane comparisons and
-    /// stored once.
+    /// stored once. `readable` values can be read from `row` on (at least `nx`): where the row's
+    /// last vector may run into the next row, it is compared whole and the voxels past the row's
+    /// end are masked off, instead of comparing the tail one voxel at a time.
     @inline(__always)
-    static func packRow<T: ScanScalar>(_ row: UnsafePointer<T>, _ nx: Int, _ window: StoredWindow<T>, _ out: UnsafeMutablePointer<UInt64>) {
+    static func packRow<T: ScanScalar>(
+        _ row: UnsafePointer<T>, _ nx: Int, _ window: StoredWindow<T>, _ out: UnsafeMutablePointer<UInt64>, readable: Int
+    ) {
         let lo = SIMD16<T>(repeating: window.lower), hi = SIMD16<T>(repeating: window.upper)
         let raw = UnsafeRawPointer(row)
         let stride = MemoryLayout<T>.stride
@@ -49,6 +55,10 @@ public enum SIMDThreshold {
         while i + 16 <= nx {
             word |= lanes(i) &<< UInt64(i & 63)
             i += 16
+        }
+        if i < nx && i + 16 <= readable {
+            word |= (lanes(i) & ((1 &<< UInt64(nx - i)) &- 1)) &<< UInt64(i & 63)
+            i = nx
         }
         while i < nx {
             if row[i] >= window.lower && row[i] <= window.upper { word |= 1 &<< UInt64(i & 63) }

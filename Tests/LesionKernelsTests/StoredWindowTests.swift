@@ -23,9 +23,15 @@ struct StoredWindowTests {
                     let expected = window.contains(scaling.apply(v.doubleValue))
                     #expect(stored.contains(v) == expected, "\(name) \(v) \(scaling) \(window)")
                 }
-                let volume = Volume(size: GridSize(values.count, 1, 1), voxels: values)
-                let mask = SIMDThreshold.bitMask(volume, window: stored)
-                #expect(mask.volume.voxels == ReferenceThreshold.mask(volume, scaling: scaling, window: window).voxels)
+                // One row, then rows whose last vector reaches into the next row (masked off) and,
+                // for the last row, past the end (compared voxel by voxel).
+                for nx in [values.count, 17, 23, 37, 71] where values.count >= nx {
+                    let rows = values.count / nx
+                    let volume = Volume(size: GridSize(nx, rows, 1), voxels: Array(values.prefix(nx * rows)))
+                    // Word for word, so bits past each row's end must be clear too.
+                    let mask = SIMDThreshold.bitMask(volume, window: stored).words
+                    #expect(mask == BitMask(ReferenceThreshold.mask(volume, scaling: scaling, window: window)).words, "\(name) nx \(nx)")
+                }
             }
         }
     }
