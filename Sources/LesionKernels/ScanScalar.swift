@@ -31,30 +31,24 @@ func laneBits(_ flags: SIMD16<Int8>) -> UInt16 {
 /// Packs 16 lane flags (each lane 0 or all ones) into 16 bits, lane n to bit n.
 @inlinable @inline(__always)
 func laneBits(_ flags: SIMD16<Int16>) -> UInt16 {
-    let weights = SIMD16<Int16>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, .min)
-    let bits = flags & weights
-    let eight = bits.lowHalf | bits.highHalf
-    let four = eight.lowHalf | eight.highHalf
-    let two = four.lowHalf | four.highHalf
-    return UInt16(bitPattern: two[0] | two[1])
+    gathered(flags & SIMD16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, .min))
 }
 
 /// Packs 16 lane flags (each lane 0 or all ones) into 16 bits, lane n to bit n.
 @inlinable @inline(__always)
 func laneBits(_ flags: SIMD16<Int32>) -> UInt16 {
-    let weights = SIMD16<Int32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-    let bits = flags & weights
-    let eight = bits.lowHalf | bits.highHalf
-    let four = eight.lowHalf | eight.highHalf
-    let two = four.lowHalf | four.highHalf
-    return UInt16(truncatingIfNeeded: two[0] | two[1])
+    gathered(flags & SIMD16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768))
 }
 
 /// Packs 16 lane flags (each lane 0 or all ones) into 16 bits, lane n to bit n.
 @inlinable @inline(__always)
 func laneBits(_ flags: SIMD16<Int64>) -> UInt16 {
-    let weights = SIMD16<Int64>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-    let bits = flags & weights
+    gathered(flags & SIMD16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768))
+}
+
+/// The OR of 16 lanes holding disjoint bits, as the low 16 bits of the result.
+@inlinable @inline(__always)
+func gathered<S: FixedWidthInteger & SIMDScalar>(_ bits: SIMD16<S>) -> UInt16 {
     let eight = bits.lowHalf | bits.highHalf
     let four = eight.lowHalf | eight.highHalf
     let two = four.lowHalf | four.highHalf
