@@ -26,15 +26,13 @@ struct ExportCommand: ParsableCommand {
     var participantLabel: [String] = []
 
     func validate() throws {
-        for label in participantLabel where RunCommand.normalized(label) == nil {
-            throw ValidationError("--participant-label takes BIDS labels (letters and digits, optionally after sub-), not \(label)")
-        }
+        try ParticipantLabels.validate(participantLabel)
     }
 
     func run() throws {
         try reportingErrors { () throws(ScanError) in
             let database = try ResultsDatabase(outputFolder: outputDir, create: false)
-            let labels = participantLabel.isEmpty ? nil : participantLabel.compactMap(RunCommand.normalized)
+            let labels = ParticipantLabels.selection(participantLabel)
             for file in try CohortExport(database).write(into: destination ?? outputDir, format: format, participants: labels) {
                 print(file)
             }

@@ -67,22 +67,12 @@ struct RunCommand: AsyncParsableCommand {
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
         if let memoryMb, memoryMb <= 0 { throw ValidationError("--memory-mb must be positive") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, not \(shard)") }
-        for label in participantLabel where Self.normalized(label) == nil {
-            throw ValidationError("--participant-label takes BIDS labels (letters and digits, optionally after sub-), not \(label)")
-        }
+        try ParticipantLabels.validate(participantLabel)
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
     }
 
-    /// `sub-<label>` for a label given with or without the prefix; nil unless alphanumeric.
-    static func normalized(_ label: String) -> String? {
-        let bare = label.hasPrefix("sub-") ? String(label.dropFirst(4)) : label
-        guard !bare.isEmpty, bare.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
-        else { return nil }
-        return "sub-" + bare
-    }
-
     func run() async throws {
-        let labels = participantLabel.isEmpty ? nil : participantLabel.compactMap(Self.normalized)
+        let labels = ParticipantLabels.selection(participantLabel)
         switch level {
         case .group:
             try reportingErrors { () throws(ScanError) in

@@ -109,6 +109,14 @@ struct CommandLineTests {
         let unwritable = try CommandRunner.run(["label", example, "--labels", "/nonexistent/dir/l.nii.gz"])
         #expect(unwritable.status == 73 && unwritable.stderr.contains("/nonexistent/dir/l.nii.gz"))
         #expect(try CommandRunner.run(["--version"]).stdout == "0.1.0\n")
+        // run, export and report check participant labels alike, before touching any folder.
+        for command in [
+            ["run", "/nonexistent", "/nonexistent-out", "participant"], ["export", "/nonexistent", "--format", "csv"],
+            ["report", "/nonexistent"],
+        ] {
+            let label = try CommandRunner.run(command + ["--participant-label", "04", "../sub-01"])
+            #expect(label.status == 64 && label.stderr.contains("BIDS labels") && label.stderr.contains("../sub-01"), "\(command[0])")
+        }
     }
 
     @Test("info: JSON facts of the example")
