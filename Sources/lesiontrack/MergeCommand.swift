@@ -10,7 +10,8 @@ struct MergeCommand: ParsableCommand {
             Each participant's results, error rows and output files are copied into the --into \
             folder (created if missing; results already there are kept). A participant found in two \
             folders with different input keys (other inputs, pipeline or version) is refused before \
-            anything is written.
+            anything is written. The review report of the merged folder is then written for \
+            every participant (as `lesiontrack report` would) unless --no-report.
             """
     )
 
@@ -20,6 +21,9 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "The merged output folder.")
     var into: String
 
+    @Flag(help: "Do not write the review report of the merged folder.")
+    var noReport = false
+
     func validate() throws {
         guard !sources.isEmpty else { throw ValidationError("name at least one output folder to merge") }
     }
@@ -28,6 +32,13 @@ struct MergeCommand: ParsableCommand {
         try reportingErrors { () throws(ScanError) in
             let copied = try ResultsMerger.merge(sources, into: into)
             print("lesiontrack merge: \(copied) participant\(copied == 1 ? "" : "s") copied into \(into)")
+            // Pages are not copied: each shard's index lists only its own participants. A merge
+            // that copied nothing leaves an existing report as it is: it is still current.
+            let reportExists = access(into + "/report/index.html", F_OK) == 0
+            if !noReport, copied > 0 || !reportExists {
+                let database = try ResultsDatabase(outputFolder: into, create: false)
+                _ = try ReportWriter(database: database, outputFolder: into).write(participants: nil)
+            }
         }
     }
 }

@@ -87,6 +87,10 @@ struct BatchRunTests {
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try BatchSupport.canonicalDump(folder + "/merged") == reference)
         #expect(try BatchSupport.exports(folder + "/merged") == exports)
+        // The merged folder's report is the one a single run writes: every page, every participant.
+        let report = try BatchSupport.reportFiles(folder + "/one")
+        #expect(report.count > 5)
+        #expect(try BatchSupport.reportFiles(folder + "/merged") == report)
         // Merging again changes nothing; a conflicting result is refused.
         #expect(try CommandRunner.run(["merge", folder + "/shard1", "--into", folder + "/merged"]).status == 0)
         #expect(try BatchSupport.canonicalDump(folder + "/merged") == reference)

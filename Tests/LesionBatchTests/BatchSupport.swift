@@ -52,6 +52,19 @@ enum BatchSupport {
         return files
     }
 
+    /// Every file of an output folder's review report, by path below `report/`, with its bytes.
+    static func reportFiles(_ output: String) throws -> [String: Data] {
+        let root = output + "/report"
+        var files: [String: Data] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: root)! {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + path))
+            }
+        }
+        return files
+    }
+
     /// A value of a one-line JSON summary.
     static func summary(_ stdout: String) throws -> [String: Any] {
         let line = stdout.split(separator: "\n").last.map(String.init) ?? ""
