@@ -71,7 +71,9 @@ public enum NIfTIWriter {
             throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
         }
         let temporary = AtomicFile.temporaryPath(for: path)
-        guard let stream = lt_stream_open(temporary, "wb", gzip ? 1 : 0) else {
+        // gzip at level 1, as nibabel writes: a label map, mostly zeros, compresses to about twice
+        // the size of level 6 in under half the time.
+        guard let stream = lt_stream_open(temporary, gzip ? "wb1" : "wb", gzip ? 1 : 0) else {
             throw ScanError(path, "cannot create output: \(errnoMessage())", kind: .output)
         }
         let headerWritten = header.withUnsafeBytes { lt_stream_write(stream, $0.baseAddress, Int64(headerBytes)) }

@@ -26,6 +26,11 @@ struct WritingTests {
             let h = back.header
             #expect(h.niftiVersion == source.header.niftiVersion)
             #expect(h.isGzip == (ext == ".nii.gz"))
+            if ext == ".nii.gz" {
+                // gzip's header: magic, deflate, and XFL 4, which zlib writes for level 1.
+                let head = try Data(contentsOf: URL(fileURLWithPath: out)).prefix(10)
+                #expect(Array(head.prefix(3)) == [0x1f, 0x8b, 8] && head[8] == 4)
+            }
             #expect(h.datatype == .uint16)
             #expect(h.qformCode == source.header.qformCode && h.sformCode == source.header.sformCode)
             #expect(h.orientationSource == source.header.orientationSource)
