@@ -83,7 +83,8 @@ public enum FastLabeller {
         let ranges = labelRanges(runs, count: count, parts: count < 64 ? 1 : threads)
         nonisolated(unsafe) let totals = UnsafeMutableBufferPointer<Accumulator>.allocate(capacity: count + 1)
         nonisolated(unsafe) let extents = UnsafeMutableBufferPointer<Double>.allocate(capacity: count + 1)
-        // For each label, its lesion's number once dropped lesions are left out; 0 if dropped.
+        // For each label: 1 if its lesion passes the floor, 0 if not; where some do not, each kept
+        // label's lesion number once the dropped ones are left out.
         var remap = [Int32](repeating: 0, count: count + 1)
         defer {
             totals.deallocate()
