@@ -73,6 +73,8 @@ public struct PatientReportData: Sendable {
     public let ledger: [LedgerRow]
     /// Session ID → T2 lesion label map, relative to the output folder.
     public let labelMaps: [String: String]
+    /// Session ID → Gd+ lesion label map (on the same grid), relative to the output folder.
+    public let gdMaps: [String: String]
     public let therapy: [TherapyMark]
     /// Why therapy dates could not be shown, when they could not.
     public let therapyNote: String?

@@ -120,11 +120,19 @@ public struct ReportWriter {
             codeOfID[row.lesionID] = ReviewTint.code(state: row.state, enhancing: row.enhancing == true)
         }
         let size = labels.voxels.size
+        // Gd+ voxels with no T2 lesion under them are drawn too: the ledger follows T2 lesions only.
+        var gd: Scan?
+        if let gdMap = data.gdMaps[visit.sessionID] {
+            gd = try reader.read(FileSystem.join(outputFolder, gdMap))
+            if gd?.voxels.size != size { gd = nil }
+        }
+        let gdOnly = ReviewTint.gdOnly.rawValue | ReviewTint.enhancingFlag
         let tints = Volume(
             size: size,
             voxels: (0..<size.voxelCount).map { offset -> Int32 in
                 let id = Int(labels.intensity(at: offset))
-                return id == 0 ? 0 : (codeOfID[id] ?? ReviewTint.other.rawValue)
+                if id == 0 { return gd.map { $0.intensity(at: offset) > 0 ? gdOnly : 0 } ?? 0 }
+                return codeOfID[id] ?? ReviewTint.other.rawValue
             })
         var background: Scan = labels
         var backgroundName = "label map"

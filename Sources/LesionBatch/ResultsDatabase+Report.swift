@@ -79,17 +79,21 @@ extension ResultsDatabase {
                 eventDate: w["event_date"], fromDays: w["from_days"], toDays: w["to_days"], startDate: w["start_date"],
                 endDate: w["end_date"])
         }
-        var labelMaps: [String: String] = [:]
-        for path in try String.fetchAll(
-            db,
-            sql: """
-                SELECT path FROM outputs WHERE participant_id = ? AND kind = 'label_map' AND path LIKE '%_desc-T2lesions_dseg.nii.gz'
-                """, arguments: [id])
-        {
-            if let session = path.split(separator: "/").first(where: { $0.hasPrefix("ses-") }) {
-                labelMaps[String(session)] = path
+        /// Session ID → the participant's label map of one kind.
+        func maps(_ desc: String) throws -> [String: String] {
+            var maps: [String: String] = [:]
+            for path in try String.fetchAll(
+                db,
+                sql: "SELECT path FROM outputs WHERE participant_id = ? AND kind = 'label_map' AND path LIKE ?",
+                arguments: [id, "%_desc-\(desc)_dseg.nii.gz"])
+            {
+                if let session = path.split(separator: "/").first(where: { $0.hasPrefix("ses-") }) {
+                    maps[String(session)] = path
+                }
             }
+            return maps
         }
+        let labelMaps = try maps("T2lesions"), gdMaps = try maps("Gdlesions")
         let overall = try Row.fetchOne(
             db,
             sql: """
@@ -142,7 +146,7 @@ extension ResultsDatabase {
             missingData: missing, decisionSupport: overall?["decision_support"], rulesFile: overall?["rules_file"],
             rulesSHA256: overall?["rules_sha256"], pipelineFile: row["pipeline_file"],
             pipelineSHA256: row["pipeline_sha256"], toolVersion: row["tool_version"], visits: visits, ledger: ledger,
-            labelMaps: labelMaps, therapy: [], therapyNote: nil, errors: errors, windows: windows)
+            labelMaps: labelMaps, gdMaps: gdMaps, therapy: [], therapyNote: nil, errors: errors, windows: windows)
     }
 
     /// `data` with the therapy dates of its sessions table, or a note saying why there are none.
@@ -176,7 +180,8 @@ extension ResultsDatabase {
             reasons: data.reasons, missingData: data.missingData, decisionSupport: data.decisionSupport,
             rulesFile: data.rulesFile, rulesSHA256: data.rulesSHA256, pipelineFile: data.pipelineFile,
             pipelineSHA256: data.pipelineSHA256, toolVersion: data.toolVersion, visits: data.visits, ledger: data.ledger,
-            labelMaps: data.labelMaps, therapy: marks, therapyNote: note, errors: data.errors, windows: data.windows)
+            labelMaps: data.labelMaps, gdMaps: data.gdMaps, therapy: marks, therapyNote: note, errors: data.errors,
+            windows: data.windows)
     }
 
     private static func isDate(_ text: String) -> Bool {

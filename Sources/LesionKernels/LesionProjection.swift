@@ -18,7 +18,7 @@ public struct LesionProjection: Sendable {
     public var outlinePixels: Int
 
     /// Tints by salience, the most salient first.
-    public static let salience: [ReviewTint] = [.new, .enlarging, .other, .stable, .baseline]
+    public static let salience: [ReviewTint] = [.new, .enlarging, .gdOnly, .other, .stable, .baseline]
 
     public init(
         convention: DisplayConvention = .radiological, zoom: Int = 2, gap: Int = 4, opacity: Double = 0.6,

@@ -11,6 +11,9 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
     case other = 4
     /// Present at the first visit, which has nothing to compare with.
     case baseline = 5
+    /// A Gd+ lesion with no T2 lesion under it at this visit (not in the ledger, which follows T2
+    /// lesions); always drawn as enhancing.
+    case gdOnly = 6
 
     /// Added to a tint code when the lesion enhances (is Gd+) at the visit shown: review images
     /// then outline it in `enhancingColour` over its state's tint. Codes stay below 256.
@@ -54,6 +57,7 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
         case .stable: "stable"
         case .other: "other (shrinking, merged, split)"
         case .baseline: "baseline"
+        case .gdOnly: "Gd+ only (no T2 lesion)"
         }
     }
 
@@ -65,6 +69,7 @@ public enum ReviewTint: Int32, Sendable, CaseIterable {
         case .stable: (0, 130, 200)
         case .other: (60, 180, 75)
         case .baseline: (145, 30, 180)
+        case .gdOnly: (70, 240, 240)
         }
     }
 

@@ -7,7 +7,8 @@ import TestSupport
 
 /// Close-ups in the review report of a generated two-visit patient: a lesion at known world
 /// coordinates, on two grids, at the centre of each tile in its state's colour and grown by the
-/// expected area; an enhancing lesion beside it outlined in the enhancing colour.
+/// expected area; an enhancing lesion beside it outlined in the enhancing colour, and a Gd+ lesion
+/// with no T2 lesion drawn too.
 @Suite("Report close-ups")
 struct CloseUpReportTests {
     static let baseline = SyntheticGrid(size: GridSize(40, 40, 20), originMM: (-20, -20, -10))
@@ -15,7 +16,8 @@ struct CloseUpReportTests {
     static let shifted = SyntheticGrid(size: GridSize(40, 40, 20), originMM: (-18, -21, -10))
 
     /// A study: lesion 1, centred on world (0, 0, 0), 3 × 3 × 3 mm at ses-01 and 5 × 5 × 3 mm at
-    /// ses-02 (enlarging); at ses-02 also a new 3 × 3 × 3 mm lesion centred on (8, 0, 0), Gd+.
+    /// ses-02 (enlarging); at ses-02 also a new 3 × 3 × 3 mm lesion centred on (8, 0, 0), Gd+, and
+    /// a Gd+ lesion of the same size centred on (−9, 0, 0) with no T2 lesion.
     func writeStudy(_ root: String) throws {
         let description = "{\"Name\": \"close-up test\", \"BIDSVersion\": \"1.9.0\"}\n"
         let derived = root + "/derivatives/segmenter"
@@ -24,6 +26,7 @@ struct CloseUpReportTests {
         try writeText(description, to: derived + "/dataset_description.json")
         let small = VoxelBox(19...21, 19...21, 9...11), large = VoxelBox(18...22, 18...22, 9...11)
         let enhancing = VoxelBox(27...29, 19...21, 9...11), brain = VoxelBox(2...37, 2...37, 1...18)
+        let gdOnly = VoxelBox(10...12, 19...21, 9...11)
         for (n, session) in ["ses-01", "ses-02"].enumerated() {
             let stem = "sub-01_\(session)"
             let raw = "\(root)/sub-01/\(session)/anat", seg = "\(derived)/sub-01/\(session)/anat"
@@ -33,14 +36,16 @@ struct CloseUpReportTests {
             func place(_ box: VoxelBox) -> VoxelBox { n == 0 ? box : box.shifted(-2, 1, 0) }
             try grid.writeMask([place(brain)], to: "\(raw)/\(stem)_desc-brain_mask.nii.gz")
             try grid.writeMask(n == 0 ? [small] : [place(large), place(enhancing)], to: "\(seg)/\(stem)_label-T2lesion_mask.nii.gz")
-            if n == 1 { try grid.writeMask([place(enhancing)], to: "\(seg)/\(stem)_label-Gdlesion_mask.nii.gz") }
+            if n == 1 { try grid.writeMask([place(enhancing), place(gdOnly)], to: "\(seg)/\(stem)_label-Gdlesion_mask.nii.gz") }
         }
         try writeText("session_id\tacq_time\nses-01\t2021-01-04\nses-02\t2021-07-05\n", to: root + "/sub-01/sub-01_sessions.tsv")
     }
 
-    func blend(_ tint: ReviewTint) -> [UInt8] {
+    /// `tint` at 60 % over white (the label map, the background here, is brightest under T2
+    /// lesions) or over black (elsewhere).
+    func blend(_ tint: ReviewTint, over level: Double = 255) -> [UInt8] {
         let c = tint.colour
-        return [c.r, c.g, c.b].map { UInt8((0.4 * 255 + 0.6 * Double($0)).rounded()) }
+        return [c.r, c.g, c.b].map { UInt8((0.4 * level + 0.6 * Double($0)).rounded()) }
     }
 
     func pixel(_ image: RGBImage, _ x: Int, _ y: Int) -> [UInt8] {
@@ -61,7 +66,7 @@ struct CloseUpReportTests {
     }
 
     @Test(
-        "a lesion at world (0, 0, 0) is centred in each visit's close-up in its state's colour and grows from 3 × 3 to 5 × 5 mm (144 to 400 pixels); the Gd+ lesion beside it is outlined in yellow, the other is not"
+        "a lesion at world (0, 0, 0) is centred in each visit's close-up in its state's colour and grows from 3 × 3 to 5 × 5 mm (144 to 400 pixels); the Gd+ lesion beside it is outlined in yellow, the other is not; a Gd+ lesion with no T2 lesion is drawn as well"
     )
     func closeUps() throws {
         let folder = try Fixtures.temporaryDirectory()
@@ -94,6 +99,13 @@ struct CloseUpReportTests {
         #expect(pixel(strip, second + 47, 79) == blend(.new))
         #expect(pixel(strip, second + 70, 79) == blend(.enlarging) && pixel(strip, second + 89, 80) == blend(.enlarging))
         #expect(count(strip, left: 0, width: tile, yellow).count == 0)
+        // The Gd+ lesion with no T2 lesion, 9 mm to the patient's left (columns 110...121): drawn
+        // in its own colour (over black: no T2 lesion in the label map there) inside a yellow
+        // outline (12 × 12 pixels, 8 × 8 inside the outline), at ses-02 only.
+        let gdOnly = count(strip, left: second, width: tile, blend(.gdOnly, over: 0))
+        #expect(gdOnly.count == 64 && gdOnly.columns == 112...119, "\(gdOnly)")
+        #expect(pixel(strip, second + 110, 79) == yellow && pixel(strip, second + 121, 79) == yellow)
+        #expect(count(strip, left: 0, width: tile, blend(.gdOnly, over: 0)).count == 0)
 
         let page = try String(contentsOfFile: folder + "/out/report/sub-01.html", encoding: .utf8)
         #expect(
@@ -113,5 +125,6 @@ struct CloseUpReportTests {
         }
         #expect(try hasYellow("ses-02_mosaic.png") && hasYellow("ses-02_mip.png"))
         #expect(try !hasYellow("ses-01_mosaic.png") && !hasYellow("ses-01_mip.png"))
+        #expect(page.contains("Gd+ only (no T2 lesion)"))
     }
 }
