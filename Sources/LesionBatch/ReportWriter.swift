@@ -121,9 +121,10 @@ public struct ReportWriter {
         }
         let size = labels.voxels.size
         // Gd+ voxels with no T2 lesion under them are drawn too: the ledger follows T2 lesions only.
+        // Like the background, an unreadable map leaves them out rather than the page.
         var gd: Scan?
         if let gdMap = data.gdMaps[visit.sessionID] {
-            gd = try reader.read(FileSystem.join(outputFolder, gdMap))
+            gd = try? reader.read(FileSystem.join(outputFolder, gdMap))
             if gd?.voxels.size != size { gd = nil }
         }
         let gdOnly = ReviewTint.gdOnly.rawValue | ReviewTint.enhancingFlag

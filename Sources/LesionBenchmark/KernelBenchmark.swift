@@ -145,7 +145,7 @@ public struct KernelBenchmark: Sendable {
             }
             let memory = Measure.extraPeak { fused(c, threads: 1) }
             // The figure must at least hold the result itself, or the measurement missed memory
-            // the process reused.
+            // the process reused (checked where the peak can be measured at all).
             let resultBytes = memory.result.runs.memoryBytes + memory.result.lesions.count * MemoryLayout<Lesion>.stride
             if memory.bytes < resultBytes, Measure.resetPeak() {
                 result.measurementErrors.append(
