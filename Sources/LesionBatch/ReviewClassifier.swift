@@ -12,12 +12,10 @@ import LesionStudy
 /// participant. The rules' time windows are dated from the participant's therapy dates and
 /// stored beside the classes.
 public struct ReviewClassifier: PatientClassifying {
-    public let pipeline: PipelineFile
     public let rules: RulesFile
     public let reader: NIfTIReader
 
-    public init(pipeline: PipelineFile, rules: RulesFile, reader: NIfTIReader) {
-        self.pipeline = pipeline
+    public init(rules: RulesFile, reader: NIfTIReader) {
         self.rules = rules
         self.reader = reader
     }

@@ -90,7 +90,7 @@ struct RunCommand: AsyncParsableCommand {
                     memoryBytes: (memoryMb ?? Self.halfPhysicalMemoryMB) << 20,
                     reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
                 let mode: ProgressReporter.Mode = quiet ? .quiet : logFormat == .json ? .json : ProgressReporter.textMode()
-                let classifier = ReviewClassifier(pipeline: pipelineFile, rules: try reviewOptions.loadRules(), reader: options.reader)
+                let classifier = ReviewClassifier(rules: try reviewOptions.loadRules(), reader: options.reader)
                 summary = try await BatchRunner.participant(
                     options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
                 // A run that changed nothing leaves an existing report as it is: it is still current.

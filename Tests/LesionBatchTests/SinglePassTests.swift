@@ -31,9 +31,7 @@ struct SinglePassTests {
             jobs: 2, memoryBytes: 1 << 30, reader: reader)
         let classifier: any PatientClassifying =
             classified
-            ? ReviewClassifier(
-                pipeline: pipeline, rules: try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"),
-                reader: reader)
+            ? ReviewClassifier(rules: try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"), reader: reader)
             : NoClassifier()
         let summary = try await BatchRunner.participant(
             options, classifier: classifier, progress: ProgressReporter(mode: .quiet, verbose: false))
