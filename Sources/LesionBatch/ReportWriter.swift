@@ -36,6 +36,16 @@ public struct ReportWriter {
     /// The report folder, `OUTPUT_DIR/report`.
     public var folder: String { FileSystem.join(outputFolder, "report") }
 
+    /// Writes the report of `outputFolder` after a run or merge that `changed` its results, or
+    /// when it has none yet; one that changed nothing leaves an existing report as it is, still
+    /// current. Returns the paths written.
+    @discardableResult
+    public static func refresh(outputFolder: String, changed: Bool, participants: [String]? = nil) throws(ScanError) -> [String] {
+        guard changed || access(FileSystem.join(outputFolder, "report/index.html"), F_OK) != 0 else { return [] }
+        let database = try ResultsDatabase(outputFolder: outputFolder, create: false)
+        return try ReportWriter(database: database, outputFolder: outputFolder).write(participants: participants)
+    }
+
     /// Writes the pages of `participants` (all when nil) and the index of every participant;
     /// returns the paths written, relative to the output folder.
     @discardableResult

@@ -32,13 +32,8 @@ struct MergeCommand: ParsableCommand {
         try reportingErrors { () throws(ScanError) in
             let copied = try ResultsMerger.merge(sources, into: into)
             print("lesiontrack merge: \(copied) participant\(copied == 1 ? "" : "s") copied into \(into)")
-            // Pages are not copied: each shard's index lists only its own participants. A merge
-            // that copied nothing leaves an existing report as it is: it is still current.
-            let reportExists = access(into + "/report/index.html", F_OK) == 0
-            if !noReport, copied > 0 || !reportExists {
-                let database = try ResultsDatabase(outputFolder: into, create: false)
-                _ = try ReportWriter(database: database, outputFolder: into).write(participants: nil)
-            }
+            // Pages are not copied: each shard's index lists only its own participants.
+            if !noReport { try ReportWriter.refresh(outputFolder: into, changed: copied > 0) }
         }
     }
 }

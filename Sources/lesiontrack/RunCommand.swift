@@ -93,11 +93,8 @@ struct RunCommand: AsyncParsableCommand {
                 let classifier = ReviewClassifier(rules: try reviewOptions.loadRules(), reader: options.reader)
                 summary = try await BatchRunner.participant(
                     options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
-                // A run that changed nothing leaves an existing report as it is: it is still current.
-                let reportExists = access(outputDir + "/report/index.html", F_OK) == 0
-                if !noReport, (summary?.processed ?? 0) > 0 || !reportExists {
-                    let database = try ResultsDatabase(outputFolder: outputDir, create: false)
-                    try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels)
+                if !noReport {
+                    try ReportWriter.refresh(outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels)
                 }
             } catch let error as ScanError {
                 try reportingErrors { () throws(ScanError) in throw error }
