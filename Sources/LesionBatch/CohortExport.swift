@@ -168,6 +168,7 @@ public struct CohortExport {
                 ("visits_with_gd", .number, "visits with a Gd source"),
                 ("lesion_ids", .number, "lesion IDs in the participant's ledger"),
                 ("class", .text, "the participant's review class, when a classifier ran"),
+                ("urgent_review", .text, "true when the participant needs urgent review (any visit does), when a classifier ran"),
                 ("pipeline_file", .text, "the pipeline file of the run that produced the result"),
                 ("pipeline_sha256", .text, "its SHA-256"),
                 ("tool_version", .text, "the LesionTrack version that produced the result"),
@@ -187,6 +188,8 @@ public struct CohortExport {
                        (SELECT COUNT(gd_lesions) FROM visits v WHERE v.participant_id = p.participant_id),
                        (SELECT COUNT(*) FROM lesions l WHERE l.participant_id = p.participant_id),
                        (SELECT class FROM classifications c WHERE c.participant_id = p.participant_id AND c.session_id IS NULL),
+                       (SELECT CASE urgent_review WHEN 1 THEN 'true' ELSE 'false' END FROM classifications c
+                        WHERE c.participant_id = p.participant_id AND c.session_id IS NULL),
                        p.pipeline_file, p.pipeline_sha256, p.tool_version
                 FROM patients p WHERE p.participant_id = ?
                 """),
@@ -214,12 +217,15 @@ public struct CohortExport {
                 ("t2_file", .text, "the T2 file, relative to the study folder"),
                 ("gd_file", .text, "the Gd file, relative to the study folder"),
                 ("class", .text, "the visit's review class, when a classifier ran"),
+                ("urgent_review", .text, "true when the visit needs urgent review, when a classifier ran"),
             ],
             sql: """
                 SELECT v.participant_id, v.visit, v.session_id, v.acq_time, v.grid, v.t2_lesions, v.t2_volume_mm3,
                        v.new_t2, v.enlarging_t2, v.new_or_enlarging_t2, v.stable_t2, v.shrinking_t2, v.merged_t2,
                        v.split_t2, v.resolved_t2, v.absorbed_t2, v.gd_lesions, v.enhancing_t2, v.t2_file, v.gd_file,
-                       (SELECT class FROM classifications c WHERE c.participant_id = v.participant_id AND c.session_id = v.session_id)
+                       (SELECT class FROM classifications c WHERE c.participant_id = v.participant_id AND c.session_id = v.session_id),
+                       (SELECT CASE urgent_review WHEN 1 THEN 'true' ELSE 'false' END FROM classifications c
+                        WHERE c.participant_id = v.participant_id AND c.session_id = v.session_id)
                 FROM visits v WHERE v.participant_id = ? ORDER BY v.visit
                 """),
         Table(

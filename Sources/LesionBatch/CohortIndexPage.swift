@@ -1,13 +1,14 @@
 import LesionReview
 
-/// The cohort index of the review report: participants by urgency (suspected PML-IRIS, rebound,
-/// reactivation, indeterminate, no new activity, then those not classified), each linked to its
-/// page, with the count of each class.
+/// The cohort index of the review report: participants needing urgent review first, then by
+/// class (suspected PML-IRIS, rebound, reactivation, indeterminate, no new activity, then those
+/// not classified), each linked to its page, with the count of each class.
 struct CohortIndexPage {
     /// One participant's line: ID, class (nil when not classified), and the page's file name.
     struct Entry {
         let participantID: String
         let className: String?
+        let urgentReview: Bool
         let page: String
     }
 
@@ -18,10 +19,11 @@ struct CohortIndexPage {
         className.flatMap(ReviewClass.init(rawValue:))?.urgencyRank ?? ReviewClass.byUrgency.count
     }
 
-    /// The entries most urgent first, by participant ID within a class.
+    /// The entries most urgent first: urgent review, then class, then participant ID.
     var ordered: [Entry] {
         entries.sorted { a, b in
-            (Self.rank(a.className), a.participantID) < (Self.rank(b.className), b.participantID)
+            (a.urgentReview ? 0 : 1, Self.rank(a.className), a.participantID)
+                < (b.urgentReview ? 0 : 1, Self.rank(b.className), b.participantID)
         }
     }
 
@@ -52,10 +54,10 @@ struct CohortIndexPage {
         }
         let other = entries.filter { !names.contains($0.className ?? "") }.count
         if other > 0 { out += "<tr><td>not classified</td><td>\(other)</td></tr>\n" }
-        out += "</table>\n<h2>Participants, most urgent first</h2>\n<table><tr><th>participant</th><th>class</th></tr>\n"
+        out += "</table>\n<h2>Participants, most urgent first</h2>\n<table><tr><th>participant</th><th>class</th><th>urgent review</th></tr>\n"
         for entry in ordered {
             out +=
-                "<tr><td><a href=\"\(HTML.escape(entry.page))\">\(HTML.escape(entry.participantID))</a></td><td>\(HTML.escape(entry.className ?? "not classified"))</td></tr>\n"
+                "<tr><td><a href=\"\(HTML.escape(entry.page))\">\(HTML.escape(entry.participantID))</a></td><td>\(HTML.escape(entry.className ?? "not classified"))</td><td>\(entry.urgentReview ? "urgent" : "")</td></tr>\n"
         }
         return out + "</table>\n</body>\n</html>\n"
     }

@@ -46,8 +46,8 @@ struct OutcomeTables {
     private var classifications = TableRows(
         table: "classifications",
         columns: [
-            "participant_id", "session_id", "class", "scores", "reasons", "missing_data", "rules_file", "rules_sha256",
-            "decision_support",
+            "participant_id", "session_id", "class", "urgent_review", "scores", "reasons", "missing_data", "rules_file",
+            "rules_sha256", "decision_support",
         ])
     private var windows = TableRows(
         table: "review_windows",
@@ -115,7 +115,7 @@ struct OutcomeTables {
             + classification.sessions.map({ (Optional($0.sessionID), $0.record) })
         {
             classifications.append([
-                participantID, session, record.className, record.scoresJSON, record.reasonsJSON, record.missingDataJSON,
+                participantID, session, record.className, record.urgentReview ? 1 : 0, record.scoresJSON, record.reasonsJSON, record.missingDataJSON,
                 record.rulesFile, record.rulesSHA256, record.decisionSupport,
             ])
         }

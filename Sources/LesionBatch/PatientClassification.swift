@@ -63,6 +63,8 @@ public struct ReviewWindowRecord: Sendable, Equatable {
 public struct ClassificationRecord: Sendable, Equatable {
     /// The class name, for example `no_new_activity`.
     public let className: String
+    /// The visit (or the participant) needs urgent review.
+    public let urgentReview: Bool
     /// A JSON object: hypothesis → score.
     public let scoresJSON: String
     /// A JSON array: every rule that fired, with its inputs, threshold and source.
@@ -76,10 +78,11 @@ public struct ClassificationRecord: Sendable, Equatable {
     public let decisionSupport: String
 
     public init(
-        className: String, scoresJSON: String, reasonsJSON: String, missingDataJSON: String, rulesFile: String,
+        className: String, urgentReview: Bool, scoresJSON: String, reasonsJSON: String, missingDataJSON: String, rulesFile: String,
         rulesSHA256: String, decisionSupport: String
     ) {
         self.className = className
+        self.urgentReview = urgentReview
         self.scoresJSON = scoresJSON
         self.reasonsJSON = reasonsJSON
         self.missingDataJSON = missingDataJSON

@@ -63,7 +63,7 @@ struct PatientPage {
             <body>
             <p><a href="index.html">Cohort index</a></p>
             <h1>\(id)</h1>
-            <p><span class="class \(HTML.escape(className))">\(HTML.escape(className))</span></p>
+            <p><span class="class \(HTML.escape(className))">\(HTML.escape(className))</span>\(data.urgentReview ? " <strong>urgent review</strong>" : "")</p>
             <p class="statement">\(HTML.escape(data.decisionSupport ?? Self.statement))</p>
 
             """

@@ -59,6 +59,8 @@ public struct PatientReportData: Sendable {
     public let status: String
     /// Nil when the participant was not classified.
     public let className: String?
+    /// The participant needs urgent review.
+    public let urgentReview: Bool
     /// Hypothesis → score, in stored order.
     public let scores: [(hypothesis: String, score: Double)]
     public let reasons: [Reason]

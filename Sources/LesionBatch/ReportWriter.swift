@@ -56,7 +56,9 @@ public struct ReportWriter {
             written += try writePage(data)
         }
         let entries = try database.reportData().map { data in
-            CohortIndexPage.Entry(participantID: data.participantID, className: data.className, page: data.participantID + ".html")
+            CohortIndexPage.Entry(
+                participantID: data.participantID, className: data.className, urgentReview: data.urgentReview,
+                page: data.participantID + ".html")
         }
         try AtomicFile.write(Array(CohortIndexPage(entries: entries).html.utf8), to: FileSystem.join(folder, "index.html"))
         return written + ["report/index.html"]

@@ -97,7 +97,7 @@ extension ResultsDatabase {
         let overall = try Row.fetchOne(
             db,
             sql: """
-                SELECT class, scores, missing_data, rules_file, rules_sha256, decision_support
+                SELECT class, urgent_review, scores, missing_data, rules_file, rules_sha256, decision_support
                 FROM classifications WHERE participant_id = ? AND session_id IS NULL
                 """, arguments: [id])
         let scores =
@@ -142,7 +142,8 @@ extension ResultsDatabase {
                 .joined(separator: " · ")
         }
         return PatientReportData(
-            participantID: id, status: row["status"], className: overall?["class"], scores: scores, reasons: reasons,
+            participantID: id, status: row["status"], className: overall?["class"],
+            urgentReview: (overall?["urgent_review"] as Int?) == 1, scores: scores, reasons: reasons,
             missingData: missing, decisionSupport: overall?["decision_support"], rulesFile: overall?["rules_file"],
             rulesSHA256: overall?["rules_sha256"], pipelineFile: row["pipeline_file"],
             pipelineSHA256: row["pipeline_sha256"], toolVersion: row["tool_version"], visits: visits, ledger: ledger,
@@ -176,7 +177,8 @@ extension ResultsDatabase {
             note = "therapy dates not shown: the run recorded no BIDS folder"
         }
         return PatientReportData(
-            participantID: data.participantID, status: data.status, className: data.className, scores: data.scores,
+            participantID: data.participantID, status: data.status, className: data.className,
+            urgentReview: data.urgentReview, scores: data.scores,
             reasons: data.reasons, missingData: data.missingData, decisionSupport: data.decisionSupport,
             rulesFile: data.rulesFile, rulesSHA256: data.rulesSHA256, pipelineFile: data.pipelineFile,
             pipelineSHA256: data.pipelineSHA256, toolVersion: data.toolVersion, visits: data.visits, ledger: data.ledger,

@@ -18,11 +18,21 @@ enum ResultsSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: version2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: version3)
+        }
         return migrator
     }
 
     /// The identifiers of every migration this version knows, in order.
-    static let knownMigrations = ["v1", "v2"]
+    static let knownMigrations = ["v1", "v2", "v3"]
+
+    /// Urgency as its own column: 1 when the visit (or the participant, on the row without a
+    /// session) needs urgent review. Rows classified before v3 read 0 until they are run again;
+    /// the classifier's identity changed with it, so the next run redoes them.
+    private static let version3 = """
+        ALTER TABLE classifications ADD COLUMN urgent_review INTEGER NOT NULL DEFAULT 0;
+        """
 
     /// The review's time windows (rebound, PML-IRIS, …) dated for each participant: one row per
     /// rule, hypothesis and therapy event. Participants classified before v2 have none until

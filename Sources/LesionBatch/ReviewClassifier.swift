@@ -20,7 +20,7 @@ public struct ReviewClassifier: PatientClassifying {
         self.reader = reader
     }
 
-    public var identity: String { "rules sha256 \(rules.sha256); time windows stored" }
+    public var identity: String { "rules sha256 \(rules.sha256); time windows and urgency stored" }
 
     /// Reads the clinical tables and chooses the anatomy maps of `folder`'s sessions, as
     /// `PatientReview.patient` does before its pass.
@@ -37,22 +37,24 @@ public struct ReviewClassifier: PatientClassifying {
         let run = patient.run
         let review = try measured.get().review(of: run)
         let report = ReviewReport(run: run, review: review)
-        func record(_ className: String, _ json: (scores: String, fired: String, missing: String)) -> ClassificationRecord {
+        func record(
+            _ className: String, urgent: Bool, _ json: (scores: String, fired: String, missing: String)
+        ) -> ClassificationRecord {
             ClassificationRecord(
-                className: className, scoresJSON: json.scores, reasonsJSON: json.fired, missingDataJSON: json.missing,
+                className: className, urgentReview: urgent, scoresJSON: json.scores, reasonsJSON: json.fired, missingDataJSON: json.missing,
                 rulesFile: rules.path, rulesSHA256: rules.sha256, decisionSupport: RulesFile.statement)
         }
         let sessions = review.visits.map { visit in
             (
                 sessionID: run.visits[visit.visit].inputs.session ?? "visit-\(visit.visit + 1)",
-                record: record(visit.decision.reviewClass.rawValue, report.recordJSON(visit))
+                record: record(visit.decision.reviewClass.rawValue, urgent: visit.decision.urgentReview, report.recordJSON(visit))
             )
         }
         let decision = review.patient
         let overallReasons = "[" + JSON.string(decision.reason) + "]"
         let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
         let overall = record(
-            decision.reviewClass.rawValue,
+            decision.reviewClass.rawValue, urgent: decision.urgentReview,
             (
                 leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
                 leading.map { report.recordJSON($0).missing } ?? "[]"

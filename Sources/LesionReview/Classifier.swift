@@ -1,11 +1,13 @@
-/// Applies a rule set to one follow-up visit's features and decides its class.
+/// Applies a rule set to one visit's features and decides its class and its urgency.
 ///
 /// Every rule is evaluated (`RuleOutcome`); each that fires adds its weights to the hypotheses'
-/// scores. The class then follows `DecisionPolicy`: an urgent-review flag gives
+/// scores. The scores give a class by `DecisionPolicy`: an urgent-review flag gives
 /// `suspected_pml_iris`; otherwise the hypothesis with the highest score (ties: the more urgent,
 /// `ReviewClass.byUrgency`) is the class if it reaches `minimumScore`, has its required features
 /// and leads the runner-up by `minimumMargin`, else the visit is `indeterminate` (the reason names
-/// the first test that failed, in that order).
+/// the first test that failed, in that order). Then the safety gate (`SafetyPolicy`): while it is
+/// open, any class but `suspected_pml_iris` and `indeterminate` becomes `indeterminate`, with the
+/// scores' class named as the leading alternative. Urgent review follows `TimepointDecision`.
 public enum Classifier {
     public static func decide(_ features: TimepointFeatures, rules: RuleSet) -> TimepointDecision {
         let outcomes = rules.rules.map { RuleOutcome($0, features) }
@@ -15,7 +17,7 @@ public enum Classifier {
             scores[hypothesis] = fired.reduce(0) { $0 + ($1.rule.weights[hypothesis] ?? 0) }
         }
         let policy = rules.decision
-        let confidence = Confidence(
+        let completeness = Completeness(
             evaluatedRules: outcomes.filter(\.evaluated).count, totalRules: outcomes.count, policy: policy)
 
         let ranked = ReviewClass.hypotheses.sorted { a, b in
@@ -23,12 +25,12 @@ public enum Classifier {
         }
         let (lead, runnerUp) = (ranked[0], ranked[1])
         let (score, other) = (scores[lead]!, scores[runnerUp]!)
-        let urgent = fired.filter(\.rule.urgentReview).map(\.rule.id)
+        let urgentRules = fired.filter(\.rule.urgentReview).map(\.rule.id)
         let missing = (policy.required[lead] ?? []).filter { features[$0] == nil }
 
-        let decision: (ReviewClass, DecisionReason)
-        if !urgent.isEmpty {
-            decision = (.suspectedPMLIRIS, .urgentReview(urgent))
+        var decision: (ReviewClass, DecisionReason)
+        if !urgentRules.isEmpty {
+            decision = (.suspectedPMLIRIS, .urgentReview(urgentRules))
         } else if score < policy.minimumScore {
             decision = (.indeterminate, .tooLittleEvidence(lead, score: score, minimumScore: policy.minimumScore))
         } else if !missing.isEmpty {
@@ -48,8 +50,16 @@ public enum Classifier {
                     minimumScore: policy.minimumScore, minimumMargin: policy.minimumMargin)
             )
         }
+
+        let gate = rules.safety.evaluate(features)
+        if gate.isOpen && decision.0 != .suspectedPMLIRIS && decision.0 != .indeterminate {
+            decision = (.indeterminate, .pmlNotExcluded(alternative: decision.0, because: decision.1))
+        }
+        let pml = ReviewClass.suspectedPMLIRIS
+        let pmlNearLead = lead == pml || (runnerUp == pml && score - other < policy.minimumMargin)
+        let urgent = decision.0 == pml || gate.isOpen || (decision.0 == .indeterminate && pmlNearLead)
         return TimepointDecision(
-            reviewClass: decision.0, scores: scores, reason: decision.1, fired: fired,
-            notEvaluated: outcomes.filter { !$0.evaluated }, confidence: confidence)
+            reviewClass: decision.0, urgentReview: urgent, scores: scores, reason: decision.1, gate: gate, fired: fired,
+            notEvaluated: outcomes.filter { !$0.evaluated }, completeness: completeness)
     }
 }

@@ -9,7 +9,7 @@ import LesionLongitudinal
 /// `matching.enlarging_ratio` and increase ≥ `matching.min_volume_change_mm3` — against those
 /// partners together. Being one connected component that overlaps the earlier lesion, its new
 /// voxels adjoin it. A `new` lesion did not grow contiguously. PML grows contiguously over months
-/// (domain notes, section 2).
+/// (expert opinion; no published threshold).
 public struct ContiguousGrowth: Sendable {
     public let rule: MatchingRule
     public let voxelVolumeMM3: Double

@@ -7,26 +7,26 @@
 ///    known, and it leads the runner-up by at least `minimumMargin`; otherwise the visit is
 ///    `indeterminate` (too little evidence, too little data, or conflicting evidence).
 ///
-/// Confidence is the share of rules that could be evaluated (their condition came out true or
-/// false despite missing data): `high` from `highConfidence`, `moderate` from
-/// `moderateConfidence`, else `low`.
+/// Data completeness is the share of rules that could be evaluated (their condition came out true
+/// or false despite missing data): `high` from `highCompleteness`, `moderate` from
+/// `moderateCompleteness`, else `low`. It says how much data there was, not how sure the class is.
 public struct DecisionPolicy: Sendable, Equatable {
     public var minimumScore: Double
     public var minimumMargin: Double
     /// Features that must be known for a hypothesis to be the class.
     public var required: [ReviewClass: [Feature]]
-    public var highConfidence: Double
-    public var moderateConfidence: Double
+    public var highCompleteness: Double
+    public var moderateCompleteness: Double
 
     public init(
-        minimumScore: Double, minimumMargin: Double, required: [ReviewClass: [Feature]], highConfidence: Double,
-        moderateConfidence: Double
+        minimumScore: Double, minimumMargin: Double, required: [ReviewClass: [Feature]], highCompleteness: Double,
+        moderateCompleteness: Double
     ) {
         self.minimumScore = minimumScore
         self.minimumMargin = minimumMargin
         self.required = required
-        self.highConfidence = highConfidence
-        self.moderateConfidence = moderateConfidence
+        self.highCompleteness = highCompleteness
+        self.moderateCompleteness = moderateCompleteness
     }
 
     /// The values of `Pipelines/rules.yaml`.
@@ -34,9 +34,9 @@ public struct DecisionPolicy: Sendable, Equatable {
         minimumScore: 2, minimumMargin: 2,
         required: [
             .noNewActivity: [.newOrEnlargingT2],
-            .reactivation: [.preNTZGdCount, .weeksSinceLastInfusion],
-            .rebound: [.preNTZGdCount, .weeksSinceLastInfusion],
+            .reactivation: [.weeksSinceWithdrawal],
+            .rebound: [.weeksSinceWithdrawal],
             .suspectedPMLIRIS: [],
         ],
-        highConfidence: 0.9, moderateConfidence: 0.6)
+        highCompleteness: 0.9, moderateCompleteness: 0.6)
 }

@@ -1,5 +1,5 @@
 /// Why a visit got its class, in terms of the decision policy (`DecisionPolicy`).
-public enum DecisionReason: Sendable, Equatable {
+public indirect enum DecisionReason: Sendable, Equatable {
     /// Rules with the urgent-review flag fired.
     case urgentReview([RuleID])
     /// The lead reached the minimum score and margin with its required features known.
@@ -10,6 +10,8 @@ public enum DecisionReason: Sendable, Equatable {
     case conflict(ReviewClass, score: Double, runnerUp: ReviewClass, runnerUpScore: Double, minimumMargin: Double)
     /// The lead needs features that are missing: too little data.
     case missingRequired(ReviewClass, score: Double, missing: [Feature])
+    /// The safety gate is open: the scores' class (`because`) is only the leading alternative.
+    case pmlNotExcluded(alternative: ReviewClass, because: DecisionReason)
 
     /// One sentence.
     public var text: String {
@@ -28,6 +30,8 @@ public enum DecisionReason: Sendable, Equatable {
         case .missingRequired(let lead, let score, let missing):
             return
                 "too little data: \(lead.rawValue) leads with \(n(score)) but needs \(missing.map(\.rawValue).joined(separator: ", ")), missing here"
+        case .pmlNotExcluded(let alternative, let because):
+            return "PML not excluded (safety gate open): \(alternative.rawValue) is the leading alternative, not a conclusion (\(because.text))"
         }
     }
 }

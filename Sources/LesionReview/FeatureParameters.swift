@@ -1,7 +1,7 @@
 /// The parameters of the image features, from the `features` section of the rules file.
 ///
 /// Distances are between voxel centres, in mm through the grid's affine. No published standard
-/// gives these numbers except the 3 cm of a PML lesion; each default is documented in
+/// gives these numbers except the 3 cm of a large PML lesion; each default is documented in
 /// `Pipelines/rules.yaml`.
 public struct FeatureParameters: Sendable, Equatable {
     /// A lesion is large when its largest extent exceeds this (PML lesions: > 3 cm).
@@ -17,10 +17,14 @@ public struct FeatureParameters: Sendable, Equatable {
     public var satelliteMaximumExtentMM: Double
     /// ... within this distance of a host.
     public var satelliteMaximumDistanceMM: Double
+    /// A patient with no recorded natalizumab status is taken to be on it when the last infusion
+    /// is at most this many weeks before the scan.
+    public var onNatalizumabWeeks: Double
 
     public init(
         largeLesionExtentMM: Double, contactDistanceMM: Double, rimThicknessMM: Double,
-        satelliteHostMinimumExtentMM: Double, satelliteMaximumExtentMM: Double, satelliteMaximumDistanceMM: Double
+        satelliteHostMinimumExtentMM: Double, satelliteMaximumExtentMM: Double, satelliteMaximumDistanceMM: Double,
+        onNatalizumabWeeks: Double
     ) {
         self.largeLesionExtentMM = largeLesionExtentMM
         self.contactDistanceMM = contactDistanceMM
@@ -28,10 +32,11 @@ public struct FeatureParameters: Sendable, Equatable {
         self.satelliteHostMinimumExtentMM = satelliteHostMinimumExtentMM
         self.satelliteMaximumExtentMM = satelliteMaximumExtentMM
         self.satelliteMaximumDistanceMM = satelliteMaximumDistanceMM
+        self.onNatalizumabWeeks = onNatalizumabWeeks
     }
 
     /// The values of `Pipelines/rules.yaml`.
     public static let standard = FeatureParameters(
         largeLesionExtentMM: 30, contactDistanceMM: 2, rimThicknessMM: 3,
-        satelliteHostMinimumExtentMM: 15, satelliteMaximumExtentMM: 5, satelliteMaximumDistanceMM: 5)
+        satelliteHostMinimumExtentMM: 5, satelliteMaximumExtentMM: 4, satelliteMaximumDistanceMM: 5, onNatalizumabWeeks: 8)
 }

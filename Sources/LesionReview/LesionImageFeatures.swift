@@ -4,27 +4,28 @@ public struct LesionImageFeatures: Sendable, Equatable {
     public let label: Int
     /// Largest extent above `FeatureParameters.largeLesionExtentMM`.
     public let isLarge: Bool
-    /// In contact with grey matter; nil without a grey-matter map.
+    /// In contact with the cortical ribbon (the `cortex` map); nil without one.
     public let corticalContact: Bool?
+    /// In contact with grey matter (the `grey_matter` map, which may include deep grey matter); nil without one.
+    public let greyMatterContact: Bool?
     /// In contact with the ventricles; nil without a ventricle map.
     public let periventricular: Bool?
-    /// The label of the host lesion it is a satellite of.
-    public let satelliteOf: Int?
-    /// Satellites of this lesion.
-    public let satellites: Int
+    /// For a lesion small enough to be a punctate focus: the host lesions near it, nearest first
+    /// (`NearbyHosts`); empty otherwise.
+    public let nearbyHosts: [Int]
     /// Rim and core counts; nil without a Gd source at the visit.
     public let enhancement: RimCoreCounts?
 
     public init(
-        label: Int, isLarge: Bool, corticalContact: Bool?, periventricular: Bool?, satelliteOf: Int?, satellites: Int,
-        enhancement: RimCoreCounts?
+        label: Int, isLarge: Bool, corticalContact: Bool?, greyMatterContact: Bool?, periventricular: Bool?,
+        nearbyHosts: [Int], enhancement: RimCoreCounts?
     ) {
         self.label = label
         self.isLarge = isLarge
         self.corticalContact = corticalContact
+        self.greyMatterContact = greyMatterContact
         self.periventricular = periventricular
-        self.satelliteOf = satelliteOf
-        self.satellites = satellites
+        self.nearbyHosts = nearbyHosts
         self.enhancement = enhancement
     }
 

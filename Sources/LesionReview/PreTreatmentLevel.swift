@@ -5,8 +5,9 @@ import LesionLongitudinal
 /// Rebound is activity after stopping natalizumab above the level before it; reactivation is a
 /// return to about that level (Prosperini et al., Ther Adv Neurol Disord 2019). Each value comes
 /// from `participants.tsv` (`pre_ntz_gd_count`, `pre_ntz_t2_new_count`) when given there, else from
-/// the last session whose `ntz_infusion_count` is 0 (a scan before natalizumab): its Gd+ count and,
-/// unless it is the baseline, its new-or-enlarging T2 count.
+/// the last scan before natalizumab (`beforeTreatment`): its Gd+ count and, unless it is the
+/// baseline, its new-or-enlarging T2 count. For a fingolimod withdrawal the same columns hold the
+/// level before fingolimod.
 public struct PreTreatmentLevel: Sendable, Equatable {
     public var gdCount: Int?
     public var t2NewCount: Int?
@@ -29,7 +30,7 @@ public struct PreTreatmentLevel: Sendable, Equatable {
         participantsGd: Int?, gdMissing: String, participantsT2New: Int?, t2NewMissing: String,
         participantsSource: String, sessions: [(label: String, infusionCount: Int?, counts: VisitCounts)]
     ) -> PreTreatmentLevel {
-        let before = sessions.lastIndex { $0.infusionCount == 0 }
+        let before = beforeTreatment(sessions.map(\.infusionCount)).lastIndex(of: true)
         let sessionName = before.map { "\(sessions[$0].label) (ntz_infusion_count 0)" }
         var level = PreTreatmentLevel(gdCount: nil, t2NewCount: nil, gdSource: "", t2NewSource: "")
         if let gd = participantsGd {
@@ -42,7 +43,7 @@ public struct PreTreatmentLevel: Sendable, Equatable {
             level.gdSource =
                 gdMissing
                 + (before == nil
-                    ? ", and no session has ntz_infusion_count 0"
+                    ? ", and no session is before natalizumab (ntz_infusion_count 0 before a session with infusions)"
                     : ", and \(sessionName!) has no Gd source")
         }
         if let t2 = participantsT2New {
@@ -55,9 +56,22 @@ public struct PreTreatmentLevel: Sendable, Equatable {
             level.t2NewSource =
                 t2NewMissing
                 + (before == nil
-                    ? ", and no session has ntz_infusion_count 0"
+                    ? ", and no session is before natalizumab (ntz_infusion_count 0 before a session with infusions)"
                     : ", and \(sessionName!) is the baseline (no earlier scan to count new lesions against)")
         }
         return level
+    }
+
+    /// For each session, whether it is a scan before natalizumab: `ntz_infusion_count` 0 with a
+    /// later session that has had infusions. A patient whose every count is 0 or unknown has no
+    /// such scan (a fingolimod withdrawal, say): each of its visits is reviewed.
+    public static func beforeTreatment(_ infusionCounts: [Int?]) -> [Bool] {
+        var treatedLater = false
+        var before = [Bool](repeating: false, count: infusionCounts.count)
+        for n in infusionCounts.indices.reversed() {
+            before[n] = treatedLater && infusionCounts[n] == 0
+            if let count = infusionCounts[n], count > 0 { treatedLater = true }
+        }
+        return before
     }
 }

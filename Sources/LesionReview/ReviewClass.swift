@@ -2,7 +2,7 @@
 ///
 /// The first four are hypotheses the rules score; `indeterminate` is the decision when the
 /// evidence conflicts or is too thin. `suspectedPMLIRIS` covers PML and PML-IRIS alike: either
-/// calls for urgent review (domain notes, section 2).
+/// calls for urgent review.
 public enum ReviewClass: String, CaseIterable, Sendable, Comparable {
     case noNewActivity = "no_new_activity"
     /// Activity returned, not above the level before natalizumab.

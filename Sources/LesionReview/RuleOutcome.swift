@@ -1,7 +1,7 @@
-/// How one rule came out at a visit: its truth, each comparison with the value it read, and the
-/// features it needed that were missing.
-public struct RuleOutcome: Sendable {
-    /// One comparison of the rule's condition at the visit.
+/// How a condition came out at a visit: its truth, each comparison with the value it read, and
+/// the features it needed that were missing.
+public struct ConditionOutcome: Sendable {
+    /// One comparison of the condition at the visit.
     public struct Test: Sendable {
         public let comparison: Comparison
         /// The feature's value at the visit; nil when missing.
@@ -9,20 +9,33 @@ public struct RuleOutcome: Sendable {
         public let truth: Truth
     }
 
-    public let rule: Rule
     public let truth: Truth
     public let tests: [Test]
     /// Features the condition reads that are missing at the visit.
     public let missing: [Feature]
 
+    public init(_ condition: Condition, _ features: TimepointFeatures) {
+        truth = condition.evaluate(features)
+        tests = condition.comparisons.map { c in Test(comparison: c, actual: features[c.feature], truth: c.evaluate(features)) }
+        missing = condition.features.filter { features[$0] == nil }
+    }
+}
+
+/// How one rule came out at a visit.
+public struct RuleOutcome: Sendable {
+    public typealias Test = ConditionOutcome.Test
+
+    public let rule: Rule
+    public let outcome: ConditionOutcome
+
     public init(_ rule: Rule, _ features: TimepointFeatures) {
         self.rule = rule
-        self.truth = rule.condition.evaluate(features)
-        self.tests = rule.condition.comparisons.map { c in
-            Test(comparison: c, actual: features[c.feature], truth: c.evaluate(features))
-        }
-        self.missing = rule.condition.features.filter { features[$0] == nil }
+        self.outcome = ConditionOutcome(rule.condition, features)
     }
+
+    public var truth: Truth { outcome.truth }
+    public var tests: [Test] { outcome.tests }
+    public var missing: [Feature] { outcome.missing }
 
     public var fired: Bool { truth == .yes }
 

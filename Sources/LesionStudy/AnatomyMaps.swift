@@ -1,7 +1,7 @@
 import LesionIO
 import LesionKernels
 
-/// The grey-matter and ventricle maps of a patient's visits, chosen by the rules file's patterns
+/// The cortex, grey-matter and ventricle maps of a patient's visits, chosen by the rules file's patterns
 /// and read onto the baseline grid.
 ///
 /// Per session, the first source (in file order) that matches a file of the session is used; two
@@ -28,11 +28,13 @@ struct AnatomyMaps {
     }
 
     /// One per visit, nil where there is no map.
+    let cortex: [Choice?]
     let greyMatter: [Choice?]
     let ventricles: [Choice?]
 
     static func select(_ folder: PatientFolder, rules: RulesFile) throws(ScanError) -> AnatomyMaps {
         AnatomyMaps(
+            cortex: try choose(folder, rules.cortex, key: "features.cortex"),
             greyMatter: try choose(folder, rules.greyMatter, key: "features.grey_matter"),
             ventricles: try choose(folder, rules.ventricles, key: "features.ventricles"))
     }

@@ -107,42 +107,27 @@ public struct ClinicalContext: Sendable {
                 }
                 continue
             }
-            let date = "an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)"
-            switch column {
-            case .acquisitionTime:
-                guard let time = ISODateTime(text) else { throw fail(column, text, date) }
-                record.acquisitionTime = time
-            case .lastInfusion:
-                guard let time = ISODateTime(text) else { throw fail(column, text, date) }
-                record.lastInfusion = time
-            case .plasmaExchange:
-                guard let time = ISODateTime(text) else { throw fail(column, text, date) }
-                record.plasmaExchange = time
-            case .nextTherapyStart:
-                guard let time = ISODateTime(text) else { throw fail(column, text, date) }
-                record.nextTherapyStart = time
-            case .infusionCount:
-                guard let n = Int(text), n >= 0 else { throw fail(column, text, "a whole number of infusions (0 or more)") }
-                record.infusionCount = n
-            case .jcvIndex:
-                guard let x = Double(text), x.isFinite, x >= 0 else { throw fail(column, text, "an index (a number, 0 or more)") }
-                record.jcvIndex = x
-            case .csfJCVPCR:
-                guard let result = CSFResult(rawValue: text) else {
-                    throw fail(column, text, "one of \(CSFResult.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                record.csfJCVPCR = result
-            case .priorImmunosuppressant:
-                guard text == "yes" || text == "no" else { throw fail(column, text, "yes or no") }
-                record.priorImmunosuppressant = text == "yes"
-            case .nextTherapy:
-                record.nextTherapy = text
+            switch column.kind {
+            case .date:
+                guard let time = ISODateTime(text) else { throw fail(column, text, "an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)") }
+                record.set(column, date: time)
+            case .count:
+                guard let n = Int(text), n >= 0 else { throw fail(column, text, "a whole number (0 or more)") }
+                record.set(column, number: Double(n))
+            case .number:
+                guard let x = Double(text), x.isFinite, x >= 0 else { throw fail(column, text, "a number, 0 or more") }
+                record.set(column, number: x)
+            case .word(let words):
+                guard words.contains(text) else { throw fail(column, text, "one of \(words.joined(separator: ", "))") }
+                record.set(column, word: text)
+            case .text:
+                record.set(column, word: text)
             }
         }
         // Each row describes the situation at its scan: what it records happened before it.
         if let scan = record.acquisitionTime {
-            for (column, time) in [(ClinicalColumn.lastInfusion, record.lastInfusion), (.plasmaExchange, record.plasmaExchange)] {
-                if let time, time > scan {
+            for column in [ClinicalColumn.lastInfusion, .plasmaExchange, .natalizumabRestart] {
+                if let time = record.date(column), time > scan {
                     throw ScanError(
                         table.path,
                         "\(column.rawValue) \(time) of \(label) is after its acq_time \(scan): each row describes the situation at its scan (the last one before it)"

@@ -14,8 +14,10 @@ public struct LongitudinalReport {
     /// The review of a `patient` run; nil for `compare`.
     public let review: ReviewReport?
     private let growth: ContiguousGrowth
-    /// For a reviewed run: each visit's lesion IDs by label, to name satellite hosts.
+    /// For a reviewed run: each visit's lesion IDs by label, to name punctate foci's hosts.
     private let idsByLabel: [[Int: LesionID]]
+    /// For a reviewed run: each visit's punctate foci (focus label → host label).
+    private let fociHosts: [[Int: Int]]
 
     public init(_ run: LongitudinalRun, review: PatientReview? = nil) {
         self.run = run
@@ -26,6 +28,11 @@ public struct LongitudinalReport {
             for row in run.ledger.rows { if let label = row.label { ids[row.visit][label] = row.id } }
         }
         idsByLabel = ids
+        fociHosts = review.map { review in
+            run.visits.indices.map { n in
+                PunctateFoci(entries: run.ledger.entries(atVisit: n), image: review.imageFeatures[n], growth: review.growth).hostOf
+            }
+        } ?? []
     }
 
     // MARK: Provenance and parameters
@@ -260,11 +267,11 @@ public struct LongitudinalReport {
     /// The review's image features of a present lesion (`n/a` without a review).
     private func imageFields(_ e: LedgerEntry) -> [Field] {
         let f = e.label.flatMap { label in review.map { $0.review.imageFeatures[e.visit].lesions[label - 1] } }
-        let host = f?.satelliteOf.flatMap { idsByLabel[e.visit][$0] }
+        let host = e.label.flatMap { label in fociHosts.isEmpty ? nil : fociHosts[e.visit][label] }.flatMap { idsByLabel[e.visit][$0] }
         return [
             .flag("large_lesion", f?.isLarge), .flag("cortical_contact", f?.corticalContact),
-            .flag("periventricular", f?.periventricular), .count("satellites", f?.satellites),
-            .count("satellite_of", host?.value), .count("enhancing_voxels", f?.enhancement?.enhancingVoxels),
+            .flag("grey_matter_contact", f?.greyMatterContact), .flag("periventricular", f?.periventricular),
+            .count("punctate_focus_of", host?.value), .count("enhancing_voxels", f?.enhancement?.enhancingVoxels),
             .number("enhancing_rim_share", f?.enhancement?.enhancingRimShare),
         ]
     }
@@ -306,7 +313,8 @@ public struct LongitudinalReport {
                 "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3", "previous_volume_mm3",
                 "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing", "centroid_x_mm",
                 "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "contiguous_growth", "growth_mm3", "large_lesion",
-                "cortical_contact", "periventricular", "satellites", "satellite_of", "enhancing_voxels", "enhancing_rim_share",
+                "cortical_contact", "grey_matter_contact", "periventricular", "punctate_focus_of", "enhancing_voxels",
+                "enhancing_rim_share",
             ]
         case .review: ReviewReport.columns
         }

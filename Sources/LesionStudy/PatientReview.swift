@@ -6,9 +6,10 @@ import LesionReview
 /// A patient's review: the image features of every visit, the clinical context, and the class of
 /// each follow-up visit and of the patient, with the reasons.
 ///
-/// Reviewed are the follow-up visits after natalizumab started: not the baseline (it has no
-/// earlier visit to compare with) and not a session whose `ntz_infusion_count` is 0 (a scan before
-/// natalizumab, which gives the pre-natalizumab level instead).
+/// Reviewed are every visit but the scans before natalizumab (`PreTreatmentLevel.beforeTreatment`,
+/// which give the pre-natalizumab level instead) and a first visit without Gd+ lesions (it has no
+/// earlier scan to compare with and no activity to review). A first or only scan with Gd+ lesions
+/// is reviewed: Gd+ activity is never left silent.
 public struct PatientReview: Sendable {
     /// One reviewed visit.
     public struct Visit: Sendable {
@@ -39,7 +40,8 @@ public struct PatientReview: Sendable {
     public let growth: ContiguousGrowth
     /// Every visit's image features, in visit order.
     public let imageFeatures: [VisitImageFeatures]
-    /// Every visit's grey-matter and ventricle maps (nil: none).
+    /// Every visit's cortex, grey-matter and ventricle maps (nil: none).
+    public let cortex: [Anatomy?]
     public let greyMatter: [Anatomy?]
     public let ventricles: [Anatomy?]
     /// The reviewed visits, in visit order.
@@ -77,7 +79,7 @@ public struct PatientReview: Sendable {
     /// Classifies the follow-up visits of a run whose image features were measured.
     init(
         run: LongitudinalRun, rules: RulesFile, clinical: ClinicalContext, imageFeatures: [VisitImageFeatures],
-        greyMatter: [Anatomy?], ventricles: [Anatomy?]
+        cortex: [Anatomy?], greyMatter: [Anatomy?], ventricles: [Anatomy?]
     ) {
         let ledger = run.ledger
         let labels = run.visits.map { $0.inputs.session ?? "" }
@@ -88,20 +90,28 @@ public struct PatientReview: Sendable {
             participantsSource: "participants.tsv",
             sessions: run.visits.indices.map { (labels[$0], record($0).infusionCount, ledger.counts[$0]) })
         let growth = ContiguousGrowth(rule: ledger.rule, voxelVolumeMM3: ledger.geometry.voxelVolumeMM3)
+        let infusionCounts = run.visits.indices.map { record($0).infusionCount }
+        let beforeTreatment = PreTreatmentLevel.beforeTreatment(infusionCounts)
+        let firstTreated = infusionCounts.firstIndex { ($0 ?? 0) > 0 } ?? 0
+        var firstSeen: [LesionID: Int] = [:]
+        for row in ledger.rows where firstSeen[row.id] == nil { firstSeen[row.id] = row.visit }
+        let sinceTreatment = Set(firstSeen.filter { $0.value > firstTreated }.keys)
         var visits: [Visit] = []
         var notReviewed: [(visit: Int, reason: String)] = []
         for n in run.visits.indices {
-            if n == 0 {
-                notReviewed.append((n, "baseline: no earlier visit to compare with"))
+            if beforeTreatment[n] {
+                notReviewed.append((n, "before natalizumab (ntz_infusion_count 0): it gives the pre-natalizumab level"))
                 continue
             }
-            if record(n).infusionCount == 0 {
-                notReviewed.append((n, "before natalizumab (ntz_infusion_count 0): it gives the pre-natalizumab level"))
+            if n == 0 && (ledger.counts[0].gdLesions ?? 0) == 0 {
+                let gd = ledger.counts[0].gdLesions == nil ? "no Gd source" : "no Gd+ lesion"
+                notReviewed.append((n, "first visit: no earlier scan to compare with, and \(gd)"))
                 continue
             }
             let inputs = TimepointInputs(
                 visit: n, counts: ledger.counts[n], entries: ledger.entries(atVisit: n), image: imageFeatures[n],
-                clinical: record(n), preTreatment: preTreatment, growth: growth)
+                clinical: record(n), preTreatment: preTreatment, growth: growth, sinceTreatment: sinceTreatment,
+                parameters: rules.ruleSet.features)
             let features = inputs.features()
             visits.append(Visit(visit: n, features: features, decision: Classifier.decide(features, rules: rules.ruleSet)))
         }
@@ -110,10 +120,13 @@ public struct PatientReview: Sendable {
         self.preTreatment = preTreatment
         self.growth = growth
         self.imageFeatures = imageFeatures
+        self.cortex = cortex
         self.greyMatter = greyMatter
         self.ventricles = ventricles
         self.visits = visits
         self.notReviewed = notReviewed
-        self.patient = PatientDecision.combine(visits.map { ($0.visit, $0.decision) })
+        self.patient = PatientDecision.combine(
+            visits.map { ($0.visit, $0.decision) },
+            noVisitReason: "no visit to review: the first visit has no Gd+ lesion and no later visit was compared with it")
     }
 }

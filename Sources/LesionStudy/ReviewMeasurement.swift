@@ -5,7 +5,7 @@ import LesionReview
 /// The review's image features of a patient's visits, measured one visit at a time while a
 /// longitudinal run holds that visit's lesions, so that reviewing costs no second pass.
 ///
-/// Each visit gets its grey-matter and ventricle maps placed on the baseline grid
+/// Each visit gets its cortex, grey-matter and ventricle maps placed on the baseline grid
 /// (`AnatomyMaps`, chosen when the measurement starts) and its `VisitImageFeatures`. The run calls
 /// `observe` through `LongitudinalRun`'s `observe` hook; `review(of:)` then classifies the
 /// follow-up visits of that run. `patient` and `explain` measure this way through
@@ -14,10 +14,12 @@ public struct ReviewMeasurement: Sendable {
     public let rules: RulesFile
     public let clinical: ClinicalContext
     private let anatomy: AnatomyMaps
+    private var cortexReader: AnatomyMaps.Reader
     private var greyMatterReader: AnatomyMaps.Reader
     private var ventricleReader: AnatomyMaps.Reader
     /// The visits measured so far, in visit order.
     public private(set) var imageFeatures: [VisitImageFeatures] = []
+    public private(set) var cortex: [PatientReview.Anatomy?] = []
     public private(set) var greyMatter: [PatientReview.Anatomy?] = []
     public private(set) var ventricles: [PatientReview.Anatomy?] = []
 
@@ -27,18 +29,21 @@ public struct ReviewMeasurement: Sendable {
         self.rules = rules
         self.clinical = clinical
         anatomy = try AnatomyMaps.select(folder, rules: rules)
+        cortexReader = AnatomyMaps.Reader(reader: reader)
         greyMatterReader = AnatomyMaps.Reader(reader: reader)
         ventricleReader = AnatomyMaps.Reader(reader: reader)
     }
 
     /// Measures visit `n` (0-based) from its lesions on the run's grid.
     public mutating func observe(_ n: Int, _ lesions: VisitLesions, grid: ReferenceGrid) throws(ScanError) {
+        let cx = try cortexReader.place(anatomy.cortex[n], on: grid)
         let gm = try greyMatterReader.place(anatomy.greyMatter[n], on: grid)
         let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
         imageFeatures.append(
             VisitImageFeatures.measure(
-                lesions, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
+                lesions, cortex: cx?.mask, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
                 parameters: rules.ruleSet.features))
+        cortex.append(cx.map(PatientReview.Anatomy.init))
         greyMatter.append(gm.map(PatientReview.Anatomy.init))
         ventricles.append(ventricle.map(PatientReview.Anatomy.init))
     }
@@ -47,7 +52,7 @@ public struct ReviewMeasurement: Sendable {
     public func review(of run: LongitudinalRun) -> PatientReview {
         precondition(imageFeatures.count == run.visits.count, "every visit of the run is measured")
         return PatientReview(
-            run: run, rules: rules, clinical: clinical, imageFeatures: imageFeatures, greyMatter: greyMatter,
+            run: run, rules: rules, clinical: clinical, imageFeatures: imageFeatures, cortex: cortex, greyMatter: greyMatter,
             ventricles: ventricles)
     }
 }

@@ -59,8 +59,10 @@ public struct ReviewReport {
                     ("satellite_host_min_extent_mm", JSON.number(p.satelliteHostMinimumExtentMM)),
                     ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
                     ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
+                    ("on_natalizumab_weeks", JSON.number(p.onNatalizumabWeeks)),
                     ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
                     ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
+                    ("cortex_patterns", Self.strings(review.rules.cortex.map(\.pattern.text))),
                     ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),
                     ("ventricle_patterns", Self.strings(review.rules.ventricles.map(\.pattern.text))),
                 ])
@@ -69,8 +71,8 @@ public struct ReviewReport {
                 "decision_policy",
                 Self.object([
                     ("min_score", JSON.number(d.minimumScore)), ("min_margin", JSON.number(d.minimumMargin)),
-                    ("high_confidence", JSON.number(d.highConfidence)),
-                    ("moderate_confidence", JSON.number(d.moderateConfidence)),
+                    ("high_completeness", JSON.number(d.highCompleteness)),
+                    ("moderate_completeness", JSON.number(d.moderateCompleteness)),
                     (
                         "requires",
                         Self.object(
@@ -78,6 +80,15 @@ public struct ReviewReport {
                                 (c.rawValue, Self.strings((d.required[c] ?? []).map(\.rawValue)))
                             })
                     ),
+                ])
+            ),
+            (
+                "safety",
+                Self.object([
+                    ("pml_possible", JSON.string(review.rules.ruleSet.safety.pmlPossible.description)),
+                    ("pml_addressed", JSON.string(review.rules.ruleSet.safety.pmlAddressed.description)),
+                    ("excluded_by", JSON.string(review.rules.ruleSet.safety.excludedBy)),
+                    ("source", JSON.string(review.rules.ruleSet.safety.source)),
                 ])
             ),
             (
@@ -108,7 +119,7 @@ public struct ReviewReport {
                     ("class", JSON.string(review.patient.reviewClass.rawValue)),
                     ("visit", review.patient.visit.map { String($0 + 1) } ?? "null"),
                     ("session_id", review.patient.visit.flatMap(session).map(JSON.string) ?? "null"),
-                    ("urgent_review", String(review.visits.contains { $0.decision.urgentReview })),
+                    ("urgent_review", String(review.patient.urgentReview)),
                     ("reason", JSON.string(review.patient.reason)),
                 ])
             ),
@@ -161,12 +172,21 @@ public struct ReviewReport {
             ("acq_time", acquisitionTime(v.visit).map(JSON.string) ?? "null"),
             ("class", JSON.string(d.reviewClass.rawValue)), ("reason", JSON.string(d.reason.text)),
             ("urgent_review", String(d.urgentReview)),
+            ("leading_alternative", d.leadingAlternative.map { JSON.string($0.rawValue) } ?? "null"),
             ("scores", scores),
             (
-                "confidence",
+                "safety_gate",
                 Self.object([
-                    ("level", JSON.string(d.confidence.level.rawValue)), ("share", JSON.number(d.confidence.share)),
-                    ("evaluated_rules", String(d.confidence.evaluatedRules)), ("total_rules", String(d.confidence.totalRules)),
+                    ("pml_possible", String(d.gate.pmlPossible)), ("pml_addressed", String(d.gate.pmlAddressed)),
+                    ("open", String(d.gate.isOpen)), ("state", JSON.string(d.gate.text)),
+                    ("excluded_by", d.gate.isOpen ? JSON.string(d.gate.policy.excludedBy) : "null"),
+                ])
+            ),
+            (
+                "data_completeness",
+                Self.object([
+                    ("level", JSON.string(d.completeness.level.rawValue)), ("share", JSON.number(d.completeness.share)),
+                    ("evaluated_rules", String(d.completeness.evaluatedRules)), ("total_rules", String(d.completeness.totalRules)),
                 ])
             ),
             ("fired", fired),
@@ -182,7 +202,8 @@ public struct ReviewReport {
             ),
             ("missing", missing),
             ("features", Self.object(Feature.allCases.map { ($0.rawValue, Self.json(v.features[$0])) })),
-            ("grey_matter", anatomy(review.greyMatter[v.visit])), ("ventricles", anatomy(review.ventricles[v.visit])),
+            ("cortex", anatomy(review.cortex[v.visit])), ("grey_matter", anatomy(review.greyMatter[v.visit])),
+            ("ventricles", anatomy(review.ventricles[v.visit])),
         ])
     }
 
@@ -247,8 +268,8 @@ public struct ReviewReport {
     // MARK: Table
 
     public static let columns = [
-        "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "confidence", "evaluated_rules",
-        "total_rules", "score_no_new_activity", "score_reactivation", "score_rebound", "score_suspected_pml_iris",
+        "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "pml_possible", "pml_addressed",
+        "leading_alternative", "data_completeness", "evaluated_rules", "total_rules", "score_no_new_activity", "score_reactivation", "score_rebound", "score_suspected_pml_iris",
         "fired_rules", "missing_features",
     ]
 
@@ -261,8 +282,11 @@ public struct ReviewReport {
                 .text("acq_time", acquisitionTime(v.visit)), .text("class", d.reviewClass.rawValue),
                 .text("reason", d.reason.text),
                 LongitudinalReport.Field("urgent_review", json: String(d.urgentReview), text: String(d.urgentReview)),
-                .text("confidence", d.confidence.level.rawValue), .count("evaluated_rules", d.confidence.evaluatedRules),
-                .count("total_rules", d.confidence.totalRules),
+                LongitudinalReport.Field("pml_possible", json: String(d.gate.pmlPossible), text: String(d.gate.pmlPossible)),
+                LongitudinalReport.Field("pml_addressed", json: String(d.gate.pmlAddressed), text: String(d.gate.pmlAddressed)),
+                .text("leading_alternative", d.leadingAlternative?.rawValue),
+                .text("data_completeness", d.completeness.level.rawValue), .count("evaluated_rules", d.completeness.evaluatedRules),
+                .count("total_rules", d.completeness.totalRules),
             ] + ReviewClass.hypotheses.map { .number("score_" + $0.rawValue, d.score($0)) } + [
                 Self.list("fired_rules", d.fired.map(\.rule.id.text)),
                 Self.list("missing_features", v.features.missing.keys.sorted().map(\.rawValue)),
@@ -285,7 +309,7 @@ public struct ReviewReport {
     private var patientLine: String {
         let p = review.patient
         let visit = p.visit.map { " (\(visitName($0)))" } ?? ""
-        return "\(run.participantID ?? "patient"): \(p.reviewClass.rawValue)\(visit)"
+        return "\(run.participantID ?? "patient"): \(p.reviewClass.rawValue)\(p.urgentReview ? " (urgent review)" : "")\(visit)"
     }
 
     /// The short summary: the patient's class, one line per reviewed visit, the rules file.
@@ -295,7 +319,9 @@ public struct ReviewReport {
             let d = v.decision
             var line = "  \(visitName(v.visit)): \(d.reviewClass.rawValue)"
             if d.urgentReview { line += " (urgent review)" }
-            line += "; confidence \(d.confidence.level.rawValue)"
+            if d.gate.isOpen { line += "; PML not excluded" }
+            if let alternative = d.leadingAlternative { line += "; leading alternative \(alternative.rawValue)" }
+            line += "; data completeness \(d.completeness.level.rawValue)"
             if !d.fired.isEmpty { line += "; fired " + d.fired.map(\.rule.id.text).joined(separator: ", ") }
             lines.append(line)
         }
@@ -333,9 +359,14 @@ public struct ReviewReport {
             out.append("")
             out.append("\(visitName(v.visit)): \(d.reviewClass.rawValue)\(d.urgentReview ? " (urgent review)" : "")")
             out.append("  decision: \(d.reason.text)")
+            out.append("  safety gate: " + (d.gate.isOpen ? "open, urgent review" : "closed"))
+            out.append("    " + d.gate.text)
+            if d.gate.isOpen { out.append("    PML not excluded: would be excluded by \(d.gate.policy.excludedBy)") }
+            out.append("    source: \(d.gate.policy.source)")
+            out.append("  counts: " + countsText(v.features))
             out.append("  scores: \(scoresText(d))")
             out.append(
-                "  confidence: \(d.confidence.level.rawValue) (\(d.confidence.evaluatedRules) of \(d.confidence.totalRules) rules evaluated)"
+                "  data completeness: \(d.completeness.level.rawValue) (\(d.completeness.evaluatedRules) of \(d.completeness.totalRules) rules evaluated; how much data there was, not certainty)"
             )
             out.append("  fired:" + (d.fired.isEmpty ? " none" : ""))
             for outcome in d.fired {
@@ -357,13 +388,23 @@ public struct ReviewReport {
                 guard let a else { return "\(name): none" }
                 return "\(name): \(a.file)" + (a.session == session(v.visit) ? "" : " (from \(a.session))")
             }
-            out.append("  maps: " + map(review.greyMatter[v.visit], "grey matter") + "; " + map(review.ventricles[v.visit], "ventricles"))
+            out.append(
+                "  maps: " + map(review.cortex[v.visit], "cortex") + "; " + map(review.greyMatter[v.visit], "grey matter") + "; "
+                    + map(review.ventricles[v.visit], "ventricles"))
             out.append("  features:")
             for feature in Feature.allCases where v.features[feature] != nil {
                 out.append("    \(feature.rawValue) = \(v.features[feature]!) (\(feature.definition))")
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The raw counts beside the grouped ones the rebound rules read.
+    private func countsText(_ f: TimepointFeatures) -> String {
+        func value(_ feature: Feature) -> String { f[feature]?.description ?? "missing" }
+        return "new or enlarging T2 \(value(.newOrEnlargingT2)) (grouped \(value(.newOrEnlargingT2Grouped)): "
+            + "\(value(.newPunctateFoci)) punctate foci counted with their lesion); Gd+ \(value(.gdLesions)) "
+            + "(grouped \(value(.gdLesionsGrouped)))"
     }
 
     static func truthText(_ truth: Truth) -> String {

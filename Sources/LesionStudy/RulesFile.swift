@@ -7,21 +7,31 @@ public struct RulesFile: Sendable {
     public let path: String
     public let sha256: String
     public let ruleSet: RuleSet
+    /// Cortical-ribbon maps, in order of preference (`features.cortex`).
+    public let cortex: [LesionSource]
     /// Grey-matter maps, in order of preference (`features.grey_matter`).
     public let greyMatter: [LesionSource]
     /// Ventricle maps, in order of preference (`features.ventricles`).
     public let ventricles: [LesionSource]
 
-    public init(path: String, sha256: String, ruleSet: RuleSet, greyMatter: [LesionSource], ventricles: [LesionSource]) {
+    public init(
+        path: String, sha256: String, ruleSet: RuleSet, cortex: [LesionSource], greyMatter: [LesionSource], ventricles: [LesionSource]
+    ) {
         self.path = path
         self.sha256 = sha256
         self.ruleSet = ruleSet
+        self.cortex = cortex
         self.greyMatter = greyMatter
         self.ventricles = ventricles
     }
 
     /// The anatomical maps of `Pipelines/rules.yaml`.
-    public static let standardAnatomy: (greyMatter: [LesionSource], ventricles: [LesionSource]) = (
+    public static let standardAnatomy: (cortex: [LesionSource], greyMatter: [LesionSource], ventricles: [LesionSource]) = (
+        [
+            LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-CGM_probseg")),
+            LesionSource(kind: .mask, pattern: FileNamePattern("*_label-CGM_mask")),
+            LesionSource(kind: .mask, pattern: FileNamePattern("*_label-cortex_mask")),
+        ],
         [
             LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-GM_probseg")),
             LesionSource(kind: .mask, pattern: FileNamePattern("*_label-GM_mask")),
@@ -41,7 +51,7 @@ public struct RulesFile: Sendable {
         }
         let contents = try RulesParser(path: path).parse(text)
         return RulesFile(
-            path: path, sha256: SHA256.hex(bytes), ruleSet: contents.ruleSet, greyMatter: contents.greyMatter,
+            path: path, sha256: SHA256.hex(bytes), ruleSet: contents.ruleSet, cortex: contents.cortex, greyMatter: contents.greyMatter,
             ventricles: contents.ventricles)
     }
 

@@ -20,13 +20,14 @@ struct RulesParser: YAMLFileReading {
 
     struct Contents {
         var ruleSet: RuleSet
+        var cortex: [LesionSource]
         var greyMatter: [LesionSource]
         var ventricles: [LesionSource]
     }
 
     func parse(_ text: String) throws(ScanError) -> Contents {
         let top = try mapping(try compose(text, what: "rules file"), "the file")
-        try allowKeys(top, ["rules_format", "name", "features", "decision", "classes", "rules"], "the file")
+        try allowKeys(top, ["rules_format", "name", "features", "decision", "classes", "safety", "rules"], "the file")
         if let format = top["rules_format"] {
             let version = try integer(format, "rules_format")
             guard version == Self.formatVersion else {
@@ -41,6 +42,8 @@ struct RulesParser: YAMLFileReading {
         var policy = DecisionPolicy.standard
         if let node = top["decision"] { try decision(node, &policy) }
         if let node = top["classes"] { try classes(node, &policy) }
+        var safety = SafetyPolicy.standard
+        if let node = top["safety"] { try self.safety(node, &safety) }
         guard let rulesNode = top["rules"] else {
             throw ScanError(path, "no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)")
         }
@@ -58,19 +61,20 @@ struct RulesParser: YAMLFileReading {
             rules.append(rule)
         }
         return Contents(
-            ruleSet: RuleSet(name: name, features: parameters, decision: policy, rules: rules),
-            greyMatter: anatomy.greyMatter, ventricles: anatomy.ventricles)
+            ruleSet: RuleSet(name: name, features: parameters, decision: policy, safety: safety, rules: rules),
+            cortex: anatomy.cortex, greyMatter: anatomy.greyMatter, ventricles: anatomy.ventricles)
     }
 
     private func features(
-        _ node: Node, _ p: inout FeatureParameters, _ anatomy: inout (greyMatter: [LesionSource], ventricles: [LesionSource])
+        _ node: Node, _ p: inout FeatureParameters,
+        _ anatomy: inout (cortex: [LesionSource], greyMatter: [LesionSource], ventricles: [LesionSource])
     ) throws(ScanError) {
         let m = try mapping(node, "features")
         try allowKeys(
             m,
             [
                 "large_lesion_extent_mm", "contact_distance_mm", "rim_thickness_mm", "satellites",
-                "grey_matter", "ventricles",
+                "on_natalizumab_weeks", "cortex", "grey_matter", "ventricles",
             ], "features")
         if let node = m["large_lesion_extent_mm"] {
             p.largeLesionExtentMM = try number(node, "features.large_lesion_extent_mm", atLeast: 0)
@@ -95,6 +99,8 @@ struct RulesParser: YAMLFileReading {
                     "features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite")
             }
         }
+        if let node = m["on_natalizumab_weeks"] { p.onNatalizumabWeeks = try positive(node, "features.on_natalizumab_weeks") }
+        if let node = m["cortex"] { anatomy.cortex = try maps(node, "features.cortex") }
         if let node = m["grey_matter"] { anatomy.greyMatter = try maps(node, "features.grey_matter") }
         if let node = m["ventricles"] { anatomy.ventricles = try maps(node, "features.ventricles") }
     }
@@ -111,15 +117,22 @@ struct RulesParser: YAMLFileReading {
 
     private func decision(_ node: Node, _ policy: inout DecisionPolicy) throws(ScanError) {
         let m = try mapping(node, "decision")
-        try allowKeys(m, ["min_score", "min_margin", "high_confidence", "moderate_confidence"], "decision")
+        for (old, new) in [("high_confidence", "high_completeness"), ("moderate_confidence", "moderate_completeness")] {
+            if let node = m[old] {
+                throw fail(node, "decision.\(old) is now decision.\(new): it measures how much data there was, not certainty")
+            }
+        }
+        try allowKeys(m, ["min_score", "min_margin", "high_completeness", "moderate_completeness"], "decision")
         if let node = m["min_score"] { policy.minimumScore = try number(node, "decision.min_score") }
         if let node = m["min_margin"] { policy.minimumMargin = try number(node, "decision.min_margin", atLeast: 0) }
-        if let node = m["high_confidence"] { policy.highConfidence = try fraction(node, "decision.high_confidence") }
-        if let node = m["moderate_confidence"] { policy.moderateConfidence = try fraction(node, "decision.moderate_confidence") }
-        guard policy.moderateConfidence <= policy.highConfidence else {
+        if let node = m["high_completeness"] { policy.highCompleteness = try fraction(node, "decision.high_completeness") }
+        if let node = m["moderate_completeness"] {
+            policy.moderateCompleteness = try fraction(node, "decision.moderate_completeness")
+        }
+        guard policy.moderateCompleteness <= policy.highCompleteness else {
             throw fail(
                 node,
-                "decision.moderate_confidence (\(JSON.number(policy.moderateConfidence))) must not exceed high_confidence (\(JSON.number(policy.highConfidence)))"
+                "decision.moderate_completeness (\(JSON.number(policy.moderateCompleteness))) must not exceed high_completeness (\(JSON.number(policy.highCompleteness)))"
             )
         }
     }
@@ -147,6 +160,18 @@ struct RulesParser: YAMLFileReading {
             }
             policy.required[hypothesis] = features
         }
+    }
+
+    private func safety(_ node: Node, _ policy: inout SafetyPolicy) throws(ScanError) {
+        let m = try mapping(node, "safety")
+        try allowKeys(m, ["pml_possible", "pml_addressed", "excluded_by", "source"], "safety")
+        for key in ["pml_possible", "pml_addressed", "excluded_by", "source"] where m[key] == nil {
+            throw fail(node, "safety needs \(key): the gate is given whole or left out (see Pipelines/rules.yaml)")
+        }
+        policy.pmlPossible = try condition(m["pml_possible"]!, "safety.pml_possible", depth: 1)
+        policy.pmlAddressed = try condition(m["pml_addressed"]!, "safety.pml_addressed", depth: 1)
+        policy.excludedBy = try string(m["excluded_by"]!, "safety.excluded_by")
+        policy.source = try string(m["source"]!, "safety.source")
     }
 
     private func rule(_ node: Node, _ n: Int) throws(ScanError) -> Rule {

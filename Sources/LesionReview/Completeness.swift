@@ -1,5 +1,6 @@
-/// How much of the rule set a visit's data let the classifier evaluate.
-public struct Confidence: Sendable, Equatable {
+/// How much of the rule set a visit's data let the classifier settle: a measure of data
+/// completeness, not of certainty in the class.
+public struct Completeness: Sendable, Equatable {
     public enum Level: String, Sendable {
         case high
         case moderate
@@ -14,7 +15,7 @@ public struct Confidence: Sendable, Equatable {
         self.evaluatedRules = evaluatedRules
         self.totalRules = totalRules
         let share = Self.share(evaluatedRules, totalRules)
-        level = share >= policy.highConfidence ? .high : share >= policy.moderateConfidence ? .moderate : .low
+        level = share >= policy.highCompleteness ? .high : share >= policy.moderateCompleteness ? .moderate : .low
     }
 
     /// Evaluated rules / rules (1 for an empty rule set).
