@@ -97,7 +97,7 @@ let package = Package(
         // Tests only: generated BIDS patients with known truth, written with LesionIO.
         .target(
             name: "StudyTestSupport",
-            dependencies: ["LesionIO", "LesionKernels", "TestSupport"],
+            dependencies: ["LesionIO", "LesionKernels", "LesionReview", "TestSupport"],
             path: "Tests/StudyTestSupport"
         ),
 

@@ -114,7 +114,8 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
             "T2 lesions first seen after the first scan on natalizumab (or after the first scan) that grew contiguously, at any size"
         case .largestActiveExtentMM: "the largest extent among the new, enlarging or contiguously growing T2 lesions, mm (0 without)"
         case .activeCorticalLesions: "new, enlarging or contiguously growing T2 lesions within features.contact_distance_mm of the cortical ribbon"
-        case .largestActiveEnhancingRimShare: "share of the largest active lesion's Gd+ voxels that lie in its rim"
+        case .largestActiveEnhancingRimShare:
+            "share of the largest active lesion's Gd+ voxels that lie in its rim (none when it does not enhance or is too small to have a core)"
         case .newLesionsPeriventricularShare: "share of the new, enlarging or growing lesions in contact with the ventricles"
         case .newLesionsCorticalShare: "share of the new, enlarging or growing lesions in contact with the cortical ribbon"
         case .newLesionsGreyMatterShare: "share of the new, enlarging or growing lesions in contact with grey matter (deep grey matter included)"

@@ -136,7 +136,12 @@ public struct TimepointInputs: Sendable {
             missingBecause: noCortex)
         var rimShare: FeatureValue?
         if image.hasGd {
-            rimShare = largestActive.flatMap { lesionFeatures($0).enhancement!.enhancingRimShare }.map(FeatureValue.number) ?? .notApplicable
+            // A lesion too small to have a core has no border pattern: its whole volume is rim.
+            rimShare =
+                largestActive.flatMap { e -> Double? in
+                    let counts = lesionFeatures(e).enhancement!
+                    return counts.coreVoxels > 0 ? counts.enhancingRimShare : nil
+                }.map(FeatureValue.number) ?? .notApplicable
         }
         f.set(.largestActiveEnhancingRimShare, rimShare, missingBecause: noGd)
 

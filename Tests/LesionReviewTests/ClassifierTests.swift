@@ -9,10 +9,15 @@ struct ClassifierTests {
             urgentReview: urgent, source: "test")
     }
 
-    func rules(_ list: [Rule], required: [ReviewClass: [Feature]] = [:]) -> RuleSet {
+    /// A gate PML opens when `jcv_index >= 50` (or unknown) and closes when `jcv_index >= 1000`.
+    static let gate = SafetyPolicy(
+        pmlPossible: .comparison(try! Comparison.parse("jcv_index >= 50")),
+        pmlAddressed: .comparison(try! Comparison.parse("jcv_index >= 1000")), excludedBy: "a test", source: "test")
+
+    func rules(_ list: [Rule], required: [ReviewClass: [Feature]] = [:], safety: SafetyPolicy = Self.gate) -> RuleSet {
         var policy = DecisionPolicy.standard
         policy.required = required
-        return RuleSet(name: "test", features: .standard, decision: policy, rules: list)
+        return RuleSet(name: "test", features: .standard, decision: policy, safety: safety, rules: list)
     }
 
     func features(_ values: [Feature: Double], missing: [Feature] = []) -> TimepointFeatures {
@@ -42,8 +47,8 @@ struct ClassifierTests {
         #expect(d.scores == [.noNewActivity: 0, .reactivation: 1, .rebound: 4, .suspectedPMLIRIS: 0])
         #expect(d.fired.map(\.rule.id.text) == ["many-gd", "some-gd"])
         #expect(d.reason.text == "rebound leads with 4 (min_score 2), 3 ahead of reactivation (min_margin 2)")
-        #expect(d.confidence == Confidence(evaluatedRules: 5, totalRules: 5, policy: .standard) && d.confidence.level == .high)
-        #expect(!d.urgentReview)
+        #expect(d.completeness == Completeness(evaluatedRules: 5, totalRules: 5, policy: .standard) && d.completeness.level == .high)
+        #expect(!d.urgentReview && !d.gate.isOpen && d.leadingAlternative == nil)
     }
 
     @Test("an urgent-review flag gives suspected_pml_iris whatever the scores")
@@ -71,9 +76,11 @@ struct ClassifierTests {
         #expect(d.scores[.reactivation] == 2 && d.scores[.suspectedPMLIRIS] == 2 && d.scores[.rebound] == 1)
         #expect(d.reviewClass == .indeterminate)
         #expect(d.reason == .conflict(.suspectedPMLIRIS, score: 2, runnerUp: .reactivation, runnerUpScore: 2, minimumMargin: 2))
+        // PML leads an indeterminate visit: urgent review, although the gate is closed.
+        #expect(d.urgentReview && !d.gate.isOpen)
     }
 
-    @Test("a lead missing a required feature: too little data; missing data lowers the confidence")
+    @Test("a lead missing a required feature: too little data; missing data lowers the data completeness")
     func required() throws {
         let d = Classifier.decide(
             features([.gdLesions: 12, .daysSinceLastInfusion: 120], missing: [.jcvIndex, .preNTZGdCount]),
@@ -81,24 +88,65 @@ struct ClassifierTests {
         #expect(d.reviewClass == .indeterminate)
         #expect(d.reason == .missingRequired(.rebound, score: 4, missing: [.preNTZGdCount]))
         #expect(d.notEvaluated.map(\.rule.id.text) == ["csf"] && d.notEvaluated[0].missing == [.jcvIndex])
-        #expect(d.confidence.evaluatedRules == 4 && d.confidence.level == .moderate)
+        #expect(d.completeness.evaluatedRules == 4 && d.completeness.level == .moderate)
+        // The missing anti-JCV index leaves PML possible: the gate is open, so the visit is urgent.
+        #expect(d.gate.possible.truth == .unknown && d.gate.isOpen && d.urgentReview)
         let thin = Classifier.decide(features([:], missing: [.gdLesions, .daysSinceLastInfusion, .jcvIndex]), rules: try set)
-        #expect(thin.confidence.evaluatedRules == 0 && thin.confidence.level == .low)
+        #expect(thin.completeness.evaluatedRules == 0 && thin.completeness.level == .low)
     }
 
-    @Test("the patient's class is the most urgent among the visits, the earliest first")
+    @Test("the patient's class is the most urgent visit: urgent review first, then the class, then the earliest")
     func patient() throws {
         let quiet = Classifier.decide(features([.gdLesions: 0, .daysSinceLastInfusion: 120, .jcvIndex: 1]), rules: try set)
         let rebound = Classifier.decide(
             features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1, .preNTZGdCount: 2]), rules: try set)
         let unsure = Classifier.decide(features([.gdLesions: 3, .daysSinceLastInfusion: 40, .jcvIndex: 1]), rules: try set)
         #expect(quiet.reviewClass == .noNewActivity)
+        // The indeterminate visit where PML leads is urgent: it outranks the later rebound visits.
+        #expect(unsure.reviewClass == .indeterminate && unsure.urgentReview && !rebound.urgentReview)
         let p = PatientDecision.combine([(1, quiet), (2, unsure), (3, rebound), (4, rebound)])
-        #expect(p.reviewClass == .rebound && p.visit == 3)
+        #expect(p.reviewClass == .indeterminate && p.visit == 2 && p.urgentReview)
+        let q = PatientDecision.combine([(1, quiet), (3, rebound), (4, rebound)])
+        #expect(q.reviewClass == .rebound && q.visit == 3 && !q.urgentReview)
         #expect(PatientDecision.combine([(1, quiet), (2, unsure)]).reviewClass == .indeterminate)
         #expect(PatientDecision.combine([(1, quiet), (2, quiet)]).visit == 1)
         let none = PatientDecision.combine([])
-        #expect(none.reviewClass == .indeterminate && none.visit == nil)
+        #expect(none.reviewClass == .indeterminate && none.visit == nil && !none.urgentReview)
         #expect(ReviewClass.byUrgency.sorted() == ReviewClass.byUrgency)
+    }
+
+    @Test("an open safety gate holds rebound at indeterminate, urgent, with rebound as the leading alternative")
+    func gateHoldsRebound() throws {
+        let open = Classifier.decide(
+            features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 60, .preNTZGdCount: 2]), rules: try set)
+        #expect(open.scores[.rebound] == 4 && open.gate.isOpen && open.gate.possible.truth == .yes)
+        #expect(open.reviewClass == .indeterminate && open.urgentReview && open.leadingAlternative == .rebound)
+        #expect(
+            open.reason.text
+                == "PML not excluded (safety gate open): rebound is the leading alternative, not a conclusion (rebound leads with 4 (min_score 2), 3 ahead of reactivation (min_margin 2))"
+        )
+        // Addressed: the same scores give rebound again.
+        let addressed = Classifier.decide(
+            features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1000, .preNTZGdCount: 2]), rules: try set)
+        #expect(addressed.gate.pmlPossible && addressed.gate.pmlAddressed && !addressed.gate.isOpen)
+        #expect(addressed.reviewClass == .suspectedPMLIRIS || addressed.reviewClass == .rebound)
+        // No visit with an open gate is ever rebound, reactivation or no new activity, whatever the scores.
+        for gd in [0.0, 1, 3, 12, 40] {
+            for days in [10.0, 40, 120, 400] {
+                let d = Classifier.decide(
+                    features([.gdLesions: gd, .daysSinceLastInfusion: days, .preNTZGdCount: 2], missing: [.jcvIndex]), rules: try set)
+                #expect(d.gate.isOpen && d.urgentReview)
+                #expect(d.reviewClass == .indeterminate || d.reviewClass == .suspectedPMLIRIS)
+            }
+        }
+    }
+
+    @Test("a suspected_pml_iris reached by the scores alone is urgent")
+    func scoredSuspicionIsUrgent() throws {
+        let d = Classifier.decide(
+            features([.gdLesions: 0, .daysSinceLastInfusion: 40, .jcvIndex: 1]),
+            rules: rules([try rule("early", "days_since_last_infusion <= 89", [.suspectedPMLIRIS: 3])]))
+        #expect(d.reviewClass == .suspectedPMLIRIS && d.reason.text.hasPrefix("suspected_pml_iris leads with 3"))
+        #expect(d.urgentReview && !d.gate.isOpen)
     }
 }

@@ -79,20 +79,21 @@ struct ImageFeatureTests {
         let labelling = BoxVolumes.labelling(size, boxes)
         let parameters = FeatureParameters(
             largeLesionExtentMM: 30, contactDistanceMM: 2, rimThicknessMM: 3, satelliteHostMinimumExtentMM: 15,
-            satelliteMaximumExtentMM: 5, satelliteMaximumDistanceMM: 5)
-        let hosts = SatelliteSearch.hosts(
-            lesions: labelling.lesions, voxels: LabelVoxels(labelling.map), parameters: parameters,
-            geometry: BoxVolumes.geometry(size))
+            satelliteMaximumExtentMM: 5, satelliteMaximumDistanceMM: 5, onNatalizumabWeeks: 8)
+        func search(_ p: FeatureParameters) -> [[Int]] {
+            NearbyHosts.search(
+                candidates: labelling.lesions, candidateVoxels: LabelVoxels(labelling.map), t2: labelling.lesions,
+                t2Map: labelling.map, sameMap: true, parameters: p, geometry: BoxVolumes.geometry(size))
+        }
+        let hosts = search(parameters)
         // Labels in storage order: A 1, B 2, then at k = 2: (22,2) 3, (29,2) 4, (37,2) 5, (5,7) 6 (too
         // long), (5,11) 7.
         #expect(labelling.lesions.map { $0.boundingBox.lower.i } == [0, 40, 22, 29, 37, 5, 5])
-        #expect(hosts == [nil, nil, 1, nil, 2, nil, nil])
+        #expect(hosts == [[], [], [1], [], [2], [], []])
         var wider = parameters
         wider.satelliteMaximumDistanceMM = 10
-        let widerHosts = SatelliteSearch.hosts(
-            lesions: labelling.lesions, voxels: LabelVoxels(labelling.map), parameters: wider, geometry: BoxVolumes.geometry(size))
-        // The speck between the hosts is 10 mm from each: the lower label wins the tie.
-        #expect(widerHosts == [nil, nil, 1, 1, 2, nil, 1])
+        // The speck between the hosts is 10 mm from each: both are listed, the lower label first.
+        #expect(search(wider) == [[], [], [1], [1, 2], [2], [], [1]])
     }
 
     @Test("rim and core: a 7-voxel cube with a 1 mm rim has 218 rim and 125 core voxels")
@@ -117,22 +118,31 @@ struct ImageFeatureTests {
         #expect(counts.rimVoxels == 26 && counts.coreVoxels == 1 && counts.enhancingRimVoxels == 1)
     }
 
-    @Test("a visit's features: large, contact, satellites and enhancement per lesion; nil without the maps")
+    @Test("a visit's features: large, contact, nearby hosts and enhancement per lesion; Gd+ links; nil without the maps")
     func visitFeatures() {
         let size = GridSize(60, 30, 12)
         let t2 = BoxVolumes.labelling(size, [(4...40, 4...20, 2...9), (44...45, 10...11, 5...5)])
-        let gd = BoxVolumes.labelling(size, [(4...40, 4...4, 2...9)])
+        // Gd+: the large lesion's border, a speck 3 mm beyond its far edge (no T2 lesion), one 20 mm away.
+        let gd = BoxVolumes.labelling(size, [(4...40, 4...4, 2...9), (20...21, 24...24, 5...5), (55...56, 28...28, 5...5)])
         let visit = VisitLesions(t2: t2, gd: gd)
         let geometry = BoxVolumes.geometry(size)
         let grey = BitMask(BoxVolumes.mask(size, [(0...3, 0...29, 0...11)]))
-        let measured = VisitImageFeatures.measure(visit, greyMatter: grey, ventricles: nil, geometry: geometry, parameters: .standard)
-        #expect(measured.hasGreyMatter && !measured.hasVentricles && measured.hasGd)
+        let cortex = BitMask(BoxVolumes.mask(size, [(46...59, 0...29, 0...11)]))
+        let measured = VisitImageFeatures.measure(
+            visit, cortex: cortex, greyMatter: grey, ventricles: nil, geometry: geometry, parameters: .standard)
+        #expect(measured.hasCortex && measured.hasGreyMatter && !measured.hasVentricles && measured.hasGd)
         let large = measured.lesions[0], speck = measured.lesions[1]
-        #expect(large.isLarge && large.corticalContact == true && large.periventricular == nil && large.satellites == 1)
-        #expect(speck.satelliteOf == 1 && !speck.isLarge && speck.corticalContact == false && speck.enhancing == false)
+        #expect(large.isLarge && large.greyMatterContact == true && large.corticalContact == false && large.periventricular == nil)
+        #expect(large.nearbyHosts == [] && speck.nearbyHosts == [1])
+        #expect(!speck.isLarge && speck.greyMatterContact == false && speck.corticalContact == true && speck.enhancing == false)
         #expect(large.enhancing == true && large.enhancement?.enhancingRimShare == 1)
+        #expect(
+            measured.gdLesions == [
+                GdLesionLink(label: 1, overlapsT2: 1, nearbyHosts: []), GdLesionLink(label: 2, overlapsT2: nil, nearbyHosts: [1]),
+                GdLesionLink(label: 3, overlapsT2: nil, nearbyHosts: []),
+            ])
         let bare = VisitImageFeatures.measure(
-            VisitLesions(t2: t2, gd: nil), greyMatter: nil, ventricles: nil, geometry: geometry, parameters: .standard)
-        #expect(bare.lesions[0].corticalContact == nil && bare.lesions[0].enhancement == nil && !bare.hasGd)
+            VisitLesions(t2: t2, gd: nil), cortex: nil, greyMatter: nil, ventricles: nil, geometry: geometry, parameters: .standard)
+        #expect(bare.lesions[0].corticalContact == nil && bare.lesions[0].enhancement == nil && !bare.hasGd && bare.gdLesions.isEmpty)
     }
 }

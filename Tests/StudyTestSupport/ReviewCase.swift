@@ -1,11 +1,12 @@
 import LesionKernels
+import LesionReview
 
 /// A generated patient for the review, built from a published case description: lesion, Gd,
 /// grey-matter and ventricle masks as boxes of 1 mm voxels on one 64 × 64 × 24 grid, and the
 /// clinical tables (`sub-<id>_sessions.tsv`, `participants.tsv`).
 ///
-/// Grey matter, where given, is the two lateral slabs i ∈ 0…3 and i ∈ 60…63 (a cortex reached by
-/// subcortical lesions near the edge); the ventricles, where given, are the box
+/// Grey matter and the cortical ribbon, where given, are the two lateral slabs i ∈ 0…3 and
+/// i ∈ 60…63 (a cortex reached by subcortical lesions near the edge); the ventricles, where given, are the box
 /// (26…37, 22…41, 8…15). Small lesions are 3 × 3 × 3 boxes (extent 2.83 mm).
 public struct ReviewCase: Sendable {
     public struct Session: Sendable {
@@ -16,16 +17,20 @@ public struct ReviewCase: Sendable {
         /// Nil: no Gd file at this session; empty: a Gd file with no lesion.
         public let gd: [VoxelBox]?
         public let greyMatter: Bool
+        /// A cortical-ribbon map (`label-CGM_mask`) with the grey-matter slabs.
+        public let cortex: Bool
         public let ventricles: Bool
 
         public init(
-            label: String, clinical: [String: String], t2: [VoxelBox], gd: [VoxelBox]?, greyMatter: Bool = false, ventricles: Bool = false
+            label: String, clinical: [String: String], t2: [VoxelBox], gd: [VoxelBox]?, greyMatter: Bool = false,
+            cortex: Bool = false, ventricles: Bool = false
         ) {
             self.label = label
             self.clinical = clinical
             self.t2 = t2
             self.gd = gd
             self.greyMatter = greyMatter
+            self.cortex = cortex
             self.ventricles = ventricles
         }
     }
@@ -63,10 +68,7 @@ public struct ReviewCase: Sendable {
     ]
 
     /// The clinical columns, in the order written.
-    static let columns = [
-        "acq_time", "ntz_last_infusion", "ntz_infusion_count", "plasma_exchange", "jcv_index", "csf_jcv_pcr",
-        "prior_immunosuppressant", "next_therapy", "next_therapy_start",
-    ]
+    static let columns = ClinicalColumn.allCases.map(\.rawValue)
 
     /// Writes the study under `root` (which must exist): masks under `derivatives/segmenter/`, the
     /// clinical tables, and an empty raw session folder per session. Returns the subject folder.
@@ -84,6 +86,7 @@ public struct ReviewCase: Sendable {
             try Self.grid.writeMask(s.t2, to: stem + "_label-T2lesion_mask.nii.gz")
             if let gd = s.gd { try Self.grid.writeMask(gd, to: stem + "_label-Gdlesion_mask.nii.gz") }
             if s.greyMatter { try Self.grid.writeMask(Self.greyMatterBoxes, to: stem + "_label-GM_mask.nii.gz") }
+            if s.cortex { try Self.grid.writeMask(Self.greyMatterBoxes, to: stem + "_label-CGM_mask.nii.gz") }
             if s.ventricles { try Self.grid.writeMask(Self.ventricleBoxes, to: stem + "_label-ventricles_mask.nii.gz") }
             table += ([s.label] + used.map { s.clinical[$0] ?? "n/a" }).joined(separator: "\t") + "\n"
         }
@@ -124,9 +127,9 @@ extension ReviewCase {
     public static let pmlLesionBefore = VoxelBox(4...15, 20...31, 8...15)
     /// ... grown contiguously by ses-02: 24 × 24 × 12 voxels (extent 34.3 mm, volume × 6).
     public static let pmlLesionAfter = VoxelBox(4...27, 16...39, 6...17)
-    /// Three punctate satellites (2 × 2 × 1 voxels) 3 mm from the grown lesion.
+    /// Three punctate satellites (3 × 3 × 1 voxels, 2.8 mm between voxel centres) 3 mm from the grown lesion.
     public static let pmlSatellites = [
-        VoxelBox(30...31, 20...21, 10...10), VoxelBox(10...11, 42...43, 10...10), VoxelBox(12...13, 25...26, 20...20),
+        VoxelBox(30...32, 20...22, 10...10), VoxelBox(10...12, 42...44, 10...10), VoxelBox(12...14, 25...27, 20...20),
     ]
 
     /// Suspected PML: one large subcortical lesion growing contiguously with punctate satellites in
@@ -140,11 +143,11 @@ extension ReviewCase {
             Session(
                 label: "ses-01", clinical: onNatalizumab("2021-01-10", last: "2020-12-20", count: 36, jcv: "3.2", prior: "yes"),
                 t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionBefore], gd: [],
-                greyMatter: true),
+                greyMatter: true, cortex: true),
             Session(
                 label: "ses-02", clinical: onNatalizumab("2021-04-12", last: "2021-03-22", count: 40, jcv: "3.2", prior: "yes"),
                 t2: [VoxelBox(10...12, 50...52, 10...12), VoxelBox(50...52, 50...52, 10...12), pmlLesionAfter] + pmlSatellites,
-                gd: [], greyMatter: true),
+                gd: [], greyMatter: true, cortex: true),
         ],
         participants: nil)
 

@@ -1,0 +1,199 @@
+import Foundation
+import LesionIO
+import LesionReview
+import LesionStudy
+import StudyTestSupport
+import Testing
+import TestSupport
+
+/// The safety suite of the review: one generated patient per situation in `ReviewCase+Safety`,
+/// each held to the answer its doc comment states from the literature and the safety policy of
+/// `Pipelines/rules.yaml` (scores worked out by hand from the rules' weights).
+@Suite("Review safety: PML is never explained away, urgency is never lost, old lesions never alarm")
+struct ReviewSafetyTests {
+    static let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
+
+    func review(_ patient: ReviewCase) throws -> PatientReview {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try patient.write(into: root)
+        let rules = try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml")
+        return try PatientReview.patient(root, pipeline: Self.pipeline, rules: rules, reader: NIfTIReader()).review
+    }
+
+    func scores(_ d: TimepointDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
+    func fired(_ d: TimepointDecision) -> [String] { d.fired.map(\.rule.id.text) }
+
+    @Test("early small PML: a 1 cm juxtacortical lesion with punctate foci 9 weeks after stopping is suspected PML")
+    func earlyPML() throws {
+        let d = try review(.earlyPML()).visits[0].decision
+        #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview && d.gate.isOpen)
+        #expect(d.reason == .urgentReview([RuleID("pml-imaging-pattern")!]) && scores(d) == [-1, 2, 2, 7])
+        #expect(fired(d).contains("new-cortical-involvement") && fired(d).contains("new-punctate-foci"))
+        #expect(!fired(d).contains("large-active-lesion"))
+    }
+
+    @Test("early small PML with a negative CSF PCR: still suspected; addressed only by an ultrasensitive PCR and a DWI read")
+    func earlyPMLNegativePCR() throws {
+        let plain = try review(.earlyPML(csf: ["csf_jcv_pcr": "negative", "csf_jcv_pcr_ultrasensitive": "no", "dwi_read": "not_done"]))
+        let d = plain.visits[0].decision
+        #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview && d.gate.isOpen && !d.gate.pmlAddressed)
+        #expect(!fired(d).contains("csf-jcv-negative-ultrasensitive"))
+        let addressed = try review(
+            .earlyPML(csf: ["csf_jcv_pcr": "negative", "csf_jcv_pcr_ultrasensitive": "yes", "dwi_read": "no_pml_pattern"]))
+        let e = addressed.visits[0].decision
+        #expect(e.gate.pmlPossible && e.gate.pmlAddressed && !e.gate.isOpen)
+        // The imaging pattern still flags the visit: a negative PCR does not exclude small PML.
+        #expect(e.reviewClass == .suspectedPMLIRIS && e.urgentReview && scores(e) == [-1, 2, 2, 6])
+    }
+
+    @Test("PML on treatment: new juxtacortical lesion on 4-weekly infusions is suspected PML, urgent")
+    func pmlOnTreatment() throws {
+        let d = try review(.pmlOnTreatment).visits[0].decision
+        #expect(d.reviewClass == .suspectedPMLIRIS && d.urgentReview && d.gate.isOpen && scores(d) == [1, 0, -1, 5])
+        #expect(fired(d).contains("activity-on-natalizumab") && !fired(d).contains("activity-after-withdrawal"))
+    }
+
+    @Test("possible PML-IRIS 6 weeks after stopping with the risk columns missing: urgent, PML not excluded")
+    func irisMissingData() throws {
+        let d = try review(.irisMissingData).visits[0].decision
+        #expect(d.reviewClass == .indeterminate && d.urgentReview && d.gate.isOpen && d.gate.possible.truth == .unknown)
+        #expect(scores(d) == [-2, 3, 3, 1])
+        #expect(d.gate.text.contains("jcv_index = missing") && d.gate.policy.excludedBy.contains("ultrasensitive"))
+    }
+
+    @Test("punctate foci and patchy enhancement around one new lesion count once for rebound")
+    func patchy() throws {
+        let review = try self.review(.patchy)
+        let v = review.visits[0], d = v.decision
+        #expect(v.features.number(.newOrEnlargingT2) == 4 && v.features.number(.newPunctateFoci) == 3)
+        #expect(v.features.number(.newOrEnlargingT2Grouped) == 1)
+        #expect(v.features.number(.gdLesions) == 17 && v.features.number(.gdLesionsGrouped) == 1)
+        #expect(!fired(d).contains("many-gd-lesions") && !fired(d).contains("gd-above-pre-ntz-level"))
+        #expect(scores(d) == [-4, 7, 1, 4])
+        #expect(d.reviewClass == .indeterminate && d.urgentReview && d.leadingAlternative == .reactivation)
+    }
+
+    @Test("a PML visit followed by a rebound-like visit: the patient stays suspected PML, urgent")
+    func pmlThenRebound() throws {
+        let review = try self.review(.pmlThenRebound)
+        #expect(review.visits.map(\.visit) == [1, 2])
+        #expect(review.visits[0].decision.reviewClass == .suspectedPMLIRIS)
+        #expect(review.patient.reviewClass == .suspectedPMLIRIS && review.patient.visit == 1 && review.patient.urgentReview)
+    }
+
+    @Test("an old, stable 34 mm plaque at the cortex is no evidence; nor is a 9 mm³ growth with no clinical data")
+    func oldPlaque() throws {
+        let d = try review(.oldPlaque).visits[0].decision
+        #expect(d.reviewClass == .noNewActivity && !d.urgentReview && fired(d) == ["no-new-t2-activity", "no-gd-lesions"])
+        let grew = try review(.plaqueGrewALittle)
+        let g = grew.visits[0].decision
+        #expect(g.reviewClass == .noNewActivity && !g.urgentReview && !g.gate.pmlPossible && fired(g) == ["no-new-t2-activity"])
+        #expect(grew.visits[0].features.number(.largestActiveExtentMM) == 0)
+    }
+
+    @Test("fingolimod withdrawal: 20 new enhancing lesions are reviewed as rebound after fingolimod, not left silent")
+    func fingolimod() throws {
+        let review = try self.review(.fingolimod)
+        #expect(review.visits.map(\.visit) == [1])
+        let v = review.visits[0], d = v.decision
+        #expect(v.features[.withdrawnTherapy] == .text("fingolimod") && v.features.number(.weeksSinceWithdrawal) == 13)
+        #expect(d.reviewClass == .rebound && !d.urgentReview && !d.gate.pmlPossible && scores(d) == [-2, 2, 9, 0])
+        #expect(fired(d).contains("fingolimod-withdrawal") && !fired(d).contains("iris-after-stopping"))
+        #expect(review.preTreatment.gdCount == 2)
+    }
+
+    @Test("a single scan with 15 Gd+ lesions is reviewed: PML not excluded without the anti-JCV index, rebound with a negative one")
+    func singleScan() throws {
+        let unknown = try review(.singleScan(jcv: nil))
+        #expect(unknown.visits.map(\.visit) == [0])
+        let d = unknown.visits[0].decision
+        #expect(d.reviewClass == .indeterminate && d.urgentReview && d.leadingAlternative == .rebound && scores(d) == [-2, 2, 5, 2])
+        let negative = try review(.singleScan(jcv: "0.1")).visits[0].decision
+        #expect(negative.reviewClass == .rebound && !negative.urgentReview)
+    }
+
+    @Test("70 Gd+ lesions with no recorded pre-natalizumab level: rebound by the absolute count")
+    func seventy() throws {
+        let review = try self.review(.seventyLesions)
+        let d = review.visits[0].decision
+        #expect(review.preTreatment.gdCount == nil && review.visits[0].features.number(.gdLesionsGrouped) == 70)
+        #expect(d.reviewClass == .rebound && !d.urgentReview && scores(d) == [-2, 3, 6, 2] && fired(d).contains("many-gd-lesions"))
+    }
+
+    @Test("no gadolinium: new T2 lesions at the pre-treatment level are reactivation")
+    func noGadolinium() throws {
+        let d = try review(.noGadolinium).visits[0].decision
+        #expect(d.reviewClass == .reactivation && !d.urgentReview && scores(d) == [0, 4, 2, 2])
+        #expect(fired(d).contains("new-t2-within-pre-ntz-level"))
+    }
+
+    @Test("tapering: timing runs from the last tapering infusion")
+    func tapering() throws {
+        let v = try review(.tapering).visits[0]
+        #expect(v.decision.reviewClass == .noNewActivity && !v.decision.urgentReview)
+        #expect(v.features.number(.weeksSinceWithdrawal) == 8 && v.features[.onNatalizumab] == .flag(false))
+    }
+
+    @Test("natalizumab restarted during rebound is reported, and the activity after it is not taken for on-treatment calm")
+    func restart() throws {
+        let review = try self.review(.restart)
+        #expect(review.visits.map { $0.decision.reviewClass } == [.rebound, .rebound])
+        let after = review.visits[1]
+        #expect(after.features[.ntzRestarted] == .flag(true) && after.features[.onNatalizumab] == .flag(true))
+        #expect(fired(after.decision).contains("activity-after-restart") && fired(after.decision).contains("activity-on-natalizumab"))
+        #expect(scores(review.visits[0].decision) == [-2, 2, 9, 2] && scores(after.decision) == [-2, 1, 5, 2])
+    }
+
+    /// Every case in which PML is possible at some visit.
+    static let pmlPossible: [ReviewCase] = [
+        .rebound, .reactivation, .conflicting, .pml, .earlyPML(), .pmlOnTreatment, .irisMissingData, .patchy, .singleScan(jcv: nil),
+    ]
+
+    /// The variants of a case with a clinical column removed, every clinical column but the scan
+    /// dates removed, participants.tsv removed, or an anatomical map removed or added.
+    static func variants(_ c: ReviewCase) -> [(String, ReviewCase)] {
+        var out: [(String, ReviewCase)] = []
+        let columns = ClinicalColumn.allCases.map(\.rawValue).filter { $0 != "acq_time" }
+        for column in columns where c.sessions.contains(where: { $0.clinical[column] != nil }) {
+            out.append(("no \(column)", ReviewCaseTests.withColumn(c, column, nil)))
+        }
+        var bare = c
+        for column in columns { bare = ReviewCaseTests.withColumn(bare, column, nil) }
+        out.append(("no clinical columns", bare))
+        out.append(("no participants.tsv", ReviewCase(participant: c.participant, sessions: c.sessions, participants: nil)))
+        func maps(_ name: String, _ change: (ReviewCase.Session) -> ReviewCase.Session) {
+            out.append((name, ReviewCase(participant: c.participant, sessions: c.sessions.map(change), participants: c.participants)))
+        }
+        maps("no cortex") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, ventricles: $0.ventricles) }
+        maps("no grey matter") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, cortex: $0.cortex, ventricles: $0.ventricles) }
+        maps("no ventricles") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex) }
+        maps("ventricles added") {
+            .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex, ventricles: true)
+        }
+        return out
+    }
+
+    @Test("missing columns and maps never lower urgency where PML is possible", arguments: 0..<9)
+    func urgencyNeverDrops(_ n: Int) throws {
+        let original = Self.pmlPossible[n]
+        let base = try review(original)
+        let open = base.visits.filter(\.decision.gate.isOpen).map(\.visit)
+        #expect(!open.isEmpty, "\(original.participant): PML is possible at some visit")
+        #expect(base.patient.urgentReview)
+        for (name, variant) in Self.variants(original) {
+            let r = try review(variant)
+            for visit in open {
+                guard let d = r.visits.first(where: { $0.visit == visit })?.decision else {
+                    Issue.record("\(original.participant), \(name): visit \(visit + 1) not reviewed")
+                    continue
+                }
+                #expect(d.urgentReview, "\(original.participant), \(name): visit \(visit + 1) lost its urgency")
+                #expect(
+                    d.reviewClass == .suspectedPMLIRIS || d.reviewClass == .indeterminate,
+                    "\(original.participant), \(name): visit \(visit + 1) is \(d.reviewClass.rawValue)")
+            }
+            #expect(r.patient.urgentReview, "\(original.participant), \(name): the patient lost its urgency")
+        }
+    }
+}
