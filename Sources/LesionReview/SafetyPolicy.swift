@@ -43,7 +43,7 @@ public struct SafetyPolicy: Sendable, Equatable {
         excludedBy:
             "an ultrasensitive CSF JC-virus PCR, a DWI read by a neuroradiologist, and a short-interval MRI to see whether the lesion grows",
         source:
-            "PML vigilance for about 6 months after the last dose (natalizumab product labelling); anti-JCV index below 0.20 negative (STRATIFY JCV DxSelect); a negative PCR does not exclude small PML (Wijburg et al., JAMA Neurol 2018); DWI (Hodel et al., Radiology 2016)"
+            "PML vigilance for about 6 months after the last dose (natalizumab product labelling); anti-JCV index below 0.20 negative (STRATIFY JCV DxSelect assay); a negative PCR does not exclude small PML (Wijburg et al., JAMA Neurol 2018); DWI (Hodel et al., Radiology 2016)"
     )
 
     /// The gate at one visit.

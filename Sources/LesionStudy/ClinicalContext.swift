@@ -112,13 +112,15 @@ public struct ClinicalContext: Sendable {
                 guard let time = ISODateTime(text) else { throw fail(column, text, "an ISO 8601 date (2024-03-05 or 2024-03-05T10:30:00)") }
                 record.set(column, date: time)
             case .count:
-                guard let n = Int(text), n >= 0 else { throw fail(column, text, "a whole number (0 or more)") }
+                guard let n = Int(text), n >= 0 else { throw fail(column, text, "a whole number of infusions (0 or more)") }
                 record.set(column, number: Double(n))
             case .number:
-                guard let x = Double(text), x.isFinite, x >= 0 else { throw fail(column, text, "a number, 0 or more") }
+                guard let x = Double(text), x.isFinite, x >= 0 else { throw fail(column, text, "an index (a number, 0 or more)") }
                 record.set(column, number: x)
             case .word(let words):
-                guard words.contains(text) else { throw fail(column, text, "one of \(words.joined(separator: ", "))") }
+                guard words.contains(text) else {
+                    throw fail(column, text, words == ["yes", "no"] ? "yes or no" : "one of \(words.joined(separator: ", "))")
+                }
                 record.set(column, word: text)
             case .text:
                 record.set(column, word: text)

@@ -16,7 +16,7 @@ struct RuleTests {
             try Comparison.parse("weeks_since_last_infusion >= 12")
                 == Comparison(feature: .weeksSinceLastInfusion, op: .greaterOrEqual, value: .number(12)))
         #expect(try Comparison.parse("  jcv_index   >  1.5 ").value == .number(1.5))
-        #expect(try Comparison.parse("largest_lesion_contiguous_growth == true").value == .flag(true))
+        #expect(try Comparison.parse("ntz_restarted == true").value == .flag(true))
         #expect(try Comparison.parse("csf_jcv_pcr != not_done").value == .text("not_done"))
         #expect(try Comparison.parse("next_therapy == Fingolimod").description == "next_therapy == Fingolimod")
         let refusals: [(String, String)] = [

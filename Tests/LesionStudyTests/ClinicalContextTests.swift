@@ -37,6 +37,14 @@ struct ClinicalContextTests {
         }
     }
 
+    /// The treatment-course columns added with the safety gate, in table order.
+    static let courseColumns = [
+        "withdrawn_therapy", "ntz_status", "ntz_dosing", "ntz_stop", "ntz_restart", "fingolimod_stop", "plasma_exchange_reason",
+        "csf_jcv_pcr_ultrasensitive", "dwi_read",
+    ]
+
+    static func missing(_ columns: [String]) -> [String] { columns.map { "sub-01_sessions.tsv: \($0)" } }
+
     @Test("values are read; n/a means none for plasma exchange and next therapy, missing elsewhere")
     func values() throws {
         let c = try context { row in
@@ -49,10 +57,12 @@ struct ClinicalContextTests {
         #expect(record.nextTherapy == "ocrelizumab" && record.csfJCVPCR == .notDone && record.priorImmunosuppressant == false)
         #expect(record.jcvIndex == nil && record.missing[.jcvIndex] == "n/a for ses-02 in sub-01_sessions.tsv")
         let first = try #require(c.records["ses-01"])
-        #expect(first.absent == [.plasmaExchange, .nextTherapy, .nextTherapyStart] && first.missing.isEmpty)
+        // The table predates the treatment-course columns: they are missing (unknown), and listed.
+        #expect(first.absent == [.plasmaExchange, .nextTherapy, .nextTherapyStart])
+        #expect(Set(first.missing.keys.map(\.rawValue)) == Set(Self.courseColumns))
         #expect(c.participantsGdCount == 1 && c.participantsT2NewCount == nil)
         #expect(c.t2NewMissing == "no column pre_ntz_t2_new_count in participants.tsv")
-        #expect(c.missingColumns == ["participants.tsv: pre_ntz_t2_new_count"])
+        #expect(c.missingColumns == Self.missing(Self.courseColumns) + ["participants.tsv: pre_ntz_t2_new_count"])
     }
 
     @Test("missing columns and tables are listed, each fact with its reason")
@@ -63,13 +73,15 @@ struct ClinicalContextTests {
                 row["next_therapy"] = nil
             }, participants: nil, sessions: [0, 1])
         #expect(
-            c.missingColumns == [
-                "sub-01_sessions.tsv: csf_jcv_pcr", "sub-01_sessions.tsv: next_therapy", "participants.tsv (no such table)",
-            ])
+            c.missingColumns
+                == Self.missing(
+                    ClinicalColumn.allCases.map(\.rawValue).filter { Self.courseColumns.contains($0) || $0 == "csf_jcv_pcr" || $0 == "next_therapy" })
+                + ["participants.tsv (no such table)"])
         #expect(c.records["ses-02"]?.missing[.csfJCVPCR] == "no column csf_jcv_pcr in sub-01_sessions.tsv")
         // Without the column, next_therapy is missing, not none: absence is only known from an n/a.
         #expect(c.records["ses-01"]?.missing[.nextTherapy] == "no column next_therapy in sub-01_sessions.tsv")
         #expect(c.records["ses-01"]?.absent == [.plasmaExchange, .nextTherapyStart])
+        #expect(c.records["ses-01"]?.missing[.natalizumabStatus] == "no column ntz_status in sub-01_sessions.tsv")
         #expect(c.gdMissing == "no participants.tsv" && c.participantsTable == nil)
     }
 

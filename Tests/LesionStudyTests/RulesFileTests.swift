@@ -40,12 +40,15 @@ struct RulesFileTests {
         }
     }
 
-    @Test("Pipelines/rules.yaml: the built-in parameters, 27 rules with kebab-case IDs, each with a source")
+    @Test("Pipelines/rules.yaml: the built-in parameters and safety gate, 31 rules with kebab-case IDs, each with a source")
     func defaultFile() throws {
         let file = try RulesFile.load(Self.defaultFile)
-        #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard)
+        #expect(file.ruleSet.features == .standard && file.ruleSet.decision == .standard && file.ruleSet.safety == .standard)
         #expect(file.greyMatter == RulesFile.standardAnatomy.greyMatter && file.ventricles == RulesFile.standardAnatomy.ventricles)
-        #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 27)
+        #expect(file.cortex == RulesFile.standardAnatomy.cortex)
+        #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 31)
+        // No source points to notes a user does not have.
+        #expect(!(try String(contentsOfFile: Self.defaultFile, encoding: .utf8)).contains("domain notes"))
         #expect(file.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultFile)))))
         #expect(file.ruleSet.rules.allSatisfy { !$0.source.isEmpty && !$0.description.isEmpty })
         #expect(file.ruleSet.rules.filter(\.urgentReview).map(\.id.text) == ["pml-imaging-pattern", "csf-jcv-positive"])
@@ -56,7 +59,8 @@ struct RulesFileTests {
         let window = try #require(file.ruleSet.rules.first { $0.id.text == "rebound-typical-window" })
         #expect(
             window.condition.description
-                == "weeks_since_last_infusion >= 13 and weeks_since_last_infusion <= 26 and (new_or_enlarging_t2 >= 1 or gd_lesions >= 1)")
+                == "withdrawn_therapy == natalizumab and on_natalizumab == false and weeks_since_withdrawal >= 12 and weeks_since_withdrawal <= 30 and new_activity == true"
+        )
         #expect(window.weights == [.rebound: 1])
     }
 
@@ -100,7 +104,7 @@ struct RulesFileTests {
             ("rules_format: 2\n" + minimalRules, "FILE: line 1: rules_format 2 is not supported (this version reads 1)"),
             (
                 "threshold: 3\n" + minimalRules,
-                "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, rules)"
+                "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, safety, rules)"
             ),
             ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)"),
             ("rules: []\n", "FILE: line 1: rules must be a list of rules (`- id: …`), not empty"),
@@ -161,8 +165,8 @@ struct RulesFileTests {
                 "FILE: line 3: features.ventricles: kind must be mask or probseg (an anatomical map), not image"
             ),
             (
-                "decision:\n  high_confidence: 0.5\n" + minimalRules,
-                "FILE: line 2: decision.moderate_confidence (0.6) must not exceed high_confidence (0.5)"
+                "decision:\n  high_completeness: 0.5\n" + minimalRules,
+                "FILE: line 2: decision.moderate_completeness (0.6) must not exceed high_completeness (0.5)"
             ),
             (
                 "classes:\n  rebound:\n    requires: [pre_ntz_gd]\n" + minimalRules,
@@ -186,23 +190,29 @@ struct RulesFileTests {
         #expect(refusal(yaml) == "FILE: line 4: rule quiet.when.all.all.all.all.all.all.all.all nests all/any deeper than 8 levels")
     }
 
-    @Test("an edited threshold changes the class without rebuilding: the PML-IRIS window closes at 40 days")
-    func editedThreshold() throws {
+    @Test("the safety gate is data: narrowing its vigilance period to 90 days lets a burst 119 days after stopping be rebound")
+    func editedGate() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try ReviewCase.conflicting.write(into: root)
+        try ReviewCase.rebound.write(into: root)
         let text = try String(contentsOfFile: Self.defaultFile, encoding: .utf8)
-        let line = "        - days_since_last_infusion <= 89\n"
+        let line = "          - days_since_last_infusion <= 183\n"
         #expect(text.components(separatedBy: line).count == 2)
         let edited = root + "/narrow.yaml"
-        try writeText(text.replacingOccurrences(of: line, with: "        - days_since_last_infusion <= 40\n"), to: edited)
+        try writeText(text.replacingOccurrences(of: line, with: "          - days_since_last_infusion <= 90\n"), to: edited)
         let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
         let before = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(Self.defaultFile), reader: NIfTIReader())
-            .review
-        let after = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(edited), reader: NIfTIReader()).review
-        #expect(before.visits[0].decision.reviewClass == .indeterminate)
-        #expect(after.visits[0].decision.reviewClass == .rebound)
-        #expect(after.visits[0].decision.score(.suspectedPMLIRIS) == 4 && after.visits[0].decision.score(.rebound) == 6)
-        #expect(!after.visits[0].decision.fired.contains { $0.rule.id.text == "iris-window-after-stopping" })
+            .review.visits[1].decision
+        let after = try PatientReview.patient(root, pipeline: pipeline, rules: RulesFile.load(edited), reader: NIfTIReader())
+            .review.visits[1].decision
+        #expect(before.reviewClass == .indeterminate && before.urgentReview && before.gate.isOpen)
+        #expect(after.reviewClass == .rebound && !after.urgentReview && !after.gate.pmlPossible)
+        #expect(after.score(.rebound) == before.score(.rebound))
+    }
+
+    @Test("a partial safety section is refused: the gate is given whole")
+    func partialGate() {
+        let yaml = "safety:\n  pml_possible: new_activity == true\n" + minimalRules
+        #expect(refusal(yaml) == "FILE: line 2: safety needs pml_addressed: the gate is given whole or left out (see Pipelines/rules.yaml)")
     }
 }
