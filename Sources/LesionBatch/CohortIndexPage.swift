@@ -54,7 +54,8 @@ struct CohortIndexPage {
         }
         let other = entries.filter { !names.contains($0.className ?? "") }.count
         if other > 0 { out += "<tr><td>not classified</td><td>\(other)</td></tr>\n" }
-        out += "</table>\n<h2>Participants, most urgent first</h2>\n<table><tr><th>participant</th><th>class</th><th>urgent review</th></tr>\n"
+        out +=
+            "</table>\n<h2>Participants, most urgent first</h2>\n<table><tr><th>participant</th><th>class</th><th>urgent review</th></tr>\n"
         for entry in ordered {
             out +=
                 "<tr><td><a href=\"\(HTML.escape(entry.page))\">\(HTML.escape(entry.participantID))</a></td><td>\(HTML.escape(entry.className ?? "not classified"))</td><td>\(entry.urgentReview ? "urgent" : "")</td></tr>\n"

@@ -115,7 +115,8 @@ struct OutcomeTables {
             + classification.sessions.map({ (Optional($0.sessionID), $0.record) })
         {
             classifications.append([
-                participantID, session, record.className, record.urgentReview ? 1 : 0, record.scoresJSON, record.reasonsJSON, record.missingDataJSON,
+                participantID, session, record.className, record.urgentReview ? 1 : 0, record.scoresJSON, record.reasonsJSON,
+                record.missingDataJSON,
                 record.rulesFile, record.rulesSHA256, record.decisionSupport,
             ])
         }

@@ -96,7 +96,8 @@ public enum ClinicalColumn: String, CaseIterable, Sendable {
         case .fingolimodStop: "The date fingolimod was stopped; n/a: not stopped."
         case .plasmaExchange: "The last plasma exchange before the scan; n/a: none."
         case .plasmaExchangeReason: "Why the plasma exchange was given."
-        case .jcvIndex: "Anti-JCV antibody index (STRATIFY JCV DxSelect: below 0.20 negative, 0.20 to 0.40 indeterminate, above 0.40 positive)."
+        case .jcvIndex:
+            "Anti-JCV antibody index (STRATIFY JCV DxSelect: below 0.20 negative, 0.20 to 0.40 indeterminate, above 0.40 positive)."
         case .csfJCVPCR: "JC-virus DNA in the CSF by PCR."
         case .csfJCVPCRUltrasensitive: "Whether that PCR was an ultrasensitive assay."
         case .dwiRead: "A neuroradiologist's reading of diffusion-weighted imaging at this scan."

@@ -31,7 +31,8 @@ public indirect enum DecisionReason: Sendable, Equatable {
             return
                 "too little data: \(lead.rawValue) leads with \(n(score)) but needs \(missing.map(\.rawValue).joined(separator: ", ")), missing here"
         case .pmlNotExcluded(let alternative, let because):
-            return "PML not excluded (safety gate open): \(alternative.rawValue) is the leading alternative, not a conclusion (\(because.text))"
+            return
+                "PML not excluded (safety gate open): \(alternative.rawValue) is the leading alternative, not a conclusion (\(because.text))"
         }
     }
 }

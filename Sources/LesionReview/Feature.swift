@@ -113,12 +113,14 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
         case .newLesionContiguousGrowth:
             "T2 lesions first seen after the first scan on natalizumab (or after the first scan) that grew contiguously, at any size"
         case .largestActiveExtentMM: "the largest extent among the new, enlarging or contiguously growing T2 lesions, mm (0 without)"
-        case .activeCorticalLesions: "new, enlarging or contiguously growing T2 lesions within features.contact_distance_mm of the cortical ribbon"
+        case .activeCorticalLesions:
+            "new, enlarging or contiguously growing T2 lesions within features.contact_distance_mm of the cortical ribbon"
         case .largestActiveEnhancingRimShare:
             "share of the largest active lesion's Gd+ voxels that lie in its rim (none when it does not enhance or is too small to have a core)"
         case .newLesionsPeriventricularShare: "share of the new, enlarging or growing lesions in contact with the ventricles"
         case .newLesionsCorticalShare: "share of the new, enlarging or growing lesions in contact with the cortical ribbon"
-        case .newLesionsGreyMatterShare: "share of the new, enlarging or growing lesions in contact with grey matter (deep grey matter included)"
+        case .newLesionsGreyMatterShare:
+            "share of the new, enlarging or growing lesions in contact with grey matter (deep grey matter included)"
         case .withdrawnTherapy:
             "withdrawn_therapy, else natalizumab when natalizumab is recorded, else fingolimod when fingolimod_stop is"
         case .onNatalizumab:
@@ -126,7 +128,8 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
         case .ntzRestarted: "natalizumab was given again after a stop, before the scan (ntz_status restarted, or an ntz_restart date)"
         case .daysSinceLastInfusion: "days from ntz_last_infusion (else ntz_stop) to the scan"
         case .weeksSinceLastInfusion: "days_since_last_infusion / 7"
-        case .weeksSinceWithdrawal: "weeks from the withdrawn therapy's last dose (ntz_last_infusion, else ntz_stop; fingolimod_stop) to the scan"
+        case .weeksSinceWithdrawal:
+            "weeks from the withdrawn therapy's last dose (ntz_last_infusion, else ntz_stop; fingolimod_stop) to the scan"
         case .daysSincePlasmaExchange: "days from plasma_exchange to the scan"
         case .plasmaExchangeReason: "why the plasma exchange was given: pml, rebound or other"
         case .weeksOnNextTherapy: "weeks from next_therapy_start to the scan (negative: not started yet)"

@@ -3,15 +3,17 @@
 ///
 /// A rule defines a window when the comparisons its condition requires (the condition itself, or
 /// the members of `all:` lists, nested; never those under `any:`) bound one time-since-event
-/// feature from both sides: `days_since_last_infusion` and `weeks_since_last_infusion` (× 7) after
-/// the last infusion, `days_since_plasma_exchange` after the plasma exchange. Several bounds on
+/// feature from both sides: `days_since_last_infusion`, `weeks_since_last_infusion` and
+/// `weeks_since_withdrawal` (× 7) after the last infusion (windows are dated only from a
+/// natalizumab infusion, so a fingolimod patient has none), `days_since_plasma_exchange` after the plasma exchange. Several bounds on
 /// one event intersect; `==` bounds both sides; `!=` bounds neither. Strict and non-strict bounds
 /// give the same window (the window is for display, at day resolution). The hypotheses are those
 /// the rule adds a positive weight to, and `suspected_pml_iris` for an urgent-review rule.
 ///
-/// Equivalent, for `Pipelines/rules.yaml`: `rebound-typical-window` gives rebound 91…182 days
-/// after the last infusion, `iris-window-after-stopping` suspected_pml_iris 26…89 days after it,
-/// `iris-window-after-plasma-exchange` suspected_pml_iris 0…89 days after the plasma exchange.
+/// Equivalent, for `Pipelines/rules.yaml`: `rebound-typical-window` gives rebound 84…210 days
+/// after the last infusion, `iris-after-stopping` suspected_pml_iris 0…183 days after it,
+/// `iris-after-plasma-exchange` suspected_pml_iris 0…183 days after the plasma exchange. They
+/// overlap: timing alone never decides between the hypotheses.
 public struct TimeWindow: Sendable, Equatable {
     /// The therapy event a window is counted from.
     public enum Event: String, Sendable, CaseIterable {
@@ -44,6 +46,8 @@ public struct TimeWindow: Sendable, Equatable {
         switch feature {
         case .daysSinceLastInfusion: (.lastInfusion, 1)
         case .weeksSinceLastInfusion: (.lastInfusion, 7)
+        // For a natalizumab withdrawal, the weeks since its last dose are those since the last infusion.
+        case .weeksSinceWithdrawal: (.lastInfusion, 7)
         case .daysSincePlasmaExchange: (.plasmaExchange, 1)
         default: nil
         }

@@ -177,19 +177,25 @@ public struct TimepointInputs: Sendable {
         }
 
         let therapy = withdrawnTherapy
-        f.set(.withdrawnTherapy, therapy.map { .text($0.rawValue) }, missingBecause: because([.withdrawnTherapy]) + "; no natalizumab or fingolimod recorded")
+        f.set(
+            .withdrawnTherapy, therapy.map { .text($0.rawValue) },
+            missingBecause: because([.withdrawnTherapy]) + "; no natalizumab or fingolimod recorded")
         let sinceWithdrawal: Double? =
             switch therapy {
             case .natalizumab: sinceInfusion.map { $0 / 7 }
             case .fingolimod: days(c.fingolimodStop, c.acquisitionTime).map { $0 / 7 }
             case nil: nil
             }
-        f.set(.weeksSinceWithdrawal, number: sinceWithdrawal, missingBecause: therapy == nil ? "no withdrawn therapy" : "no date of its last dose")
+        f.set(
+            .weeksSinceWithdrawal, number: sinceWithdrawal,
+            missingBecause: therapy == nil ? "no withdrawn therapy" : "no date of its last dose")
         let restarted: Bool? =
             c.natalizumabStatus == .restarted || c.natalizumabRestart != nil
             ? true : (c.natalizumabStatus != nil || c.absent.contains(.natalizumabRestart) ? false : nil)
         f.set(.ntzRestarted, flag: restarted, missingBecause: because([.natalizumabStatus, .natalizumabRestart]))
-        f.set(.onNatalizumab, flag: onNatalizumab(sinceInfusionDays: sinceInfusion), missingBecause: because([.natalizumabStatus, .lastInfusion]))
+        f.set(
+            .onNatalizumab, flag: onNatalizumab(sinceInfusionDays: sinceInfusion),
+            missingBecause: because([.natalizumabStatus, .lastInfusion]))
 
         if c.absent.contains(.plasmaExchange) {
             f.set(.daysSincePlasmaExchange, .notApplicable, missingBecause: "")
@@ -198,7 +204,8 @@ public struct TimepointInputs: Sendable {
             f.set(
                 .daysSincePlasmaExchange, number: days(c.plasmaExchange, c.acquisitionTime),
                 missingBecause: because([.acquisitionTime, .plasmaExchange]))
-            f.set(.plasmaExchangeReason, c.plasmaExchangeReason.map { .text($0.rawValue) }, missingBecause: because([.plasmaExchangeReason]))
+            f.set(
+                .plasmaExchangeReason, c.plasmaExchangeReason.map { .text($0.rawValue) }, missingBecause: because([.plasmaExchangeReason]))
         }
         if c.absent.contains(.nextTherapyStart) {
             f.set(.weeksOnNextTherapy, .notApplicable, missingBecause: "")

@@ -28,11 +28,12 @@ public struct LongitudinalReport {
             for row in run.ledger.rows { if let label = row.label { ids[row.visit][label] = row.id } }
         }
         idsByLabel = ids
-        fociHosts = review.map { review in
-            run.visits.indices.map { n in
-                PunctateFoci(entries: run.ledger.entries(atVisit: n), image: review.imageFeatures[n], growth: review.growth).hostOf
-            }
-        } ?? []
+        fociHosts =
+            review.map { review in
+                run.visits.indices.map { n in
+                    PunctateFoci(entries: run.ledger.entries(atVisit: n), image: review.imageFeatures[n], growth: review.growth).hostOf
+                }
+            } ?? []
     }
 
     // MARK: Provenance and parameters

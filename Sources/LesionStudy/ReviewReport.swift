@@ -269,7 +269,8 @@ public struct ReviewReport {
 
     public static let columns = [
         "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "pml_possible", "pml_addressed",
-        "leading_alternative", "data_completeness", "evaluated_rules", "total_rules", "score_no_new_activity", "score_reactivation", "score_rebound", "score_suspected_pml_iris",
+        "leading_alternative", "data_completeness", "evaluated_rules", "total_rules", "score_no_new_activity", "score_reactivation",
+        "score_rebound", "score_suspected_pml_iris",
         "fired_rules", "missing_features",
     ]
 

@@ -30,7 +30,8 @@ struct BatchReviewTests {
         #expect(stored["sub-02/overall"] == "suspected_pml_iris")
         #expect(stored["sub-02/ses-03"] == "suspected_pml_iris")
         #expect(stored["sub-04/overall"] == "no_new_activity")
-        #expect(stored["sub-01/overall"] == "reactivation")
+        // 120 days after the last infusion with an anti-JCV index of 0.5: PML is not excluded.
+        #expect(stored["sub-01/overall"] == "indeterminate")
         #expect(stored["sub-03/ses-02"] == nil)  // refused, so not reviewed
         let patient = try CommandRunner.run(["patient", study + "/sub-02", "--rules", rules])
         let review = (try JSONSerialization.jsonObject(with: Data(patient.stdout.utf8)) as! [String: Any])["review"] as! [String: Any]
@@ -44,6 +45,31 @@ struct BatchReviewTests {
         }
         #expect(hashes.count == 1 && hashes[0].count == 64)
         #expect(notes.count == 1 && notes[0].contains("not a diagnosis"))
+        // Urgency is stored beside the class: every suspected_pml_iris is urgent, and a patient
+        // whose visit is urgent is urgent.
+        let urgency = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT participant_id, session_id, class, urgent_review FROM classifications").map {
+                (
+                    ($0["participant_id"] as String) + "/" + (($0["session_id"] as String?) ?? "overall"), $0["class"] as String,
+                    $0["urgent_review"] as Int
+                )
+            }
+        }
+        #expect(urgency.filter { $0.1 == "suspected_pml_iris" }.allSatisfy { $0.2 == 1 })
+        #expect(urgency.first { $0.0 == "sub-01/overall" }?.2 == 1 && urgency.first { $0.0 == "sub-04/overall" }?.2 == 0)
+        for (participant, _, urgent) in urgency where participant.hasSuffix("/overall") {
+            let visits = urgency.filter {
+                $0.0.hasPrefix(participant.replacingOccurrences(of: "overall", with: "")) && !$0.0.hasSuffix("/overall")
+            }
+            #expect(urgent == (visits.contains { $0.2 == 1 } ? 1 : 0), "\(participant)")
+        }
+        // The cohort index lists every urgent participant before any other.
+        let index = try String(contentsOfFile: folder + "/out/report/index.html", encoding: .utf8)
+        let rows = index.components(separatedBy: "<h2>Participants, most urgent first</h2>").last!.components(separatedBy: "<tr><td>")
+            .dropFirst()
+        let flags = rows.map { $0.contains("<td>urgent</td>") }
+        #expect(flags.count == 5 && flags == flags.sorted { $0 && !$1 })
+        #expect(flags.filter { $0 }.count == urgency.filter { $0.0.hasSuffix("/overall") && $0.2 == 1 }.count)
     }
 
     @Test("an edited rules file redoes every participant and can change its class")

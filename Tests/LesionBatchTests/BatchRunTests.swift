@@ -58,9 +58,9 @@ struct BatchRunTests {
         let sub02 = windows.dropFirst().filter { $0[0] == "sub-02" }.map { row in columns.map { row[$0] }.joined(separator: " ") }
         #expect(
             sub02 == [
-                "sub-02 suspected_pml_iris iris-window-after-plasma-exchange plasma_exchange 0 89 2020-09-10 2020-12-08",
-                "sub-02 suspected_pml_iris iris-window-after-stopping last_infusion 26 89 2020-09-15 2020-11-17",
-                "sub-02 rebound rebound-typical-window last_infusion 91 182 2020-11-19 2021-02-18",
+                "sub-02 suspected_pml_iris iris-after-stopping last_infusion 0 183 2020-08-20 2021-02-19",
+                "sub-02 suspected_pml_iris iris-after-plasma-exchange plasma_exchange 0 183 2020-09-10 2021-03-12",
+                "sub-02 rebound rebound-typical-window last_infusion 84 210 2020-11-12 2021-03-18",
             ])
     }
 

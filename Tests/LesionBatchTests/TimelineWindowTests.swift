@@ -46,24 +46,24 @@ struct TimelineWindowTests {
         let rects = windowRects(page)
         #expect(
             rects.map { $0["data-rule"] ?? "" } == [
-                "rebound-typical-window", "iris-window-after-stopping", "iris-window-after-plasma-exchange",
+                "rebound-typical-window", "iris-after-stopping", "iris-after-plasma-exchange",
             ])
         #expect(rects.map { $0["data-hypothesis"] ?? "" } == ["rebound", "suspected_pml_iris", "suspected_pml_iris"])
         #expect(Set(rects.map { $0["fill"] ?? "" }).count == 2, "one colour per hypothesis")
         #expect(rects.allSatisfy { ($0["title"] ?? "").contains("rule " + ($0["data-rule"] ?? "?")) })
-        #expect(rects[0]["title"]?.contains("2020-11-19 to 2021-02-18") == true)
+        #expect(rects[0]["title"]?.contains("2020-11-12 to 2021-03-18") == true)
         #expect(page.contains(">rebound window</text>") && page.contains(">PML-IRIS window</text>"))
         // The plasma-exchange window starts on the day of the exchange, at its dashed line; the
-        // stopping window is 26…89 days after the last infusion, so its edges are 63 days apart
-        // and start 26 days after the infusion's line (dates fix the pixels per day).
+        // stopping window is 0…183 days after the last infusion, so it starts at the infusion's
+        // line and is 183 days wide (dates fix the pixels per day).
         let plasma = try #require(therapyX(page, "plasma exchange"))
         let infusion = try #require(therapyX(page, "last natalizumab infusion 2020-08-20"))
         let x = rects.map { Double($0["x"] ?? "") ?? .nan }, width = rects.map { Double($0["width"] ?? "") ?? .nan }
         #expect(abs(x[2] - plasma) < 0.11)
         let pixelsPerDay = (plasma - infusion) / 21  // 2020-08-20 to 2020-09-10
-        #expect(abs(x[1] - (infusion + 26 * pixelsPerDay)) < 0.2)
-        #expect(abs(width[1] - 63 * pixelsPerDay) < 0.2)
-        #expect(abs(width[0] - 91 * pixelsPerDay) < 0.2)
+        #expect(abs(x[1] - infusion) < 0.2)
+        #expect(abs(width[1] - 183 * pixelsPerDay) < 0.2)
+        #expect(abs(width[0] - 126 * pixelsPerDay) < 0.2)
 
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
         let stored = try queue.read { db in
@@ -75,8 +75,8 @@ struct TimelineWindowTests {
         }
         #expect(
             stored == [
-                "iris-window-after-plasma-exchange 2020-09-10 2020-12-08", "iris-window-after-stopping 2020-09-15 2020-11-17",
-                "rebound-typical-window 2020-11-19 2021-02-18",
+                "iris-after-plasma-exchange 2020-09-10 2021-03-12", "iris-after-stopping 2020-08-20 2021-02-19",
+                "rebound-typical-window 2020-11-12 2021-03-18",
             ])
 
         let sub03 = try String(contentsOfFile: output + "/report/sub-03.html", encoding: .utf8)
@@ -85,18 +85,18 @@ struct TimelineWindowTests {
             sub03.contains(
                 "No rebound or PML-IRIS time windows shaded: no last natalizumab infusion date (ntz_last_infusion) in sub-03_sessions.tsv"))
 
-        // Widen the rebound window to 30 weeks in the copy: the band grows by 4 weeks, nothing else moves.
+        // Widen the rebound window to 34 weeks in the copy: the band grows by 4 weeks, nothing else moves.
         let text = try String(contentsOfFile: rules, encoding: .utf8)
-        let edited = text.replacingOccurrences(of: "weeks_since_last_infusion <= 26", with: "weeks_since_last_infusion <= 30")
+        let edited = text.replacingOccurrences(of: "weeks_since_withdrawal <= 30", with: "weeks_since_withdrawal <= 34")
         #expect(edited != text)
         try edited.write(toFile: rules, atomically: true, encoding: .utf8)
         _ = try BatchSupport.run(study, output, ["--rules", rules, "--quiet"])
         let after = windowRects(try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8))
         #expect(after.count == 3)
         let widthAfter = after.map { Double($0["width"] ?? "") ?? .nan }
-        #expect(abs(widthAfter[0] - 119 * pixelsPerDay) < 0.2, "\(widthAfter[0]) px for 119 days")
+        #expect(abs(widthAfter[0] - 154 * pixelsPerDay) < 0.2, "\(widthAfter[0]) px for 154 days")
         #expect(abs(widthAfter[1] - width[1]) < 0.01 && abs(widthAfter[2] - width[2]) < 0.01)
-        #expect(after[0]["title"]?.contains("2020-11-19 to 2021-03-18") == true)
+        #expect(after[0]["title"]?.contains("2020-11-12 to 2021-04-15") == true)
     }
 
     @Test(
@@ -120,7 +120,7 @@ struct TimelineWindowTests {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1
             )
         }
-        #expect(migrations.0 == ["v1", "v2"] && migrations.1 == 0)
+        #expect(migrations.0 == ["v1", "v2", "v3"] && migrations.1 == 0)
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
         #expect(windowRects(page).isEmpty)
         #expect(page.contains("or the results were written before windows were stored (run the participant again)"))

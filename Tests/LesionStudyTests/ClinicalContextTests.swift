@@ -75,7 +75,9 @@ struct ClinicalContextTests {
         #expect(
             c.missingColumns
                 == Self.missing(
-                    ClinicalColumn.allCases.map(\.rawValue).filter { Self.courseColumns.contains($0) || $0 == "csf_jcv_pcr" || $0 == "next_therapy" })
+                    ClinicalColumn.allCases.map(\.rawValue).filter {
+                        Self.courseColumns.contains($0) || $0 == "csf_jcv_pcr" || $0 == "next_therapy"
+                    })
                 + ["participants.tsv (no such table)"])
         #expect(c.records["ses-02"]?.missing[.csfJCVPCR] == "no column csf_jcv_pcr in sub-01_sessions.tsv")
         // Without the column, next_therapy is missing, not none: absence is only known from an n/a.

@@ -165,11 +165,19 @@ struct ReviewSafetyTests {
         func maps(_ name: String, _ change: (ReviewCase.Session) -> ReviewCase.Session) {
             out.append((name, ReviewCase(participant: c.participant, sessions: c.sessions.map(change), participants: c.participants)))
         }
-        maps("no cortex") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, ventricles: $0.ventricles) }
-        maps("no grey matter") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, cortex: $0.cortex, ventricles: $0.ventricles) }
-        maps("no ventricles") { .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex) }
+        maps("no cortex") {
+            .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, ventricles: $0.ventricles)
+        }
+        maps("no grey matter") {
+            .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, cortex: $0.cortex, ventricles: $0.ventricles)
+        }
+        maps("no ventricles") {
+            .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex)
+        }
         maps("ventricles added") {
-            .init(label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex, ventricles: true)
+            .init(
+                label: $0.label, clinical: $0.clinical, t2: $0.t2, gd: $0.gd, greyMatter: $0.greyMatter, cortex: $0.cortex, ventricles: true
+            )
         }
         return out
     }

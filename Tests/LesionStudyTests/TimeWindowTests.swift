@@ -18,7 +18,7 @@ struct TimeWindowTests {
     }
 
     @Test(
-        "Pipelines/rules.yaml gives rebound 91-182 days after the last infusion and PML-IRIS 26-89 days after it and 0-89 after a plasma exchange; half-open ranges give none"
+        "Pipelines/rules.yaml gives rebound 84-210 days after the last infusion and PML-IRIS 0-183 days after it and 0-183 after a plasma exchange; half-open ranges give none"
     )
     func defaultRules() throws {
         let rules = try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml")
@@ -26,11 +26,11 @@ struct TimeWindowTests {
         let summary = windows.map { "\($0.rule) \($0.hypothesis.rawValue) \($0.event.rawValue) \($0.fromDays)...\($0.toDays)" }
         #expect(
             summary == [
-                "rebound-typical-window rebound last_infusion 91.0...182.0",
-                "iris-window-after-stopping suspected_pml_iris last_infusion 26.0...89.0",
-                "iris-window-after-plasma-exchange suspected_pml_iris plasma_exchange 0.0...89.0",
+                "rebound-typical-window rebound last_infusion 84.0...210.0",
+                "iris-after-stopping suspected_pml_iris last_infusion 0.0...183.0",
+                "iris-after-plasma-exchange suspected_pml_iris plasma_exchange 0.0...183.0",
             ])
-        #expect(windows[0].features == [.weeksSinceLastInfusion])
+        #expect(windows[0].features == [.weeksSinceWithdrawal])
     }
 
     @Test("bounds under any: do not count, bounds on one event intersect across days and weeks, an urgent rule is a PML-IRIS window")

@@ -119,7 +119,7 @@ struct LongitudinalCommandTests {
             #expect(lesions.count == 1 + 9 + 10 + 10 + 10)
             #expect(
                 lesions[0]
-                    == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tperiventricular\tsatellites\tsatellite_of\tenhancing_voxels\tenhancing_rim_share"
+                    == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tgrey_matter_contact\tperiventricular\tpunctate_focus_of\tenhancing_voxels\tenhancing_rim_share"
             )
             // Lesion 7 (F) ends at visit 3, absorbed into 6; lesion 11 is the smaller half of 9.
             #expect(
@@ -129,10 +129,10 @@ struct LongitudinalCommandTests {
             // Lesion 6 (E) merged with F at visit 3: 63 → 72 mm³ is no contiguous growth (×1.14); 6 of
             // its voxels enhance, all within 3 mm of its border. Lesion 8 (J) grew ×1.5, +15 mm³.
             #expect(
-                lesions.contains { $0.hasPrefix("6\t3\tses-03\tmerged\t") && $0.hasSuffix("\tfalse\t9\tfalse\tn/a\tn/a\t0\tn/a\t6\t1") })
+                lesions.contains { $0.hasPrefix("6\t3\tses-03\tmerged\t") && $0.hasSuffix("\tfalse\t9\tfalse\tn/a\tn/a\tn/a\tn/a\t6\t1") })
             #expect(
                 lesions.contains {
-                    $0.hasPrefix("8\t2\tses-02\tenlarging\t") && $0.hasSuffix("\ttrue\t15\tfalse\tn/a\tn/a\t0\tn/a\t0\tn/a")
+                    $0.hasPrefix("8\t2\tses-02\tenlarging\t") && $0.hasSuffix("\ttrue\t15\tfalse\tn/a\tn/a\tn/a\tn/a\t0\tn/a")
                 })
             #expect(lesions.contains { $0.hasPrefix("11\t3\tses-03\tsplit\t9\t27\t27\t81\t0.3333333333333333\t9\tn/a\t9\tfalse\t") })
             let sidecar = try json(try String(contentsOfFile: out + "/sub-01_visits.json", encoding: .utf8))

@@ -87,7 +87,9 @@ extension ReviewCase {
         return ReviewCase(
             participant: "sub-irismissing",
             sessions: [
-                Session(label: "ses-01", clinical: bare(onTreatment("2023-01-09", last: "2023-01-02", count: 0, jcv: nil)), t2: oldLesions, gd: []),
+                Session(
+                    label: "ses-01", clinical: bare(onTreatment("2023-01-09", last: "2023-01-02", count: 0, jcv: nil)), t2: oldLesions,
+                    gd: []),
                 Session(
                     label: "ses-02", clinical: bare(stopped("2023-03-13", last: "2023-01-30", count: 0, jcv: nil)),
                     t2: oldLesions + new, gd: new),
@@ -98,7 +100,9 @@ extension ReviewCase {
     /// One new 12 mm lesion (12 × 8 × 5 voxels, away from cortex and ventricles).
     public static let patchyLesion = VoxelBox(20...31, 20...27, 10...14)
     /// Three new punctate foci 3 mm from it.
-    public static let patchyFoci = [VoxelBox(34...36, 20...22, 12...12), VoxelBox(34...36, 25...27, 12...12), VoxelBox(24...26, 30...32, 12...12)]
+    public static let patchyFoci = [
+        VoxelBox(34...36, 20...22, 12...12), VoxelBox(34...36, 25...27, 12...12), VoxelBox(24...26, 30...32, 12...12),
+    ]
     /// Patchy enhancement: twelve 3 × 3 × 1 specks on the lesion's top and bottom faces, the three
     /// foci, and two specks beside the lesion with no T2 lesion: 17 Gd+ lesions, one process.
     public static let patchyGd: [VoxelBox] = {
@@ -118,7 +122,8 @@ extension ReviewCase {
     public static let patchy = ReviewCase(
         participant: "sub-patchy",
         sessions: [
-            Session(label: "ses-01", clinical: onTreatment("2022-02-07", last: "2022-01-31", count: 38, jcv: "0.9"), t2: oldLesions, gd: []),
+            Session(
+                label: "ses-01", clinical: onTreatment("2022-02-07", last: "2022-01-31", count: 38, jcv: "0.9"), t2: oldLesions, gd: []),
             Session(
                 label: "ses-02", clinical: stopped("2022-05-09", last: "2022-02-28", count: 40, jcv: "0.9"),
                 t2: oldLesions + [patchyLesion] + patchyFoci, gd: patchyGd),
@@ -188,7 +193,8 @@ extension ReviewCase {
         return ReviewCase(
             participant: "sub-fingolimod",
             sessions: [
-                Session(label: "ses-01", clinical: row("2019-01-10", base.merging(["fingolimod_stop": "n/a"]) { $1 }), t2: oldLesions, gd: []),
+                Session(
+                    label: "ses-01", clinical: row("2019-01-10", base.merging(["fingolimod_stop": "n/a"]) { $1 }), t2: oldLesions, gd: []),
                 Session(
                     label: "ses-02", clinical: row("2019-06-03", base.merging(["fingolimod_stop": "2019-03-04"]) { $1 }),
                     t2: oldLesions + burst, gd: burst),
@@ -204,7 +210,9 @@ extension ReviewCase {
         let burst = lattice(15)
         return ReviewCase(
             participant: "sub-single",
-            sessions: [Session(label: "ses-01", clinical: stopped("2021-08-02", last: "2021-04-05", count: 40, jcv: jcv), t2: burst, gd: burst)],
+            sessions: [
+                Session(label: "ses-01", clinical: stopped("2021-08-02", last: "2021-04-05", count: 40, jcv: jcv), t2: burst, gd: burst)
+            ],
             participants: nil)
     }
 
@@ -228,7 +236,8 @@ extension ReviewCase {
     public static let noGadolinium = ReviewCase(
         participant: "sub-nogd",
         sessions: [
-            Session(label: "ses-01", clinical: onTreatment("2020-01-06", last: "2019-12-30", count: 24, jcv: "0.1"), t2: oldLesions, gd: nil),
+            Session(
+                label: "ses-01", clinical: onTreatment("2020-01-06", last: "2019-12-30", count: 24, jcv: "0.1"), t2: oldLesions, gd: nil),
             Session(
                 label: "ses-02", clinical: stopped("2020-08-03", last: "2020-03-02", count: 30, jcv: "0.1"),
                 t2: oldLesions + Array(elsewhere.prefix(3)), gd: nil),
@@ -245,7 +254,8 @@ extension ReviewCase {
         return ReviewCase(
             participant: "sub-tapering",
             sessions: [
-                Session(label: "ses-01", clinical: onTreatment("2019-12-30", last: "2019-12-09", count: 60, jcv: "1.2"), t2: oldLesions, gd: []),
+                Session(
+                    label: "ses-01", clinical: onTreatment("2019-12-30", last: "2019-12-09", count: 60, jcv: "1.2"), t2: oldLesions, gd: []),
                 Session(label: "ses-02", clinical: follow, t2: oldLesions, gd: []),
             ],
             participants: nil)
@@ -263,8 +273,11 @@ extension ReviewCase {
         return ReviewCase(
             participant: "sub-restart",
             sessions: [
-                Session(label: "ses-01", clinical: onTreatment("2020-12-28", last: "2020-12-21", count: 30, jcv: "0.1"), t2: oldLesions, gd: []),
-                Session(label: "ses-02", clinical: stopped("2021-04-05", last: "2021-01-04", count: 30, jcv: "0.1"), t2: oldLesions + first, gd: first),
+                Session(
+                    label: "ses-01", clinical: onTreatment("2020-12-28", last: "2020-12-21", count: 30, jcv: "0.1"), t2: oldLesions, gd: []),
+                Session(
+                    label: "ses-02", clinical: stopped("2021-04-05", last: "2021-01-04", count: 30, jcv: "0.1"), t2: oldLesions + first,
+                    gd: first),
                 Session(label: "ses-03", clinical: again, t2: oldLesions + first + more, gd: more),
             ],
             participants: ["pre_ntz_gd_count": "1", "pre_ntz_t2_new_count": "1"])

@@ -103,11 +103,14 @@ public struct ReviewCase: Sendable {
 }
 
 extension ReviewCase {
-    /// Rebound: many new Gd+ lesions four months after the last infusion, in a patient stable for
-    /// years on natalizumab, above the level before it (as in the rebound series of Brain Behav
-    /// 2017 and Prosperini et al. 2019). Ses-03 is 119 days (17 weeks) after the last infusion:
-    /// 12 new lesions, all enhancing, 8 of them periventricular; 3 Gd+ and 4 new T2 lesions before
-    /// natalizumab. Expected: ses-02 no_new_activity, ses-03 rebound (rebound 10, reactivation 3).
+    /// Rebound-like: many new Gd+ lesions four months after the last infusion, in a patient stable
+    /// for years on natalizumab, above the level before it (rebound: activity above the
+    /// pre-treatment level, Prosperini et al., Ther Adv Neurol Disord 2019). Ses-03 is 119 days
+    /// (17 weeks) after the last infusion: 12 new lesions, all enhancing, 8 of them
+    /// periventricular; 3 Gd+ and 4 new T2 lesions before natalizumab. The anti-JCV index, 0.3, is
+    /// not negative (below 0.20 is), and 119 days is within the 6 months of PML vigilance.
+    /// Expected: ses-02 no_new_activity; ses-03 indeterminate with urgent review, PML not excluded,
+    /// rebound the leading alternative (rebound 10, reactivation 3); rebound when anti-JCV negative.
     public static let rebound = ReviewCase(
         participant: "sub-rebound",
         sessions: [
@@ -132,11 +135,12 @@ extension ReviewCase {
         VoxelBox(30...32, 20...22, 10...10), VoxelBox(10...12, 42...44, 10...10), VoxelBox(12...14, 25...27, 20...20),
     ]
 
-    /// Suspected PML: one large subcortical lesion growing contiguously with punctate satellites in
-    /// an anti-JCV positive patient (index 3.2) after 40 infusions, on natalizumab (21 days after
-    /// the last infusion), no enhancement (absent in ~60 % of PML: Wattjes et al., JNNP 2016), a
-    /// prior immunosuppressant. Expected: ses-02 suspected_pml_iris by the urgent-review flag of
-    /// pml-imaging-pattern (suspected_pml_iris 11).
+    /// Suspected PML: a subcortical lesion reaching the cortex that grew contiguously, with three
+    /// new punctate foci, in an anti-JCV positive patient (index 3.2) after 40 infusions, on
+    /// natalizumab (21 days after the last infusion), no enhancement, a prior immunosuppressant.
+    /// Punctate foci and cortical involvement predict PML (Wijburg et al., JNNP 2016). Expected:
+    /// ses-02 suspected_pml_iris by the urgent-review flag of pml-imaging-pattern
+    /// (suspected_pml_iris 9).
     public static let pml = ReviewCase(
         participant: "sub-pml",
         sessions: [
@@ -151,10 +155,12 @@ extension ReviewCase {
         ],
         participants: nil)
 
-    /// Reactivation: a few new lesions at the level before natalizumab, 16 weeks after the last
+    /// Reactivation-like: a few new lesions at the level before natalizumab, 16 weeks after the last
     /// infusion (112 days), four weeks into fingolimod after a 12-week washout: 2 new T2 lesions, 1
-    /// enhancing; 2 Gd+ and 3 new T2 lesions before natalizumab. Expected: ses-02 reactivation
-    /// (reactivation 7, rebound 4).
+    /// enhancing; 2 Gd+ and 3 new T2 lesions before natalizumab; anti-JCV index 0.4 (not
+    /// negative). Expected: ses-02 indeterminate with urgent review, PML not excluded,
+    /// reactivation the leading alternative (reactivation 8, rebound 3); reactivation when
+    /// anti-JCV negative.
     public static let reactivation = ReviewCase(
         participant: "sub-reactivation",
         sessions: [
@@ -183,11 +189,12 @@ extension ReviewCase {
         ],
         participants: ["pre_ntz_gd_count": "1", "pre_ntz_t2_new_count": "2"])
 
-    /// Conflicting evidence: many new Gd+ lesions (12) 45 days after the last infusion, above the
-    /// level before natalizumab (1 Gd+, 2 new T2) — rebound-like — but inside the PML-IRIS window
-    /// (26-89 days) in an anti-JCV positive patient (index 2.1) after 30 infusions with a prior
-    /// immunosuppressant; new Gd+ lesions after stopping can be PML-IRIS (Gheuens et al. 2012).
-    /// Expected: ses-02 indeterminate (rebound 6, suspected_pml_iris 5, margin 1 < 2).
+    /// Conflicting evidence: many new Gd+ lesions (12) 45 days after the last infusion — within the
+    /// dosing delay that still counts as on natalizumab — above the level before it (1 Gd+, 2 new
+    /// T2), in an anti-JCV positive patient (index 2.1) after 30 infusions with a prior
+    /// immunosuppressant; new Gd+ lesions around stopping can be PML-IRIS (Gheuens et al.,
+    /// Neurology 2012). Expected: ses-02 indeterminate with urgent review (rebound 5,
+    /// suspected_pml_iris 4, margin 1 < 2).
     public static let conflicting = ReviewCase(
         participant: "sub-conflicting",
         sessions: [
@@ -202,7 +209,7 @@ extension ReviewCase {
 
     /// The five cases with the class expected of the patient.
     public static let all: [(ReviewCase, String)] = [
-        (rebound, "rebound"), (pml, "suspected_pml_iris"), (reactivation, "reactivation"), (stable, "no_new_activity"),
+        (rebound, "indeterminate"), (pml, "suspected_pml_iris"), (reactivation, "indeterminate"), (stable, "no_new_activity"),
         (conflicting, "indeterminate"),
     ]
 
