@@ -18,11 +18,30 @@ enum ResultsSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: version2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: version3)
+        }
         return migrator
     }
 
     /// The identifiers of every migration this version knows, in order.
-    static let knownMigrations = ["v1", "v2"]
+    static let knownMigrations = ["v1", "v2", "v3"]
+
+    /// Counting as a reader counts (issue 13): per visit, the recurrent and confluent lesions and
+    /// the merged, split and recurrent lesions counted as activity; per ledger row, its confluent
+    /// mark, whether it counts as activity, its largest region of new voxels and, when recurrent,
+    /// the visits it was absent. Rows written before v3 hold NULL there until their participant
+    /// is run again (the input key holds the matching parameters, so the next run redoes them).
+    private static let version3 = """
+        ALTER TABLE visits ADD COLUMN recurrent_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN confluent_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN active_merged_split_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN active_recurrent_t2 INTEGER;
+        ALTER TABLE ledger ADD COLUMN confluent INTEGER;
+        ALTER TABLE ledger ADD COLUMN active INTEGER;
+        ALTER TABLE ledger ADD COLUMN largest_added_region_mm3 REAL;
+        ALTER TABLE ledger ADD COLUMN absent_visits INTEGER;
+        """
 
     /// The review's time windows (rebound, PML-IRIS, …) dated for each participant: one row per
     /// rule, hypothesis and therapy event. Participants classified before v2 have none until
