@@ -77,6 +77,7 @@ public struct LongitudinalReport {
             ("min_voxels", String(p.floor.minimumVoxels)),
             ("min_volume_mm3", JSON.number(p.floor.minimumVolumeMM3)),
             ("min_extent_mm", JSON.number(p.floor.minimumExtentMM)),
+            ("min_reader_length_mm", JSON.number(p.floor.minimumReaderLengthMM)),
             ("min_overlap_voxels", String(p.matching.minimumOverlapVoxels)),
             ("enlarging_ratio", JSON.number(p.matching.enlargingRatio)),
             ("enlarging_volume_mm3", JSON.number(p.matching.enlargingVolumeMM3)),

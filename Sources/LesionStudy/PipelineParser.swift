@@ -39,7 +39,7 @@ struct PipelineParser: YAMLFileReading {
         if let node = top["gd_sources"] { pipeline.gdSources = try sources(node, "gd_sources") }
         if let lesions = top["lesions"] {
             let m = try mapping(lesions, "lesions")
-            try allowKeys(m, ["connectivity", "min_voxels", "min_volume_mm3", "min_extent_mm"], "lesions")
+            try allowKeys(m, ["connectivity", "min_voxels", "min_volume_mm3", "min_extent_mm", "min_reader_length_mm"], "lesions")
             if let node = m["connectivity"] {
                 let value = try integer(node, "lesions.connectivity")
                 guard let connectivity = Connectivity(rawValue: value) else {
@@ -55,6 +55,9 @@ struct PipelineParser: YAMLFileReading {
             }
             if let node = m["min_extent_mm"] {
                 pipeline.floor.minimumExtentMM = try number(node, "lesions.min_extent_mm", atLeast: 0)
+            }
+            if let node = m["min_reader_length_mm"] {
+                pipeline.floor.minimumReaderLengthMM = try number(node, "lesions.min_reader_length_mm", atLeast: 0)
             }
         }
         if let matching = top["matching"] {

@@ -105,6 +105,21 @@ struct GeneratedPatientTests {
         }
     }
 
+    @Test("a 3 mm reader's floor: H (2 × 2 voxels, 2.83 mm) is no lesion at baseline; at 2 × 4 (4.43 mm) it is new")
+    func readerFloor() throws {
+        var floored = Pipeline.standard
+        floored.floor.minimumReaderLengthMM = 3
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try GeneratedPatient.write(into: root)
+        let run = try LongitudinalRun.patient(
+            root, pipeline: PipelineFile(path: "floored", sha256: "", pipeline: floored), reader: NIfTIReader())
+        let c = run.ledger.counts
+        #expect(c.map(\.t2Lesions) == [8, 9, 9, 10])
+        #expect(c.map(\.newT2) == [nil, 2, 0, 1] && c.map(\.newOrEnlargingT2) == [nil, 5, 0, 1])
+        #expect(c.map(\.gdLesions) == [nil, 2, 1, nil])
+    }
+
     @Test("a stricter enlarging ratio and confluent floor in the pipeline change the counts")
     func pipelineChangesCounts() throws {
         var strict = Pipeline.standard

@@ -50,6 +50,7 @@ struct PipelineFileTests {
               recurrent_max_absent_visits: 2
             lesions:
               connectivity: 6
+              min_reader_length_mm: 3
             gd_sources: []
             """)
         var expected = Pipeline.standard
@@ -59,6 +60,7 @@ struct PipelineFileTests {
         expected.matching.minimumConfluentVolumeMM3 = 30
         expected.matching.recurrentMaximumAbsentVisits = 2
         expected.connectivity = .six
+        expected.floor.minimumReaderLengthMM = 3
         expected.gdSources = []
         #expect(file.pipeline == expected)
     }

@@ -87,7 +87,7 @@ struct LongitudinalCommandTests {
             #expect(lines[1] == "# pipeline \(Self.defaultPipeline) sha256 \(sha)")
             #expect(
                 lines[2].hasPrefix(
-                    "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
+                    "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_reader_length_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
                 ))
             let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
             #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
