@@ -163,7 +163,10 @@ public struct CohortExport {
                 ("last_t2_volume_mm3", .number, "T2 lesion volume at the last visit, mm³"),
                 ("new_t2", .number, "new T2 lesions over all follow-up visits"),
                 ("enlarging_t2", .number, "enlarging T2 lesions over all follow-up visits"),
-                ("new_or_enlarging_t2", .number, "new or enlarging T2 activity over all follow-up visits (new_or_enlarging_t2 of the visits)"),
+                (
+                    "new_or_enlarging_t2", .number,
+                    "new or enlarging T2 activity over all follow-up visits (new_or_enlarging_t2 of the visits)"
+                ),
                 ("confluent_t2", .number, "lesions that added a confluent region, over all follow-up visits"),
                 ("recurrent_t2", .number, "lesions that reappeared where one resolved lately, over all follow-up visits"),
                 ("gd_lesions", .number, "Gd+ lesions over all visits with a Gd source"),

@@ -112,9 +112,10 @@ public enum LesionMatcher {
             laterPartners[edge.second].append(edge.first)
             earlierPartners[edge.first].append(edge.second)
         }
-        let live = resolved.map { r in
-            Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
-        } ?? []
+        let live =
+            resolved.map { r in
+                Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
+            } ?? []
         let regions = NewVoxelRegions(
             earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity)
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }

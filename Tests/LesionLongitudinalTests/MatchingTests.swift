@@ -110,7 +110,8 @@ struct MatchingTests {
     func mergedActivity() {
         let flat = match("xxxxxxxxxx.xxxxxxxxxx", "xxxxxxxxxxxxxxxxxxxxx", ids: [1, 2])
         #expect(flat.later[0].state == .merged && !flat.later[0].active && flat.later[0].largestAddedVoxels == 1)
-        let bridged = match("xxxxxxxxxx" + String(repeating: ".", count: 15) + "xxxxxxxxxx", String(repeating: "x", count: 35), ids: [1, 2])
+        let bridged = match(
+            "xxxxxxxxxx" + String(repeating: ".", count: 15) + "xxxxxxxxxx", String(repeating: "x", count: 35), ids: [1, 2])
         #expect(bridged.later[0].state == .merged && bridged.later[0].active && bridged.later[0].confluent)
         // +17 in pieces of 8, 1 and 8, ×1.85: grown by the ratio, not confluent.
         let grown = match("........xxxxxxxxxx.xxxxxxxxxx........", String(repeating: "x", count: 37), ids: [1, 2])

@@ -98,7 +98,10 @@ struct PipelineFileTests {
             ("lesions:\n  connectivity: 8\n", "FILE: line 2: lesions.connectivity must be 6, 18 or 26, not 8"),
             ("\n\nmatching:\n  enlarging_ratio: 0.8\n", "FILE: line 4: matching.enlarging_ratio must be at least 1, not 0.8"),
             ("matching:\n  enlarging_volume_mm3: 0\n", "FILE: line 2: matching.enlarging_volume_mm3 must be above 0"),
-            ("matching:\n  recurrent_max_absent_visits: -1\n", "FILE: line 2: matching.recurrent_max_absent_visits must be at least 0, not -1"),
+            (
+                "matching:\n  recurrent_max_absent_visits: -1\n",
+                "FILE: line 2: matching.recurrent_max_absent_visits must be at least 0, not -1"
+            ),
             ("grid:\n  min_field_coverage: 1.5\n", "FILE: line 2: grid.min_field_coverage is a fraction from 0 to 1, not 1.5"),
             (
                 "t2_sources:\n  - kind: image\n    pattern: \"*_FLAIR\"\n    threshold: 300\n",
