@@ -118,6 +118,37 @@ struct MatchingTests {
         #expect(grown.later[0].state == .merged && grown.later[0].active && !grown.later[0].confluent)
     }
 
+    @Test("a split fragment that adds a confluent region counts as activity; the other does not")
+    func splitActivity() {
+        let step = match("....xxxxxxxxxx................", "....xxxx..xxxxxxxxxxxxxxxxxxxx", ids: [1], next: 2)
+        #expect(step.later.map(\.state) == [.split, .split])
+        #expect(step.later.map(\.active) == [false, true] && step.later.map(\.confluent) == [false, true])
+        #expect(step.later.map(\.largestAddedVoxels) == [0, 16])
+    }
+
+    @Test("a recurrent lesion keeps its ID; it counts as activity only when it came back grown")
+    func recurrentActivity() {
+        func ledger(_ visits: [String]) -> LesionLedger {
+            var ledger = LesionLedger(
+                geometry: VoxelGeometry(size: GridSize(visits[0].count, 1, 1), affine: .spacing(1, 1, 1)), rule: .default)
+            for text in visits { ledger.append(VisitLesions(t2: LineMaps.labelling(text), gd: nil)) }
+            return ledger
+        }
+        let grown = ledger(["xxxx................", "....................", "xxxxxxxxxxxxxxxxxxxx"])
+        let back = grown.entries(atVisit: 2)[0]
+        #expect(back.id == LesionID(1) && back.state == .recurrent && back.active && back.confluent)
+        #expect(back.previousVolumeMM3 == 4 && back.absentVisits == 1 && back.largestAddedRegionMM3 == 16)
+        let c = grown.counts[2]
+        #expect(c.recurrentT2 == 1 && c.activeRecurrentT2 == 1 && c.confluentT2 == 1 && c.newOrEnlargingT2 == 1 && c.newT2 == 0)
+        let same = ledger(["xxxx................", "....................", ".xxxxx.............."])
+        #expect(same.entries(atVisit: 2)[0].state == .recurrent && !same.entries(atVisit: 2)[0].active)
+        #expect(same.counts[2].newOrEnlargingT2 == 0 && same.counts[2].recurrentT2 == 1)
+        // Elsewhere on the line it is new, with a new ID, and the old footprint is forgotten after one more visit.
+        let elsewhere = ledger(["xxxx................", "....................", "..........xxxx......", "xxxx................"])
+        #expect(elsewhere.entries(atVisit: 2).map(\.state) == [.new] && elsewhere.entries(atVisit: 2)[0].id == LesionID(2))
+        #expect(elsewhere.entries(atVisit: 3).map(\.state) == [.resolved, .new] && elsewhere.entries(atVisit: 3)[1].id == LesionID(3))
+    }
+
     @Test("the minimum overlap: one shared voxel links lesions at 1, not at 2")
     func minimumOverlap() {
         let loose = match("xxx....", "..xxx..", ids: [1], next: 2)
