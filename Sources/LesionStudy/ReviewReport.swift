@@ -60,6 +60,7 @@ public struct ReviewReport {
                     ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
                     ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
                     ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
+                    ("contiguous_growth_volume_mm3", JSON.number(matching.enlargingVolumeMM3)),
                     ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
                     ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),
                     ("ventricle_patterns", Self.strings(review.rules.ventricles.map(\.pattern.text))),
