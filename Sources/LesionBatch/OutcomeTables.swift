@@ -22,7 +22,7 @@ struct OutcomeTables {
             "participant_id", "visit", "session_id", "acq_time", "grid", "resampled", "t2_lesions", "t2_volume_mm3",
             "new_t2", "enlarging_t2", "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2",
             "resolved_t2", "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file", "brain_mask_file",
-            "brain_mask_dice",
+            "brain_mask_dice", "recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2",
         ])
     private var lesions = TableRows(
         table: "lesions",
@@ -35,7 +35,8 @@ struct OutcomeTables {
         columns: [
             "participant_id", "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3",
             "previous_volume_mm3", "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing",
-            "centroid_x_mm", "centroid_y_mm", "centroid_z_mm", "largest_extent_mm",
+            "centroid_x_mm", "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "confluent", "active",
+            "largest_added_region_mm3", "absent_visits",
         ])
     private var gdLesions = TableRows(
         table: "gd_lesions",
@@ -73,7 +74,7 @@ struct OutcomeTables {
                 c.t2Lesions, c.t2VolumeMM3, c.newT2, c.enlargingT2, c.newOrEnlargingT2, c.stableT2, c.shrinkingT2,
                 c.mergedT2, c.splitT2, c.resolvedT2, c.absorbedT2, c.gdLesions, c.enhancingT2,
                 paths.relative(inputs.t2File), inputs.gdFile.map(paths.relative), inputs.brainMaskFile.map(paths.relative),
-                visit.brainMaskDice,
+                visit.brainMaskDice, c.recurrentT2, c.confluentT2, c.activeMergedSplitT2, c.activeRecurrentT2,
             ])
         }
         let session = { (visit: Int) in run.visits[visit].inputs.session }
@@ -81,17 +82,20 @@ struct OutcomeTables {
         for entry in run.ledger.entries {
             history[entry.id, default: []].append(entry)
             let centroid = entry.lesion?.centroidMM
+            let followUp = entry.state.isPresent && entry.state != .baseline
             ledger.append([
                 participantID, entry.id.value, entry.visit + 1, session(entry.visit), entry.state.rawValue, entry.label,
                 entry.voxelCount, entry.volumeMM3, entry.previousVolumeMM3, entry.volumeRatio,
                 JSON.array(entry.previousIDs.map(\.value)), JSON.array(entry.mergedInto.map(\.value)),
                 entry.splitFrom?.value, entry.enhancing, centroid?.x, centroid?.y, centroid?.z,
-                entry.lesion?.largestExtentMM,
+                entry.lesion?.largestExtentMM, followUp ? entry.confluent : nil, followUp ? entry.active : nil,
+                entry.largestAddedRegionMM3, entry.absentVisits,
             ])
         }
         for (id, rows) in history.sorted(by: { $0.key < $1.key }) {
             let present = rows.filter { $0.state.isPresent }
-            let ended = rows.last { !$0.state.isPresent }
+            // A recurrent lesion's resolved row is not its end when it came back.
+            let ended = rows.last.flatMap { $0.state.isPresent ? nil : $0 }
             lesions.append([
                 participantID, id.value, rows[0].visit + 1, session(rows[0].visit), (present.last?.visit ?? rows[0].visit) + 1,
                 ended?.state.rawValue, rows.compactMap(\.splitFrom).first?.value,

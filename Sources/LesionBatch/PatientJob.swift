@@ -239,6 +239,7 @@ struct PatientJob: Sendable {
     private func inputKey(_ lines: [String], _ columns: [String: String]) -> String {
         var text = "lesiontrack \(LesionTrackVersion.current)\n"
         text += "pipeline \(context.pipeline.sha256)\n"
+        text += "parameters \(PipelineParameters.json(context.pipeline.pipeline))\n"
         text += "classifier \(context.classifier.identity)\n"
         for (column, value) in columns.sorted(by: { $0.key < $1.key }) { text += "participants.tsv \(column)=\(value)\n" }
         for line in lines.sorted() { text += line + "\n" }

@@ -196,13 +196,27 @@ struct PatientPage {
     }
 
     private var lesionTable: String {
-        var out = "<h2>Lesions</h2>\n"
+        var out = "<h2>Counts by session</h2>\n"
+        out +=
+            "<p>New or enlarging counts each lesion once: new, enlarging (grown by the enlarging rule, or adding a confluent region), and merged, split or recurrent lesions that are confluent or grew. Recurrent lesions reappear where a lesion resolved lately and are not new.</p>\n"
+        out +=
+            "<table><tr><th>session</th><th>T2 lesions</th><th>new</th><th>enlarging</th><th>new or enlarging</th><th>confluent</th><th>recurrent</th><th>Gd+</th></tr>\n"
+        for visit in data.visits {
+            func count(_ n: Int?) -> String { n.map(String.init) ?? "" }
+            let counts: [Int?] = [
+                visit.newT2, visit.enlargingT2, visit.newOrEnlargingT2, visit.confluentT2, visit.recurrentT2, visit.gdLesions,
+            ]
+            let cells: [String] = [visit.sessionID, String(visit.t2Lesions)] + counts.map(count)
+            out += "<tr>" + cells.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+        }
+        out += "</table>\n<h2>Lesions</h2>\n"
         guard !data.ledger.isEmpty else { return out + "<p>No lesions in the ledger.</p>\n" }
         out +=
-            "<table><tr><th>lesion</th><th>session</th><th>state</th><th>voxels</th><th>volume mm³</th><th>previous mm³</th><th>ratio</th><th>enhancing</th><th>largest extent mm</th></tr>\n"
+            "<table><tr><th>lesion</th><th>session</th><th>state</th><th>activity</th><th>voxels</th><th>volume mm³</th><th>previous mm³</th><th>ratio</th><th>enhancing</th><th>largest extent mm</th></tr>\n"
         for row in data.ledger {
+            let activity = row.active.map { ($0 ? "counted" : "no") + (row.confluent == true ? ", confluent" : "") } ?? ""
             let cells = [
-                String(row.lesionID), row.sessionID, row.state, String(row.voxels), HTML.fixed(row.volumeMM3, 1),
+                String(row.lesionID), row.sessionID, row.state, activity, String(row.voxels), HTML.fixed(row.volumeMM3, 1),
                 row.previousVolumeMM3.map { HTML.fixed($0, 1) } ?? "", row.volumeRatio.map { HTML.fixed($0, 2) } ?? "",
                 row.enhancing.map { $0 ? "yes" : "no" } ?? "", row.largestExtentMM.map { HTML.fixed($0, 1) } ?? "",
             ]

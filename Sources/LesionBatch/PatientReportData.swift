@@ -11,6 +11,11 @@ public struct PatientReportData: Sendable {
         public let t2VolumeMM3: Double
         public let newT2: Int?
         public let enlargingT2: Int?
+        /// New or enlarging activity (`new_or_enlarging_t2`), confluent and recurrent lesions;
+        /// nil at the baseline and in results written before these counts existed.
+        public let newOrEnlargingT2: Int?
+        public let confluentT2: Int?
+        public let recurrentT2: Int?
         public let gdLesions: Int?
         /// The T2 input as recorded (the label map lies on its grid).
         public let t2File: String
@@ -26,6 +31,9 @@ public struct PatientReportData: Sendable {
         public let volumeMM3: Double
         public let previousVolumeMM3: Double?
         public let volumeRatio: Double?
+        /// Adds a confluent region; counts as activity (nil at baseline, when it ended, or before v3).
+        public let confluent: Bool?
+        public let active: Bool?
         public let enhancing: Bool?
         public let largestExtentMM: Double?
         /// The centroid in world coordinates (RAS+, mm); nil when the lesion ended at this visit.

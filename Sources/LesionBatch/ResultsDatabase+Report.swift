@@ -41,27 +41,30 @@ extension ResultsDatabase {
         let visits = try Row.fetchAll(
             db,
             sql: """
-                SELECT visit, session_id, acq_time, t2_lesions, t2_volume_mm3, new_t2, enlarging_t2, gd_lesions, t2_file
+                SELECT visit, session_id, acq_time, t2_lesions, t2_volume_mm3, new_t2, enlarging_t2, new_or_enlarging_t2,
+                       confluent_t2, recurrent_t2, gd_lesions, t2_file
                 FROM visits WHERE participant_id = ? ORDER BY visit
                 """, arguments: [id]
         ).map { v in
             PatientReportData.Visit(
                 visit: v["visit"], sessionID: v["session_id"], acquisitionTime: v["acq_time"], t2Lesions: v["t2_lesions"],
                 t2VolumeMM3: v["t2_volume_mm3"], newT2: v["new_t2"], enlargingT2: v["enlarging_t2"],
+                newOrEnlargingT2: v["new_or_enlarging_t2"], confluentT2: v["confluent_t2"], recurrentT2: v["recurrent_t2"],
                 gdLesions: v["gd_lesions"], t2File: v["t2_file"])
         }
         let ledger = try Row.fetchAll(
             db,
             sql: """
-                SELECT lesion_id, visit, session_id, state, voxels, volume_mm3, previous_volume_mm3, volume_ratio, enhancing,
-                       largest_extent_mm, centroid_x_mm, centroid_y_mm, centroid_z_mm
+                SELECT lesion_id, visit, session_id, state, voxels, volume_mm3, previous_volume_mm3, volume_ratio, confluent,
+                       active, enhancing, largest_extent_mm, centroid_x_mm, centroid_y_mm, centroid_z_mm
                 FROM ledger WHERE participant_id = ? ORDER BY lesion_id, visit
                 """, arguments: [id]
         ).map { l in
             PatientReportData.LedgerRow(
                 lesionID: l["lesion_id"], visit: l["visit"], sessionID: l["session_id"], state: l["state"],
                 voxels: l["voxels"], volumeMM3: l["volume_mm3"], previousVolumeMM3: l["previous_volume_mm3"],
-                volumeRatio: l["volume_ratio"], enhancing: (l["enhancing"] as Int?).map { $0 != 0 },
+                volumeRatio: l["volume_ratio"], confluent: (l["confluent"] as Int?).map { $0 != 0 },
+                active: (l["active"] as Int?).map { $0 != 0 }, enhancing: (l["enhancing"] as Int?).map { $0 != 0 },
                 largestExtentMM: l["largest_extent_mm"],
                 centroidMM: (l["centroid_x_mm"] as Double?).flatMap { x in
                     (l["centroid_y_mm"] as Double?).flatMap { y in (l["centroid_z_mm"] as Double?).map { z in (x, y, z) } }

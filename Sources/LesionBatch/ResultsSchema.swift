@@ -27,10 +27,22 @@ enum ResultsSchema {
     /// The identifiers of every migration this version knows, in order.
     static let knownMigrations = ["v1", "v2", "v3"]
 
-    /// Urgency as its own column: 1 when the visit (or the participant, on the row without a
-    /// session) needs urgent review. Rows classified before v3 read 0 until they are run again;
-    /// the classifier's identity changed with it, so the next run redoes them.
+    /// Counting as a reader counts, and urgency as its own column: per visit, the recurrent and
+    /// confluent lesions and the merged, split and recurrent lesions counted as activity; per
+    /// ledger row, its confluent mark, whether it counts as activity, its largest region of new
+    /// voxels and, when recurrent, the visits it was absent; per classification, 1 when the visit
+    /// (or the participant, on the row without a session) needs urgent review. Rows written before
+    /// v3 hold NULL (urgency 0) there until their participant is run again; the input key holds
+    /// the matching parameters and the classifier's identity, so the next run redoes them.
     private static let version3 = """
+        ALTER TABLE visits ADD COLUMN recurrent_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN confluent_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN active_merged_split_t2 INTEGER;
+        ALTER TABLE visits ADD COLUMN active_recurrent_t2 INTEGER;
+        ALTER TABLE ledger ADD COLUMN confluent INTEGER;
+        ALTER TABLE ledger ADD COLUMN active INTEGER;
+        ALTER TABLE ledger ADD COLUMN largest_added_region_mm3 REAL;
+        ALTER TABLE ledger ADD COLUMN absent_visits INTEGER;
         ALTER TABLE classifications ADD COLUMN urgent_review INTEGER NOT NULL DEFAULT 0;
         """
 

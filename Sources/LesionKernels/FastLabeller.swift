@@ -74,7 +74,7 @@ public enum FastLabeller {
         _ runs: LabelRuns, count: Int, volume: Volume<T>, compactValues: UnsafePointer<T>?, scaling: IntensityScaling,
         geometry: VoxelGeometry, connectivity: Connectivity, floor: SizeFloor, measureExtent: Bool, threads: Int
     ) -> LesionLabelling {
-        let extentWanted = measureExtent || floor.minimumExtentMM > 0
+        let extentWanted = measureExtent || floor.needsExtent
         // Each thread owns a contiguous range of labels holding about the same number of voxels and
         // visits their runs in storage order, so every sum is formed in the reference's order. It
         // sets up its labels' sums, measures them, and writes each label's lesion at the label's
@@ -142,7 +142,8 @@ public enum FastLabeller {
         if lesions.count != count { kept.labels = runs.labels.map { remap[Int($0)] } }
         let result = LesionLabelling(
             runs: kept, lesions: lesions, foregroundVoxels: foreground, componentsBeforeFloor: count,
-            connectivity: connectivity, floor: floor)
+            connectivity: connectivity, floor: floor
+        ).keepingReaderLength(affine: geometry.affine)
         #if LESIONTRACK_CHECKS
         result.checkInvariants()
         #endif

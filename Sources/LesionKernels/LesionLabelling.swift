@@ -50,7 +50,8 @@ public struct LesionLabelling: Sendable {
         }
         let result = LesionLabelling(
             runs: runs, lesions: lesions, foregroundVoxels: mask.voxels.reduce(0) { $0 + ($1 ? 1 : 0) },
-            componentsBeforeFloor: all.count, connectivity: connectivity, floor: floor)
+            componentsBeforeFloor: all.count, connectivity: connectivity, floor: floor
+        ).keepingReaderLength(affine: geometry.affine)
         #if LESIONTRACK_CHECKS
         result.checkInvariants()
         #endif

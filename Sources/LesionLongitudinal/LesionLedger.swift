@@ -4,10 +4,14 @@ import LesionKernels
 /// visit, and the counts of each visit.
 ///
 /// Visits are appended in order and each is compared with the one before (`LesionMatcher`), on
-/// one common grid; only the previous visit's label map is kept, so memory does not grow with the
-/// number of visits. Baseline lesions take IDs 1…N in label order; IDs then continue, end, or are
-/// created as the matcher says, and are never reused. An ID has a row at every visit from the one
-/// where it appears to the one where it ends (`resolved` or `absorbed`), or to the last visit.
+/// one common grid. The ledger keeps the previous visit's label map and one map of the lesions
+/// that resolved lately (`ResolvedLesions`), so a lesion reappearing at such a place is
+/// `recurrent`, not new; memory does not grow with the number of visits. Baseline lesions take
+/// IDs 1…N in label order; IDs then continue, end, or are created as the matcher says, and are
+/// never given to another lesion: a `recurrent` lesion takes back the ID of the lesion that
+/// resolved there. An ID has a row at every visit from the one where it appears to the one where
+/// it ends (`resolved` or `absorbed`), or to the last visit; a recurrent ID has no rows at the
+/// visits it was absent, and rows again from the visit it recurs.
 ///
 /// Invariants: at each visit the present rows are exactly the visit's T2 lesions, once each, with
 /// distinct IDs.
@@ -19,12 +23,14 @@ public struct LesionLedger: Sendable {
     /// One per visit appended, in visit order.
     public private(set) var counts: [VisitCounts] = []
     private var previous: (map: LabelMap, lesions: [Lesion], ids: [LesionID])?
+    private var resolved: ResolvedLesions
     private var nextID = 1
 
     /// - Parameter geometry: the common grid of every visit's maps.
     public init(geometry: VoxelGeometry, rule: MatchingRule) {
         self.geometry = geometry
         self.rule = rule
+        self.resolved = ResolvedLesions(size: geometry.size)
     }
 
     /// Compares the next visit with the last one appended and records its rows and counts.
@@ -39,16 +45,21 @@ public struct LesionLedger: Sendable {
         if let previous {
             let matched = LesionMatcher.match(
                 earlier: previous.map, earlierIDs: previous.ids, later: visit.t2Map, rule: rule,
-                voxelVolumeMM3: voxelVolume, nextID: nextID)
+                voxelVolumeMM3: voxelVolume, nextID: nextID, connectivity: visit.t2.connectivity,
+                resolved: resolved.isEmpty ? nil : resolved, visit: index)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
+                let hasPartners = !continued.previousIDs.isEmpty
                 rows.append(
                     LedgerEntry(
                         id: continued.id, visit: index, state: continued.state, label: continued.label,
                         voxelCount: lesion.voxelCount, volumeMM3: lesion.volumeMM3,
-                        previousVolumeMM3: continued.previousIDs.isEmpty ? nil : Double(continued.previousVoxels) * voxelVolume,
+                        previousVolumeMM3: hasPartners ? Double(continued.previousVoxels) * voxelVolume : nil,
                         previousIDs: continued.previousIDs, mergedInto: [], splitFrom: continued.splitFrom,
-                        enhancing: enhancing?[continued.label - 1], lesion: lesion))
+                        enhancing: enhancing?[continued.label - 1], lesion: lesion, confluent: continued.confluent,
+                        active: continued.active,
+                        largestAddedRegionMM3: hasPartners ? Double(continued.largestAddedVoxels) * voxelVolume : nil,
+                        absentVisits: continued.absentVisits))
             }
             for ended in matched.ended {
                 rows.append(
@@ -60,6 +71,12 @@ public struct LesionLedger: Sendable {
             ids = matched.later.map(\.id)
             nextID = matched.nextID
             step = matched
+            resolved.update(
+                previous: previous.map,
+                resolved: matched.ended.filter { $0.state == .resolved }.map {
+                    ($0.label, $0.id, previous.lesions[$0.label - 1].voxelCount)
+                },
+                forgotten: Set(matched.overlappedResolved), visit: index, rule: rule)
         } else {
             ids = lesions.indices.map { LesionID($0 + 1) }
             nextID = lesions.count + 1
@@ -73,13 +90,17 @@ public struct LesionLedger: Sendable {
         }
         func present(_ state: LesionState) -> Int? { step.map { $0.later.filter { $0.state == state }.count } }
         func ended(_ state: LesionState) -> Int? { step.map { $0.ended.filter { $0.state == state }.count } }
+        func count(_ include: (LesionMatcher.Continued) -> Bool) -> Int? { step.map { $0.later.filter(include).count } }
         counts.append(
             VisitCounts(
                 visit: index, t2Lesions: lesions.count, t2VolumeMM3: visit.t2.totalVolumeMM3,
                 newT2: present(.new), enlargingT2: present(.enlarging), stableT2: present(.stable),
                 shrinkingT2: present(.shrinking), mergedT2: present(.merged), splitT2: present(.split),
                 resolvedT2: ended(.resolved), absorbedT2: ended(.absorbed), gdLesions: visit.gd?.lesions.count,
-                enhancingT2: enhancing.map { $0.filter { $0 }.count }))
+                enhancingT2: enhancing.map { $0.filter { $0 }.count }, confluentT2: count(\.confluent),
+                recurrentT2: present(.recurrent),
+                activeMergedSplitT2: count { $0.active && ($0.state == .merged || $0.state == .split) },
+                activeRecurrentT2: count { $0.active && $0.state == .recurrent }))
         previous = (visit.t2Map, lesions, ids)
     }
 

@@ -4,19 +4,37 @@ import LesionKernels
 ///
 /// **Correspondence.** An earlier lesion and a later lesion correspond when they share at least
 /// `rule.minimumOverlapVoxels` voxels. Each later lesion is then:
-/// - `new` with no earlier partner;
 /// - `merged` with two or more earlier partners;
 /// - `split` when its one earlier partner has two or more later partners;
-/// - else (one-to-one) `enlarging`, `shrinking` or `stable` by `MatchingRule.volumeState`.
+/// - with one earlier partner, one-to-one: `enlarging`, `shrinking` or `stable` by
+///   `MatchingRule.volumeState`, and `enlarging` whatever its volume when it adds a confluent region;
+/// - with no earlier partner: `recurrent` when it overlaps (by the same minimum) the footprint of
+///   a lesion that resolved at most `rule.recurrentMaximumAbsentVisits` visits ago
+///   (`ResolvedLesions`), else `new`.
 /// Each earlier lesion whose ID does not continue is `resolved` (no partner) or `absorbed`
 /// (its partners carry other IDs; `mergedInto` lists them).
+///
+/// **Confluent regions.** The *new voxels* of the later visit are its lesion voxels that were in
+/// no lesion of the earlier visit nor in a remembered resolved footprint. They are grouped into
+/// connected components with the lesions' own connectivity, so each component lies in one later
+/// lesion. A later lesion with earlier (or resolved) partners whose largest such component
+/// reaches `rule.minimumConfluentVolumeMM3` is `confluent`: a new lesion confluent with an old
+/// one, which MAGNIMS-CMSC-NAIMS 2021 (Wattjes et al., Lancet Neurol 2021) counts as new or
+/// enlarging activity. A lesion touching an old one only where the connectivity does not join
+/// them (a corner at 6-connectivity) is a separate lesion, so `new`.
+///
+/// **Activity** (`Continued.active`, what `new_or_enlarging_t2` counts): `new` and `enlarging`
+/// lesions, and `merged`, `split` and `recurrent` lesions that are confluent or grew by the
+/// enlarging rule against their partners together (for `recurrent`: their volume when last present).
 ///
 /// **IDs.** Corresponding pairs are visited by decreasing shared voxels (ties: lower earlier label,
 /// then lower later label); a pair passes the earlier lesion's ID to the later one when neither
 /// has been paired yet. So an ID continues into at most one lesion and each lesion takes at most
 /// one ID: a merged lesion keeps the ID of the earlier lesion it overlaps most, and the largest
-/// fragment of a split keeps its parent's ID. Later lesions left without an ID (new lesions and
-/// the other fragments of a split) take fresh IDs from `nextID` up, in label order.
+/// fragment of a split keeps its parent's ID. Recurrent lesions then take back the ID of the
+/// resolved lesion they overlap most, by the same order (ties: lower ID), each ID once. Later
+/// lesions left without an ID (new lesions, the other fragments of a split, recurrent lesions
+/// whose old ID went to another) take fresh IDs from `nextID` up, in label order.
 ///
 /// Time O(N + P log P) for N voxels and P corresponding pairs.
 public enum LesionMatcher {
@@ -26,12 +44,22 @@ public enum LesionMatcher {
         public let label: Int
         public let id: LesionID
         public let state: LesionState
-        /// IDs of its earlier partners, ascending (empty when new).
+        /// IDs of its earlier partners, ascending (empty when new); for `recurrent`, the resolved
+        /// lesions it overlaps.
         public let previousIDs: [LesionID]
-        /// Voxels of its earlier partners together (0 when new).
+        /// Voxels of its earlier partners together (0 when new); for `recurrent`, their voxels
+        /// when last present.
         public let previousVoxels: Int
         /// The parent's ID, for a fragment of a split that took a fresh ID.
         public let splitFrom: LesionID?
+        /// Voxels of its largest connected region of new voxels; 0 when new (all of it is new).
+        public let largestAddedVoxels: Int
+        /// It has partners and its largest region of new voxels reaches the confluent floor.
+        public let confluent: Bool
+        /// It counts as new or enlarging activity.
+        public let active: Bool
+        /// For `recurrent`: visits its resolved partner was absent (the most recent one's).
+        public let absentVisits: Int?
     }
 
     /// A lesion of the earlier visit whose ID does not continue.
@@ -59,16 +87,23 @@ public enum LesionMatcher {
         public let ended: [Ended]
         /// The first ID not yet used.
         public let nextID: Int
+        /// Remembered resolved lesions that a later lesion overlaps (recurred or grown over), ascending.
+        public let overlappedResolved: [LesionID]
     }
 
     /// - Parameters:
     ///   - earlierIDs: the ID of each earlier label (`earlierIDs[label - 1]`).
-    ///   - voxelVolumeMM3: the voxel volume of the common grid, for the enlarging floor.
+    ///   - voxelVolumeMM3: the voxel volume of the common grid, for the volume floors.
+    ///   - connectivity: the connectivity both maps were labelled with, for confluent regions.
+    ///   - resolved: footprints of lesions resolved before `earlier`; nil for none.
+    ///   - visit: the later visit's index, to tell how long a resolved lesion was absent.
     public static func match(
         earlier: LabelMap, earlierIDs: [LesionID], later: LabelMap, rule: MatchingRule,
-        voxelVolumeMM3: Double, nextID: Int
+        voxelVolumeMM3: Double, nextID: Int, connectivity: Connectivity = .default,
+        resolved: ResolvedLesions? = nil, visit: Int = 1
     ) -> Step {
         precondition(earlierIDs.count == earlier.count, "one ID per earlier lesion")
+        precondition(resolved.map { $0.ids.size == later.size } ?? true, "resolved footprints on another grid")
         let table = OverlapTable(earlier, later)
         let edges = table.pairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var laterPartners = [[Int]](repeating: [], count: later.count + 1)
@@ -77,6 +112,15 @@ public enum LesionMatcher {
             laterPartners[edge.second].append(edge.first)
             earlierPartners[edge.first].append(edge.second)
         }
+        let live =
+            resolved.map { r in
+                Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
+            } ?? []
+        let regions = NewVoxelRegions(
+            earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity)
+        let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
+        var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
+        for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }
 
         var idOf = [LesionID?](repeating: nil, count: later.count + 1)
         var continued = [Bool](repeating: false, count: earlier.count + 1)
@@ -87,6 +131,14 @@ public enum LesionMatcher {
             idOf[edge.second] = earlierIDs[edge.first - 1]
             continued[edge.first] = true
         }
+        var revived = Set<LesionID>()
+        let recurrentByOverlap = resolvedEdges.filter { laterPartners[$0.later].isEmpty }.sorted {
+            $0.voxels != $1.voxels ? $0.voxels > $1.voxels : ($0.id, $0.later) < ($1.id, $1.later)
+        }
+        for edge in recurrentByOverlap where idOf[edge.later] == nil && !revived.contains(edge.id) {
+            idOf[edge.later] = edge.id
+            revived.insert(edge.id)
+        }
         var next = nextID
         for label in stride(from: 1, through: later.count, by: 1) where idOf[label] == nil {
             idOf[label] = LesionID(next)
@@ -96,28 +148,56 @@ public enum LesionMatcher {
         let laterLesions = stride(from: 1, through: later.count, by: 1).map { f -> Continued in
             let partners = laterPartners[f]
             let id = idOf[f]!
+            let laterVoxels = table.secondSizes[f]
+            let added = regions.largestAdded[f]
+            let confluent =
+                (!partners.isEmpty || !resolvedPartners[f].isEmpty) && rule.isConfluent(voxels: added, voxelVolumeMM3: voxelVolumeMM3)
+            func grew(from voxels: Int) -> Bool {
+                rule.volumeState(earlierVoxels: voxels, laterVoxels: laterVoxels, voxelVolumeMM3: voxelVolumeMM3) == .enlarging
+            }
+            if partners.isEmpty {
+                let old = resolvedPartners[f].sorted()
+                guard !old.isEmpty, let remembered = resolved?.remembered else {
+                    return Continued(
+                        label: f, id: id, state: .new, previousIDs: [], previousVoxels: 0, splitFrom: nil,
+                        largestAddedVoxels: 0, confluent: false, active: true, absentVisits: nil)
+                }
+                let previousVoxels = old.reduce(0) { $0 + remembered[$1]!.voxels }
+                let lastResolved = old.map { remembered[$0]!.resolvedAt }.max()!
+                return Continued(
+                    label: f, id: id, state: .recurrent, previousIDs: old, previousVoxels: previousVoxels,
+                    splitFrom: old.contains(id) ? nil : old[0], largestAddedVoxels: added, confluent: confluent,
+                    active: confluent || grew(from: previousVoxels), absentVisits: visit - lastResolved)
+            }
             let previousVoxels = partners.reduce(0) { $0 + table.firstSizes[$1] }
             var splitFrom: LesionID?
             let state: LesionState
+            let active: Bool
             switch partners.count {
-            case 0: state = .new
             case 1 where earlierPartners[partners[0]].count >= 2:
                 state = .split
                 let parent = earlierIDs[partners[0] - 1]
                 splitFrom = parent == id ? nil : parent
+                active = confluent || grew(from: previousVoxels)
             case 1:
-                state = rule.volumeState(
-                    earlierVoxels: previousVoxels, laterVoxels: table.secondSizes[f], voxelVolumeMM3: voxelVolumeMM3)
-            default: state = .merged
+                let byVolume = rule.volumeState(
+                    earlierVoxels: previousVoxels, laterVoxels: laterVoxels, voxelVolumeMM3: voxelVolumeMM3)
+                state = confluent ? .enlarging : byVolume
+                active = state == .enlarging
+            default:
+                state = .merged
+                active = confluent || grew(from: previousVoxels)
             }
             return Continued(
                 label: f, id: id, state: state, previousIDs: partners.map { earlierIDs[$0 - 1] }.sorted(),
-                previousVoxels: previousVoxels, splitFrom: splitFrom)
+                previousVoxels: previousVoxels, splitFrom: splitFrom, largestAddedVoxels: added, confluent: confluent,
+                active: active, absentVisits: nil)
         }
         let ended = stride(from: 1, through: earlier.count, by: 1).filter { !continued[$0] }.map { e in
             let into = earlierPartners[e].map { idOf[$0]! }.sorted()
             return Ended(label: e, id: earlierIDs[e - 1], state: into.isEmpty ? .resolved : .absorbed, mergedInto: into)
         }
-        return Step(later: laterLesions, ended: ended, nextID: next)
+        let overlapped = Set(regions.resolvedPairs.map(\.id)).sorted()
+        return Step(later: laterLesions, ended: ended, nextID: next, overlappedResolved: overlapped)
     }
 }

@@ -93,7 +93,7 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
         case .t2Lesions: "T2 lesions at the visit"
         case .newT2: "T2 lesions new since the previous visit"
         case .enlargingT2: "T2 lesions enlarging since the previous visit"
-        case .newOrEnlargingT2: "new_t2 + enlarging_t2"
+        case .newOrEnlargingT2: "new_t2 + enlarging_t2 + merged, split or recurrent lesions counted as activity (confluent or grown)"
         case .gdLesions: "Gd+ lesions at the visit (missing without a Gd source)"
         case .enhancingT2: "T2 lesions sharing a voxel with a Gd+ lesion"
         case .newPunctateFoci: "new T2 lesions that are punctate foci of a new or growing lesion (features.satellites)"

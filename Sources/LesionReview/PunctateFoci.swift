@@ -4,8 +4,7 @@ import LesionLongitudinal
 ///
 /// A **punctate focus** is a new T2 lesion small enough to be a satellite
 /// (`features.satellites.max_extent_mm`) that lies within `max_distance_mm` of an **active** host:
-/// a T2 lesion at least `host_min_extent_mm` long that is new, enlarging or grew contiguously at
-/// this visit (`ContiguousGrowth`). Punctate T2 lesions favour PML (Wijburg et al., JNNP 2016;
+/// a T2 lesion at least `host_min_extent_mm` long that counts as activity at this visit (`isActive`). Punctate T2 lesions favour PML (Wijburg et al., JNNP 2016;
 /// Hodel et al., Radiology 2016), and patchy or punctate enhancement at the border of a lesion
 /// marks PML-IRIS (Tan et al., Neurology 2011; Wattjes et al., JNNP 2016): each such focus is one
 /// process with its host, not another new MS lesion, so it must not raise the counts that argue
@@ -57,8 +56,9 @@ public struct PunctateFoci: Sendable, Equatable {
         gdLesionsGrouped = groups.count + alone
     }
 
-    /// New, enlarging, or grown contiguously at this visit.
+    /// Counted as activity by the ledger (new, enlarging, confluent, or a merge, split or
+    /// recurrence that grew), or grown contiguously at this visit.
     public static func isActive(_ entry: LedgerEntry, growth: ContiguousGrowth) -> Bool {
-        entry.state == .new || entry.state == .enlarging || growth.grew(entry) == true
+        entry.state.isPresent && (entry.active || growth.grew(entry) == true)
     }
 }

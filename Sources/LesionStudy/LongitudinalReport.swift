@@ -85,9 +85,13 @@ public struct LongitudinalReport {
             ("min_voxels", String(p.floor.minimumVoxels)),
             ("min_volume_mm3", JSON.number(p.floor.minimumVolumeMM3)),
             ("min_extent_mm", JSON.number(p.floor.minimumExtentMM)),
+            ("min_reader_length_mm", JSON.number(p.floor.minimumReaderLengthMM)),
             ("min_overlap_voxels", String(p.matching.minimumOverlapVoxels)),
             ("enlarging_ratio", JSON.number(p.matching.enlargingRatio)),
+            ("enlarging_volume_mm3", JSON.number(p.matching.enlargingVolumeMM3)),
             ("min_volume_change_mm3", JSON.number(p.matching.minimumVolumeChangeMM3)),
+            ("min_confluent_volume_mm3", JSON.number(p.matching.minimumConfluentVolumeMM3)),
+            ("recurrent_max_absent_visits", String(p.matching.recurrentMaximumAbsentVisits)),
             ("same_grid_tolerance_mm", JSON.number(p.grid.sameGridToleranceMM)),
             ("min_field_coverage", JSON.number(p.grid.minimumFieldCoverage)),
             ("min_brain_mask_dice", JSON.number(p.grid.minimumBrainMaskDice)),
@@ -235,6 +239,8 @@ public struct LongitudinalReport {
             .count("new_or_enlarging_t2", c.newOrEnlargingT2), .count("stable_t2", c.stableT2),
             .count("shrinking_t2", c.shrinkingT2), .count("merged_t2", c.mergedT2), .count("split_t2", c.splitT2),
             .count("resolved_t2", c.resolvedT2), .count("absorbed_t2", c.absorbedT2),
+            .count("recurrent_t2", c.recurrentT2), .count("confluent_t2", c.confluentT2),
+            .count("active_merged_split_t2", c.activeMergedSplitT2), .count("active_recurrent_t2", c.activeRecurrentT2),
             .count("gd_lesions", c.gdLesions), .count("enhancing_t2", c.enhancingT2),
         ]
     }
@@ -258,6 +264,9 @@ public struct LongitudinalReport {
             .number("previous_volume_mm3", e.previousVolumeMM3), .number("volume_ratio", e.volumeRatio),
             .ids("previous_ids", e.previousIDs), .ids("merged_into", e.mergedInto),
             .count("split_from", e.splitFrom?.value),
+            .flag("confluent", e.state.isPresent && e.state != .baseline ? e.confluent : nil),
+            .flag("active", e.state.isPresent && e.state != .baseline ? e.active : nil),
+            .number("largest_added_region_mm3", e.largestAddedRegionMM3), .count("absent_visits", e.absentVisits),
             .flag("enhancing", e.enhancing),
             .number("centroid_x_mm", centroid?.x), .number("centroid_y_mm", centroid?.y), .number("centroid_z_mm", centroid?.z),
             .number("largest_extent_mm", e.lesion?.largestExtentMM),
@@ -307,12 +316,14 @@ public struct LongitudinalReport {
             [
                 "visit", "session_id", "acq_time", "grid", "t2_lesions", "t2_volume_mm3", "new_t2", "enlarging_t2",
                 "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2", "resolved_t2",
-                "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file",
+                "absorbed_t2", "recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2",
+                "gd_lesions", "enhancing_t2", "t2_file", "gd_file",
             ]
         case .lesions:
             [
                 "lesion_id", "visit", "session_id", "state", "label", "voxels", "volume_mm3", "previous_volume_mm3",
-                "volume_ratio", "previous_ids", "merged_into", "split_from", "enhancing", "centroid_x_mm",
+                "volume_ratio", "previous_ids", "merged_into", "split_from", "confluent", "active",
+                "largest_added_region_mm3", "absent_visits", "enhancing", "centroid_x_mm",
                 "centroid_y_mm", "centroid_z_mm", "largest_extent_mm", "contiguous_growth", "growth_mm3", "large_lesion",
                 "cortical_contact", "grey_matter_contact", "periventricular", "punctate_focus_of", "enhancing_voxels",
                 "enhancing_rim_share",

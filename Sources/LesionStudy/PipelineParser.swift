@@ -39,7 +39,7 @@ struct PipelineParser: YAMLFileReading {
         if let node = top["gd_sources"] { pipeline.gdSources = try sources(node, "gd_sources") }
         if let lesions = top["lesions"] {
             let m = try mapping(lesions, "lesions")
-            try allowKeys(m, ["connectivity", "min_voxels", "min_volume_mm3", "min_extent_mm"], "lesions")
+            try allowKeys(m, ["connectivity", "min_voxels", "min_volume_mm3", "min_extent_mm", "min_reader_length_mm"], "lesions")
             if let node = m["connectivity"] {
                 let value = try integer(node, "lesions.connectivity")
                 guard let connectivity = Connectivity(rawValue: value) else {
@@ -56,10 +56,18 @@ struct PipelineParser: YAMLFileReading {
             if let node = m["min_extent_mm"] {
                 pipeline.floor.minimumExtentMM = try number(node, "lesions.min_extent_mm", atLeast: 0)
             }
+            if let node = m["min_reader_length_mm"] {
+                pipeline.floor.minimumReaderLengthMM = try number(node, "lesions.min_reader_length_mm", atLeast: 0)
+            }
         }
         if let matching = top["matching"] {
             let m = try mapping(matching, "matching")
-            try allowKeys(m, ["min_overlap_voxels", "enlarging_ratio", "min_volume_change_mm3"], "matching")
+            try allowKeys(
+                m,
+                [
+                    "min_overlap_voxels", "enlarging_ratio", "enlarging_volume_mm3", "min_volume_change_mm3",
+                    "min_confluent_volume_mm3", "recurrent_max_absent_visits",
+                ], "matching")
             var rule = pipeline.matching
             if let node = m["min_overlap_voxels"] {
                 rule.minimumOverlapVoxels = try integer(node, "matching.min_overlap_voxels", atLeast: 1)
@@ -67,8 +75,18 @@ struct PipelineParser: YAMLFileReading {
             if let node = m["enlarging_ratio"] {
                 rule.enlargingRatio = try number(node, "matching.enlarging_ratio", atLeast: 1)
             }
+            if let node = m["enlarging_volume_mm3"] {
+                rule.enlargingVolumeMM3 = try number(node, "matching.enlarging_volume_mm3", atLeast: 0)
+                guard rule.enlargingVolumeMM3 > 0 else { throw fail(node, "matching.enlarging_volume_mm3 must be above 0") }
+            }
             if let node = m["min_volume_change_mm3"] {
                 rule.minimumVolumeChangeMM3 = try number(node, "matching.min_volume_change_mm3", atLeast: 0)
+            }
+            if let node = m["min_confluent_volume_mm3"] {
+                rule.minimumConfluentVolumeMM3 = try number(node, "matching.min_confluent_volume_mm3", atLeast: 0)
+            }
+            if let node = m["recurrent_max_absent_visits"] {
+                rule.recurrentMaximumAbsentVisits = try integer(node, "matching.recurrent_max_absent_visits", atLeast: 0)
             }
             pipeline.matching = rule
         }

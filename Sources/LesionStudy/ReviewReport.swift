@@ -61,6 +61,7 @@ public struct ReviewReport {
                     ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
                     ("on_natalizumab_weeks", JSON.number(p.onNatalizumabWeeks)),
                     ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
+                    ("contiguous_growth_volume_mm3", JSON.number(matching.enlargingVolumeMM3)),
                     ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),
                     ("cortex_patterns", Self.strings(review.rules.cortex.map(\.pattern.text))),
                     ("grey_matter_patterns", Self.strings(review.rules.greyMatter.map(\.pattern.text))),

@@ -100,7 +100,7 @@ struct TimelineWindowTests {
     }
 
     @Test(
-        "a database written before windows were stored (schema v1) is upgraded to v2 when opened; its pages say none is stored until the participants are run again"
+        "a database written before windows were stored (schema v1) is upgraded to v3 when opened; its pages say none is stored until the participants are run again"
     )
     func upgrade() throws {
         let (folder, study) = try BatchSupport.studyCopy()
@@ -110,17 +110,25 @@ struct TimelineWindowTests {
         let path = output + "/lesiontrack.sqlite"
         // Back to v1: no table, no migration record, input keys from before the classifier stored windows.
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "DROP TABLE review_windows; DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+            try db.execute(sql: "DROP TABLE review_windows; DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3')")
+            for column in ["recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2"] {
+                try db.execute(sql: "ALTER TABLE visits DROP COLUMN \(column)")
+            }
+            for column in ["confluent", "active", "largest_added_region_mm3", "absent_visits"] {
+                try db.execute(sql: "ALTER TABLE ledger DROP COLUMN \(column)")
+            }
+            try db.execute(sql: "ALTER TABLE classifications DROP COLUMN urgent_review")
             try db.execute(sql: "UPDATE patients SET input_key = 'written by v1'")
         }
         #expect(try CommandRunner.run(["report", output]).status == 0)
         let migrations = try DatabaseQueue(path: path).read { db in
             (
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT COUNT(confluent_t2) + COUNT(recurrent_t2) FROM visits") ?? -1
             )
         }
-        #expect(migrations.0 == ["v1", "v2", "v3"] && migrations.1 == 0)
+        #expect(migrations.0 == ["v1", "v2", "v3"] && migrations.1 == 0 && migrations.2 == 0)
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
         #expect(windowRects(page).isEmpty)
         #expect(page.contains("or the results were written before windows were stored (run the participant again)"))

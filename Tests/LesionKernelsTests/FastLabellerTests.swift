@@ -5,7 +5,10 @@ import TestSupport
 /// The fast kernel against the reference on many random volumes: same partition, numbering and statistics.
 @Suite("Fast labeller")
 struct FastLabellerTests {
-    static let floors = [SizeFloor.none, SizeFloor(minimumVoxels: 3), SizeFloor(minimumVolumeMM3: 4, minimumExtentMM: 1.5)]
+    static let floors = [
+        SizeFloor.none, SizeFloor(minimumVoxels: 3), SizeFloor(minimumVolumeMM3: 4, minimumExtentMM: 1.5),
+        SizeFloor(minimumVoxels: 3, minimumReaderLengthMM: 3),
+    ]
 
     /// Random float volumes in [0, 1): a voxel is foreground when its value is ≥ 0.5.
     static func volume(seed: UInt64, maximumExtent: Int) -> (Volume<Float>, VoxelGeometry) {
@@ -55,7 +58,7 @@ struct FastLabellerTests {
     func randomVolumes(connectivity: Connectivity) {
         for seed in UInt64(0)..<300 {
             let (volume, geometry) = Self.volume(seed: seed &* 31 &+ UInt64(connectivity.rawValue), maximumExtent: 14)
-            let floor = Self.floors[Int(seed % 3)]
+            let floor = Self.floors[Int(seed % 5 % 4)]
             let reference = Self.reference(volume, geometry, connectivity, floor)
             for threads in [1, 2, 3] {
                 let fast = FastLabeller.label(

@@ -16,19 +16,26 @@ struct LedgerInvariantTests {
         }
     }
 
-    @Test("each visit's present rows are its lesions once each; IDs end once and are never reused", arguments: 0..<120)
+    @Test(
+        "each visit's present rows are its lesions once each; IDs end once and come back only as recurrent, never to another lesion",
+        arguments: 0..<120)
     func invariants(seed: UInt64) {
         let labellings = Self.visits(seed: seed)
         var ledger = LesionLedger(geometry: VoxelGeometry(size: labellings[0].map.size, affine: .spacing(1, 1, 1)), rule: .default)
         for labelling in labellings { ledger.append(VisitLesions(t2: labelling, gd: nil)) }
-        var ended = Set<LesionID>()
+        var ended: [LesionID: LesionState] = [:]
         var seen = Set<LesionID>()
         for (visit, labelling) in labellings.enumerated() {
             let rows = ledger.entries(atVisit: visit)
             let present = rows.filter(\.state.isPresent)
             #expect(present.compactMap(\.label).sorted() == Array(stride(from: 1, through: labelling.lesions.count, by: 1)))
             #expect(Set(present.map(\.id)).count == present.count)
-            #expect(present.allSatisfy { !ended.contains($0.id) })
+            // An ID that ended comes back only as a recurrent lesion, and only after it resolved.
+            for row in present where ended[row.id] != nil {
+                #expect(row.state == .recurrent && ended[row.id] == .resolved)
+                #expect(row.previousIDs.contains(row.id))
+                ended[row.id] = nil
+            }
             if visit == 0 { #expect(present.allSatisfy { $0.state == .baseline }) }
             #expect(present.allSatisfy { ($0.state == .new) == ($0.previousIDs.isEmpty && visit > 0) })
             if visit > 0 {
@@ -37,18 +44,29 @@ struct LedgerInvariantTests {
                 #expect(Set(endedHere.map(\.id)).isSubset(of: previous))
                 // Every previous ID either continues or ends here.
                 #expect(previous == Set(present.map(\.id)).intersection(previous).union(endedHere.map(\.id)))
-                // A fresh ID is above every ID seen before, and only new, split or merged lesions take one.
+                // A fresh ID is above every ID seen before, and only new, split, merged or recurrent lesions take one.
                 let highest = seen.map(\.value).max() ?? 0
-                for row in present where !previous.contains(row.id) {
+                for row in present where !seen.contains(row.id) {
                     #expect(row.id.value > highest)
-                    #expect([.new, .split, .merged].contains(row.state))
+                    #expect([.new, .split, .merged, .recurrent].contains(row.state))
                 }
                 for row in present where previous.contains(row.id) { #expect(row.previousIDs.contains(row.id)) }
                 let c = ledger.counts[visit]
-                let states = [c.newT2, c.enlargingT2, c.stableT2, c.shrinkingT2, c.mergedT2, c.splitT2].map { $0! }
+                let states = [c.newT2, c.enlargingT2, c.stableT2, c.shrinkingT2, c.mergedT2, c.splitT2, c.recurrentT2].map { $0! }
                 #expect(states.reduce(0, +) == labelling.lesions.count)
                 #expect(c.resolvedT2! + c.absorbedT2! == endedHere.count)
-                ended.formUnion(endedHere.map(\.id))
+                #expect(c.newOrEnlargingT2 == present.filter(\.active).count)
+                #expect(c.confluentT2 == present.filter(\.confluent).count)
+                for row in endedHere { ended[row.id] = row.state }
+            }
+            // A new lesion shares no voxel with a lesion that resolved at the visit before (absent one visit).
+            if visit >= 2 {
+                let resolvedBefore = ledger.entries(atVisit: visit - 1).filter { $0.state == .resolved }.map(\.id)
+                let twoBack = ledger.entries(atVisit: visit - 2)
+                let footprints = Set(twoBack.filter { resolvedBefore.contains($0.id) }.compactMap(\.label).map(Int32.init))
+                let newLabels = Set(present.filter { $0.state == .new }.compactMap(\.label).map(Int32.init))
+                let old = labellings[visit - 2].map.labels.voxels, now = labelling.map.labels.voxels
+                #expect(!old.indices.contains { footprints.contains(old[$0]) && newLabels.contains(now[$0]) })
             }
             seen.formUnion(present.map(\.id))
         }

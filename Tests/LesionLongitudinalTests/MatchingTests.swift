@@ -14,10 +14,22 @@ struct MatchingTests {
             (15, 10, 1.0, 5.0, .shrinking),
             (15, 11, 1.0, 0.0, .stable),  // 15 / 11 < 1.5
             (10, 10, 1.0, 0.0, .stable),
+            (4700, 6450, 1.0, 14.1, .enlarging),  // a 4.7 mL lesion + 1.75 mL: ×1.37 but ≥ 1000 mm³
+            (4700, 5699, 1.0, 14.1, .stable),  // +999 mm³, ×1.21: under both
+            (4700, 5700, 1.0, 14.1, .enlarging),  // +1000 mm³ exactly
+            (6450, 4700, 1.0, 14.1, .shrinking),
+            (500, 1000, 8.0, 14.1, .enlarging),  // +4000 mm³ with 8 mm³ voxels
         ])
     func rule(earlier: Int, later: Int, voxelVolume: Double, floor: Double, state: LesionState) {
         let rule = MatchingRule(enlargingRatio: 1.5, minimumVolumeChangeMM3: floor)
         #expect(rule.volumeState(earlierVoxels: earlier, laterVoxels: later, voxelVolumeMM3: voxelVolume) == state)
+    }
+
+    @Test("the absolute growth needs the absolute floor too")
+    func absoluteUnderFloor() {
+        let rule = MatchingRule(enlargingRatio: 1.5, minimumVolumeChangeMM3: 20, enlargingVolumeMM3: 10)
+        #expect(rule.volumeState(earlierVoxels: 100, laterVoxels: 115, voxelVolumeMM3: 1) == .stable)
+        #expect(rule.volumeState(earlierVoxels: 100, laterVoxels: 120, voxelVolumeMM3: 1) == .enlarging)
     }
 
     @Test("a ratio of 1 with no floor still needs a change to be enlarging")
@@ -81,6 +93,60 @@ struct MatchingTests {
         #expect(step.later.map(\.state) == [.split, .merged])
         #expect(step.later[1].previousIDs == [LesionID(1), LesionID(2)])
         #expect(step.ended.isEmpty && step.nextID == 3)
+    }
+
+    @Test("confluent: one connected region of new voxels ≥ 14.1 mm³ makes a one-to-one lesion enlarging; pieces do not")
+    func confluent() {
+        let old = String(repeating: "x", count: 40)
+        let one = match("...." + old + "..................", "...." + old + String(repeating: "x", count: 15) + "...", ids: [1])
+        #expect(one.later.map(\.state) == [.enlarging] && one.later[0].confluent && one.later[0].largestAddedVoxels == 15)
+        let pieces = match("...." + old + "..................", "...x" + old + String(repeating: "x", count: 14) + "....", ids: [1])
+        #expect(pieces.later.map(\.state) == [.stable] && !pieces.later[0].confluent && pieces.later[0].largestAddedVoxels == 14)
+        let shrunk = match(old + "....................", String(repeating: ".", count: 20) + old, ids: [1])
+        #expect(shrunk.later.map(\.state) == [.enlarging] && shrunk.later[0].confluent && shrunk.later[0].active)
+    }
+
+    @Test("a merged lesion counts as activity when its bridge is a confluent region or it grew by the rule")
+    func mergedActivity() {
+        let flat = match("xxxxxxxxxx.xxxxxxxxxx", "xxxxxxxxxxxxxxxxxxxxx", ids: [1, 2])
+        #expect(flat.later[0].state == .merged && !flat.later[0].active && flat.later[0].largestAddedVoxels == 1)
+        let bridged = match(
+            "xxxxxxxxxx" + String(repeating: ".", count: 15) + "xxxxxxxxxx", String(repeating: "x", count: 35), ids: [1, 2])
+        #expect(bridged.later[0].state == .merged && bridged.later[0].active && bridged.later[0].confluent)
+        // +17 in pieces of 8, 1 and 8, ×1.85: grown by the ratio, not confluent.
+        let grown = match("........xxxxxxxxxx.xxxxxxxxxx........", String(repeating: "x", count: 37), ids: [1, 2])
+        #expect(grown.later[0].state == .merged && grown.later[0].active && !grown.later[0].confluent)
+    }
+
+    @Test("a split fragment that adds a confluent region counts as activity; the other does not")
+    func splitActivity() {
+        let step = match("....xxxxxxxxxx................", "....xxxx..xxxxxxxxxxxxxxxxxxxx", ids: [1], next: 2)
+        #expect(step.later.map(\.state) == [.split, .split])
+        #expect(step.later.map(\.active) == [false, true] && step.later.map(\.confluent) == [false, true])
+        #expect(step.later.map(\.largestAddedVoxels) == [0, 16])
+    }
+
+    @Test("a recurrent lesion keeps its ID; it counts as activity only when it came back grown")
+    func recurrentActivity() {
+        func ledger(_ visits: [String]) -> LesionLedger {
+            var ledger = LesionLedger(
+                geometry: VoxelGeometry(size: GridSize(visits[0].count, 1, 1), affine: .spacing(1, 1, 1)), rule: .default)
+            for text in visits { ledger.append(VisitLesions(t2: LineMaps.labelling(text), gd: nil)) }
+            return ledger
+        }
+        let grown = ledger(["xxxx................", "....................", "xxxxxxxxxxxxxxxxxxxx"])
+        let back = grown.entries(atVisit: 2)[0]
+        #expect(back.id == LesionID(1) && back.state == .recurrent && back.active && back.confluent)
+        #expect(back.previousVolumeMM3 == 4 && back.absentVisits == 1 && back.largestAddedRegionMM3 == 16)
+        let c = grown.counts[2]
+        #expect(c.recurrentT2 == 1 && c.activeRecurrentT2 == 1 && c.confluentT2 == 1 && c.newOrEnlargingT2 == 1 && c.newT2 == 0)
+        let same = ledger(["xxxx................", "....................", ".xxxxx.............."])
+        #expect(same.entries(atVisit: 2)[0].state == .recurrent && !same.entries(atVisit: 2)[0].active)
+        #expect(same.counts[2].newOrEnlargingT2 == 0 && same.counts[2].recurrentT2 == 1)
+        // Elsewhere on the line it is new, with a new ID, and the old footprint is forgotten after one more visit.
+        let elsewhere = ledger(["xxxx................", "....................", "..........xxxx......", "xxxx................"])
+        #expect(elsewhere.entries(atVisit: 2).map(\.state) == [.new] && elsewhere.entries(atVisit: 2)[0].id == LesionID(2))
+        #expect(elsewhere.entries(atVisit: 3).map(\.state) == [.resolved, .new] && elsewhere.entries(atVisit: 3)[1].id == LesionID(3))
     }
 
     @Test("the minimum overlap: one shared voxel links lesions at 1, not at 2")

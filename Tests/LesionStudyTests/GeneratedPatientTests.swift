@@ -28,7 +28,7 @@ struct GeneratedPatientTests {
             #expect(history(2) == ["1:baseline", "2:enlarging", "3:stable", "4:shrinking"])  // B
             #expect(history(3) == ["1:baseline", "2:resolved"])  // C
             #expect(history(4) == ["1:baseline", "2:stable", "3:stable", "4:stable"])  // H: ×2 but +4 mm³
-            #expect(history(5) == ["1:baseline", "2:stable", "3:stable", "4:stable"])  // I: +16 mm³ but ×1.25
+            #expect(history(5) == ["1:baseline", "2:enlarging", "3:stable", "4:stable"])  // I: ×1.25, +16 mm³ in one piece: confluent
             #expect(history(6) == ["1:baseline", "2:stable", "3:merged", "4:stable"])  // E keeps its ID
             #expect(history(7) == ["1:baseline", "2:stable", "3:absorbed"])  // F
             #expect(history(8) == ["1:baseline", "2:enlarging", "3:stable", "4:stable"])  // J: ×1.5 exactly
@@ -74,9 +74,11 @@ struct GeneratedPatientTests {
             #expect(c.map(\.t2Lesions) == [9, 9, 9, 10])
             #expect(c.map(\.t2VolumeMM3) == [314, 367, 367, 376])
             #expect(c.map(\.newT2) == [nil, 1, 0, 1])
-            #expect(c.map(\.enlargingT2) == [nil, 2, 0, 0])
-            #expect(c.map(\.newOrEnlargingT2) == [nil, 3, 0, 1])
-            #expect(c.map(\.stableT2) == [nil, 6, 6, 8])
+            #expect(c.map(\.enlargingT2) == [nil, 3, 0, 0])
+            #expect(c.map(\.confluentT2) == [nil, 3, 0, 0])  // B, I and J grow by one slab of 18, 16 and 15 mm³
+            #expect(c.map(\.newOrEnlargingT2) == [nil, 4, 0, 1])
+            #expect(c.map(\.stableT2) == [nil, 5, 6, 8])
+            #expect(c.map(\.recurrentT2) == [nil, 0, 0, 0] && c.map(\.activeMergedSplitT2) == [nil, 0, 0, 0])
             #expect(c.map(\.shrinkingT2) == [nil, 0, 0, 1])
             #expect(c.map(\.mergedT2) == [nil, 0, 1, 0])
             #expect(c.map(\.splitT2) == [nil, 0, 2, 0])
@@ -103,16 +105,32 @@ struct GeneratedPatientTests {
         }
     }
 
-    @Test("a stricter enlarging ratio in the pipeline changes the counts")
+    @Test("a 3 mm reader's floor: H (2 × 2 voxels, 2.83 mm) is no lesion at baseline; at 2 × 4 (4.43 mm) it is new")
+    func readerFloor() throws {
+        var floored = Pipeline.standard
+        floored.floor.minimumReaderLengthMM = 3
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try GeneratedPatient.write(into: root)
+        let run = try LongitudinalRun.patient(
+            root, pipeline: PipelineFile(path: "floored", sha256: "", pipeline: floored), reader: NIfTIReader())
+        let c = run.ledger.counts
+        #expect(c.map(\.t2Lesions) == [8, 9, 9, 10])
+        #expect(c.map(\.newT2) == [nil, 2, 0, 1] && c.map(\.newOrEnlargingT2) == [nil, 5, 0, 1])
+        #expect(c.map(\.gdLesions) == [nil, 2, 1, nil])
+    }
+
+    @Test("a stricter enlarging ratio and confluent floor in the pipeline change the counts")
     func pipelineChangesCounts() throws {
         var strict = Pipeline.standard
         strict.matching.enlargingRatio = 1.6
+        strict.matching.minimumConfluentVolumeMM3 = 20
         let root = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try GeneratedPatient.write(into: root)
         let run = try LongitudinalRun.patient(
             root, pipeline: PipelineFile(path: "strict", sha256: "", pipeline: strict), reader: NIfTIReader())
-        // J (×1.5) is no longer enlarging; B (×2) still is.
+        // J (×1.5, a 15 mm³ slab) and I (×1.25, 16 mm³) are no longer enlarging; B (×2) still is.
         #expect(run.ledger.counts[1].enlargingT2 == 1 && run.ledger.counts[1].stableT2 == 7)
         #expect(run.ledger.history(of: LesionID(8))[1].state == .stable)
     }

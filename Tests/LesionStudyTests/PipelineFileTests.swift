@@ -45,14 +45,22 @@ struct PipelineFileTests {
             name: strict
             matching:
               enlarging_ratio: 1.3   # the spinal cord toolbox proposal
+              enlarging_volume_mm3: 500
+              min_confluent_volume_mm3: 30
+              recurrent_max_absent_visits: 2
             lesions:
               connectivity: 6
+              min_reader_length_mm: 3
             gd_sources: []
             """)
         var expected = Pipeline.standard
         expected.name = "strict"
         expected.matching.enlargingRatio = 1.3
+        expected.matching.enlargingVolumeMM3 = 500
+        expected.matching.minimumConfluentVolumeMM3 = 30
+        expected.matching.recurrentMaximumAbsentVisits = 2
         expected.connectivity = .six
+        expected.floor.minimumReaderLengthMM = 3
         expected.gdSources = []
         #expect(file.pipeline == expected)
     }
@@ -84,11 +92,16 @@ struct PipelineFileTests {
             ("matching:\n  enlarging_ratio: [1.5\n", "FILE: line 3, column 1: not valid YAML:"),
             (
                 "matching:\n  enlarging_ratio: 1.5\n  enlarge_ratio: 2\n",
-                "FILE: line 3: unknown key \"enlarge_ratio\" in matching (expected one of: min_overlap_voxels, enlarging_ratio, min_volume_change_mm3)"
+                "FILE: line 3: unknown key \"enlarge_ratio\" in matching (expected one of: min_overlap_voxels, enlarging_ratio, enlarging_volume_mm3, min_volume_change_mm3, min_confluent_volume_mm3, recurrent_max_absent_visits)"
             ),
             ("lesions:\n  min_voxels: three\n", "FILE: line 2: lesions.min_voxels must be a whole number, not \"three\""),
             ("lesions:\n  connectivity: 8\n", "FILE: line 2: lesions.connectivity must be 6, 18 or 26, not 8"),
             ("\n\nmatching:\n  enlarging_ratio: 0.8\n", "FILE: line 4: matching.enlarging_ratio must be at least 1, not 0.8"),
+            ("matching:\n  enlarging_volume_mm3: 0\n", "FILE: line 2: matching.enlarging_volume_mm3 must be above 0"),
+            (
+                "matching:\n  recurrent_max_absent_visits: -1\n",
+                "FILE: line 2: matching.recurrent_max_absent_visits must be at least 0, not -1"
+            ),
             ("grid:\n  min_field_coverage: 1.5\n", "FILE: line 2: grid.min_field_coverage is a fraction from 0 to 1, not 1.5"),
             (
                 "t2_sources:\n  - kind: image\n    pattern: \"*_FLAIR\"\n    threshold: 300\n",

@@ -37,6 +37,8 @@ struct LongitudinalCommandTests {
             #expect(pipeline["sha256"] as? String == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline)))))
             let parameters = doc["parameters"] as! [String: Any]
             #expect(parameters["enlarging_ratio"] as? Double == 1.5 && parameters["min_volume_change_mm3"] as? Double == 14.1)
+            #expect(parameters["enlarging_volume_mm3"] as? Double == 1000 && parameters["min_confluent_volume_mm3"] as? Double == 14.1)
+            #expect(parameters["recurrent_max_absent_visits"] as? Int == 1)
             #expect(parameters["connectivity"] as? Int == 26 && parameters["min_voxels"] as? Int == 3)
             let visits = doc["visits"] as! [[String: Any]]
             #expect(visits.map { $0["resampled"] as! Bool } == [false, true])
@@ -45,8 +47,9 @@ struct LongitudinalCommandTests {
                 t2["grid"] as? String == "resampled" && t2["resampling"] as? String == "nearest" && t2["field_coverage"] as? Double == 1)
             let counts = visits[1]["counts"] as! [String: Any]
             let expected: [String: Int] = [
-                "t2_lesions": 9, "new_t2": 1, "enlarging_t2": 2, "new_or_enlarging_t2": 3, "stable_t2": 3, "shrinking_t2": 0,
+                "t2_lesions": 9, "new_t2": 1, "enlarging_t2": 3, "new_or_enlarging_t2": 4, "stable_t2": 2, "shrinking_t2": 0,
                 "merged_t2": 1, "split_t2": 2, "resolved_t2": 1, "absorbed_t2": 1, "gd_lesions": 1, "enhancing_t2": 1,
+                "recurrent_t2": 0, "confluent_t2": 3, "active_merged_split_t2": 0, "active_recurrent_t2": 0,
             ]
             for (key, value) in expected { #expect(counts[key] as? Int == value, "\(key)") }
             #expect((visits[0]["counts"] as! [String: Any])["new_t2"] is NSNull)
@@ -54,7 +57,7 @@ struct LongitudinalCommandTests {
             let states = lesions.filter { $0["visit"] as? Int == 2 }.map { "\($0["lesion_id"]!):\($0["state"]!)" }
             #expect(
                 states == [
-                    "1:stable", "2:enlarging", "3:resolved", "4:stable", "5:stable", "6:merged", "7:absorbed",
+                    "1:stable", "2:enlarging", "3:resolved", "4:stable", "5:enlarging", "6:merged", "7:absorbed",
                     "8:enlarging", "9:split", "10:new", "11:split",
                 ])
         }
@@ -84,7 +87,7 @@ struct LongitudinalCommandTests {
             #expect(lines[1] == "# pipeline \(Self.defaultPipeline) sha256 \(sha)")
             #expect(
                 lines[2].hasPrefix(
-                    "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 min_volume_change_mm3=14.1"
+                    "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_reader_length_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
                 ))
             let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
             #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
@@ -95,11 +98,11 @@ struct LongitudinalCommandTests {
             }
             #expect(
                 Array(lines[5...]) == [
-                    "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
-                    "1\tses-01\t2020-01-15\treference\t9\t314\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\t\(t2[0])\tn/a",
-                    "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t2\t3\t6\t0\t0\t0\t1\t0\t2\t1\t\(t2[1])\t\(gd[0])",
-                    "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t1\t1\t\(t2[2])\t\(gd[1])",
-                    "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a",
+                    "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\trecurrent_t2\tconfluent_t2\tactive_merged_split_t2\tactive_recurrent_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
+                    "1\tses-01\t2020-01-15\treference\t9\t314" + String(repeating: "\tn/a", count: 15) + "\t\(t2[0])\tn/a",
+                    "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t3\t4\t5\t0\t0\t0\t1\t0\t0\t3\t0\t0\t2\t1\t\(t2[1])\t\(gd[0])",
+                    "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t0\t0\t0\t0\t1\t1\t\(t2[2])\t\(gd[1])",
+                    "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a",
                 ])
         }
     }
@@ -119,13 +122,13 @@ struct LongitudinalCommandTests {
             #expect(lesions.count == 1 + 9 + 10 + 10 + 10)
             #expect(
                 lesions[0]
-                    == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tgrey_matter_contact\tperiventricular\tpunctate_focus_of\tenhancing_voxels\tenhancing_rim_share"
+                    == "lesion_id\tvisit\tsession_id\tstate\tlabel\tvoxels\tvolume_mm3\tprevious_volume_mm3\tvolume_ratio\tprevious_ids\tmerged_into\tsplit_from\tconfluent\tactive\tlargest_added_region_mm3\tabsent_visits\tenhancing\tcentroid_x_mm\tcentroid_y_mm\tcentroid_z_mm\tlargest_extent_mm\tcontiguous_growth\tgrowth_mm3\tlarge_lesion\tcortical_contact\tgrey_matter_contact\tperiventricular\tpunctate_focus_of\tenhancing_voxels\tenhancing_rim_share"
             )
             // Lesion 7 (F) ends at visit 3, absorbed into 6; lesion 11 is the smaller half of 9.
             #expect(
                 lesions.contains(
                     "7\t3\tses-03\tabsorbed\tn/a\t0\t0\t27\tn/a\tn/a\t6\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a"
-                        + String(repeating: "\tn/a", count: 9)))
+                        + String(repeating: "\tn/a", count: 13)))
             // Lesion 6 (E) merged with F at visit 3: 63 → 72 mm³ is no contiguous growth (×1.14); 6 of
             // its voxels enhance, all within 3 mm of its border. Lesion 8 (J) grew ×1.5, +15 mm³.
             #expect(
@@ -151,11 +154,14 @@ struct LongitudinalCommandTests {
             let edited = root + "/strict.yaml"
             let text = try String(contentsOfFile: Self.defaultPipeline, encoding: .utf8)
             #expect(text.contains("  enlarging_ratio: 1.5\n"))
-            try writeText(text.replacingOccurrences(of: "  enlarging_ratio: 1.5\n", with: "  enlarging_ratio: 1.6\n"), to: edited)
+            #expect(text.contains("  min_confluent_volume_mm3: 14.1\n"))
+            let stricter = text.replacingOccurrences(of: "  enlarging_ratio: 1.5\n", with: "  enlarging_ratio: 1.6\n")
+                .replacingOccurrences(of: "  min_confluent_volume_mm3: 14.1\n", with: "  min_confluent_volume_mm3: 20\n")
+            try writeText(stricter, to: edited)
             let result = try CommandRunner.run(["patient", root, "--pipeline", edited, "--format", "tsv"])
             #expect(result.status == 0, "\(result.stderr)")
             let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("2\t") }
-            // Visit 2: J (×1.5) is stable now; B (×2) still enlarging.
+            // Visit 2: J (×1.5, a 15 mm³ slab) and I (a 16 mm³ slab) are stable now; B (×2) still enlarging.
             #expect(rows.first?.split(separator: "\t").prefix(10).joined(separator: " ") == "2 ses-02 2020-07-20 same 9 367 1 1 2 7")
             #expect(result.stdout.contains("# pipeline \(edited) sha256 "))
             #expect(result.stdout.contains(" enlarging_ratio=1.6 "))

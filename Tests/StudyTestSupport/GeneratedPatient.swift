@@ -10,9 +10,9 @@ import LesionKernels
 /// | B | 18 | 36 (×2, +18: enlarging) | 36 | 18 (shrinking) |
 /// | C | 27 | resolved | | |
 /// | H | 4 | 8 (×2 but +4 mm³: stable) | 8 | 8 |
-/// | I | 64 | 80 (+16 mm³ but ×1.25: stable) | 80 | 80 |
+/// | I | 64 | 80 (×1.25, but +16 mm³ in one piece, a confluent region: enlarging) | 80 | 80 |
 /// | E, F | 36, 27 | 36, 27 | merged into 72 (E's ID) | 72 |
-/// | J | 30 | 45 (×1.5 exactly, +15: enlarging) | 45 | 45 |
+/// | J | 30 | 45 (×1.5 exactly, +15 in one piece: enlarging, confluent) | 45 | 45 |
 /// | G | 81 | 81 | split into 45 + 27 | 45 + 27 |
 /// | D | | 27, new, enhancing | 27 | 27 |
 /// | K | | | | 27, new |

@@ -1,0 +1,52 @@
+import LesionKernels
+
+/// The connected regions of a later visit's new voxels, and its overlap with remembered footprints.
+///
+/// A voxel is new when it is in a later lesion, in no earlier lesion, and in no live resolved
+/// footprint. New voxels are labelled into components with `connectivity` (the lesions' own, so
+/// each component lies inside one later lesion); `largestAdded[label]` is the size of the largest
+/// component inside each later lesion. One pass to build the mask, one labelling: O(N).
+struct NewVoxelRegions {
+    /// Per later label (index 0 unused): voxels of its largest component of new voxels.
+    let largestAdded: [Int]
+    /// Voxels shared by each later lesion and each live resolved footprint, by ID then label.
+    let resolvedPairs: [(id: LesionID, later: Int, voxels: Int)]
+
+    private struct Pair: Hashable {
+        let id: Int32
+        let later: Int32
+    }
+
+    init(earlier: LabelMap, later: LabelMap, resolved: Volume<Int32>?, live: Set<Int32>, connectivity: Connectivity) {
+        let size = later.size
+        var mask = BitMask(size: size)
+        var shared: [Pair: Int] = [:]
+        let a = earlier.labels.voxels, b = later.labels.voxels
+        let nx = size.nx, wordsPerRow = mask.wordsPerRow
+        mask.words.withUnsafeMutableBufferPointer { words in
+            for n in b.indices where b[n] != 0 && a[n] == 0 {
+                if let resolved, resolved.voxels[n] != 0, live.contains(resolved.voxels[n]) {
+                    shared[Pair(id: resolved.voxels[n], later: b[n]), default: 0] += 1
+                    continue
+                }
+                let row = n / nx, i = n - row * nx
+                words[row * wordsPerRow + i >> 6] |= 1 << UInt64(i & 63)
+            }
+        }
+        let (runs, count) = FastLabeller.components(mask, connectivity: connectivity)
+        var componentSize = [Int](repeating: 0, count: count + 1)
+        var owner = [Int](repeating: 0, count: count + 1)
+        for row in 0..<(size.ny * size.nz) {
+            for r in runs.rowBegin[row]..<runs.rowBegin[row + 1] {
+                let c = Int(runs.labels[r])
+                componentSize[c] += Int(runs.ends[r] - runs.starts[r]) + 1
+                owner[c] = Int(b[row * nx + Int(runs.starts[r])])
+            }
+        }
+        var largest = [Int](repeating: 0, count: later.count + 1)
+        for c in stride(from: 1, through: count, by: 1) { largest[owner[c]] = max(largest[owner[c]], componentSize[c]) }
+        largestAdded = largest
+        resolvedPairs = shared.map { (id: LesionID(Int($0.key.id)), later: Int($0.key.later), voxels: $0.value) }
+            .sorted { ($0.id, $0.later) < ($1.id, $1.later) }
+    }
+}
