@@ -6,8 +6,21 @@ import LesionKernels
 /// The output keeps the source's NIfTI version, grid, voxel size, units, both orientation codes,
 /// the quaternion and the sform, so nibabel, FSL and ITK-SNAP place it where the source is. It
 /// carries no `descrip`, `aux_file` or `intent_name` text from the source. Gzip when the name ends
-/// in `.gz`. Written atomically.
+/// in `.gz`: one gzip member compressed by libdeflate at level 1 (nibabel, FSL and ITK-SNAP read
+/// it through zlib). Written atomically.
 public enum NIfTIWriter {
+    /// How a `.nii.gz` is compressed.
+    public enum GzipWriting: Sendable, Equatable {
+        /// libdeflate, the whole file in one buffer, at this level (0 to 12).
+        case libdeflate(level: Int)
+        /// zlib's streaming writer (libnifti's znzlib) at level 1, as before libdeflate.
+        case zlib
+
+        /// libdeflate at level 1: a label map compresses in about a third of zlib level 1's time
+        /// and to a smaller file.
+        public static let `default` = GzipWriting.libdeflate(level: 1)
+    }
+
     public enum Intent: Int32, Sendable {
         case none = 0
         /// NIFTI_INTENT_LABEL: each value is a label index.
@@ -15,35 +28,40 @@ public enum NIfTIWriter {
     }
 
     /// Writes a label map as uint16 when its count allows, else int32 (labels are unchanged).
-    public static func writeLabels(_ map: LabelMap, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+    public static func writeLabels(
+        _ map: LabelMap, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
+    ) throws(ScanError) {
         if map.count <= Int(UInt16.max) {
             try write(
                 map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
-                description: description, intent: .label, displayRange: (0, Double(map.count)))
+                description: description, intent: .label, displayRange: (0, Double(map.count)), gzip: gzip)
         } else {
             try write(
                 map.labels, like: source, to: path, description: description, intent: .label,
-                displayRange: (0, Double(map.count)))
+                displayRange: (0, Double(map.count)), gzip: gzip)
         }
     }
 
     /// Writes a binary mask as uint8 0/1.
-    public static func writeMask(_ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+    public static func writeMask(
+        _ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
+    ) throws(ScanError) {
         try write(
             mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
-            intent: .none, displayRange: (0, 1))
+            intent: .none, displayRange: (0, 1), gzip: gzip)
     }
 
     /// Writes float32 intensities (no scaling).
     public static func writeIntensities(
-        _ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String
+        _ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String,
+        gzip: GzipWriting = .default
     ) throws(ScanError) {
-        try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0))
+        try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0), gzip: gzip)
     }
 
     static func write<T: NIfTIStorable>(
         _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
-        intent: Intent, displayRange: (Double, Double)
+        intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting = .default
     ) throws(ScanError) {
         guard volume.size == source.grid else {
             throw ScanError(path, "volume \(volume.size) does not match the source grid \(source.grid)", kind: .internal)
@@ -70,6 +88,9 @@ public enum NIfTIWriter {
         guard headerBytes > 0 else {
             throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
         }
+        if gzip, case .libdeflate(let level) = gzipWriting {
+            return try writeDeflated(volume, header: header.prefix(Int(headerBytes)), level: level, to: path)
+        }
         let temporary = AtomicFile.temporaryPath(for: path)
         // gzip at level 1, as nibabel writes: a label map, mostly zeros, compresses to about twice
         // the size of level 6 in under half the time.
@@ -90,5 +111,20 @@ public enum NIfTIWriter {
             close(fd)
         }
         try AtomicFile.commit(temporary, to: path)
+    }
+
+    /// Header and voxels in one buffer, compressed as one gzip member by libdeflate, written atomically.
+    private static func writeDeflated<T: NIfTIStorable>(
+        _ volume: Volume<T>, header: ArraySlice<UInt8>, level: Int, to path: String
+    ) throws(ScanError) {
+        let dataBytes = volume.voxels.count * MemoryLayout<T>.stride
+        let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count + dataBytes, alignment: 16)
+        defer { whole.deallocate() }
+        header.withUnsafeBytes { whole.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
+        volume.voxels.withUnsafeBytes { (whole.baseAddress! + header.count).copyMemory(from: $0.baseAddress!, byteCount: dataBytes) }
+        guard let compressed = GzipFile.compress(UnsafeRawBufferPointer(whole), level: level) else {
+            throw ScanError(path, "libdeflate could not compress the output", kind: .internal)
+        }
+        try AtomicFile.write(compressed, to: path)
     }
 }
