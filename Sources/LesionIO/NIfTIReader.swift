@@ -50,6 +50,9 @@ public struct NIfTIReader: Sendable {
     /// Called with the path of every file whose voxels `read` is asked for, before reading them;
     /// nil by default. Tests count reads through it.
     public var readObserver: (@Sendable (_ path: String) -> Void)?
+    /// Called after every successful `read` with where its time went; nil by default. Batch runs
+    /// sum their reading time through it.
+    public var stagesObserver: (@Sendable (_ path: String, _ stages: Stages) -> Void)?
 
     public init(maximumVolumeBytes: Int = NIfTIReader.defaultMaximumVolumeBytes, gzipReading: GzipReading = .libdeflate) {
         self.maximumVolumeBytes = maximumVolumeBytes
@@ -75,6 +78,17 @@ public struct NIfTIReader: Sendable {
     /// Reads the header and volume `volume`, noting in `stages` where the time went.
     public func read(_ path: String, volume: Int = 0, stages: inout Stages) throws(ScanError) -> Scan {
         readObserver?(path)
+        var mine = Stages()
+        let scan = try readStaged(path, volume: volume, stages: &mine)
+        stagesObserver?(path, mine)
+        stages.headerCheckSeconds += mine.headerCheckSeconds
+        stages.decompressionSeconds += mine.decompressionSeconds
+        stages.conversionSeconds += mine.conversionSeconds
+        stages.streamedBecause = mine.streamedBecause
+        return scan
+    }
+
+    private func readStaged(_ path: String, volume: Int, stages: inout Stages) throws(ScanError) -> Scan {
         var clock = monotonicSeconds()
         func lap() -> Double {
             let now = monotonicSeconds()
