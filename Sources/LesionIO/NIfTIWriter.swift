@@ -37,7 +37,7 @@ public enum NIfTIWriter {
     ) throws(ScanError) {
         if map.count <= Int(UInt16.max) {
             try write(
-                map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
+                map.labels, as: UInt16.self, converting: { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
                 description: description, intent: .label, displayRange: (0, Double(map.count)), gzip: gzip)
         } else {
             try write(
@@ -51,7 +51,7 @@ public enum NIfTIWriter {
         _ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
     ) throws(ScanError) {
         try write(
-            mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
+            mask, as: UInt8.self, converting: { $0 ? 1 : 0 }, like: source, to: path, description: description,
             intent: .none, displayRange: (0, 1), gzip: gzip)
     }
 
@@ -66,6 +66,17 @@ public enum NIfTIWriter {
     static func write<T: NIfTIStorable>(
         _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
         intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting = .default
+    ) throws(ScanError) {
+        try write(
+            volume, as: T.self, converting: { $0 }, like: source, to: path, description: description, intent: intent,
+            displayRange: displayRange, gzip: gzipWriting)
+    }
+
+    /// Writes `volume` stored as `T`, each voxel converted by `convert`; the gzip encoders convert
+    /// a slice at a time instead of a whole converted copy.
+    static func write<S, T: NIfTIStorable>(
+        _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, like source: ScanHeader, to path: String,
+        description: String, intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting
     ) throws(ScanError) {
         guard volume.size == source.grid else {
             throw ScanError(path, "volume \(volume.size) does not match the source grid \(source.grid)", kind: .internal)
@@ -93,8 +104,11 @@ public enum NIfTIWriter {
             throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
         }
         if gzip, gzipWriting != .zlib {
-            return try writeDeflated(volume, header: header.prefix(Int(headerBytes)), gzip: gzipWriting, to: path)
+            return try writeDeflated(
+                volume, as: T.self, converting: convert, header: header.prefix(Int(headerBytes)), gzip: gzipWriting,
+                to: path)
         }
+        let volume = Volume(size: volume.size, voxels: volume.voxels.map(convert))
         let temporary = AtomicFile.temporaryPath(for: path)
         // gzip at level 1, as nibabel writes: a label map, mostly zeros, compresses to about twice
         // the size of level 6 in under half the time.
@@ -118,21 +132,40 @@ public enum NIfTIWriter {
     }
 
     /// Header and voxels as one gzip member, encoded by runs or by libdeflate, written atomically.
-    private static func writeDeflated<T: NIfTIStorable>(
-        _ volume: Volume<T>, header: ArraySlice<UInt8>, gzip: GzipWriting, to path: String
+    private static func writeDeflated<S, T: NIfTIStorable>(
+        _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, header: ArraySlice<UInt8>, gzip: GzipWriting,
+        to path: String
     ) throws(ScanError) {
-        let dataBytes = volume.voxels.count * MemoryLayout<T>.stride
+        let count = volume.voxels.count
+        let dataBytes = count * MemoryLayout<T>.stride
         var compressed: [UInt8]?
         if case .libdeflate(let level) = gzip {
             let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count + dataBytes, alignment: 16)
             defer { whole.deallocate() }
             header.withUnsafeBytes { whole.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
-            volume.voxels.withUnsafeBytes { (whole.baseAddress! + header.count).copyMemory(from: $0.baseAddress!, byteCount: dataBytes) }
+            let data = (whole.baseAddress! + header.count).bindMemory(to: T.self, capacity: count)
+            volume.voxels.withUnsafeBufferPointer { source in
+                for n in 0..<count { data[n] = convert(source[n]) }
+            }
             compressed = GzipFile.compress(UnsafeRawBufferPointer(whole), level: level)
         } else {
             var encoder = RunDeflate(voxelBytes: MemoryLayout<T>.stride, expectedBytes: header.count + dataBytes)
             header.withUnsafeBytes { encoder.encode($0) }
-            volume.voxels.withUnsafeBytes { encoder.encode($0) }
+            // 64 KiB at a time: a slice stays in cache between converting and encoding it.
+            let slice = max(1, (64 << 10) / MemoryLayout<T>.stride)
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: slice)
+            defer { buffer.deallocate() }
+            volume.voxels.withUnsafeBufferPointer { source in
+                var start = 0
+                while start < count {
+                    let end = min(count, start + slice)
+                    for n in start..<end { buffer[n - start] = convert(source[n]) }
+                    encoder.encode(
+                        UnsafeRawBufferPointer(
+                            rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<((end - start) * MemoryLayout<T>.stride)]))
+                    start = end
+                }
+            }
             compressed = encoder.finish()
         }
         guard let compressed else {
