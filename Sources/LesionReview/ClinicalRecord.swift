@@ -71,3 +71,16 @@ public struct ClinicalRecord: Sendable, Equatable {
         }
     }
 }
+
+extension ClinicalRecord {
+    /// The withdrawn therapy the other columns imply when `withdrawn_therapy` is not given:
+    /// natalizumab when any natalizumab fact says it was given, else fingolimod when its stop is
+    /// dated; nil when nothing is recorded.
+    public var impliedWithdrawnTherapy: WithdrawnTherapy? {
+        let natalizumab =
+            (infusionCount ?? 0) > 0 || lastInfusion != nil || natalizumabStop != nil
+            || [.on, .stopped, .restarted].contains(natalizumabStatus)
+        if natalizumab { return .natalizumab }
+        return fingolimodStop != nil ? .fingolimod : nil
+    }
+}

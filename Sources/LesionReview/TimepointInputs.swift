@@ -221,17 +221,8 @@ public struct TimepointInputs: Sendable {
         }
     }
 
-    /// `withdrawn_therapy`, else natalizumab when any natalizumab fact says it was given, else
-    /// fingolimod when its stop is dated; nil when nothing is recorded.
-    public var withdrawnTherapy: WithdrawnTherapy? {
-        let c = clinical
-        if let therapy = c.withdrawnTherapy { return therapy }
-        let natalizumab =
-            (c.infusionCount ?? 0) > 0 || c.lastInfusion != nil || c.natalizumabStop != nil
-            || [.on, .stopped, .restarted].contains(c.natalizumabStatus)
-        if natalizumab { return .natalizumab }
-        return c.fingolimodStop != nil ? .fingolimod : nil
-    }
+    /// The visit's withdrawn therapy, recorded or inferred (`ClinicalRecord.impliedWithdrawnTherapy`).
+    public var withdrawnTherapy: WithdrawnTherapy? { clinical.withdrawnTherapy ?? clinical.impliedWithdrawnTherapy }
 
     /// Receiving natalizumab at the scan: `ntz_status` when recorded; else a restart before the
     /// scan, a recorded stop, no infusion yet, or the last infusion's distance; nil when none is known.

@@ -35,6 +35,9 @@ public struct PatientReview: Sendable {
 
     public let rules: RulesFile
     public let clinical: ClinicalContext
+    /// The withdrawn therapy as the sessions table records or implies it, in one sentence; says so
+    /// when nothing is recorded, since the PML gate then treats natalizumab exposure as unknown.
+    public let treatment: String
     public let preTreatment: PreTreatmentLevel
     /// The rule that grows a lesion contiguously (the pipeline's enlarging rule).
     public let growth: ContiguousGrowth
@@ -117,6 +120,7 @@ public struct PatientReview: Sendable {
         }
         self.rules = rules
         self.clinical = clinical
+        self.treatment = Self.treatment(run.visits.indices.map(record))
         self.preTreatment = preTreatment
         self.growth = growth
         self.imageFeatures = imageFeatures
@@ -128,5 +132,20 @@ public struct PatientReview: Sendable {
         self.patient = PatientDecision.combine(
             visits.map { ($0.visit, $0.decision) },
             noVisitReason: "no visit to review: the first visit has no Gd+ lesion and no later visit was compared with it")
+    }
+
+    static func treatment(_ records: [ClinicalRecord]) -> String {
+        let recorded = records.compactMap(\.withdrawnTherapy)
+        if let therapy = recorded.last {
+            return "\(therapy.rawValue) withdrawal (withdrawn_therapy)"
+                + (therapy == .fingolimod ? ": not a natalizumab patient unless natalizumab is recorded too" : "")
+        }
+        let inferred = records.compactMap(\.impliedWithdrawnTherapy)
+        if let therapy = inferred.last {
+            return "\(therapy.rawValue) withdrawal, inferred from the "
+                + (therapy == .natalizumab ? "natalizumab columns (ntz_*)" : "fingolimod_stop column")
+        }
+        return
+            "no natalizumab or fingolimod recorded: natalizumab exposure is unknown, so PML stays possible wherever activity is new (record ntz_status never to close it)"
     }
 }

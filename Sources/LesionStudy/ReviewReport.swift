@@ -98,6 +98,7 @@ public struct ReviewReport {
                     ("sessions_table", review.clinical.sessionsTable.map(JSON.string) ?? "null"),
                     ("participants_table", review.clinical.participantsTable.map(JSON.string) ?? "null"),
                     ("missing_columns", Self.strings(review.clinical.missingColumns)),
+                    ("treatment", JSON.string(review.treatment)),
                     (
                         "pre_ntz_gd_count",
                         Self.object([
@@ -347,6 +348,7 @@ public struct ReviewReport {
             "clinical context: \(clinical.sessionsTable ?? "no sessions table"); \(clinical.participantsTable ?? "no participants.tsv")")
         if !clinical.missingColumns.isEmpty { out.append("missing columns: " + clinical.missingColumns.joined(separator: ", ")) }
         let pre = review.preTreatment
+        out.append("treatment: " + review.treatment)
         out.append(
             "pre-natalizumab level: Gd+ " + (pre.gdCount.map { "\($0) (\(pre.gdSource))" } ?? "missing (\(pre.gdSource))")
                 + ", new T2 " + (pre.t2NewCount.map { "\($0) (\(pre.t2NewSource))" } ?? "missing (\(pre.t2NewSource))"))

@@ -111,6 +111,9 @@ struct ReviewSafetyTests {
         let g = grew.visits[0].decision
         #expect(g.reviewClass == .noNewActivity && !g.urgentReview && !g.gate.pmlPossible && fired(g) == ["no-new-t2-activity"])
         #expect(grew.visits[0].features.number(.largestActiveExtentMM) == 0)
+        // No treatment recorded at all: the review says so.
+        #expect(grew.treatment.hasPrefix("no natalizumab or fingolimod recorded: natalizumab exposure is unknown"))
+        #expect(try review(.oldPlaque).treatment == "natalizumab withdrawal, inferred from the natalizumab columns (ntz_*)")
     }
 
     @Test("fingolimod withdrawal: 20 new enhancing lesions are reviewed as rebound after fingolimod, not left silent")
@@ -122,6 +125,8 @@ struct ReviewSafetyTests {
         #expect(d.reviewClass == .rebound && !d.urgentReview && !d.gate.pmlPossible && scores(d) == [-2, 2, 9, 0])
         #expect(fired(d).contains("fingolimod-withdrawal") && !fired(d).contains("iris-after-stopping"))
         #expect(review.preTreatment.gdCount == 2)
+        #expect(
+            review.treatment == "fingolimod withdrawal (withdrawn_therapy): not a natalizumab patient unless natalizumab is recorded too")
     }
 
     @Test("a single scan with 15 Gd+ lesions is reviewed: PML not excluded without the anti-JCV index, rebound with a negative one")
