@@ -31,5 +31,8 @@ actor MemoryBudget {
     /// The bytes reserved now.
     var reserved: Int { reservedBytes }
 
+    /// Reservations waiting now.
+    var waitingCount: Int { waiting.count }
+
     private func fits(_ bytes: Int) -> Bool { reservedBytes == 0 || reservedBytes + bytes <= capacityBytes }
 }
