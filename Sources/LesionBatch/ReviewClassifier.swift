@@ -51,8 +51,11 @@ public struct ReviewClassifier: PatientClassifying {
             )
         }
         let decision = review.patient
-        let overallReasons = "[" + JSON.string(decision.reason) + "]"
         let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
+        // The patient's reason, then the deciding visit's: "PML not excluded" and the leading
+        // alternative reach the report page.
+        let overallReasons =
+            "[" + ([decision.reason] + (leading.map { [$0.decision.reason.text] } ?? [])).map(JSON.string).joined(separator: ", ") + "]"
         let overall = record(
             decision.reviewClass.rawValue, urgent: decision.urgentReview,
             (
