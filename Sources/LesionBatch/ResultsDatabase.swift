@@ -172,6 +172,13 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Refuses a database whose `outputs` table names a file outside `folder` (a tampered or
+    /// foreign database), before anything is written or removed.
+    func checkOutputPaths(in folder: String) throws(ScanError) {
+        let files = try read { db in try String.fetchAll(db, sql: "SELECT path FROM outputs ORDER BY path") }
+        for file in files { _ = try ContainedPath.resolve(file, in: folder, source: path + " (outputs.path)") }
+    }
+
     /// Removes participants' results; returns their output files (the caller removes them).
     func remove(participants: [String]) throws(ScanError) -> [String] {
         try write { db in

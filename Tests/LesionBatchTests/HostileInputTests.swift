@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import LesionBatch
+import LesionIO
+import Testing
+import TestSupport
+
+/// Tampered databases and hostile tables: each refused cleanly, nothing written or removed
+/// outside the output folder, the rest of the batch unaffected.
+@Suite("hostile inputs: refused cleanly, contained", .serialized)
+struct HostileInputTests {
+    /// Every entry under `folder`, recursively, relative to it.
+    static func tree(_ folder: String) -> Set<String> {
+        Set(FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? [])
+    }
+
+    @Test("a tampered outputs.path (../x, /abs) makes neither run delete nor merge write outside the output folder")
+    func tamperedOutputPaths() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/out"
+        #expect(try BatchSupport.run(study, out, ["--participant-label", "01"]).status == 0)
+        let victim = folder + "/victim.txt"
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: victim))
+        let queue = try DatabaseQueue(path: out + "/lesiontrack.sqlite")
+        try queue.write { db in
+            try db.execute(sql: "UPDATE outputs SET path = '../victim.txt' WHERE rowid = (SELECT min(rowid) FROM outputs)")
+        }
+        try queue.close()
+
+        // merge: refused before anything is written; nothing appears beside the folders.
+        let before = Self.tree(folder)
+        let merged = try CommandRunner.run(["merge", out, "--into", folder + "/merged"])
+        #expect(merged.status != 0 && merged.status < 128)
+        #expect(merged.stderr.contains("lesiontrack.sqlite") && merged.stderr.contains("'../victim.txt'"), "\(merged.stderr)")
+        #expect(Self.tree(folder).subtracting(before).allSatisfy { $0.hasPrefix("merged") })
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+
+        // run (which removes the outputs of dropped or redone participants): the database is
+        // refused before anything is removed or processed.
+        let run = try BatchSupport.run(study, out, ["--participant-label", "02"])
+        #expect(run.status != 0 && run.status < 128)
+        #expect(run.stderr.contains("outputs.path") && run.stderr.contains("'../victim.txt'"), "\(run.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+
+        // An absolute path is refused the same way.
+        let queue2 = try DatabaseQueue(path: out + "/lesiontrack.sqlite")
+        try queue2.write { db in
+            try db.execute(sql: "UPDATE outputs SET path = ? WHERE path = '../victim.txt'", arguments: [victim])
+        }
+        try queue2.close()
+        let absolute = try CommandRunner.run(["merge", out, "--into", folder + "/merged2"])
+        #expect(absolute.status != 0 && absolute.stderr.contains("is absolute"), "\(absolute.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+    }
+
+    @Test("ContainedPath refuses .., absolute, empty and symbolic links out of the folder")
+    func containedPath() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let root = folder + "/root"
+        try FileManager.default.createDirectory(atPath: root + "/a", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: folder)
+        #expect(try ContainedPath.resolve("a/b.nii.gz", in: root, source: "db") == root + "/a/b.nii.gz")
+        for bad in ["../x", "a/../../x", "/etc/passwd", "", "link/x", "link"] {
+            #expect(throws: ScanError.self, "\(bad)") { try ContainedPath.resolve(bad, in: root, source: "db") }
+        }
+    }
+}
