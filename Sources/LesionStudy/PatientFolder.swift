@@ -1,4 +1,5 @@
 import LesionIO
+import LesionReview
 
 /// One patient's BIDS folder: the participant, its sessions in time order, and their files.
 ///
@@ -93,7 +94,8 @@ public struct PatientFolder: Sendable {
                 guard let key = Self.sortKey(time) else {
                     throw ScanError(
                         tablePath,
-                        "acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time (2024-03-05 or 2024-03-05T10:30:00)")
+                        "line \(table.lines[row]): acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time that exists (2024-03-05 or 2024-03-05T10:30:00)"
+                    )
                 }
                 times[label] = key
             }
@@ -124,6 +126,9 @@ public struct PatientFolder: Sendable {
     /// A sortable form of an ISO 8601 date (`YYYY-MM-DD`) or date-time (`YYYY-MM-DDThh:mm[:ss[.f]]`,
     /// optionally ending in `Z`): the date and time padded to one width. Nil when malformed.
     static func sortKey(_ text: String) -> String? {
+        // Digits alone are not enough: 2020-13-45 would sort as a date. ISODateTime checks the
+        // calendar (month, day of that month, leap years) and the clock.
+        guard ISODateTime(text) != nil else { return nil }
         let chars = Array(text)
         func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
         func digits(_ s: some Collection<Character>, _ count: Int) -> Bool { s.count == count && s.allSatisfy(isDigit) }

@@ -66,4 +66,24 @@ struct HostileInputTests {
             #expect(throws: ScanError.self, "\(bad)") { try ContainedPath.resolve(bad, in: root, source: "db") }
         }
     }
+
+    @Test("an impossible acq_time is an error row for that participant only; the others are stored")
+    func impossibleAcquisitionTime() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let table = study + "/sub-01/sub-01_sessions.tsv"
+        let text = try String(contentsOfFile: table, encoding: .utf8)
+        try text.replacingOccurrences(of: "ses-02\t2021-05-10", with: "ses-02\t2020-13-45").write(
+            toFile: table, atomically: true, encoding: .utf8)
+        let result = try BatchSupport.run(study, folder + "/out", ["--participant-label", "01", "02", "--log-format", "json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let errors = try BatchSupport.summary(result.stdout)["errors"] as! [[String: Any]]
+        #expect(errors.count == 1)
+        let message = errors.first?["message"] as? String ?? ""
+        #expect(message.contains("line 3") && message.contains("2020-13-45") && message.contains("ses-02"), "\(errors)")
+        #expect((errors.first?["file"] as? String)?.hasSuffix("sub-01_sessions.tsv") == true, "\(errors)")
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        let stored = try queue.read { db in try String.fetchAll(db, sql: "SELECT participant_id FROM visits GROUP BY participant_id") }
+        #expect(stored == ["sub-02"])
+    }
 }
