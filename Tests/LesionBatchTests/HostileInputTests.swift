@@ -86,4 +86,30 @@ struct HostileInputTests {
         let stored = try queue.read { db in try String.fetchAll(db, sql: "SELECT participant_id FROM visits GROUP BY participant_id") }
         #expect(stored == ["sub-02"])
     }
+
+    @Test("a legal 200-character session label: temporary names stay under 255 bytes and the participant completes")
+    func longSessionLabel() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let label = "ses-" + String(repeating: "a", count: 200)
+        let fm = FileManager.default
+        for base in [study + "/sub-02", study + "/derivatives/segmenter/sub-02"] {
+            for file in try fm.contentsOfDirectory(atPath: base + "/ses-04/anat") {
+                try fm.moveItem(
+                    atPath: base + "/ses-04/anat/" + file,
+                    toPath: base + "/ses-04/anat/" + file.replacingOccurrences(of: "ses-04", with: label))
+            }
+            try fm.moveItem(atPath: base + "/ses-04", toPath: base + "/" + label)
+        }
+        let table = study + "/sub-02/sub-02_sessions.tsv"
+        try String(contentsOfFile: table, encoding: .utf8).replacingOccurrences(of: "ses-04", with: label).write(
+            toFile: table, atomically: true, encoding: .utf8)
+        let result = try BatchSupport.run(study, folder + "/out", ["--participant-label", "02"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        let sessions = try queue.read { db in try String.fetchAll(db, sql: "SELECT session_id FROM visits ORDER BY visit") }
+        #expect(sessions == ["ses-01", "ses-02", "ses-03", label])
+        let name = ".sub-02_\(label)_desc-T2lesions_dseg.nii.gz"
+        #expect(AtomicFile.temporaryPath(for: "/d/" + name).utf8.count - 3 <= AtomicFile.maximumNameBytes)
+    }
 }
