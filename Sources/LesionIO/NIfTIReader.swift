@@ -75,6 +75,18 @@ public struct NIfTIReader: Sendable {
         return try read(path, volume: volume, stages: &stages)
     }
 
+    /// Reads a mask or map, which must be one 3D volume: a 4D file is refused rather than reduced
+    /// to its first volume.
+    public func readSingleVolume(_ path: String, role: String) throws(ScanError) -> Scan {
+        let facts = try NIfTIHeaderCheck.check(path: path, maximumVolumeBytes: maximumVolumeBytes)
+        guard facts.volumeCount == 1 else {
+            throw ScanError(
+                path,
+                "is 4D (\(facts.volumeCount) volumes): a \(role) must be one 3D volume, not reduced to its first; split the series")
+        }
+        return try read(path)
+    }
+
     /// Reads the header and volume `volume`, noting in `stages` where the time went.
     public func read(_ path: String, volume: Int = 0, stages: inout Stages) throws(ScanError) -> Scan {
         readObserver?(path)

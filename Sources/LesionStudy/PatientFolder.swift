@@ -60,7 +60,8 @@ public struct PatientFolder: Sendable {
             guard FileSystem.kind(subject) == .directory else { return }
             for entry in try FileSystem.list(subject) where entry.hasPrefix("ses-") {
                 let folder = FileSystem.join(subject, entry)
-                guard FileSystem.kind(folder) == .directory else { continue }
+                // An unreadable session folder is an error, not a session quietly left out.
+                guard try FileSystem.existingKind(folder) == .directory else { continue }
                 if sessionFolders[entry] == nil { sessionFolders[entry] = folder }
                 anatFolders[entry, default: []].append(FileSystem.join(folder, "anat"))
             }
@@ -104,7 +105,7 @@ public struct PatientFolder: Sendable {
         var sessions: [Session] = []
         for (label, folders) in anatFolders {
             var files: [String] = []
-            for anat in folders where FileSystem.kind(anat) == .directory {
+            for anat in folders where try FileSystem.existingKind(anat) == .directory {
                 for entry in try FileSystem.list(anat) where FileNamePattern.niftiStem(entry) != nil {
                     let file = FileSystem.join(anat, entry)
                     if FileSystem.kind(file) == .file { files.append(file) }

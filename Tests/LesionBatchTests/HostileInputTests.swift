@@ -112,4 +112,39 @@ struct HostileInputTests {
         let name = ".sub-02_\(label)_desc-T2lesions_dseg.nii.gz"
         #expect(AtomicFile.temporaryPath(for: "/d/" + name).utf8.count - 3 <= AtomicFile.maximumNameBytes)
     }
+
+    @Test("a 4D brain mask and an unreadable ses- folder are error rows; the other participant is stored")
+    func fourDimensionalMaskAndUnreadableSession() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // sub-02 ses-03: the brain mask as a 4D series of two copies of its volume.
+        let gz = study + "/sub-02/ses-03/anat/sub-02_ses-03_desc-brain_mask.nii.gz"
+        let nii = String(gz.dropLast(3))
+        let gunzip = Process()
+        gunzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gunzip.arguments = ["-c", "gzip -dc \"$0\" > \"$1\" && rm \"$0\"", gz, nii]
+        try gunzip.run()
+        gunzip.waitUntilExit()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: nii)))
+        let voxOffset = Int(Float(bitPattern: bytes[108..<112].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }))
+        bytes[40] = 4
+        bytes[48] = 2
+        bytes += bytes[voxOffset...]
+        try Data(bytes).write(to: URL(fileURLWithPath: nii))
+        // sub-01: a ses- folder that cannot be examined (a symbolic-link loop; root reads any mode).
+        try FileManager.default.createSymbolicLink(atPath: study + "/sub-01/ses-09", withDestinationPath: "ses-09")
+
+        let result = try BatchSupport.run(study, folder + "/out", ["--participant-label", "01", "02", "05", "--log-format", "json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let errors = try BatchSupport.summary(result.stdout)["errors"] as! [[String: Any]]
+        let messages = errors.map { "\($0["file"] ?? ""): \($0["message"] ?? "")" }
+        #expect(errors.count == 2, "\(messages)")
+        #expect(messages.contains { $0.contains("sub-02_ses-03_desc-brain_mask.nii") && $0.contains("4D (2 volumes)") }, "\(messages)")
+        #expect(messages.contains { $0.contains("sub-01/ses-09") && $0.contains("cannot be read") }, "\(messages)")
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        let complete = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT participant_id FROM patients WHERE status = 'complete' ORDER BY participant_id")
+        }
+        #expect(complete == ["sub-05"])
+    }
 }
