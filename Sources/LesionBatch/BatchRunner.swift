@@ -65,6 +65,8 @@ public enum BatchRunner {
         facts.shard = options.shard?.description
         facts.jobs = options.jobs
         let runID = try database.beginRun(facts)
+        let interruption = RunInterruption(database: database, runID: runID, mode: progress.mode)
+        defer { interruption.remove() }
         try DerivativesFolder.prepare(paths)
 
         let known = try database.participants()

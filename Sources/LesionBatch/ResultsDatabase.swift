@@ -97,6 +97,15 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Marks run `id` interrupted (SIGINT or SIGTERM); returns the participants it committed.
+    func markInterrupted(_ id: Int64) throws(ScanError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE runs SET finished_at = ?, status = 'interrupted' WHERE id = ?", arguments: [Timestamp.now(), id])
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patients WHERE run_id = ?", arguments: [id]) ?? 0
+        }
+    }
+
     /// Records a starting run and returns its ID.
     func beginRun(_ facts: RunFacts) throws(ScanError) -> Int64 {
         try write { db in

@@ -147,4 +147,56 @@ struct HostileInputTests {
         }
         #expect(complete == ["sub-05"])
     }
+
+    @Test("SIGINT and SIGTERM: a message, exit 130/143, the run row interrupted, committed participants kept")
+    func interruptedBySignal() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let benchmark = BatchBenchmark(study: Fixtures.path("study"), work: folder, targetScans: 150, jobs: [1])
+        let (study, _, participants) = try benchmark.prepare()
+        let out = folder + "/out"
+        func count() -> Int {
+            (try? DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM patients") ?? 0
+            }) ?? 0
+        }
+        var interrupted = 0
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            let before = count()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandRunner.binary)
+            process.arguments = ["run", study, out, "participant", "--pipeline", BatchSupport.pipeline, "--jobs", "2", "--quiet"]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while count() < before + 1 && process.isRunning && Date() < deadline { usleep(2_000) }
+            guard process.isRunning else {
+                process.waitUntilExit()
+                break
+            }
+            kill(process.processIdentifier, number)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            interrupted += 1
+            #expect(process.terminationReason == .exit && process.terminationStatus == 128 + number, "\(stderr)")
+            #expect(stderr.contains("lesiontrack: interrupted (\(name)):") && stderr.contains("committed by this run kept"), "\(stderr)")
+            let run = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+                try Row.fetchOne($0, sql: "SELECT status, finished_at FROM runs ORDER BY id DESC LIMIT 1")
+            }
+            #expect(run?["status"] == "interrupted" && (run?["finished_at"] as String?) != nil)
+            #expect(count() >= before + 1 && count() < participants)
+        }
+        #expect(interrupted >= 1)
+        let done = count()
+        let resumed = try BatchSupport.run(study, out, ["--jobs", "2", "--log-format", "json"])
+        let summary = try BatchSupport.summary(resumed.stdout)
+        #expect(summary["unchanged"] as? Int == done && summary["processed"] as? Int == participants - done)
+        let statuses = try DatabaseQueue(path: out + "/lesiontrack.sqlite").read {
+            try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id")
+        }
+        #expect(statuses == [String](repeating: "interrupted", count: interrupted) + ["completed"])
+        #expect(!(FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.contains { $0.hasSuffix(".partial") }))
+    }
 }
