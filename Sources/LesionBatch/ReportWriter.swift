@@ -85,7 +85,8 @@ public struct ReportWriter {
                 continue
             }
             let name = "\(visit.sessionID)_mosaic.png", mip = "\(visit.sessionID)_mip.png"
-            let image = try visitImage(data, visit: visit, map: try ContainedPath.resolve(map, in: outputFolder, source: database.path + " (outputs.path)"))
+            let image = try visitImage(
+                data, visit: visit, map: try ContainedPath.resolve(map, in: outputFolder, source: database.path + " (outputs.path)"))
             let result = mosaic.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
             try PNGFile.write(result.image, to: FileSystem.join(imageFolder, name))
             let projected = projection.render(

@@ -144,7 +144,8 @@ public struct SliceRenderer: Sendable {
         let sliceAxis = axes.voxelAxis[plane.fixedWorldAxis]
 
         func voxelIndex(_ pixel: Int, axis: Int, world: Int, towardPositive: Bool) -> Int {
-            let along = max(0, min(extents[axis] - 1, RenderBounds.index((Double(pixel) + 0.5) * pixelMM / spacing[axis], limit: extents[axis])))
+            let along = max(
+                0, min(extents[axis] - 1, RenderBounds.index((Double(pixel) + 0.5) * pixelMM / spacing[axis], limit: extents[axis])))
             let voxelRunsSameWay = axes.increasesTowardPositive[world] == towardPositive
             return voxelRunsSameWay ? along : extents[axis] - 1 - along
         }

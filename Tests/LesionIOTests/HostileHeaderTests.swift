@@ -26,7 +26,12 @@ struct HostileHeaderTests {
     func hugeExtension() throws {
         let (folder, path) = try withExtension(claimed: 1 << 30)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(throws: ScanError(path, "header extension at byte 352 claims 1 GiB, past vox_offset 368 or the end of the file (\(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int) bytes)")) {
+        #expect(
+            throws: ScanError(
+                path,
+                "header extension at byte 352 claims 1 GiB, past vox_offset 368 or the end of the file (\(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int) bytes)"
+            )
+        ) {
             _ = try NIfTIReader().readHeader(path)
         }
         #expect(throws: ScanError.self) { _ = try NIfTIReader().read(path) }
