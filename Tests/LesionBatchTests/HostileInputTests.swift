@@ -199,4 +199,41 @@ struct HostileInputTests {
         #expect(statuses == [String](repeating: "interrupted", count: interrupted) + ["completed"])
         #expect(!(FileManager.default.enumerator(atPath: out)!.compactMap { $0 as? String }.contains { $0.hasSuffix(".partial") }))
     }
+
+    @Test("a label map with extreme but finite spacing (1e-6 x 1e13 mm): the report is still written")
+    func extremeSpacingReport() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let out = folder + "/out"
+        #expect(try BatchSupport.run(study, out, ["--participant-label", "05", "--no-report"]).status == 0)
+        let map = out + "/sub-05/ses-01/anat/sub-05_ses-01_desc-T2lesions_dseg.nii.gz"
+        let nii = folder + "/map.nii"
+        func shell(_ script: String, _ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script] + arguments
+            try process.run()
+            process.waitUntilExit()
+        }
+        try shell("gzip -dc \"$0\" > \"$1\"", [map, nii])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: nii)))
+        #expect(bytes[0] == 92 && bytes[1] == 1, "a little-endian NIfTI-1 file")
+        func put(_ value: Float, at offset: Int) {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange(offset..<(offset + 4), with: $0) }
+        }
+        for (n, value) in [Float(1e-6), 1e13, 1].enumerated() { put(value, at: 80 + 4 * n) }
+        let rows: [[Float]] = [[1e-6, 0, 0, 0], [0, 1e13, 0, 0], [0, 0, 1, 0]]
+        for (r, row) in rows.enumerated() {
+            for (c, value) in row.enumerated() { put(value, at: 280 + 16 * r + 4 * c) }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: nii))
+        try shell("gzip -c \"$0\" > \"$1\"", [nii, map])
+        #expect(try NIfTIReader().read(map).header.pixdimMM.1 == Double(Float(1e13)))
+
+        let report = try CommandRunner.run(["report", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        let image = out + "/report/sub-05/ses-01_mosaic.png"
+        #expect(FileManager.default.fileExists(atPath: image))
+        #expect(FileManager.default.fileExists(atPath: out + "/report/sub-05.html"))
+    }
 }
