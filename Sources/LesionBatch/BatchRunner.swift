@@ -53,6 +53,7 @@ public enum BatchRunner {
         let selected = try select(paths, labels: options.participantLabels, shard: options.shard)
 
         let database = try ResultsDatabase(outputFolder: paths.output)
+        try database.checkOutputPaths(in: paths.output)
         try database.markInterruptedRuns()
         var facts = ResultsDatabase.RunFacts(command: "run participant")
         facts.bidsDirectory = paths.root
@@ -64,13 +65,15 @@ public enum BatchRunner {
         facts.shard = options.shard?.description
         facts.jobs = options.jobs
         let runID = try database.beginRun(facts)
+        let interruption = RunInterruption(database: database, runID: runID, mode: progress.mode)
+        defer { interruption.remove() }
         try DerivativesFolder.prepare(paths)
 
         let known = try database.participants()
         let stale = known.filter { id in
             !selected.contains(id) && (options.participantLabels?.contains(id) ?? true) && (options.shard?.contains(id) ?? true)
         }
-        for file in try database.remove(participants: stale) { unlink(paths.outputPath(file)) }
+        for file in try database.remove(participants: stale) { try paths.removeOutput(file, database: database.path) }
         let keys = try database.storedKeys()
 
         let context = BatchContext(
@@ -97,7 +100,9 @@ public enum BatchRunner {
                 case .processed(let outcome):
                     let committing = ContinuousClock.now
                     do throws(ScanError) {
-                        for file in try database.commit(outcome, runID: runID) { unlink(paths.outputPath(file)) }
+                        for file in try database.commit(outcome, runID: runID) {
+                            try paths.removeOutput(file, database: database.path)
+                        }
                     } catch {
                         stop = stop ?? error
                     }

@@ -19,7 +19,7 @@ public final class ProgressReporter {
         case quiet
     }
 
-    private let mode: Mode
+    let mode: Mode
     private let verbose: Bool
     private var total = 0
     private var done = 0

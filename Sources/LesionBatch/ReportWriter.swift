@@ -65,7 +65,11 @@ public struct ReportWriter {
     }
 
     private func writePage(_ data: PatientReportData) throws(ScanError) -> [String] {
-        let imageFolder = FileSystem.join(folder, data.participantID)
+        let source = database.path + " (patients.participant_id)"
+        let imageFolder = try ContainedPath.resolve(data.participantID, in: folder, source: source)
+        guard !data.participantID.contains("/") else {
+            throw ScanError(source, "participant ID '\(data.participantID)' is not a folder name: refused")
+        }
         try FileSystem.makeDirectory(imageFolder)
         var written: [String] = []
         var mosaics: [PatientPage.Mosaic] = []
@@ -81,7 +85,8 @@ public struct ReportWriter {
                 continue
             }
             let name = "\(visit.sessionID)_mosaic.png", mip = "\(visit.sessionID)_mip.png"
-            let image = try visitImage(data, visit: visit, map: FileSystem.join(outputFolder, map))
+            let image = try visitImage(
+                data, visit: visit, map: try ContainedPath.resolve(map, in: outputFolder, source: database.path + " (outputs.path)"))
             let result = mosaic.render(geometry: image.geometry, tints: image.tints, window: image.window, intensity: { image.values[$0] })
             try PNGFile.write(result.image, to: FileSystem.join(imageFolder, name))
             let projected = projection.render(
@@ -136,7 +141,7 @@ public struct ReportWriter {
         // Like the background, an unreadable map leaves them out rather than the page.
         var gd: Scan?
         if let gdMap = data.gdMaps[visit.sessionID] {
-            gd = try? reader.read(FileSystem.join(outputFolder, gdMap))
+            gd = try? reader.read(try ContainedPath.resolve(gdMap, in: outputFolder, source: database.path + " (outputs.path)"))
             if gd?.voxels.size != size { gd = nil }
         }
         let gdOnly = ReviewTint.gdOnly.rawValue | ReviewTint.enhancingFlag

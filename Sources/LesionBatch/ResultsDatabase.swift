@@ -97,6 +97,15 @@ public final class ResultsDatabase: Sendable {
         }
     }
 
+    /// Marks run `id` interrupted (SIGINT or SIGTERM); returns the participants it committed.
+    func markInterrupted(_ id: Int64) throws(ScanError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE runs SET finished_at = ?, status = 'interrupted' WHERE id = ?", arguments: [Timestamp.now(), id])
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patients WHERE run_id = ?", arguments: [id]) ?? 0
+        }
+    }
+
     /// Records a starting run and returns its ID.
     func beginRun(_ facts: RunFacts) throws(ScanError) -> Int64 {
         try write { db in
@@ -170,6 +179,13 @@ public final class ResultsDatabase: Sendable {
             let kept = Set(outcome.outputs)
             return previous.filter { !kept.contains($0) }
         }
+    }
+
+    /// Refuses a database whose `outputs` table names a file outside `folder` (a tampered or
+    /// foreign database), before anything is written or removed.
+    func checkOutputPaths(in folder: String) throws(ScanError) {
+        let files = try read { db in try String.fetchAll(db, sql: "SELECT path FROM outputs ORDER BY path") }
+        for file in files { _ = try ContainedPath.resolve(file, in: folder, source: path + " (outputs.path)") }
     }
 
     /// Removes participants' results; returns their output files (the caller removes them).

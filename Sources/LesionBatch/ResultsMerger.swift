@@ -33,6 +33,7 @@ public enum ResultsMerger {
             guard FileSystem.kind(source) == .directory else { throw ScanError(source, "no such output folder") }
             if StudyPaths.realPath(source) == realTarget { continue }
             let database = try ResultsDatabase(outputFolder: source, create: false)
+            try database.checkOutputPaths(in: source)
             var copied: [String] = []
             for (id, key) in try database.storedKeys().sorted(by: { $0.key < $1.key }) {
                 if let existing = keys[id] {
@@ -122,12 +123,16 @@ public enum ResultsMerger {
         }
         for file in files {
             let relative: String = file["path"], recorded: String = file["sha256"]
+            let from = try ContainedPath.resolve(relative, in: source, source: database.path + " (outputs.path)")
+            _ = try ContainedPath.resolve(relative, in: destination, source: database.path + " (outputs.path)")
             var folder = destination
             for part in relative.split(separator: "/").dropLast() {
                 folder = FileSystem.join(folder, String(part))
                 try FileSystem.makeDirectory(folder)
             }
-            try VerifiedCopy.copy(FileSystem.join(source, relative), to: FileSystem.join(destination, relative), sha256: recorded)
+            try VerifiedCopy.copy(
+                from, to: try ContainedPath.resolve(relative, in: destination, source: database.path + " (outputs.path)"),
+                sha256: recorded)
         }
     }
 }

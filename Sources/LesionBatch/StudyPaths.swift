@@ -57,6 +57,12 @@ public struct StudyPaths: Sendable {
     /// A path inside the output folder.
     public func outputPath(_ relative: String) -> String { FileSystem.join(output, relative) }
 
+    /// Removes an output file named by the results database at `database`, after checking that the
+    /// name stays inside the output folder.
+    public func removeOutput(_ relative: String, database: String) throws(ScanError) {
+        unlink(try ContainedPath.resolve(relative, in: output, source: database))
+    }
+
     static func isInside(_ path: String, _ folder: String) -> Bool {
         path == folder || path.hasPrefix(folder == "/" ? "/" : folder + "/")
     }

@@ -3,13 +3,22 @@
 /// Data goes to a hidden temporary file in the target's directory, is flushed to disk, and is
 /// renamed over the target; a failure removes the temporary file and leaves the target as it was.
 public enum AtomicFile {
-    /// A hidden, unique temporary path beside `path`.
+    /// The longest file name (one path component) Linux file systems accept, in bytes.
+    public static let maximumNameBytes = 255
+
+    /// A hidden, unique temporary path beside `path`: `.<name>.<pid>.<random>.partial`, with the
+    /// target's name cut (on a character boundary) so the temporary name never exceeds
+    /// `maximumNameBytes`, however long the target's name is.
     public static func temporaryPath(for path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let unique = UInt64.random(in: 0...UInt64.max)
-        return "\(directory).\(name).\(getpid()).\(String(unique, radix: 36)).partial"
+        let suffix = ".\(getpid()).\(String(unique, radix: 36)).partial"
+        let room = maximumNameBytes - 1 - suffix.utf8.count
+        var kept = Substring(name)
+        while kept.utf8.count > room { kept = kept.dropLast() }
+        return "\(directory).\(kept)\(suffix)"
     }
 
     /// Writes `bytes` to `path` atomically.

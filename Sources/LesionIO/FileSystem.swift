@@ -19,6 +19,18 @@ public enum FileSystem {
         }
     }
 
+    /// What `path` is, following symbolic links; `.missing` only when nothing is there (ENOENT,
+    /// ENOTDIR). A path that exists but cannot be examined (permission, a symbolic-link loop, an
+    /// I/O error) is an error naming it, never taken for absent.
+    public static func existingKind(_ path: String) throws(ScanError) -> Kind {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return .missing }
+            throw ScanError(path, "cannot be read: \(errnoMessage())")
+        }
+        return kind(path)
+    }
+
     /// The names in a directory, without `.` and `..`, in byte order.
     public static func list(_ directory: String) throws(ScanError) -> [String] {
         guard let handle = opendir(directory) else {

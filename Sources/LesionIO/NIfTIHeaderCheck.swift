@@ -135,11 +135,46 @@ enum NIfTIHeaderCheck {
                 )
             }
         }
+        try checkExtensions(
+            path: path, isGzip: isGzip, swapped: swapped, headerBytes: headerBytes, voxOffset: voxOffset, fileBytes: fileBytes)
         let littleEndianMachine = 1.littleEndian == 1
         return NIfTIHeaderFacts(
             niftiVersion: version, isGzip: isGzip, byteSwapped: swapped,
             bigEndian: littleEndianMachine == swapped, dims: dims, datatype: datatype,
             voxOffset: voxOffset, fileBytes: fileBytes)
+    }
+
+    /// The bytes of header extensions walked before a file is accepted (1 MiB): extensions past
+    /// it are checked only against `vox_offset` and the file's size.
+    static let extensionWindowBytes = 1 << 20
+
+    /// Refuses header extensions whose sizes cannot be true: one that runs past `vox_offset` or
+    /// past the end of a `.nii`, or a size that is not a positive multiple of 16. LesionTrack never
+    /// lets libnifti read extensions (it would allocate whatever size each claims); this keeps a
+    /// tampered file from being believed.
+    static func checkExtensions(
+        path: String, isGzip: Bool, swapped: Bool, headerBytes: Int, voxOffset: Int, fileBytes: Int
+    ) throws(ScanError) {
+        guard voxOffset >= headerBytes + 4 + 8 else { return }
+        let window = try readPrefix(path: path, count: min(voxOffset, extensionWindowBytes), gzip: isGzip)
+        guard window.count >= headerBytes + 4, window[headerBytes] != 0 else { return }
+        let raw = RawBytes(bytes: window, swapped: swapped)
+        let end = isGzip ? voxOffset : min(voxOffset, fileBytes)
+        var at = headerBytes + 4
+        while at + 8 <= end && at + 8 <= window.count {
+            let size = Int(raw.int32(at))
+            if size == 0 { return }
+            guard size >= 16, size % 16 == 0 else {
+                throw ScanError(path, "header extension at byte \(at) has size \(size): not a positive multiple of 16")
+            }
+            guard size <= end - at else {
+                throw ScanError(
+                    path,
+                    "header extension at byte \(at) claims \(byteText(size)), past vox_offset \(voxOffset)\(isGzip ? "" : " or the end of the file (\(fileBytes) bytes)")"
+                )
+            }
+            at += size
+        }
     }
 
     private static func checkMagic(_ h: RawBytes, version: Int, path: String) throws(ScanError) {

@@ -75,6 +75,18 @@ public struct NIfTIReader: Sendable {
         return try read(path, volume: volume, stages: &stages)
     }
 
+    /// Reads a mask or map, which must be one 3D volume: a 4D file is refused rather than reduced
+    /// to its first volume.
+    public func readSingleVolume(_ path: String, role: String) throws(ScanError) -> Scan {
+        let facts = try NIfTIHeaderCheck.check(path: path, maximumVolumeBytes: maximumVolumeBytes)
+        guard facts.volumeCount == 1 else {
+            throw ScanError(
+                path,
+                "is 4D (\(facts.volumeCount) volumes): a \(role) must be one 3D volume, not reduced to its first; split the series")
+        }
+        return try read(path)
+    }
+
     /// Reads the header and volume `volume`, noting in `stages` where the time went.
     public func read(_ path: String, volume: Int = 0, stages: inout Stages) throws(ScanError) -> Scan {
         readObserver?(path)
@@ -184,7 +196,10 @@ public struct NIfTIReader: Sendable {
         guard volume >= 0 && volume < facts.volumeCount else {
             throw ScanError(path, "volume \(volume) does not exist: the file has \(facts.volumeCount) (0 to \(facts.volumeCount - 1))")
         }
-        guard let nim = nifti_image_read(path, 0) else {
+        // From the header bytes only: nifti_image_read would also read the header extensions,
+        // allocating whatever size each one claims, and LesionTrack uses none of them.
+        let bytes = try NIfTIHeaderCheck.readPrefix(path: path, count: facts.niftiVersion == 1 ? 348 : 540, gzip: facts.isGzip)
+        guard let nim = lt_image_from_header_bytes(bytes, Int64(bytes.count), path) else {
             throw ScanError(path, "libnifti could not read the header")
         }
         defer { nifti_image_free(nim) }
@@ -250,6 +265,7 @@ struct StreamedRead: VoxelReading {
         }
         let count = facts.grid.voxelCount
         let wanted = Int64(facts.volumeBytes)
+        try VoxelMemory.reserve(facts.volumeBytes, path: path)
         var got: Int64 = 0
         let voxels = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             got = lt_stream_read(stream, buffer.baseAddress, wanted)

@@ -34,6 +34,7 @@ struct WholeRead: VoxelReading {
         let voxels: [T]
         if facts.volumeCount == 1 {
             let headroom = (facts.voxOffset + stride - 1) / stride
+            try VoxelMemory.reserve((count + headroom) * stride, path: file.path)
             voxels = [T](unsafeUninitializedCapacity: count + headroom) { buffer, initialized in
                 initialized = 0
                 let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
@@ -48,6 +49,7 @@ struct WholeRead: VoxelReading {
                 initialized = count
             }
         } else {
+            try VoxelMemory.reserve(total + facts.volumeBytes, path: file.path)
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
             defer { scratch.deallocate() }
             failure = file.inflate(into: scratch.baseAddress!, count: total)

@@ -62,7 +62,7 @@ public struct LesionCloseUp: Sendable {
                 let p = world(x: x, y: y, centre: centre)
                 func voxel(_ r: Int) -> Int {
                     let value: Double = m[r][0] * p.x + m[r][1] * p.y + m[r][2] * p.z + m[r][3]
-                    return Int(value.rounded(.toNearestOrAwayFromZero))
+                    return RenderBounds.index(value.rounded(.toNearestOrAwayFromZero), limit: Int(Int32.max))
                 }
                 let i = voxel(0), j = voxel(1), k = voxel(2)
                 guard size.contains(i, j, k) else { continue }

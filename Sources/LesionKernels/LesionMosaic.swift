@@ -83,7 +83,7 @@ public struct LesionMosaic: Sendable {
                 outlinePixels: outlinePixels, intensity: intensity)
         }
         let tileWidth = tiles[0].width, tileHeight = tiles[0].height
-        var bar = Int((scaleBarMM / renderer.pixelMM(geometry)).rounded())
+        var bar = RenderBounds.index((scaleBarMM / renderer.pixelMM(geometry)).rounded(), limit: RenderBounds.maximumSide)
         if bar < 1 || bar > tileWidth / 2 || tileHeight < 8 { bar = 0 }
         for y in (tileHeight - 5)..<(tileHeight - 3) where bar > 0 {
             for x in 3..<(3 + bar) {

@@ -87,11 +87,22 @@ public struct SliceRenderer: Sendable {
     }
 
     /// The size of one image pixel in mm (pixels are square).
-    public func pixelMM(_ geometry: VoxelGeometry) -> Double {
+    public func pixelMM(_ geometry: VoxelGeometry) -> Double { layout(geometry).pixelMM }
+
+    /// Pixel size and image size of this plane, bounded by `RenderBounds`.
+    func layout(_ geometry: VoxelGeometry) -> (pixelMM: Double, width: Int, height: Int, spacing: [Double]) {
         let axes = AnatomicalAxes(geometry.affine)
-        let spacing = [geometry.spacingMM.0, geometry.spacingMM.1, geometry.spacingMM.2]
+        let size = geometry.size
+        let extents = [size.nx, size.ny, size.nz]
+        let spacing = [geometry.spacingMM.0, geometry.spacingMM.1, geometry.spacingMM.2].map(RenderBounds.spacing)
         let (columnWorld, rowWorld): (Int, Int) = plane == .sagittal ? (1, 2) : (0, plane == .axial ? 1 : 2)
-        return min(spacing[axes.voxelAxis[columnWorld]], spacing[axes.voxelAxis[rowWorld]]) / Double(zoom)
+        let columnAxis = axes.voxelAxis[columnWorld], rowAxis = axes.voxelAxis[rowWorld]
+        let columnMM = Double(extents[columnAxis]) * spacing[columnAxis], rowMM = Double(extents[rowAxis]) * spacing[rowAxis]
+        let pixelMM = RenderBounds.pixelMM(
+            min(spacing[columnAxis], spacing[rowAxis]) / Double(zoom), columnMM: columnMM, rowMM: rowMM)
+        return (
+            pixelMM, RenderBounds.side(columnMM, pixelMM: pixelMM), RenderBounds.side(rowMM, pixelMM: pixelMM), spacing
+        )
     }
 
     /// The slice (index along `sliceAxis`) holding the most labelled voxels; the middle one if none.
@@ -118,7 +129,7 @@ public struct SliceRenderer: Sendable {
         let axes = AnatomicalAxes(geometry.affine)
         let size = geometry.size
         let extents = [size.nx, size.ny, size.nz]
-        let spacing = [geometry.spacingMM.0, geometry.spacingMM.1, geometry.spacingMM.2]
+        let (pixelMM, width, height, spacing) = layout(geometry)
         // World axes along image columns and rows, and whether each runs toward + world.
         let (columnWorld, rowWorld): (Int, Int) = plane == .sagittal ? (1, 2) : (0, plane == .axial ? 1 : 2)
         // Image rows run top to bottom: toward anterior (axial) or superior (others) is up.
@@ -131,12 +142,10 @@ public struct SliceRenderer: Sendable {
         let columnAxis = axes.voxelAxis[columnWorld]
         let rowAxis = axes.voxelAxis[rowWorld]
         let sliceAxis = axes.voxelAxis[plane.fixedWorldAxis]
-        let pixelMM = min(spacing[columnAxis], spacing[rowAxis]) / Double(zoom)
-        let width = max(1, Int((Double(extents[columnAxis]) * spacing[columnAxis] / pixelMM).rounded()))
-        let height = max(1, Int((Double(extents[rowAxis]) * spacing[rowAxis] / pixelMM).rounded()))
 
         func voxelIndex(_ pixel: Int, axis: Int, world: Int, towardPositive: Bool) -> Int {
-            let along = min(extents[axis] - 1, Int((Double(pixel) + 0.5) * pixelMM / spacing[axis]))
+            let along = max(
+                0, min(extents[axis] - 1, RenderBounds.index((Double(pixel) + 0.5) * pixelMM / spacing[axis], limit: extents[axis])))
             let voxelRunsSameWay = axes.increasesTowardPositive[world] == towardPositive
             return voxelRunsSameWay ? along : extents[axis] - 1 - along
         }

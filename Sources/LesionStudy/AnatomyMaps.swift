@@ -70,7 +70,7 @@ struct AnatomyMaps {
             guard let choice else { return nil }
             if let cached, cached.choice == choice { return cached }
             let method: GridFit.ResamplingMethod = choice.source.kind == .mask ? .nearest : .trilinear
-            let (scan, fit) = try grid.place(try reader.read(choice.file), method: method)
+            let (scan, fit) = try grid.place(try reader.readSingleVolume(choice.file, role: "map"), method: method)
             let window = IntensityWindow(lower: choice.source.threshold)
             let placed = Placed(choice: choice, mask: scan.voxels.visit(Threshold(window: window, scaling: scan.scaling)), fit: fit)
             cached = placed

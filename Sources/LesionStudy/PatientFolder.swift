@@ -1,4 +1,5 @@
 import LesionIO
+import LesionReview
 
 /// One patient's BIDS folder: the participant, its sessions in time order, and their files.
 ///
@@ -59,7 +60,8 @@ public struct PatientFolder: Sendable {
             guard FileSystem.kind(subject) == .directory else { return }
             for entry in try FileSystem.list(subject) where entry.hasPrefix("ses-") {
                 let folder = FileSystem.join(subject, entry)
-                guard FileSystem.kind(folder) == .directory else { continue }
+                // An unreadable session folder is an error, not a session quietly left out.
+                guard try FileSystem.existingKind(folder) == .directory else { continue }
                 if sessionFolders[entry] == nil { sessionFolders[entry] = folder }
                 anatFolders[entry, default: []].append(FileSystem.join(folder, "anat"))
             }
@@ -93,7 +95,8 @@ public struct PatientFolder: Sendable {
                 guard let key = Self.sortKey(time) else {
                     throw ScanError(
                         tablePath,
-                        "acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time (2024-03-05 or 2024-03-05T10:30:00)")
+                        "line \(table.lines[row]): acq_time \"\(time)\" of \(label) is not an ISO 8601 date or date-time that exists (2024-03-05 or 2024-03-05T10:30:00)"
+                    )
                 }
                 times[label] = key
             }
@@ -102,7 +105,7 @@ public struct PatientFolder: Sendable {
         var sessions: [Session] = []
         for (label, folders) in anatFolders {
             var files: [String] = []
-            for anat in folders where FileSystem.kind(anat) == .directory {
+            for anat in folders where try FileSystem.existingKind(anat) == .directory {
                 for entry in try FileSystem.list(anat) where FileNamePattern.niftiStem(entry) != nil {
                     let file = FileSystem.join(anat, entry)
                     if FileSystem.kind(file) == .file { files.append(file) }
@@ -124,6 +127,9 @@ public struct PatientFolder: Sendable {
     /// A sortable form of an ISO 8601 date (`YYYY-MM-DD`) or date-time (`YYYY-MM-DDThh:mm[:ss[.f]]`,
     /// optionally ending in `Z`): the date and time padded to one width. Nil when malformed.
     static func sortKey(_ text: String) -> String? {
+        // Digits alone are not enough: 2020-13-45 would sort as a date. ISODateTime checks the
+        // calendar (month, day of that month, leap years) and the clock.
+        guard ISODateTime(text) != nil else { return nil }
         let chars = Array(text)
         func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
         func digits(_ s: some Collection<Character>, _ count: Int) -> Bool { s.count == count && s.allSatisfy(isDigit) }

@@ -28,7 +28,7 @@ struct VisitLabeller {
         var brainFit: GridFit?
         var dice: Double?
         if let file = inputs.brainMaskFile {
-            let (placed, fit) = try grid.place(try reader.read(file), method: .nearest)
+            let (placed, fit) = try grid.place(try reader.readSingleVolume(file, role: "brain mask"), method: .nearest)
             let mask = ScaledVolume.of(placed).map { $0 > 0 }
             if let baselineBrain, baselineBrain.file != file {
                 let overlap = MaskOverlap(baselineBrain.mask, mask).dice ?? 0
@@ -77,7 +77,7 @@ struct VisitLabeller {
     private func labelBeforeReaderFloor(
         _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?
     ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, scan: Scan) {
-        let scan = try reader.read(file)
+        let scan = source.kind == .image ? try reader.read(file) : try reader.readSingleVolume(file, role: "lesion map")
         switch source.kind {
         case .mask, .probseg:
             let (placed, fit) = try grid.place(scan, method: source.kind == .mask ? .nearest : .trilinear)

@@ -49,7 +49,7 @@ struct PatientFolderTests {
     func badTimes() throws {
         for (table, problem) in [
             ("session_id\tacq_time\nses-a\t2021-05-01\nses-b\tn/a\n", "no acq_time for ses-b"),
-            ("session_id\tacq_time\nses-a\t2021-05-01\nses-b\t05/03/2021\n", "acq_time \"05/03/2021\" of ses-b is not an ISO 8601"),
+            ("session_id\tacq_time\nses-a\t2021-05-01\nses-b\t05/03/2021\n", "line 3: acq_time \"05/03/2021\" of ses-b is not an ISO 8601"),
         ] {
             let root = try study(["ses-a", "ses-b"], table: table)
             defer { try? FileManager.default.removeItem(atPath: root) }
