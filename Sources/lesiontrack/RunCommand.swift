@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Participants to process, with or without the sub- prefix (default: all).")
     var participantLabel: [String] = []
 
-    @Option(help: "The pipeline file (YAML). Default: Pipelines/default.yaml of this installation.")
+    @Option(help: "The pipeline file (YAML). Default: the built-in pipeline (lesiontrack pipeline show).")
     var pipeline: String?
 
     @OptionGroup var reviewOptions: ReviewOptions
@@ -82,8 +82,8 @@ struct RunCommand: AsyncParsableCommand {
             }
         case .participant:
             var summary: BatchSummary?
-            do {
-                let pipelineFile = try pipeline.map(PipelineFile.load) ?? PipelineFile.load(PipelineFile.locateDefault())
+            do throws(ScanError) {
+                let pipelineFile = try PipelineFile.load(pipeline)
                 let options = BatchRunner.Options(
                     bidsDirectory: bidsDir, outputDirectory: outputDir, pipeline: pipelineFile, participantLabels: labels,
                     shard: shard.flatMap(Shard.init), jobs: jobs,
@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
                 if !noReport {
                     try ReportWriter.refresh(outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels)
                 }
-            } catch let error as ScanError {
+            } catch {
                 try reportingErrors { () throws(ScanError) in throw error }
             }
             if let summary, !summary.standingErrors.isEmpty { throw ExitCode(ExitStatus.batchFailures) }

@@ -20,6 +20,8 @@ struct LongitudinalCommandTests {
 
     static let defaultPipeline = CommandRunner.repositoryRoot + "/Pipelines/default.yaml"
     static let defaultRules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
+    /// What outputs record when no --pipeline or --rules is given.
+    static let builtInPipeline = "built-in:default.yaml", builtInRules = "built-in:rules.yaml"
 
     @Test("compare: the baseline against the finer-grid visit, resampled, as JSON")
     func compare() throws {
@@ -33,7 +35,7 @@ struct LongitudinalCommandTests {
             let doc = try json(result.stdout)
             #expect(doc["tool"] as? String == "lesiontrack" && doc["command"] as? String == "compare")
             let pipeline = doc["pipeline"] as! [String: Any]
-            #expect(pipeline["file"] as? String == Self.defaultPipeline)
+            #expect(pipeline["file"] as? String == Self.builtInPipeline)
             #expect(pipeline["sha256"] as? String == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline)))))
             let parameters = doc["parameters"] as! [String: Any]
             #expect(parameters["enlarging_ratio"] as? Double == 1.5 && parameters["min_volume_change_mm3"] as? Double == 14.1)
@@ -84,13 +86,13 @@ struct LongitudinalCommandTests {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             let sha = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline))))
             #expect(lines[0] == "# lesiontrack 0.1.0 patient \(root)")
-            #expect(lines[1] == "# pipeline \(Self.defaultPipeline) sha256 \(sha)")
+            #expect(lines[1] == "# pipeline \(Self.builtInPipeline) sha256 \(sha)")
             #expect(
                 lines[2].hasPrefix(
                     "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_reader_length_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
                 ))
             let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
-            #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
+            #expect(lines[3] == "# rules \(Self.builtInRules) sha256 \(rulesSHA)")
             #expect(lines[4] == "# Decision support for review by a neurologist or neuroradiologist, not a diagnosis.")
             let t2 = (0..<4).map { GeneratedPatient.t2File(root: root, visit: $0) }
             let gd = (1...2).map {
@@ -141,7 +143,7 @@ struct LongitudinalCommandTests {
             let sidecar = try json(try String(contentsOfFile: out + "/sub-01_visits.json", encoding: .utf8))
             #expect(sidecar["table"] as? String == out + "/sub-01_visits.tsv")
             #expect((sidecar["columns"] as? [String])?.first == "visit")
-            #expect((sidecar["pipeline"] as? [String: Any])?["file"] as? String == Self.defaultPipeline)
+            #expect((sidecar["pipeline"] as? [String: Any])?["file"] as? String == Self.builtInPipeline)
             #expect(sidecar["participant_id"] as? String == "sub-01")
             let document = try json(try String(contentsOfFile: out + "/sub-01_longitudinal.json", encoding: .utf8))
             #expect((document["lesions"] as? [Any])?.count == 39 && (document["visits"] as? [Any])?.count == 4)
