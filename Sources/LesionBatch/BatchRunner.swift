@@ -46,6 +46,7 @@ public enum BatchRunner {
         _ options: Options, classifier: any PatientClassifying, progress: ProgressReporter
     ) async throws(ScanError) -> BatchSummary {
         let start = ContinuousClock.now
+        _ = try StudyFolder.participants(of: options.bidsDirectory)
         let paths = try StudyPaths(root: options.bidsDirectory, output: options.outputDirectory)
         let lock = try RunLock(outputFolder: paths.output)
         defer { withExtendedLifetime(lock) {} }
