@@ -67,7 +67,7 @@ struct LabelCommand: ParsableCommand {
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
 
     @Option(help: "Slabs of the volume labelled concurrently (default: the number of cores).")
-    var threads: Int = LabelCommand.cores
+    var threads: Int?
 
     func validate() throws {
         guard Connectivity(rawValue: connectivity) != nil else {
@@ -82,7 +82,7 @@ struct LabelCommand: ParsableCommand {
             throw ValidationError("--min-volume and --min-extent must not be negative")
         }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -90,7 +90,7 @@ struct LabelCommand: ParsableCommand {
             window: IntensityWindow(lower: threshold, upper: upperThreshold),
             connectivity: Connectivity(rawValue: connectivity)!,
             floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
-            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads)
+            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads ?? Self.cores)
         try reportingErrors { () throws(ScanError) in
             let (scan, labelling) = try ScanLabeller.label(self.scan, options: options)
             var report = LabelReport(scan: scan.header, labelling: labelling, options: options)

@@ -26,6 +26,10 @@ struct LesionTrackCommand: AsyncParsableCommand {
         // The process labels scan after scan: freed working memory is kept for the next one
         // rather than given back and faulted in again, page by page.
         _ = lt_allocator_keep_freed_memory()
+        if let refusal = CommandSuggestion.refusal(Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            printError(refusal + " (see lesiontrack --help)")
+            exit(withError: ExitCode(ExitStatus.usage))
+        }
         await main(nil)
     }
 }

@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var reviewOptions: ReviewOptions
 
     @Option(help: "Participants processed at once (default: the number of cores).")
-    var jobs: Int = LabelCommand.cores
+    var jobs: Int?
 
     @Option(help: "Process only shard I of N (1 ≤ I ≤ N) of the participants, by a hash of each label.")
     var shard: String?
@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
     var logFormat: LogFormat = .text
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
         if let memoryMb, memoryMb <= 0 { throw ValidationError("--memory-mb must be positive") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, not \(shard)") }
@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
                 let pipelineFile = try PipelineFile.load(pipeline)
                 let options = BatchRunner.Options(
                     bidsDirectory: bidsDir, outputDirectory: outputDir, pipeline: pipelineFile, participantLabels: labels,
-                    shard: shard.flatMap(Shard.init), jobs: jobs,
+                    shard: shard.flatMap(Shard.init), jobs: jobs ?? LabelCommand.cores,
                     memoryBytes: (memoryMb ?? Self.halfPhysicalMemoryMB) << 20,
                     reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
                 let mode: ProgressReporter.Mode = quiet ? .quiet : logFormat == .json ? .json : ProgressReporter.textMode()
