@@ -91,10 +91,11 @@ struct RunCommand: AsyncParsableCommand {
                     reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
                 let mode: ProgressReporter.Mode = quiet ? .quiet : logFormat == .json ? .json : ProgressReporter.textMode()
                 let classifier = ReviewClassifier(rules: try reviewOptions.loadRules(), reader: options.reader)
-                summary = try await BatchRunner.participant(
-                    options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
+                let progress = ProgressReporter(mode: mode, verbose: verbose)
+                summary = try await BatchRunner.participant(options, classifier: classifier, progress: progress)
                 if !noReport {
-                    try ReportWriter.refresh(outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels)
+                    try ReportWriter.refresh(
+                        outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels, progress: progress)
                 }
             } catch {
                 try reportingErrors { () throws(ScanError) in throw error }
