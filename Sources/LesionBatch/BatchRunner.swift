@@ -56,7 +56,8 @@ public enum BatchRunner {
         let database = try ResultsDatabase(outputFolder: paths.output)
         try database.markInterruptedRuns()
         var facts = ResultsDatabase.RunFacts(command: "run participant")
-        facts.bidsDirectory = paths.root
+        // Resolved, so that a report written later from another folder finds the study.
+        facts.bidsDirectory = paths.realRoot
         facts.pipelineFile = options.pipeline.path
         facts.pipelineSHA256 = options.pipeline.sha256
         facts.pipelineName = options.pipeline.pipeline.name

@@ -43,6 +43,18 @@ struct ReportTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    @Test("a run given a relative study path: the report written later from another folder still finds the therapy dates")
+    func relativeStudyPath() throws {
+        let (folder, _) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try CommandRunner.run(["run", "study", "out", "participant", "--quiet", "--no-report"], in: folder)
+        #expect(run.status == 1)  // sub-03's broken scan
+        let report = try CommandRunner.run(["report", folder + "/out", "--quiet", "--participant-label", "sub-02"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: folder + "/out/report/sub-02.html", encoding: .utf8)
+        #expect(page.contains("last natalizumab infusion 2020-08-20"))
+    }
+
     @Test("run --log-format json reports the report phase as events: start, one per page, done")
     func reportProgressEvents() throws {
         let (folder, study) = try BatchSupport.studyCopy()
