@@ -35,14 +35,21 @@ let package = Package(
             pkgConfig: "libpng16",
             providers: [.apt(["libpng-dev"])]
         ),
+        // Debian's libdeflate-dev: whole-buffer gzip for reading and writing .nii.gz.
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
 
         // Pure kernels: volumes, thresholds, labelling, statistics, rasterising. No I/O.
         .target(name: "LesionKernels"),
 
-        // File I/O: NIfTI through libnifti, PNG through libpng, tables, atomic files.
+        // File I/O: NIfTI through libnifti (gzip through libdeflate), PNG through libpng, tables,
+        // atomic files.
         .target(
             name: "LesionIO",
-            dependencies: ["CNIfTI", "CPNG", "LesionKernels"]
+            dependencies: ["CNIfTI", "CPNG", "CDeflate", "LesionKernels"]
         ),
 
         // Orchestration: one scan in, lesions and files out.

@@ -48,6 +48,26 @@ int lt_stream_close(lt_stream *s) {
     return rc;
 }
 
+nifti_image *lt_image_from_header_bytes(const void *bytes, int64_t count, const char *fname) {
+    _Static_assert(sizeof(nifti_1_header) == 348, "NIfTI-1 header size");
+    _Static_assert(sizeof(nifti_2_header) == 540, "NIfTI-2 header size");
+    if (count < 4) return NULL;
+    int32_t size;
+    memcpy(&size, bytes, 4);
+    int32_t swapped = (int32_t)__builtin_bswap32((uint32_t)size);
+    if ((size == 348 || swapped == 348) && count >= 348) {
+        nifti_1_header h;
+        memcpy(&h, bytes, sizeof h);
+        return nifti_convert_n1hdr2nim(h, fname);
+    }
+    if ((size == 540 || swapped == 540) && count >= 540) {
+        nifti_2_header h;
+        memcpy(&h, bytes, sizeof h);
+        return nifti_convert_n2hdr2nim(h, fname);
+    }
+    return NULL;
+}
+
 void lt_nifti_quiet(void) { nifti_set_debug_level(0); }
 
 int lt_build_header(int version, const int64_t dims[3], int datatype, const double pixdim[3],

@@ -30,6 +30,11 @@ public struct BatchBenchmark {
         public let seconds: Double
         public let peakResidentMiB: Double
         public let status: Int32
+        /// Visits used (sessions of processed participants).
+        public var visits = 0
+        /// Seconds per stage summed over participants (`StageSeconds` names), then `report`: the
+        /// `lesiontrack report` run on the output afterwards, when it was timed.
+        public var stageSeconds: [(String, Double)] = []
     }
 
     /// Builds the scaled study; returns its folder and the number of NIfTI files in it.
@@ -78,7 +83,12 @@ public struct BatchBenchmark {
         for width in jobs {
             last = FileSystem.join(work, "out-jobs\(width)")
             try removeTree(last)
-            report(try runChild(program, scaled, last, pipeline, width, label: "first run"))
+            var first = try runChild(program, scaled, last, pipeline, width, label: "first run")
+            // The review report, which `run` writes after its summary, timed on its own.
+            let start = ContinuousClock.now
+            let (status, _) = try ChildProcess.run([program, "report", last], standardOutput: "/dev/null")
+            if status == 0 { first.stageSeconds.append(("report", BatchRunner.seconds(since: start))) }
+            report(first)
         }
         if let width = jobs.last {
             report(try runChild(program, scaled, last, pipeline, width, label: "rerun, unchanged"))
@@ -102,9 +112,17 @@ public struct BatchBenchmark {
         else {
             throw ScanError(program, "the benchmarked run exited with status \(status): \(text.prefix(200))", kind: .internal)
         }
-        return Measurement(
+        var measurement = Measurement(
             label: label, jobs: width, scans: Int(scans), megavoxels: megavoxels, seconds: seconds,
             peakResidentMiB: Double(peakKiB) / 1024, status: status)
+        measurement.visits = Int(Self.number("sessions_used", in: text) ?? 0)
+        if let range = text.range(of: "\"stage_seconds\": {") {
+            let stages = String(text[range.upperBound...].prefix { $0 != "}" })
+            measurement.stageSeconds = StageSeconds().named.compactMap { name, _ in
+                Self.number(name, in: stages).map { (name, $0) }
+            }
+        }
+        return measurement
     }
 
     /// The number after `"key": ` in a one-line JSON object.

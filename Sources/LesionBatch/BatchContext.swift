@@ -22,12 +22,13 @@ struct BatchContext: Sendable {
 
     /// A conservative estimate of the bytes a participant's job holds at its peak: for each
     /// baseline-grid voxel, the float64 copies of a resampled or z-scored file, the label maps of
-    /// two visits and the brain masks (`bytesPerReferenceVoxel`), plus the largest input twice
-    /// over in its stored type (read, then placed).
+    /// two visits, the ledger's map of recently resolved lesions, the label map of the specks under
+    /// the reader's floor and the brain masks (`bytesPerReferenceVoxel`), plus the largest input
+    /// twice over in its stored type (read, then placed).
     static func peakBytes(referenceVoxels: Int, largestInputBytes: Int) -> Int {
         referenceVoxels * bytesPerReferenceVoxel + 2 * largestInputBytes
     }
 
     /// Bytes per baseline-grid voxel in `peakBytes`.
-    static let bytesPerReferenceVoxel = 48
+    static let bytesPerReferenceVoxel = 56
 }

@@ -97,12 +97,14 @@ public enum BatchRunner {
                     summary.unchanged += 1
                     progress.unchanged(id)
                 case .processed(let outcome):
+                    let committing = ContinuousClock.now
                     do throws(ScanError) {
                         for file in try database.commit(outcome, runID: runID) { unlink(paths.outputPath(file)) }
                     } catch {
                         stop = stop ?? error
                     }
                     summary.add(outcome)
+                    summary.stageSeconds.database += seconds(since: committing)
                     progress.processed(outcome)
                 case .stopped(let error):
                     stop = stop ?? error
@@ -149,7 +151,11 @@ public enum BatchRunner {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
+        seconds(between: start, and: ContinuousClock.now)
+    }
+
+    static func seconds(between start: ContinuousClock.Instant, and end: ContinuousClock.Instant) -> Double {
+        let elapsed = end - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }

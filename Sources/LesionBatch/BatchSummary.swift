@@ -21,6 +21,8 @@ public struct BatchSummary: Sendable {
     /// Selected participants with no result at all.
     public var failedParticipants: [String] = []
     public var seconds = 0.0
+    /// Seconds per stage, summed over the processed participants.
+    public var stageSeconds = StageSeconds()
 
     init(selected: Int, jobs: Int, databasePath: String) {
         self.selected = selected
@@ -34,6 +36,7 @@ public struct BatchSummary: Sendable {
         scansRead += outcome.scansRead
         voxelsRead += outcome.voxelsRead
         newErrors += outcome.errors.count
+        stageSeconds.add(outcome.stageSeconds)
     }
 
     public var scansPerSecond: Double { seconds > 0 ? Double(scansRead) / seconds : 0 }
@@ -67,6 +70,7 @@ public struct BatchSummary: Sendable {
             ("megavoxels_per_second", JSON.number(megavoxelsPerSecond)), ("database", JSON.string(databasePath)),
             ("failed_participants", "[" + failedParticipants.map(JSON.string).joined(separator: ", ") + "]"),
             ("errors", "[" + errors.joined(separator: ", ") + "]"),
+            ("sessions_used", String(sessionsUsed)), ("stage_seconds", stageSeconds.json),
         ]
         return "{" + fields.map { "\(JSON.string($0.0)): \($0.1)" }.joined(separator: ", ") + "}\n"
     }

@@ -1,10 +1,10 @@
 import LesionIO
 
 /// Runs a program as a child process and reports its exit status and peak memory.
-enum ChildProcess {
+public enum ChildProcess {
     /// Runs `arguments[0]` with `arguments`, standard output into `standardOutput`, standard error
     /// discarded; returns the exit status and the child's maximum resident set size in KiB.
-    static func run(_ arguments: [String], standardOutput: String) throws(ScanError) -> (status: Int32, peakKiB: Int) {
+    public static func run(_ arguments: [String], standardOutput: String) throws(ScanError) -> (status: Int32, peakKiB: Int) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -81,6 +81,12 @@ struct PatientJob: Sendable {
         }
 
         // hash
+        var clock = ContinuousClock.now
+        func lap() -> Double {
+            let now = ContinuousClock.now
+            defer { clock = now }
+            return BatchRunner.seconds(between: clock, and: now)
+        }
         if FileSystem.kind(sessionsTable) == .file {
             do {
                 state.keyLines.append("sessions_table \(try ContentHash.of(file: sessionsTable).sha256)")
@@ -100,12 +106,18 @@ struct PatientJob: Sendable {
                 }
             }
         }
+        state.stageSeconds.hashing += lap()
         let participantColumns = context.participantColumns(participantID)
         let key = inputKey(state.keyLines, participantColumns)
         state.inputKey = key
         if key == storedKey { return .unchanged(participantID: participantID) }
 
         // select, header, longitudinal
+        let readClock = ReadClock()
+        var reader = context.reader
+        reader.stagesObserver = { _, stages in readClock.add(stages.totalSeconds) }
+        var writingSeconds = 0.0
+        _ = lap()
         var headers: [String: ScanHeader] = [:]
         var written: Set<String> = []
         var outcome: (run: LongitudinalRun, usable: PatientFolder, measured: Swift.Result<ReviewMeasurement, ScanError>?)?
@@ -127,7 +139,9 @@ struct PatientJob: Sendable {
                 for file in [visit.t2File, visit.gdFile, visit.preContrastFile, visit.brainMaskFile].compactMap({ $0 })
                 where headers[file] == nil {
                     do {
-                        headers[file] = try context.reader.readHeader(file)
+                        let start = ContinuousClock.now
+                        headers[file] = try reader.readHeader(file)
+                        readClock.add(BatchRunner.seconds(since: start))
                     } catch {
                         state.refuse(visit.session!, file, .header, error.problem)
                         continue attempts
@@ -148,8 +162,10 @@ struct PatientJob: Sendable {
             do {
                 result = .success(
                     try LongitudinalRun.patient(
-                        usable, visits: visits, directory: subject, pipeline: context.pipeline, reader: context.reader,
+                        usable, visits: visits, directory: subject, pipeline: context.pipeline, reader: reader,
                         eachVisit: { (n, lesions, record, ledger) throws(ScanError) in
+                            let start = ContinuousClock.now
+                            defer { writingSeconds += BatchRunner.seconds(since: start) }
                             visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
                             if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
                         },
@@ -201,7 +217,9 @@ struct PatientJob: Sendable {
                         message: error.problem))
             }
             do {
+                let start = ContinuousClock.now
                 state.reportFiles = try writeReports(run, review: review)
+                writingSeconds += BatchRunner.seconds(since: start)
             } catch {
                 return .stopped(error)
             }
@@ -215,6 +233,11 @@ struct PatientJob: Sendable {
             return .stopped(error)
         }
         state.run = outcome?.run
+        // Everything since hashing that was neither reading nor writing.
+        let working = lap()
+        state.stageSeconds.reading += readClock.seconds
+        state.stageSeconds.writing += writingSeconds
+        state.stageSeconds.labelling += max(0, working - readClock.seconds - writingSeconds)
         return finish(state, start, tables: tables)
     }
 
@@ -268,7 +291,7 @@ struct PatientJob: Sendable {
                 sessionsFound: state.sessionsFound, sessionsUsed: run?.visits.count ?? 0, visitOrder: run?.visitOrder,
                 referenceFile: run.map { paths.relative($0.reference.path) }, referenceGridJSON: reference,
                 tables: tables?.all ?? [], errors: state.errors, scansRead: state.scansRead, voxelsRead: state.voxelsRead,
-                seconds: seconds, outputs: state.visitFiles + state.reportFiles))
+                seconds: seconds, stageSeconds: state.stageSeconds, outputs: state.visitFiles + state.reportFiles))
     }
 
     /// The classifier's measurement of one attempt's visits. What it throws is kept for the
@@ -310,6 +333,7 @@ struct PatientJob: Sendable {
         var keyLines: [String] = []
         var inputKey: String?
         var hashes: [String: (sha256: String, bytes: Int)] = [:]
+        var stageSeconds = StageSeconds()
         var dropped: Set<String> = []
         var errors: [BatchError] = []
         var visitFiles: [String] = []

@@ -27,6 +27,8 @@ public struct PatientOutcome: Sendable {
     public let scansRead: Int
     public let voxelsRead: Int
     public let seconds: Double
+    /// Where this participant's time went (`database` is added by the run, at commit).
+    public let stageSeconds: StageSeconds
     /// Output files written (relative to the output folder).
     public let outputs: [String]
 }

@@ -6,8 +6,25 @@ import LesionKernels
 /// The output keeps the source's NIfTI version, grid, voxel size, units, both orientation codes,
 /// the quaternion and the sform, so nibabel, FSL and ITK-SNAP place it where the source is. It
 /// carries no `descrip`, `aux_file` or `intent_name` text from the source. Gzip when the name ends
-/// in `.gz`. Written atomically.
+/// in `.gz`: one gzip member, for label maps and masks encoded by runs at the voxel size
+/// (`RunDeflate`), for intensities by libdeflate at level 1; nibabel, FSL and ITK-SNAP read both.
+/// Written atomically.
 public enum NIfTIWriter {
+    /// How a `.nii.gz` is compressed.
+    public enum GzipWriting: Sendable, Equatable {
+        /// `RunDeflate`: matches at the voxel size only, found eight bytes at a time. For label
+        /// maps and masks, which are runs of zeros and of one label.
+        case runs
+        /// libdeflate, the whole file in one buffer, at this level (0 to 12).
+        case libdeflate(level: Int)
+        /// zlib's streaming writer (libnifti's znzlib) at level 1, as before libdeflate.
+        case zlib
+
+        /// For label maps and masks: `runs`. On a 182×218×182 uint16 map libdeflate's level 1
+        /// takes longer than zlib's (about 46 against 24 ms), `runs` a fraction of either.
+        public static let `default` = GzipWriting.runs
+    }
+
     public enum Intent: Int32, Sendable {
         case none = 0
         /// NIFTI_INTENT_LABEL: each value is a label index.
@@ -15,35 +32,51 @@ public enum NIfTIWriter {
     }
 
     /// Writes a label map as uint16 when its count allows, else int32 (labels are unchanged).
-    public static func writeLabels(_ map: LabelMap, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+    public static func writeLabels(
+        _ map: LabelMap, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
+    ) throws(ScanError) {
         if map.count <= Int(UInt16.max) {
             try write(
-                map.labels.map { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
-                description: description, intent: .label, displayRange: (0, Double(map.count)))
+                map.labels, as: UInt16.self, converting: { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
+                description: description, intent: .label, displayRange: (0, Double(map.count)), gzip: gzip)
         } else {
             try write(
                 map.labels, like: source, to: path, description: description, intent: .label,
-                displayRange: (0, Double(map.count)))
+                displayRange: (0, Double(map.count)), gzip: gzip)
         }
     }
 
     /// Writes a binary mask as uint8 0/1.
-    public static func writeMask(_ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String) throws(ScanError) {
+    public static func writeMask(
+        _ mask: Volume<Bool>, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
+    ) throws(ScanError) {
         try write(
-            mask.map { $0 ? UInt8(1) : 0 }, like: source, to: path, description: description,
-            intent: .none, displayRange: (0, 1))
+            mask, as: UInt8.self, converting: { $0 ? 1 : 0 }, like: source, to: path, description: description,
+            intent: .none, displayRange: (0, 1), gzip: gzip)
     }
 
     /// Writes float32 intensities (no scaling).
     public static func writeIntensities(
-        _ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String
+        _ volume: Volume<Float>, like source: ScanHeader, to path: String, description: String,
+        gzip: GzipWriting = .libdeflate(level: 1)
     ) throws(ScanError) {
-        try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0))
+        try write(volume, like: source, to: path, description: description, intent: .none, displayRange: (0, 0), gzip: gzip)
     }
 
     static func write<T: NIfTIStorable>(
         _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
-        intent: Intent, displayRange: (Double, Double)
+        intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting = .default
+    ) throws(ScanError) {
+        try write(
+            volume, as: T.self, converting: { $0 }, like: source, to: path, description: description, intent: intent,
+            displayRange: displayRange, gzip: gzipWriting)
+    }
+
+    /// Writes `volume` stored as `T`, each voxel converted by `convert`; the gzip encoders convert
+    /// a slice at a time instead of a whole converted copy.
+    static func write<S, T: NIfTIStorable>(
+        _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, like source: ScanHeader, to path: String,
+        description: String, intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting
     ) throws(ScanError) {
         guard volume.size == source.grid else {
             throw ScanError(path, "volume \(volume.size) does not match the source grid \(source.grid)", kind: .internal)
@@ -70,6 +103,12 @@ public enum NIfTIWriter {
         guard headerBytes > 0 else {
             throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
         }
+        if gzip, gzipWriting != .zlib {
+            return try writeDeflated(
+                volume, as: T.self, converting: convert, header: header.prefix(Int(headerBytes)), gzip: gzipWriting,
+                to: path)
+        }
+        let volume = Volume(size: volume.size, voxels: volume.voxels.map(convert))
         let temporary = AtomicFile.temporaryPath(for: path)
         // gzip at level 1, as nibabel writes: a label map, mostly zeros, compresses to about twice
         // the size of level 6 in under half the time.
@@ -90,5 +129,48 @@ public enum NIfTIWriter {
             close(fd)
         }
         try AtomicFile.commit(temporary, to: path)
+    }
+
+    /// Header and voxels as one gzip member, encoded by runs or by libdeflate, written atomically.
+    private static func writeDeflated<S, T: NIfTIStorable>(
+        _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, header: ArraySlice<UInt8>, gzip: GzipWriting,
+        to path: String
+    ) throws(ScanError) {
+        let count = volume.voxels.count
+        let dataBytes = count * MemoryLayout<T>.stride
+        var compressed: [UInt8]?
+        if case .libdeflate(let level) = gzip {
+            let whole = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count + dataBytes, alignment: 16)
+            defer { whole.deallocate() }
+            header.withUnsafeBytes { whole.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
+            let data = (whole.baseAddress! + header.count).bindMemory(to: T.self, capacity: count)
+            volume.voxels.withUnsafeBufferPointer { source in
+                for n in 0..<count { data[n] = convert(source[n]) }
+            }
+            compressed = GzipFile.compress(UnsafeRawBufferPointer(whole), level: level)
+        } else {
+            var encoder = RunDeflate(voxelBytes: MemoryLayout<T>.stride, expectedBytes: header.count + dataBytes)
+            header.withUnsafeBytes { encoder.encode($0) }
+            // 64 KiB at a time: a slice stays in cache between converting and encoding it.
+            let slice = max(1, (64 << 10) / MemoryLayout<T>.stride)
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: slice)
+            defer { buffer.deallocate() }
+            volume.voxels.withUnsafeBufferPointer { source in
+                var start = 0
+                while start < count {
+                    let end = min(count, start + slice)
+                    for n in start..<end { buffer[n - start] = convert(source[n]) }
+                    encoder.encode(
+                        UnsafeRawBufferPointer(
+                            rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<((end - start) * MemoryLayout<T>.stride)]))
+                    start = end
+                }
+            }
+            compressed = encoder.finish()
+        }
+        guard let compressed else {
+            throw ScanError(path, "libdeflate could not compress the output", kind: .internal)
+        }
+        try AtomicFile.write(compressed, to: path)
     }
 }

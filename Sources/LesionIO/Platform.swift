@@ -25,3 +25,10 @@ func regularFileSize(_ path: String) throws(ScanError) -> Int {
     }
     return Int(info.st_size)
 }
+
+/// Seconds on a monotonic clock, for timing the stages of a read.
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}

@@ -10,10 +10,15 @@ public struct VisitLesions: Sendable {
     public let t2Map: LabelMap
     /// For each T2 label (index label − 1): does it share a voxel with a Gd+ lesion? Nil without Gd.
     public let enhancing: [Bool]?
+    /// The T2 components under the reader's length floor (`LesionLabelling.underReaderLength`):
+    /// not lesions, not counted, but seen by the review as possible punctate foci. Nil when the
+    /// floor is off.
+    public let t2Specks: LesionLabelling?
 
-    public init(t2: LesionLabelling, gd: LesionLabelling?) {
+    public init(t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil) {
         self.t2 = t2
         self.gd = gd
+        self.t2Specks = t2Specks
         self.t2Map = t2.map
         if let gd {
             precondition(gd.size == t2.size, "T2 and Gd lesions must share the grid")

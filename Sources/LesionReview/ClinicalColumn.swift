@@ -92,9 +92,9 @@ public enum ClinicalColumn: String, CaseIterable, Sendable {
         case .lastInfusion: "The last natalizumab infusion before the scan."
         case .infusionCount: "Natalizumab infusions received by the scan; 0 marks a scan before natalizumab."
         case .natalizumabStop: "The date natalizumab was stopped."
-        case .natalizumabRestart: "The date natalizumab was given again after a stop; n/a: no restart."
-        case .fingolimodStop: "The date fingolimod was stopped; n/a: not stopped."
-        case .plasmaExchange: "The last plasma exchange before the scan; n/a: none."
+        case .natalizumabRestart: "The date natalizumab was given again after a stop."
+        case .fingolimodStop: "The date fingolimod was stopped."
+        case .plasmaExchange: "The last plasma exchange before the scan."
         case .plasmaExchangeReason: "Why the plasma exchange was given."
         case .jcvIndex:
             "Anti-JCV antibody index (STRATIFY JCV DxSelect: below 0.20 negative, 0.20 to 0.40 indeterminate, above 0.40 positive)."
@@ -102,8 +102,18 @@ public enum ClinicalColumn: String, CaseIterable, Sendable {
         case .csfJCVPCRUltrasensitive: "Whether that PCR was an ultrasensitive assay."
         case .dwiRead: "A neuroradiologist's reading of diffusion-weighted imaging at this scan."
         case .priorImmunosuppressant: "An immunosuppressant before natalizumab."
-        case .nextTherapy: "The therapy after natalizumab; n/a: none."
-        case .nextTherapyStart: "The start of the next therapy; n/a: none."
+        case .nextTherapy: "The therapy after natalizumab."
+        case .nextTherapyStart: "The start of the next therapy."
+        }
+    }
+
+    /// The unit of a number or date column, for the sidecar's `Units`; nil for words and text.
+    public var units: String? {
+        switch kind {
+        case .date: "ISO 8601 date or date-time"
+        case .count: "infusions"
+        case .number: "index (no unit)"
+        case .word, .text: nil
         }
     }
 

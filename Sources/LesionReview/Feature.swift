@@ -96,8 +96,9 @@ public enum Feature: String, CaseIterable, Sendable, Comparable {
         case .newOrEnlargingT2: "new_t2 + enlarging_t2 + merged, split or recurrent lesions counted as activity (confluent or grown)"
         case .gdLesions: "Gd+ lesions at the visit (missing without a Gd source)"
         case .enhancingT2: "T2 lesions sharing a voxel with a Gd+ lesion"
-        case .newPunctateFoci: "new T2 lesions that are punctate foci of a new or growing lesion (features.satellites)"
-        case .newOrEnlargingT2Grouped: "new_or_enlarging_t2 − new_punctate_foci: each focus counted with its lesion"
+        case .newPunctateFoci:
+            "new T2 lesions, and new specks under the reader's length floor, that are punctate foci of a new or growing lesion (features.satellites)"
+        case .newOrEnlargingT2Grouped: "new_or_enlarging_t2 less the punctate foci it counted: each focus counted with its lesion"
         case .gdLesionsGrouped: "Gd+ lesions, patchy enhancement of one lesion and enhancing foci around an active lesion counted once"
         case .newActivity:
             "a new or enlarging T2 lesion, a new punctate focus or a Gd+ lesion; without a Gd source, the T2 activity alone (PML shows on T2/FLAIR)"

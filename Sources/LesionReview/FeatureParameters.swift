@@ -11,9 +11,9 @@ public struct FeatureParameters: Sendable, Equatable {
     public var contactDistanceMM: Double
     /// A lesion voxel belongs to the rim when a voxel outside the lesion lies within this distance.
     public var rimThicknessMM: Double
-    /// Satellite hosts: lesions at least this long.
+    /// Punctate-focus hosts: new or growing lesions at least this long.
     public var satelliteHostMinimumExtentMM: Double
-    /// Satellites: lesions at most this long ...
+    /// Punctate foci: new lesions at most this long ...
     public var satelliteMaximumExtentMM: Double
     /// ... within this distance of a host.
     public var satelliteMaximumDistanceMM: Double

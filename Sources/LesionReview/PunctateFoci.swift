@@ -10,8 +10,11 @@ import LesionLongitudinal
 /// process with its host, not another new MS lesion, so it must not raise the counts that argue
 /// for rebound.
 ///
+/// A new speck under the pipeline's reader's length floor (`VisitLesions.t2Specks`) near an
+/// active host is a focus too: readers do not count it as a lesion, but it is a PML sign.
+///
 /// **Grouped counts.** `newOrEnlargingT2Grouped` is the new-or-enlarging count less the punctate
-/// foci. `gdLesionsGrouped` counts Gd+ processes: every Gd+ lesion is given to the T2 lesion it
+/// foci counted there (the specks never were). `gdLesionsGrouped` counts Gd+ processes: every Gd+ lesion is given to the T2 lesion it
 /// overlaps most (to the host, when that T2 lesion is a punctate focus), or — when it overlaps no
 /// T2 lesion and is small — to the nearest host that is active or enhancing; Gd+ lesions given to
 /// one T2 lesion count once (patchy enhancement of one lesion is one enhancing lesion); the others
@@ -19,10 +22,14 @@ import LesionLongitudinal
 public struct PunctateFoci: Sendable, Equatable {
     /// Each punctate focus's T2 label → its host's T2 label.
     public let hostOf: [Int: Int]
+    /// New specks under the reader's length floor near an active host: foci too small to count as
+    /// lesions, so they were never in the counts.
+    public let speckFoci: Int
     /// Gd+ processes; nil without a Gd source.
     public let gdLesionsGrouped: Int?
 
-    public var count: Int { hostOf.count }
+    /// Every focus: the lesions among them and the specks.
+    public var count: Int { hostOf.count + speckFoci }
 
     public init(entries: [LedgerEntry], image: VisitImageFeatures, growth: ContiguousGrowth) {
         let present = entries.filter { $0.label != nil && $0.state.isPresent }
@@ -38,6 +45,7 @@ public struct PunctateFoci: Sendable, Equatable {
             if let host = image.lesions[label - 1].nearbyHosts.first(where: { active.contains($0) }) { hostOf[label] = host }
         }
         self.hostOf = hostOf
+        speckFoci = image.specks.filter { speck in speck.isNew == true && speck.nearbyHosts.contains { active.contains($0) } }.count
         guard image.hasGd else {
             gdLesionsGrouped = nil
             return

@@ -70,7 +70,8 @@ public struct TimepointInputs: Sendable {
         let foci = punctateFoci
         let focusCount = counts.newOrEnlargingT2 == nil ? nil : foci?.count
         f.set(.newPunctateFoci, number: focusCount.map(Double.init), missingBecause: image == nil ? noImage : first)
-        let t2Grouped = both(counts.newOrEnlargingT2, focusCount).map { $0 - $1 }
+        let lesionFoci = counts.newOrEnlargingT2 == nil ? nil : foci?.hostOf.count
+        let t2Grouped = both(counts.newOrEnlargingT2, lesionFoci).map { $0 - $1 }
         f.set(.newOrEnlargingT2Grouped, number: t2Grouped.map(Double.init), missingBecause: image == nil ? noImage : first)
         let gdGrouped = foci?.gdLesionsGrouped
         f.set(.gdLesionsGrouped, number: gdGrouped.map(Double.init), missingBecause: image == nil ? noImage : noGd)

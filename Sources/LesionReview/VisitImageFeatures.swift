@@ -14,17 +14,20 @@ public struct VisitImageFeatures: Sendable {
     public let lesions: [LesionImageFeatures]
     /// One per Gd+ label (index label − 1); empty without a Gd source.
     public let gdLesions: [GdLesionLink]
+    /// One per T2 speck under the reader's length floor (index label − 1); empty when the floor is off.
+    public let specks: [SpeckLink]
     public let hasCortex: Bool
     public let hasGreyMatter: Bool
     public let hasVentricles: Bool
     public let hasGd: Bool
 
     public init(
-        lesions: [LesionImageFeatures], gdLesions: [GdLesionLink], hasCortex: Bool, hasGreyMatter: Bool, hasVentricles: Bool,
-        hasGd: Bool
+        lesions: [LesionImageFeatures], gdLesions: [GdLesionLink], specks: [SpeckLink] = [], hasCortex: Bool, hasGreyMatter: Bool,
+        hasVentricles: Bool, hasGd: Bool
     ) {
         self.lesions = lesions
         self.gdLesions = gdLesions
+        self.specks = specks
         self.hasCortex = hasCortex
         self.hasGreyMatter = hasGreyMatter
         self.hasVentricles = hasVentricles
@@ -33,9 +36,10 @@ public struct VisitImageFeatures: Sendable {
 
     /// - Parameters:
     ///   - cortex, greyMatter, ventricles: masks on the visit's grid, nil when the visit has none.
+    ///   - previous: the previous visit's `footprint`, nil at the first visit: a speck outside it is new.
     public static func measure(
-        _ visit: VisitLesions, cortex: BitMask?, greyMatter: BitMask?, ventricles: BitMask?, geometry: VoxelGeometry,
-        parameters: FeatureParameters
+        _ visit: VisitLesions, cortex: BitMask?, greyMatter: BitMask?, ventricles: BitMask?, previous: BitMask? = nil,
+        geometry: VoxelGeometry, parameters: FeatureParameters
     ) -> VisitImageFeatures {
         let voxels = LabelVoxels(visit.t2Map)
         let contact = BallOffsets(radiusMM: parameters.contactDistanceMM, geometry: geometry)
@@ -71,9 +75,54 @@ public struct VisitImageFeatures: Sendable {
                 GdLesionLink(label: n + 1, overlapsT2: overlap[n]?.t2, nearbyHosts: overlap[n] == nil ? gdHosts[n] : [])
             }
         }
+        var specks: [SpeckLink] = []
+        if let below = visit.t2Specks, !below.lesions.isEmpty {
+            let speckVoxels = LabelVoxels(below.map)
+            let speckHosts = NearbyHosts.search(
+                candidates: below.lesions, candidateVoxels: speckVoxels, t2: t2, t2Map: visit.t2Map, sameMap: false,
+                parameters: parameters, geometry: geometry)
+            specks = below.lesions.indices.map { n in
+                let isNew = previous.map { before in !speckVoxels.voxels(of: n + 1).contains { before[offset: $0] } }
+                return SpeckLink(label: n + 1, isNew: isNew, nearbyHosts: speckHosts[n])
+            }
+        }
         return VisitImageFeatures(
-            lesions: lesions, gdLesions: links, hasCortex: cortex != nil, hasGreyMatter: greyMatter != nil,
+            lesions: lesions, gdLesions: links, specks: specks, hasCortex: cortex != nil, hasGreyMatter: greyMatter != nil,
             hasVentricles: ventricles != nil, hasGd: visit.gd != nil)
+    }
+
+    /// Where the visit has T2 lesions or specks: a later visit's speck outside it is new.
+    public static func footprint(_ visit: VisitLesions) -> BitMask {
+        var mask = BitMask(size: visit.t2.size)
+        for map in [visit.t2Map] + (visit.t2Specks.map { [$0.map] } ?? []) {
+            for (offset, label) in map.labels.voxels.enumerated() where label != 0 { mask[offset: offset] = true }
+        }
+        return mask
+    }
+}
+
+/// A T2 component under the reader's length floor: not a lesion, not counted, but a possible
+/// punctate focus.
+public struct SpeckLink: Sendable, Equatable {
+    /// Its label among the visit's specks.
+    public let label: Int
+    /// It touches nothing of the previous visit's footprint; nil at the first visit.
+    public let isNew: Bool?
+    /// The T2 hosts near it, nearest first (`NearbyHosts`).
+    public let nearbyHosts: [Int]
+
+    public init(label: Int, isNew: Bool?, nearbyHosts: [Int]) {
+        self.label = label
+        self.isNew = isNew
+        self.nearbyHosts = nearbyHosts
+    }
+}
+
+extension BitMask {
+    /// The bit of a storage offset (i fastest, then j, then k).
+    subscript(offset offset: Int) -> Bool {
+        get { self[offset % size.nx, offset / size.nx % size.ny, offset / (size.nx * size.ny)] }
+        set { self[offset % size.nx, offset / size.nx % size.ny, offset / (size.nx * size.ny)] = newValue }
     }
 }
 

@@ -54,7 +54,7 @@ public struct Pipeline: Sendable, Equatable {
                 preContrast: FileNamePattern("*_T1w"), preContrastExclude: [FileNamePattern("*_ce-*")]),
         ],
         connectivity: .twentySix,
-        floor: SizeFloor(minimumVoxels: 3, minimumVolumeMM3: 3, minimumExtentMM: 0, minimumReaderLengthMM: 0),
+        floor: SizeFloor(minimumVoxels: 3, minimumVolumeMM3: 3, minimumExtentMM: 0, minimumReaderLengthMM: 3),
         matching: .default,
         grid: .default)
 }

@@ -1,4 +1,5 @@
 import LesionIO
+import LesionKernels
 import LesionLongitudinal
 import LesionReview
 
@@ -22,6 +23,8 @@ public struct ReviewMeasurement: Sendable {
     public private(set) var cortex: [PatientReview.Anatomy?] = []
     public private(set) var greyMatter: [PatientReview.Anatomy?] = []
     public private(set) var ventricles: [PatientReview.Anatomy?] = []
+    /// The last visit's T2 lesions and specks, against which the next visit's specks are new.
+    private var footprint: BitMask?
 
     /// Starts measuring the visits of `folder`'s sessions (those the run compares, in visit
     /// order); a session with two files matching one anatomy map's role is refused here.
@@ -41,8 +44,10 @@ public struct ReviewMeasurement: Sendable {
         let ventricle = try ventricleReader.place(anatomy.ventricles[n], on: grid)
         imageFeatures.append(
             VisitImageFeatures.measure(
-                lesions, cortex: cx?.mask, greyMatter: gm?.mask, ventricles: ventricle?.mask, geometry: grid.geometry,
+                lesions, cortex: cx?.mask, greyMatter: gm?.mask, ventricles: ventricle?.mask, previous: footprint,
+                geometry: grid.geometry,
                 parameters: rules.ruleSet.features))
+        footprint = lesions.t2Specks == nil ? nil : VisitImageFeatures.footprint(lesions)
         cortex.append(cx.map(PatientReview.Anatomy.init))
         greyMatter.append(gm.map(PatientReview.Anatomy.init))
         ventricles.append(ventricle.map(PatientReview.Anatomy.init))

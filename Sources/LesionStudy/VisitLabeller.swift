@@ -43,25 +43,45 @@ struct VisitLabeller {
             brain = Brain(file: file, mask: mask)
             brainFit = fit
         }
-        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil)
-        var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?)?
+        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil, keepSpecks: true)
+        var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
             preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice)
-        return (VisitLesions(t2: t2.labelling, gd: gd?.labelling), record, brain)
+        return (VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks), record, brain)
     }
 
+    /// A source's lesions and, with `keepSpecks`, the components under the reader's length floor.
     private func labelSource(
+        _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?, keepSpecks: Bool = false
+    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?) {
+        let (labelling, fit, rule, preFit, scan) = try labelBeforeReaderFloor(file, source, brain: brain, preContrast: preContrast)
+        let minimum = pipeline.floor.minimumReaderLengthMM
+        guard minimum > 0 else { return (labelling, fit, rule, preFit, nil) }
+        // Labelled without the reader's floor, then split by it: the same lesions the floor keeps,
+        // and the specks it drops.
+        let whole = LesionLabelling(
+            runs: labelling.runs, lesions: labelling.lesions, foregroundVoxels: labelling.foregroundVoxels,
+            componentsBeforeFloor: labelling.componentsBeforeFloor, connectivity: labelling.connectivity, floor: pipeline.floor)
+        let affine = scan.geometry.affine
+        return (
+            whole.keepingReaderLength(affine: affine), fit, rule, preFit,
+            keepSpecks ? whole.underReaderLength(minimum, affine: affine) : nil
+        )
+    }
+
+    /// A source's lesions under every floor but the reader's length, and the scan they were labelled on.
+    private func labelBeforeReaderFloor(
         _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?
-    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?) {
+    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, scan: Scan) {
         let scan = try reader.read(file)
         switch source.kind {
         case .mask, .probseg:
             let (placed, fit) = try grid.place(scan, method: source.kind == .mask ? .nearest : .trilinear)
-            return (labelled(placed, atLeast: source.threshold), fit, .threshold(source.threshold), nil)
+            return (labelled(placed, atLeast: source.threshold), fit, .threshold(source.threshold), nil, placed)
         case .image:
             guard let brain else { preconditionFailure("VisitInputs refuses image sources without a brain mask") }
             let (placed, fit) = try grid.place(scan, method: .trilinear)
@@ -70,10 +90,8 @@ struct VisitLabeller {
             func z(_ v: Double, _ s: BrainStatistics) -> Double { (v - s.mean) / s.standardDeviation }
             guard let preContrast else {
                 let score = values.voxels.indices.map { n in brain.voxels[n] ? z(values.voxels[n], post) : .nan }
-                return (
-                    labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.zThreshold),
-                    fit, .zScore(zThreshold: source.zThreshold, brain: post), nil
-                )
+                let scored = grid.scan(Volume(size: values.size, voxels: score), path: file)
+                return (labelled(scored, atLeast: source.zThreshold), fit, .zScore(zThreshold: source.zThreshold, brain: post), nil, scored)
             }
             let (placedPre, preFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
             let before = ScaledVolume.of(placedPre)
@@ -81,19 +99,22 @@ struct VisitLabeller {
             let score = values.voxels.indices.map { n in
                 brain.voxels[n] ? z(values.voxels[n], post) - z(before.voxels[n], pre) : .nan
             }
+            let scored = grid.scan(Volume(size: values.size, voxels: score), path: file)
             return (
-                labelled(grid.scan(Volume(size: values.size, voxels: score), path: file), atLeast: source.subtractionZThreshold),
-                fit, .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit
+                labelled(scored, atLeast: source.subtractionZThreshold), fit,
+                .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit, scored
             )
         }
     }
 
-    /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel.
+    /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel
+    /// under every floor but the reader's length, which `labelSource` applies after.
     private func labelled(_ scan: Scan, atLeast threshold: Double) -> LesionLabelling {
-        ScanLabeller.label(
+        var floor = pipeline.floor
+        floor.minimumReaderLengthMM = 0
+        return ScanLabeller.label(
             scan,
-            options: LabelOptions(
-                window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: pipeline.floor))
+            options: LabelOptions(window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: floor))
     }
 
     private func statistics(_ values: Volume<Double>, _ brain: Volume<Bool>, _ file: String) throws(ScanError) -> BrainStatistics {

@@ -44,7 +44,9 @@ struct BenchBatchCommand: ParsableCommand {
             print("study: \(studyFolder) scaled to \(participants) participants, \(count) NIfTI files, in \(scaled)")
             print("run                jobs  scans  megavoxels  seconds  scans/s  megavoxels/s  peak MiB  status")
             var first: [Int: Double] = [:]
+            var stages: [BatchBenchmark.Measurement] = []
             try benchmark.measure(program: FileSystem.executablePath() ?? "lesiontrack", study: scaled, pipeline: pipeline) { m in
+                if !m.stageSeconds.isEmpty && m.visits > 0 { stages.append(m) }
                 if m.label == "first run" { first[m.jobs] = m.seconds }
                 print(
                     Self.pad(m.label, 18) + Self.pad(String(m.jobs), 6, right: true) + Self.pad(String(m.scans), 7, right: true)
@@ -56,7 +58,27 @@ struct BenchBatchCommand: ParsableCommand {
             if let one = first[1], let two = first[2] {
                 print("speed-up of --jobs 2 over --jobs 1: \(Self.number(one / two))×")
             }
+            Self.printStages(stages)
             print("outputs kept in \(folder)")
+        }
+    }
+
+    /// Milliseconds per visit in each stage (summed over jobs running side by side), with shares.
+    static func printStages(_ runs: [BatchBenchmark.Measurement]) {
+        guard let names = runs.first?.stageSeconds.map(\.0) else { return }
+        print("")
+        print("per visit, by stage (ms; jobs running side by side each add their own; report: `lesiontrack report` afterwards)")
+        print(pad("run", 18) + pad("visits", 8, right: true) + names.map { pad($0, 16, right: true) }.joined())
+        for m in runs {
+            let total = m.stageSeconds.reduce(0) { $0 + $1.1 }
+            let slowest = m.stageSeconds.max { $0.1 < $1.1 }?.0 ?? ""
+            var line = pad("\(m.label), \(m.jobs) job\(m.jobs == 1 ? "" : "s")", 18) + pad(String(m.visits), 8, right: true)
+            for name in names {
+                let value = m.stageSeconds.first { $0.0 == name }?.1 ?? 0
+                let share = total > 0 ? Int((100 * value / total).rounded()) : 0
+                line += pad("\(number(1000 * value / Double(m.visits))) (\(share) %)", 16, right: true)
+            }
+            print(line + "  slowest: \(slowest)")
         }
     }
 

@@ -69,6 +69,9 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Slabs of the volume labelled concurrently (default: the number of cores).")
     var threads: Int?
 
+    @Option(help: .hidden)
+    var gzip: NIfTIReader.GzipReading = .libdeflate
+
     func validate() throws {
         guard Connectivity(rawValue: connectivity) != nil else {
             throw ValidationError("--connectivity must be 6, 18 or 26, not \(connectivity)")
@@ -92,13 +95,18 @@ struct LabelCommand: ParsableCommand {
             floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
             volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads ?? Self.cores)
         try reportingErrors { () throws(ScanError) in
-            let (scan, labelling) = try ScanLabeller.label(self.scan, options: options)
+            // --gzip zlib reads and writes .nii.gz through zlib's streams only, as before libdeflate:
+            // `bench-process` times both in one run.
+            let reader = NIfTIReader(maximumVolumeBytes: options.maximumVolumeBytes, gzipReading: gzip)
+            let scan = try reader.read(self.scan, volume: options.volume)
+            let labelling = ScanLabeller.label(scan, options: options)
             var report = LabelReport(scan: scan.header, labelling: labelling, options: options)
             let map = labels != nil || png != nil ? labelling.map : nil
             if let labels, let map {
                 try NIfTIWriter.writeLabels(
                     map, like: scan.header, to: labels,
-                    description: "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)")
+                    description: "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)",
+                    gzip: gzip == .zlib ? .zlib : .default)
                 report.labelsFile = labels
             }
             if let png {
@@ -143,4 +151,5 @@ extension LabelCommand {
 }
 
 extension ViewPlane: ExpressibleByArgument {}
+extension NIfTIReader.GzipReading: ExpressibleByArgument {}
 extension DisplayConvention: ExpressibleByArgument {}

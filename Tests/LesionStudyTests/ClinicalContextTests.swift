@@ -129,3 +129,20 @@ struct ClinicalContextTests {
                 == "participants.tsv: pre_ntz_gd_count \"some\" of sub-01 is not a whole number of lesions (0 or more)")
     }
 }
+
+@Suite("The sessions table's BIDS sidecar")
+struct SessionsSidecarTests {
+    @Test("Documentation/sessions.json is the sidecar of every clinical column, word for word")
+    func committedSidecar() throws {
+        let path = CommandRunner.repositoryRoot + "/Documentation/sessions.json"
+        // LESIONTRACK_RECORD=1 rewrites the file from the code; review the diff.
+        if ProcessInfo.processInfo.environment["LESIONTRACK_RECORD"] == "1" { try writeText(SessionsSidecar.json, to: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == SessionsSidecar.json)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(SessionsSidecar.json.utf8)) as? [String: [String: Any]])
+        #expect(Set(doc.keys) == Set(ClinicalColumn.allCases.map(\.rawValue)))
+        #expect((doc["ntz_status"]?["Levels"] as? [String: String])?.keys.sorted() == ["never", "on", "restarted", "stopped"])
+        #expect(doc["ntz_last_infusion"]?["Units"] as? String == "ISO 8601 date or date-time")
+        #expect((doc["jcv_index"]?["Description"] as? String)?.hasSuffix("n/a means unknown, never negative.") == true)
+        #expect((doc["plasma_exchange"]?["Description"] as? String)?.hasSuffix("n/a means none.") == true)
+    }
+}

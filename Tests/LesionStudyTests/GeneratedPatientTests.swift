@@ -9,7 +9,14 @@ import TestSupport
 
 @Suite("A generated patient over four visits: states, IDs and counts")
 struct GeneratedPatientTests {
-    let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
+    /// The standard pipeline with the reader's floor off: these tests follow every lesion, H
+    /// included (2.83 mm at baseline; `readerFloor` tests the floor).
+    static let unfloored: Pipeline = {
+        var p = Pipeline.standard
+        p.floor.minimumReaderLengthMM = 0
+        return p
+    }()
+    let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: unfloored)
 
     func run(_ body: (String, LongitudinalRun) throws -> Void) throws {
         let root = try Fixtures.temporaryDirectory()
@@ -122,7 +129,7 @@ struct GeneratedPatientTests {
 
     @Test("a stricter enlarging ratio and confluent floor in the pipeline change the counts")
     func pipelineChangesCounts() throws {
-        var strict = Pipeline.standard
+        var strict = Self.unfloored
         strict.matching.enlargingRatio = 1.6
         strict.matching.minimumConfluentVolumeMM3 = 20
         let root = try Fixtures.temporaryDirectory()

@@ -33,6 +33,27 @@ struct ReviewSafetyTests {
         #expect(!fired(d).contains("large-active-lesion"))
     }
 
+    @Test("foci under the 3 mm reading threshold are not counted as lesions, but the review sees them")
+    func tinyFoci() throws {
+        let v = try review(.earlyPMLTinyFoci).visits[0]
+        #expect(v.features.number(.newOrEnlargingT2) == 1 && v.features.number(.newPunctateFoci) == 2)
+        #expect(v.features.number(.newOrEnlargingT2Grouped) == 1)
+        #expect(v.decision.reviewClass == .suspectedPMLIRIS && v.decision.urgentReview)
+        #expect(v.decision.reason == .urgentReview([RuleID("pml-imaging-pattern")!]))
+        // With the floor off the specks are lesions, and still foci.
+        var off = Self.pipeline.pipeline
+        off.floor.minimumReaderLengthMM = 0
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReviewCase.earlyPMLTinyFoci.write(into: root)
+        let rules = try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml")
+        let plain = try PatientReview.patient(
+            root, pipeline: PipelineFile(path: "built-in", sha256: "", pipeline: off), rules: rules, reader: NIfTIReader()
+        ).review.visits[0]
+        #expect(plain.features.number(.newOrEnlargingT2) == 3 && plain.features.number(.newPunctateFoci) == 2)
+        #expect(plain.features.number(.newOrEnlargingT2Grouped) == 1 && plain.decision.reviewClass == .suspectedPMLIRIS)
+    }
+
     @Test("early small PML with a negative CSF PCR: still suspected; addressed only by an ultrasensitive PCR and a DWI read")
     func earlyPMLNegativePCR() throws {
         let plain = try review(.earlyPML(csf: ["csf_jcv_pcr": "negative", "csf_jcv_pcr_ultrasensitive": "no", "dwi_read": "not_done"]))

@@ -19,9 +19,19 @@ struct LongitudinalCommandTests {
     }
 
     static let defaultPipeline = CommandRunner.repositoryRoot + "/Pipelines/default.yaml"
+
+    /// `Pipelines/default.yaml` with the reader's floor off, written beside the generated patient:
+    /// these tests follow every lesion of the patient, H included (2.83 mm at baseline; the floor
+    /// itself is tested in `GeneratedPatientTests.readerFloor`).
+    static func unfloored(_ root: String) throws -> String {
+        let text = try String(contentsOfFile: defaultPipeline, encoding: .utf8)
+        let path = root + "/unfloored.yaml"
+        try writeText(text.replacingOccurrences(of: "  min_reader_length_mm: 3\n", with: "  min_reader_length_mm: 0\n"), to: path)
+        return path
+    }
     static let defaultRules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
-    /// What outputs record when no --pipeline or --rules is given.
-    static let builtInPipeline = "built-in:default.yaml", builtInRules = "built-in:rules.yaml"
+    /// What outputs record when no --rules is given.
+    static let builtInRules = "built-in:rules.yaml"
 
     @Test("compare: the baseline against the finer-grid visit, resampled, as JSON")
     func compare() throws {
@@ -29,14 +39,16 @@ struct LongitudinalCommandTests {
             let result = try CommandRunner.run([
                 "compare", GeneratedPatient.t2File(root: root, visit: 0), GeneratedPatient.t2File(root: root, visit: 2),
                 "--followup-gd", root + "/derivatives/segmenter/sub-01/ses-03/anat/sub-01_ses-03_label-Gdlesion_mask.nii.gz",
+                "--pipeline", try Self.unfloored(root),
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.isEmpty)
             let doc = try json(result.stdout)
             #expect(doc["tool"] as? String == "lesiontrack" && doc["command"] as? String == "compare")
             let pipeline = doc["pipeline"] as! [String: Any]
-            #expect(pipeline["file"] as? String == Self.builtInPipeline)
-            #expect(pipeline["sha256"] as? String == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline)))))
+            #expect(pipeline["file"] as? String == root + "/unfloored.yaml")
+            #expect(
+                pipeline["sha256"] as? String == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: root + "/unfloored.yaml")))))
             let parameters = doc["parameters"] as! [String: Any]
             #expect(parameters["enlarging_ratio"] as? Double == 1.5 && parameters["min_volume_change_mm3"] as? Double == 14.1)
             #expect(parameters["enlarging_volume_mm3"] as? Double == 1000 && parameters["min_confluent_volume_mm3"] as? Double == 14.1)
@@ -81,12 +93,13 @@ struct LongitudinalCommandTests {
     @Test("patient: the visits table, exactly")
     func patientTable() throws {
         try withPatient { root in
-            let result = try CommandRunner.run(["patient", root, "--format", "tsv"])
+            let unfloored = try Self.unfloored(root)
+            let result = try CommandRunner.run(["patient", root, "--format", "tsv", "--pipeline", unfloored])
             #expect(result.status == 0, "\(result.stderr)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
-            let sha = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultPipeline))))
+            let sha = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: unfloored))))
             #expect(lines[0] == "# lesiontrack 0.1.0 patient \(root)")
-            #expect(lines[1] == "# pipeline \(Self.builtInPipeline) sha256 \(sha)")
+            #expect(lines[1] == "# pipeline \(unfloored) sha256 \(sha)")
             #expect(
                 lines[2].hasPrefix(
                     "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_reader_length_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
@@ -113,7 +126,7 @@ struct LongitudinalCommandTests {
     func patientFiles() throws {
         try withPatient { root in
             let out = root + "/out"
-            let result = try CommandRunner.run(["patient", root + "/sub-01", "--output-dir", out])
+            let result = try CommandRunner.run(["patient", root + "/sub-01", "--output-dir", out, "--pipeline", try Self.unfloored(root)])
             #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
@@ -143,7 +156,7 @@ struct LongitudinalCommandTests {
             let sidecar = try json(try String(contentsOfFile: out + "/sub-01_visits.json", encoding: .utf8))
             #expect(sidecar["table"] as? String == out + "/sub-01_visits.tsv")
             #expect((sidecar["columns"] as? [String])?.first == "visit")
-            #expect((sidecar["pipeline"] as? [String: Any])?["file"] as? String == Self.builtInPipeline)
+            #expect((sidecar["pipeline"] as? [String: Any])?["file"] as? String == root + "/unfloored.yaml")
             #expect(sidecar["participant_id"] as? String == "sub-01")
             let document = try json(try String(contentsOfFile: out + "/sub-01_longitudinal.json", encoding: .utf8))
             #expect((document["lesions"] as? [Any])?.count == 39 && (document["visits"] as? [Any])?.count == 4)
@@ -158,6 +171,7 @@ struct LongitudinalCommandTests {
             #expect(text.contains("  enlarging_ratio: 1.5\n"))
             #expect(text.contains("  min_confluent_volume_mm3: 14.1\n"))
             let stricter = text.replacingOccurrences(of: "  enlarging_ratio: 1.5\n", with: "  enlarging_ratio: 1.6\n")
+                .replacingOccurrences(of: "  min_reader_length_mm: 3\n", with: "  min_reader_length_mm: 0\n")
                 .replacingOccurrences(of: "  min_confluent_volume_mm3: 14.1\n", with: "  min_confluent_volume_mm3: 20\n")
             try writeText(stricter, to: edited)
             let result = try CommandRunner.run(["patient", root, "--pipeline", edited, "--format", "tsv"])

@@ -283,3 +283,23 @@ extension ReviewCase {
             participants: ["pre_ntz_gd_count": "1", "pre_ntz_t2_new_count": "1"])
     }()
 }
+
+extension ReviewCase {
+    /// `earlyPML` with foci of 2 × 2 × 1 voxels: a reader's length of 2.8 mm, under the 3 mm
+    /// reading threshold. Expected: they are not counted as lesions (new_or_enlarging_t2 1), yet the
+    /// review sees them as 2 new punctate foci: suspected_pml_iris by pml-imaging-pattern, urgent.
+    public static let earlyPMLTinyFoci: ReviewCase = {
+        let early = earlyPML(participant: "sub-tinyfoci")
+        let tiny = [VoxelBox(14...15, 20...21, 12...12), VoxelBox(6...7, 28...29, 12...12)]
+        let follow = early.sessions[1]
+        return ReviewCase(
+            participant: early.participant,
+            sessions: [
+                early.sessions[0],
+                Session(
+                    label: follow.label, clinical: follow.clinical, t2: oldLesions + [smallCorticalLesion] + tiny, gd: follow.gd,
+                    greyMatter: true, cortex: true),
+            ],
+            participants: nil)
+    }()
+}

@@ -30,6 +30,14 @@ int lt_build_header(int version, const int64_t dims[3], int datatype, const doub
                     const double srow[12], int intent_code, double cal_min, double cal_max,
                     const char *descrip, unsigned char *out);
 
+/* Builds libnifti's image description (no data) from the first `count` bytes of a single-file
+   NIfTI-1 or NIfTI-2 file held in memory, in its stored byte order, with libnifti's own header
+   conversion (nifti_convert_n1hdr2nim / nifti_convert_n2hdr2nim, which swap as needed): the same
+   fields nifti_image_read(path, 0) gives, without extensions. NULL when the bytes are too few,
+   sizeof_hdr is neither 348 nor 540 in either order, or libnifti refuses the header. Free the
+   result with nifti_image_free. */
+nifti_image *lt_image_from_header_bytes(const void *bytes, int64_t count, const char *fname);
+
 /* Silences libnifti's diagnostics; call once before any thread starts. */
 void lt_nifti_quiet(void);
 
