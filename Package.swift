@@ -71,12 +71,15 @@ let package = Package(
 
         // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
         // placed on one grid, clinical context, the patient and pair runs, their reports.
+        // `BuiltIn/` links to `Pipelines/default.yaml` and `Pipelines/rules.yaml`, whose bytes are
+        // compiled into the program (`BuiltInFile`), so it runs without its source tree.
         .target(
             name: "LesionStudy",
             dependencies: [
                 "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview",
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            resources: [.embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml")]
         ),
 
         // Orchestration of a cohort: the BIDS-App run over many participants on every core, the

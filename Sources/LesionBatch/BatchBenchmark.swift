@@ -78,7 +78,7 @@ public struct BatchBenchmark {
     }
 
     /// Runs `program run STUDY OUT participant --jobs J` for each width, then a rerun.
-    public func measure(program: String, study scaled: String, pipeline: String, report: (Measurement) -> Void) throws(ScanError) {
+    public func measure(program: String, study scaled: String, pipeline: String?, report: (Measurement) -> Void) throws(ScanError) {
         var last = ""
         for width in jobs {
             last = FileSystem.join(work, "out-jobs\(width)")
@@ -96,13 +96,12 @@ public struct BatchBenchmark {
     }
 
     private func runChild(
-        _ program: String, _ scaled: String, _ output: String, _ pipeline: String, _ width: Int, label: String
+        _ program: String, _ scaled: String, _ output: String, _ pipeline: String?, _ width: Int, label: String
     ) throws(ScanError) -> Measurement {
         let summary = FileSystem.join(work, "summary.json")
-        let arguments = [
-            program, "run", scaled, output, "participant", "--jobs", String(width), "--pipeline", pipeline, "--log-format", "json",
-            "--no-report",
-        ]
+        let arguments =
+            [program, "run", scaled, output, "participant", "--jobs", String(width), "--log-format", "json", "--no-report"]
+            + (pipeline.map { ["--pipeline", $0] } ?? [])
         let start = ContinuousClock.now
         let (status, peakKiB) = try ChildProcess.run(arguments, standardOutput: summary)
         let elapsed = ContinuousClock.now - start

@@ -46,6 +46,7 @@ public enum BatchRunner {
         _ options: Options, classifier: any PatientClassifying, progress: ProgressReporter
     ) async throws(ScanError) -> BatchSummary {
         let start = ContinuousClock.now
+        _ = try StudyFolder.participants(of: options.bidsDirectory)
         let paths = try StudyPaths(root: options.bidsDirectory, output: options.outputDirectory)
         let lock = try RunLock(outputFolder: paths.output)
         defer { withExtendedLifetime(lock) {} }
@@ -56,7 +57,8 @@ public enum BatchRunner {
         try database.checkOutputPaths(in: paths.output)
         try database.markInterruptedRuns()
         var facts = ResultsDatabase.RunFacts(command: "run participant")
-        facts.bidsDirectory = paths.root
+        // Resolved, so that a report written later from another folder finds the study.
+        facts.bidsDirectory = paths.realRoot
         facts.pipelineFile = options.pipeline.path
         facts.pipelineSHA256 = options.pipeline.sha256
         facts.pipelineName = options.pipeline.pipeline.name

@@ -171,7 +171,7 @@ public struct CohortExport {
                 ("recurrent_t2", .number, "lesions that reappeared where one resolved lately, over all follow-up visits"),
                 ("gd_lesions", .number, "Gd+ lesions over all visits with a Gd source"),
                 ("visits_with_gd", .number, "visits with a Gd source"),
-                ("lesion_ids", .number, "lesion IDs in the participant's ledger"),
+                ("ledger_lesions", .number, "how many lesions (lesion IDs) the participant's ledger holds, over all visits"),
                 ("class", .text, "the participant's review class, when a classifier ran"),
                 ("urgent_review", .text, "true when the participant needs urgent review (any visit does), when a classifier ran"),
                 ("pipeline_file", .text, "the pipeline file of the run that produced the result"),

@@ -1,3 +1,5 @@
+import LesionStudy
+
 /// A participant's review classes: one for the participant overall and one per follow-up
 /// session, each with its scores, reasons and the data that was missing.
 public struct PatientClassification: Sendable, Equatable {
@@ -8,14 +10,18 @@ public struct PatientClassification: Sendable, Equatable {
     /// The time windows of the rules used, dated from the participant's therapy events
     /// (`review_windows` in the database); empty without a last-infusion date.
     public let windows: [ReviewWindowRecord]
+    /// The review these classes come from, for the participant's JSON and review table; nil
+    /// for a classifier that is not the rules review.
+    public let review: PatientReview?
 
     public init(
         overall: ClassificationRecord, sessions: [(sessionID: String, record: ClassificationRecord)],
-        windows: [ReviewWindowRecord] = []
+        windows: [ReviewWindowRecord] = [], review: PatientReview? = nil
     ) {
         self.overall = overall
         self.sessions = sessions
         self.windows = windows
+        self.review = review
     }
 
     public static func == (a: PatientClassification, b: PatientClassification) -> Bool {

@@ -201,12 +201,14 @@ struct PatientJob: Sendable {
 
         var tables = OutcomeTables(participantID: participantID, paths: paths)
         if let (run, usable, measured) = outcome {
+            var review: PatientReview?
             let processed = ProcessedPatient(
                 folder: usable, run: run, participantColumns: participantColumns,
                 excludedSessions: folder.sessions.map(\.label).filter { state.dropped.contains($0) }, measured: measured)
             do {
                 if let classification = try context.classifier.classify(processed) {
                     tables.add(classification)
+                    review = classification.review
                 }
             } catch {
                 state.errors.append(
@@ -216,7 +218,7 @@ struct PatientJob: Sendable {
             }
             do {
                 let start = ContinuousClock.now
-                state.reportFiles = try writeReports(run)
+                state.reportFiles = try writeReports(run, review: review)
                 writingSeconds += BatchRunner.seconds(since: start)
             } catch {
                 return .stopped(error)
@@ -239,14 +241,15 @@ struct PatientJob: Sendable {
         return finish(state, start, tables: tables)
     }
 
-    /// Writes `sub-<id>_longitudinal.json`, the visits and lesions tables and their sidecars.
-    private func writeReports(_ run: LongitudinalRun) throws(ScanError) -> [String] {
-        let report = LongitudinalReport(run)
+    /// Writes `sub-<id>_longitudinal.json`, the visits and lesions tables and their sidecars,
+    /// and with a review its table and its object in the JSON, as `patient --output-dir` does.
+    private func writeReports(_ run: LongitudinalRun, review: PatientReview?) throws(ScanError) -> [String] {
+        let report = LongitudinalReport(run, review: review)
         try FileSystem.makeDirectory(paths.outputPath(participantID))
         let base = participantID + "/" + participantID + "_"
         var files = [base + "longitudinal.json"]
         try TextOutput.file(paths.outputPath(files[0])) { (out: TextOutput) throws(ScanError) in try report.writeJSON(out) }
-        for table in LongitudinalReport.Table.allCases {
+        for table in LongitudinalReport.Table.allCases where table != .review || review != nil {
             let tsv = base + table.rawValue + ".tsv", sidecar = base + table.rawValue + ".json"
             try TextOutput.file(paths.outputPath(tsv)) { (out: TextOutput) throws(ScanError) in
                 try report.writeTable(out, table, provenance: false)

@@ -40,20 +40,26 @@ public struct ReportWriter {
     /// when it has none yet; one that changed nothing leaves an existing report as it is, still
     /// current. Returns the paths written.
     @discardableResult
-    public static func refresh(outputFolder: String, changed: Bool, participants: [String]? = nil) throws(ScanError) -> [String] {
+    public static func refresh(
+        outputFolder: String, changed: Bool, participants: [String]? = nil, progress: ProgressReporter? = nil
+    ) throws(ScanError) -> [String] {
         guard changed || access(FileSystem.join(outputFolder, "report/index.html"), F_OK) != 0 else { return [] }
         let database = try ResultsDatabase(outputFolder: outputFolder, create: false)
-        return try ReportWriter(database: database, outputFolder: outputFolder).write(participants: participants)
+        return try ReportWriter(database: database, outputFolder: outputFolder).write(participants: participants, progress: progress)
     }
 
-    /// Writes the pages of `participants` (all when nil) and the index of every participant;
-    /// returns the paths written, relative to the output folder.
+    /// Writes the pages of `participants` (all when nil) and the index of every participant,
+    /// reporting each page to `progress`; returns the paths written, relative to the output
+    /// folder.
     @discardableResult
-    public func write(participants: [String]? = nil) throws(ScanError) -> [String] {
+    public func write(participants: [String]? = nil, progress: ProgressReporter? = nil) throws(ScanError) -> [String] {
         try FileSystem.makeDirectory(folder)
         var written: [String] = []
-        for data in try database.reportData(participants: participants) {
+        let selected = try database.reportData(participants: participants)
+        progress?.reportStarted(pages: selected.count)
+        for data in selected {
             written += try writePage(data)
+            progress?.reportWrote(data.participantID)
         }
         let entries = try database.reportData().map { data in
             CohortIndexPage.Entry(
@@ -61,6 +67,7 @@ public struct ReportWriter {
                 page: data.participantID + ".html")
         }
         try AtomicFile.write(Array(CohortIndexPage(entries: entries).html.utf8), to: FileSystem.join(folder, "index.html"))
+        progress?.reportFinished(folder: folder)
         return written + ["report/index.html"]
     }
 

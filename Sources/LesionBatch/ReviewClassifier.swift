@@ -62,7 +62,8 @@ public struct ReviewClassifier: PatientClassifying {
                 leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
                 leading.map { report.recordJSON($0).missing } ?? "[]"
             ))
-        return PatientClassification(overall: overall, sessions: sessions, windows: Self.windows(rules, review.clinical))
+        return PatientClassification(
+            overall: overall, sessions: sessions, windows: Self.windows(rules, review.clinical), review: review)
     }
 
     /// The rules' time windows dated from the latest last infusion and plasma exchange of the

@@ -112,7 +112,7 @@ struct TimelineSVG {
             }
         }
         for (n, v) in visits.enumerated() {
-            let label = v.acquisitionTime.map { String($0.prefix(10)) } ?? "visit \(v.visit + 1)"
+            let label = v.acquisitionTime.map { String($0.prefix(10)) } ?? "visit \(v.visit)"
             out +=
                 "<text x=\"\(f(x(positions[n])))\" y=\"\(f(Self.top + plotH + 16))\" font-size=\"11\" text-anchor=\"middle\">\(HTML.escape(v.sessionID))</text>\n"
             out +=

@@ -43,6 +43,9 @@ enum NIfTIHeaderCheck {
         if gzipName && !isGzip {
             throw ScanError(path, "not a gzip stream, although the name ends in .gz")
         }
+        if !gzipName && isGzip {
+            throw ScanError(path, "is gzip-compressed but named .nii: rename it .nii.gz")
+        }
         let bytes = try readPrefix(path: path, count: 540, gzip: isGzip)
         guard bytes.count >= 4 else {
             throw ScanError(path, "truncated header: \(bytes.count) bytes")

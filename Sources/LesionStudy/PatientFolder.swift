@@ -29,6 +29,7 @@ public struct PatientFolder: Sendable {
         guard FileSystem.kind(path) == .directory else {
             throw ScanError(directory, FileSystem.kind(path) == .missing ? "no such folder" : "not a folder")
         }
+        if let refusal = StudyFolder.outputFolderRefusal(path) { throw ScanError(directory, refusal) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let subjectFolder: String, studyRoot: String
         if name.hasPrefix("sub-") {
@@ -42,7 +43,7 @@ public struct PatientFolder: Sendable {
                 throw ScanError(
                     directory,
                     subjects.isEmpty
-                        ? "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself"
+                        ? "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself (expected \(StudyFolder.expectedLayout))"
                         : "holds \(subjects.count) participants (\(subjects.prefix(3).joined(separator: ", "))\(subjects.count > 3 ? ", …" : "")): name one, for example \(FileSystem.join(path, subjects[0]))"
                 )
             }

@@ -45,7 +45,23 @@ public struct RulesFile: Sendable {
 
     /// Reads and checks a rules file; a problem is reported with the file and the line.
     public static func load(_ path: String) throws(ScanError) -> RulesFile {
-        let bytes = try FileSystem.read(path)
+        try parse(try FileSystem.read(path), path: path)
+    }
+
+    /// The review rules built into the program (`Pipelines/rules.yaml`), recorded as
+    /// `built-in:rules.yaml`.
+    public static func builtIn() throws(ScanError) -> RulesFile {
+        try parse(BuiltInFile.rules.bytes, path: BuiltInFile.rules.path)
+    }
+
+    /// The file at `path` when given, else the built-in rules.
+    public static func load(_ path: String?) throws(ScanError) -> RulesFile {
+        if let path { return try load(path) }
+        return try builtIn()
+    }
+
+    /// Checks the bytes of a rules file that outputs will record as `path`.
+    public static func parse(_ bytes: [UInt8], path: String) throws(ScanError) -> RulesFile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ScanError(path, "not UTF-8 text")
         }
@@ -53,14 +69,5 @@ public struct RulesFile: Sendable {
         return RulesFile(
             path: path, sha256: SHA256.hex(bytes), ruleSet: contents.ruleSet, cortex: contents.cortex, greyMatter: contents.greyMatter,
             ventricles: contents.ventricles)
-    }
-
-    /// The file the default rules have in a `Pipelines/` folder.
-    public static let defaultFileName = "rules.yaml"
-
-    /// `Pipelines/rules.yaml` of the installation the program runs from, found as
-    /// `PipelineFile.locateDefault()` finds the default pipeline.
-    public static func locateDefault() throws(ScanError) -> String {
-        try PipelineFile.locateInstalled(defaultFileName, flag: "--rules")
     }
 }

@@ -45,7 +45,7 @@ struct RulesParser: YAMLFileReading {
         var safety = SafetyPolicy.standard
         if let node = top["safety"] { try self.safety(node, &safety) }
         guard let rulesNode = top["rules"] else {
-            throw ScanError(path, "no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)")
+            throw ScanError(path, "no rules: the file needs a `rules:` list (see `lesiontrack pipeline show rules`)")
         }
         guard case .sequence(let list) = rulesNode, !list.isEmpty else {
             throw fail(rulesNode, "rules must be a list of rules (`- id: …`), not empty")
@@ -166,7 +166,7 @@ struct RulesParser: YAMLFileReading {
         let m = try mapping(node, "safety")
         try allowKeys(m, ["pml_possible", "pml_addressed", "excluded_by", "source"], "safety")
         for key in ["pml_possible", "pml_addressed", "excluded_by", "source"] where m[key] == nil {
-            throw fail(node, "safety needs \(key): the gate is given whole or left out (see Pipelines/rules.yaml)")
+            throw fail(node, "safety needs \(key): the gate is given whole or left out (see `lesiontrack pipeline show rules`)")
         }
         policy.pmlPossible = try condition(m["pml_possible"]!, "safety.pml_possible", depth: 1)
         policy.pmlAddressed = try condition(m["pml_addressed"]!, "safety.pml_addressed", depth: 1)

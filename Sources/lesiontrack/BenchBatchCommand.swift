@@ -29,14 +29,13 @@ struct BenchBatchCommand: ParsableCommand {
     @Option(help: "The folder for the scaled study and the outputs (default: a new folder under /tmp).")
     var work: String?
 
-    @Option(help: "The pipeline file (default: Pipelines/default.yaml of this installation).")
+    @Option(help: "The pipeline file (default: the built-in pipeline).")
     var pipeline: String?
 
     func run() throws {
         let widths = jobs.split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 }
         guard !widths.isEmpty else { throw ValidationError("--jobs takes widths such as 1,2") }
         try reportingErrors { () throws(ScanError) in
-            let pipelineFile = if let pipeline { pipeline } else { try PipelineFile.locateDefault() }
             let studyFolder = if let study { study } else { try Self.locateStudy() }
             let folder = work ?? "/tmp/lesiontrack-bench-batch-\(getpid())"
             let benchmark = BatchBenchmark(study: studyFolder, work: folder, targetScans: scans, jobs: widths)
@@ -46,7 +45,7 @@ struct BenchBatchCommand: ParsableCommand {
             print("run                jobs  scans  megavoxels  seconds  scans/s  megavoxels/s  peak MiB  status")
             var first: [Int: Double] = [:]
             var stages: [BatchBenchmark.Measurement] = []
-            try benchmark.measure(program: FileSystem.executablePath() ?? "lesiontrack", study: scaled, pipeline: pipelineFile) { m in
+            try benchmark.measure(program: FileSystem.executablePath() ?? "lesiontrack", study: scaled, pipeline: pipeline) { m in
                 if !m.stageSeconds.isEmpty && m.visits > 0 { stages.append(m) }
                 if m.label == "first run" { first[m.jobs] = m.seconds }
                 print(

@@ -17,7 +17,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "The study root with one participant, or the sub-<id> folder.")
     var directory: String
 
-    @Option(help: "The pipeline file (YAML). Default: Pipelines/default.yaml of this installation.")
+    @Option(help: "The pipeline file (YAML). Default: the built-in pipeline (lesiontrack pipeline show).")
     var pipeline: String?
 
     @OptionGroup var review: ReviewOptions
@@ -29,14 +29,9 @@ struct ExplainCommand: ParsableCommand {
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
     }
 
-    private func pipelinePath() throws(ScanError) -> String {
-        if let pipeline { return pipeline }
-        return try PipelineFile.locateDefault()
-    }
-
     func run() throws {
         try reportingErrors { () throws(ScanError) in
-            let pipelineFile = try PipelineFile.load(try pipelinePath())
+            let pipelineFile = try PipelineFile.load(pipeline)
             let rules = try review.loadRules()
             let (run, patientReview) = try PatientReview.patient(
                 directory, pipeline: pipelineFile, rules: rules, reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))

@@ -67,7 +67,7 @@ struct LabelCommand: ParsableCommand {
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
 
     @Option(help: "Slabs of the volume labelled concurrently (default: the number of cores).")
-    var threads: Int = LabelCommand.cores
+    var threads: Int?
 
     @Option(help: .hidden)
     var gzip: NIfTIReader.GzipReading = .libdeflate
@@ -85,7 +85,7 @@ struct LabelCommand: ParsableCommand {
             throw ValidationError("--min-volume and --min-extent must not be negative")
         }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -93,7 +93,7 @@ struct LabelCommand: ParsableCommand {
             window: IntensityWindow(lower: threshold, upper: upperThreshold),
             connectivity: Connectivity(rawValue: connectivity)!,
             floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
-            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads)
+            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads ?? Self.cores)
         try reportingErrors { () throws(ScanError) in
             // --gzip zlib reads and writes .nii.gz through zlib's streams only, as before libdeflate:
             // `bench-process` times both in one run.

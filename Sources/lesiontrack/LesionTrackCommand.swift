@@ -18,7 +18,7 @@ struct LesionTrackCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
             EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
-            BenchBatchCommand.self, BenchProcessCommand.self,
+            PipelineCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
         ]
     )
 
@@ -26,6 +26,10 @@ struct LesionTrackCommand: AsyncParsableCommand {
         // The process labels scan after scan: freed working memory is kept for the next one
         // rather than given back and faulted in again, page by page.
         _ = lt_allocator_keep_freed_memory()
+        if let refusal = CommandSuggestion.refusal(Array(CommandLine.arguments.dropFirst()), root: Self.self) {
+            printError(refusal + " (see lesiontrack --help)")
+            exit(withError: ExitCode(ExitStatus.usage))
+        }
         await main(nil)
     }
 }

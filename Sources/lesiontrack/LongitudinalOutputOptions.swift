@@ -6,7 +6,7 @@ import LesionStudy
 struct LongitudinalOutputOptions: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, tsv }
 
-    @Option(help: "The pipeline file (YAML). Default: Pipelines/default.yaml of this installation.")
+    @Option(help: "The pipeline file (YAML). Default: the built-in pipeline (lesiontrack pipeline show).")
     var pipeline: String?
 
     @Option(help: "Standard output format: json (everything) or tsv (one table, see --table).")
@@ -30,10 +30,7 @@ struct LongitudinalOutputOptions: ParsableArguments {
 
     var reader: NIfTIReader { NIfTIReader(maximumVolumeBytes: maxScanMb << 20) }
 
-    func loadPipeline() throws(ScanError) -> PipelineFile {
-        if let pipeline { return try PipelineFile.load(pipeline) }
-        return try PipelineFile.load(try PipelineFile.locateDefault())
-    }
+    func loadPipeline() throws(ScanError) -> PipelineFile { try PipelineFile.load(pipeline) }
 
     /// Prints the report, or writes its files into `--output-dir` with names starting `prefix`.
     func emit(_ report: LongitudinalReport, prefix: String) throws(ScanError) {

@@ -24,6 +24,9 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Do not write the review report of the merged folder.")
     var noReport = false
 
+    @Flag(help: "Print no progress of the report on standard error.")
+    var quiet = false
+
     func validate() throws {
         guard !sources.isEmpty else { throw ValidationError("name at least one output folder to merge") }
     }
@@ -33,7 +36,10 @@ struct MergeCommand: ParsableCommand {
             let copied = try ResultsMerger.merge(sources, into: into)
             print("lesiontrack merge: \(copied) participant\(copied == 1 ? "" : "s") copied into \(into)")
             // Pages are not copied: each shard's index lists only its own participants.
-            if !noReport { try ReportWriter.refresh(outputFolder: into, changed: copied > 0) }
+            if !noReport {
+                let progress = ProgressReporter(mode: quiet ? .quiet : ProgressReporter.textMode(), verbose: false)
+                try ReportWriter.refresh(outputFolder: into, changed: copied > 0, progress: progress)
+            }
         }
     }
 }

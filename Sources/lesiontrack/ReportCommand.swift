@@ -20,6 +20,9 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only these participants' pages (default: all).")
     var participantLabel: [String] = []
 
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
     func validate() throws {
         try ParticipantLabels.validate(participantLabel)
     }
@@ -28,7 +31,8 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors { () throws(ScanError) in
             let database = try ResultsDatabase(outputFolder: outputDir, create: false)
             let labels = ParticipantLabels.selection(participantLabel)
-            for file in try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels) {
+            let progress = ProgressReporter(mode: quiet ? .quiet : ProgressReporter.textMode(), verbose: false)
+            for file in try ReportWriter(database: database, outputFolder: outputDir).write(participants: labels, progress: progress) {
                 print(file)
             }
         }

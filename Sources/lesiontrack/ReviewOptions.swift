@@ -4,11 +4,8 @@ import LesionStudy
 
 /// The rules-file flag shared by `patient` and `explain`.
 struct ReviewOptions: ParsableArguments {
-    @Option(help: "The review rules file (YAML). Default: Pipelines/rules.yaml of this installation.")
+    @Option(help: "The review rules file (YAML). Default: the built-in rules (lesiontrack pipeline show rules).")
     var rules: String?
 
-    func loadRules() throws(ScanError) -> RulesFile {
-        if let rules { return try RulesFile.load(rules) }
-        return try RulesFile.load(try RulesFile.locateDefault())
-    }
+    func loadRules() throws(ScanError) -> RulesFile { try RulesFile.load(rules) }
 }

@@ -33,13 +33,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Participants to process, with or without the sub- prefix (default: all).")
     var participantLabel: [String] = []
 
-    @Option(help: "The pipeline file (YAML). Default: Pipelines/default.yaml of this installation.")
+    @Option(help: "The pipeline file (YAML). Default: the built-in pipeline (lesiontrack pipeline show).")
     var pipeline: String?
 
     @OptionGroup var reviewOptions: ReviewOptions
 
     @Option(help: "Participants processed at once (default: the number of cores).")
-    var jobs: Int = LabelCommand.cores
+    var jobs: Int?
 
     @Option(help: "Process only shard I of N (1 ≤ I ≤ N) of the participants, by a hash of each label.")
     var shard: String?
@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
     var logFormat: LogFormat = .text
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
         if let memoryMb, memoryMb <= 0 { throw ValidationError("--memory-mb must be positive") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, not \(shard)") }
@@ -82,21 +82,22 @@ struct RunCommand: AsyncParsableCommand {
             }
         case .participant:
             var summary: BatchSummary?
-            do {
-                let pipelineFile = try pipeline.map(PipelineFile.load) ?? PipelineFile.load(PipelineFile.locateDefault())
+            do throws(ScanError) {
+                let pipelineFile = try PipelineFile.load(pipeline)
                 let options = BatchRunner.Options(
                     bidsDirectory: bidsDir, outputDirectory: outputDir, pipeline: pipelineFile, participantLabels: labels,
-                    shard: shard.flatMap(Shard.init), jobs: jobs,
+                    shard: shard.flatMap(Shard.init), jobs: jobs ?? LabelCommand.cores,
                     memoryBytes: (memoryMb ?? Self.halfPhysicalMemoryMB) << 20,
                     reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
                 let mode: ProgressReporter.Mode = quiet ? .quiet : logFormat == .json ? .json : ProgressReporter.textMode()
                 let classifier = ReviewClassifier(rules: try reviewOptions.loadRules(), reader: options.reader)
-                summary = try await BatchRunner.participant(
-                    options, classifier: classifier, progress: ProgressReporter(mode: mode, verbose: verbose))
+                let progress = ProgressReporter(mode: mode, verbose: verbose)
+                summary = try await BatchRunner.participant(options, classifier: classifier, progress: progress)
                 if !noReport {
-                    try ReportWriter.refresh(outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels)
+                    try ReportWriter.refresh(
+                        outputFolder: outputDir, changed: (summary?.processed ?? 0) > 0, participants: labels, progress: progress)
                 }
-            } catch let error as ScanError {
+            } catch {
                 try reportingErrors { () throws(ScanError) in throw error }
             }
             if let summary, !summary.standingErrors.isEmpty { throw ExitCode(ExitStatus.batchFailures) }

@@ -72,6 +72,30 @@ struct BatchReviewTests {
         #expect(flags.filter { $0 }.count == urgency.filter { $0.0.hasSuffix("/overall") && $0.2 == 1 }.count)
     }
 
+    @Test("run writes each participant's review table and the review in its JSON, as patient --output-dir does")
+    func reviewFiles() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try CommandRunner.run(["run", study, folder + "/out", "participant", "--quiet", "--no-report"])
+        #expect(run.status == 1)  // the broken scan of sub-03
+        for participant in ["sub-01", "sub-02", "sub-04", "sub-05"] {
+            let patient = try CommandRunner.run(["patient", study + "/" + participant, "--output-dir", folder + "/" + participant])
+            #expect(patient.status == 0, "\(patient.stderr)")
+            let batch = folder + "/out/" + participant + "/" + participant + "_"
+            let single = folder + "/" + participant + "/" + participant + "_"
+            let table = try String(contentsOfFile: batch + "review.tsv", encoding: .utf8)
+            #expect(table.split(separator: "\n").count > 1, "\(participant): only a header")
+            let expected = try String(contentsOfFile: single + "review.tsv", encoding: .utf8)
+            #expect(table == expected, "\(participant)")
+            func review(_ path: String) throws -> NSDictionary? {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["review"] as? NSDictionary
+            }
+            let stored = try review(batch + "longitudinal.json"), printed = try review(single + "longitudinal.json")
+            #expect(stored != nil && stored == printed, "\(participant)")
+        }
+    }
+
     @Test("an edited rules file redoes every participant and can change its class")
     func editedRules() throws {
         let (folder, study) = try BatchSupport.studyCopy()

@@ -50,6 +50,18 @@ struct BatchRunTests {
         #expect(value("sub-03", "2", "session_id") == "ses-03" && value("sub-03", "2", "new_t2") == "2")
         #expect(value("sub-05", "3", "merged_t2") == "1" && value("sub-05", "3", "absorbed_t2") == "1")
         #expect(value("sub-04", "2", "stable_t2") == "2")
+        // cohort_patients.ledger_lesions counts the lesion IDs of each participant's ledger.
+        let patients = try String(contentsOfFile: folder + "/out/export-tsv/cohort_patients.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let ledgerColumn = try #require(patients[0].firstIndex(of: "ledger_lesions"))
+        #expect(!patients[0].contains("lesion_ids"))
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        for row in patients.dropFirst() {
+            let ids = try queue.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT lesion_id) FROM ledger WHERE participant_id = ?", arguments: [row[0]])
+            }
+            #expect(row[ledgerColumn] == String(ids ?? 0), "\(row[0])")
+        }
         // sub-02's windows, dated from its last infusion (2020-08-20) and plasma exchange (2020-09-10).
         let windows = try String(contentsOfFile: folder + "/out/export-tsv/cohort_windows.tsv", encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }

@@ -43,6 +43,34 @@ struct ReportTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    @Test("a run given a relative study path: the report written later from another folder still finds the therapy dates")
+    func relativeStudyPath() throws {
+        let (folder, _) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try CommandRunner.run(["run", "study", "out", "participant", "--quiet", "--no-report"], in: folder)
+        #expect(run.status == 1)  // sub-03's broken scan
+        let report = try CommandRunner.run(["report", folder + "/out", "--quiet", "--participant-label", "sub-02"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let page = try String(contentsOfFile: folder + "/out/report/sub-02.html", encoding: .utf8)
+        #expect(page.contains("last natalizumab infusion 2020-08-20"))
+    }
+
+    @Test("run --log-format json reports the report phase as events: start, one per page, done")
+    func reportProgressEvents() throws {
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try BatchSupport.run(study, folder + "/out", ["--log-format", "json"])
+        #expect(result.status == 1)  // sub-03's broken scan
+        let events = result.stderr.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let report = events.filter { ($0["event"] as? String)?.hasPrefix("report_") == true }
+        #expect(report.map { $0["event"] as! String } == ["report_start"] + Array(repeating: "report_page", count: 5) + ["report_done"])
+        #expect(report.first?["pages"] as? Int == 5)
+        #expect(report.dropFirst().dropLast().map { $0["done"] as! Int } == Array(1...5))
+        #expect(report.last?["folder"] as? String == folder + "/out/report")
+    }
+
     @Test(
         "the index lists participants by urgency with links that exist; each page shows its class, the statement, the timeline and its mosaics"
     )
@@ -55,6 +83,11 @@ struct ReportTests {
         #expect(FileManager.default.fileExists(atPath: output + "/report/index.html"), "run writes the report by default")
         let result = try CommandRunner.run(["report", output])
         #expect(result.status == 0, "\(result.stderr)")
+        // Standard error is no terminal here: one progress line per page.
+        let progress = result.stderr.split(separator: "\n").map(String.init)
+        #expect(progress.count == 7 && progress[0] == "report: 5 participant pages to write", "\(result.stderr)")
+        #expect(Array(progress[1...5]) == (1...5).map { "report: sub-0\($0).html, \($0) of 5" })
+        #expect(progress[6].hasPrefix("report: \(output)/report/index.html written in "))
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
         let classes = try queue.read { db in
             try Dictionary(

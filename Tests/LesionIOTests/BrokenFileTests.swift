@@ -1,3 +1,4 @@
+import Foundation
 import LesionIO
 import Testing
 import TestSupport
@@ -33,6 +34,20 @@ struct BrokenFileTests {
         ] {
             #expect(throws: ScanError.self) { try NIfTIReader().read(path) }
             do { _ = try NIfTIReader().read(path) } catch { #expect(error.problem.contains(problem), "\(error)") }
+        }
+    }
+
+    @Test("a gzip stream named .nii is refused with the rename that fixes it")
+    func gzipNamedNii() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/sub-01_ses-01_FLAIR.nii"
+        try FileManager.default.copyItem(atPath: Fixtures.path("example/sub-01_ses-01_FLAIR.nii.gz"), toPath: path)
+        do {
+            _ = try NIfTIReader().read(path)
+            Issue.record("a gzip stream named .nii was read")
+        } catch {
+            #expect(error.description == path + ": is gzip-compressed but named .nii: rename it .nii.gz")
         }
     }
 

@@ -72,7 +72,9 @@ struct PatientFolderTests {
         }
         #expect(
             throws: ScanError(
-                root + "/sub-a/ses-1", "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself")
+                root + "/sub-a/ses-1",
+                "no sub-<id> folder: give a BIDS study root holding one participant, or the sub-<id> folder itself (expected sub-*/[ses-*/]anat/*.nii[.gz])"
+            )
         ) {
             _ = try PatientFolder.open(root + "/sub-a/ses-1", searchDerivatives: false)
         }

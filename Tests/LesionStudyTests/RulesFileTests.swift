@@ -106,7 +106,7 @@ struct RulesFileTests {
                 "threshold: 3\n" + minimalRules,
                 "FILE: line 1: unknown key \"threshold\" in the file (expected one of: rules_format, name, features, decision, classes, safety, rules)"
             ),
-            ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see Pipelines/rules.yaml)"),
+            ("name: x\n", "FILE: no rules: the file needs a `rules:` list (see `lesiontrack pipeline show rules`)"),
             ("rules: []\n", "FILE: line 1: rules must be a list of rules (`- id: …`), not empty"),
             (
                 minimalRules.replacingOccurrences(of: "id: quiet", with: "id: Quiet"),
@@ -213,6 +213,8 @@ struct RulesFileTests {
     @Test("a partial safety section is refused: the gate is given whole")
     func partialGate() {
         let yaml = "safety:\n  pml_possible: new_activity == true\n" + minimalRules
-        #expect(refusal(yaml) == "FILE: line 2: safety needs pml_addressed: the gate is given whole or left out (see Pipelines/rules.yaml)")
+        #expect(
+            refusal(yaml)
+                == "FILE: line 2: safety needs pml_addressed: the gate is given whole or left out (see `lesiontrack pipeline show rules`)")
     }
 }

@@ -102,6 +102,75 @@ struct CommandLineTests {
         }
     }
 
+    @Test("a mistyped command is refused with the nearest command, status 64")
+    func mistypedCommand() throws {
+        for (arguments, message) in [
+            (["lable", example], "unknown command lable: did you mean label?"),
+            (["pipeline", "shwo"], "unknown command shwo: did you mean pipeline show?"),
+            (
+                ["frobnicate"],
+                "unknown command frobnicate: the commands of lesiontrack are info, label, bench, compare, patient, evaluate, explain, run, export, report, merge, pipeline, bench-batch, bench-process"
+            ),
+        ] {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 64 && result.stdout.isEmpty)
+            #expect(result.stderr == "lesiontrack: \(message) (see lesiontrack --help)\n")
+        }
+    }
+
+    @Test("a defaulted flag states its default once in the help")
+    func defaultsOnce() throws {
+        for (command, flag) in [("run", "--jobs"), ("label", "--threads")] {
+            let help = try CommandRunner.run([command, "--help"]).stdout
+            let entry = help.components(separatedBy: "  " + flag + " ")[1].components(separatedBy: "\n  --")[0]
+            #expect(entry.components(separatedBy: "(default").count == 2, "\(command) \(flag): \(entry)")
+        }
+    }
+
+    @Test("a gzip stream named .nii: one line saying to rename it, status 65")
+    func gzipNamedNii() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/scan.nii"
+        try FileManager.default.copyItem(atPath: CommandRunner.repositoryRoot + "/" + example, toPath: path)
+        for command in ["info", "label"] {
+            let result = try CommandRunner.run([command, path])
+            #expect(result.status == 65 && result.stdout.isEmpty)
+            #expect(result.stderr == "lesiontrack: \(path): is gzip-compressed but named .nii: rename it .nii.gz\n")
+        }
+    }
+
+    @Test("a folder that is not a study, a participant folder and an output folder: one line each, status 65, nothing written")
+    func notAStudy() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/scans/anat", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/out/sub-01/ses-01/anat", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: directory + "/out/lesiontrack.sqlite", contents: Data())
+        let study = CommandRunner.repositoryRoot + "/Fixtures/study"
+        let output =
+            "this is a LesionTrack output folder (\(directory)/out/lesiontrack.sqlite is its results database), not a BIDS study: give the study folder it was made from"
+        for (arguments, message) in [
+            (
+                ["run", directory + "/scans", directory + "/results", "participant"],
+                directory + "/scans: not a BIDS study: expected sub-*/[ses-*/]anat/*.nii[.gz] under it, and it holds no sub-* folder"
+            ),
+            (
+                ["run", study + "/sub-01", directory + "/results", "participant"],
+                study
+                    + "/sub-01: is a participant folder, not a study: give the study folder that holds it (\(study)), with --participant-label sub-01 to process only this participant"
+            ),
+            (["run", directory + "/out", directory + "/results", "participant"], directory + "/out: " + output),
+            (["patient", directory + "/out"], directory + "/out: " + output),
+            (["patient", directory + "/out/sub-01"], directory + "/out/sub-01: " + output),
+        ] {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 65, "\(arguments)")
+            #expect(result.stderr == "lesiontrack: " + message + "\n")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/results"))
+    }
+
     @Test("usage errors exit 64, unwritable outputs 73")
     func otherStatuses() throws {
         let bad = try CommandRunner.run(["label", example, "--connectivity", "8"])

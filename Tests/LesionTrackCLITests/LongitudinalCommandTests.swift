@@ -30,6 +30,8 @@ struct LongitudinalCommandTests {
         return path
     }
     static let defaultRules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
+    /// What outputs record when no --rules is given.
+    static let builtInRules = "built-in:rules.yaml"
 
     @Test("compare: the baseline against the finer-grid visit, resampled, as JSON")
     func compare() throws {
@@ -103,7 +105,7 @@ struct LongitudinalCommandTests {
                     "# parameters connectivity=26 min_voxels=3 min_volume_mm3=3 min_extent_mm=0 min_reader_length_mm=0 min_overlap_voxels=1 enlarging_ratio=1.5 enlarging_volume_mm3=1000 min_volume_change_mm3=14.1 min_confluent_volume_mm3=14.1 recurrent_max_absent_visits=1"
                 ))
             let rulesSHA = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: Self.defaultRules))))
-            #expect(lines[3] == "# rules \(Self.defaultRules) sha256 \(rulesSHA)")
+            #expect(lines[3] == "# rules \(Self.builtInRules) sha256 \(rulesSHA)")
             #expect(lines[4] == "# Decision support for review by a neurologist or neuroradiologist, not a diagnosis.")
             let t2 = (0..<4).map { GeneratedPatient.t2File(root: root, visit: $0) }
             let gd = (1...2).map {

@@ -44,7 +44,7 @@ struct ReviewCommandTests {
             let review = try #require(doc["review"] as? [String: Any])
             #expect(review["statement"] as? String == Self.statement)
             let rules = try #require(review["rules"] as? [String: Any])
-            #expect(rules["file"] as? String == Self.defaultRules && rules["sha256"] as? String == sha)
+            #expect(rules["file"] as? String == "built-in:rules.yaml" && rules["sha256"] as? String == sha)
             #expect((review["patient"] as? [String: Any])?["class"] as? String == patientClass)
             #expect((review["patient"] as? [String: Any])?["urgent_review"] as? Bool == urgent)
             let visits = try #require(review["visits"] as? [[String: Any]])
@@ -74,7 +74,7 @@ struct ReviewCommandTests {
                     sub-rebound: indeterminate (urgent review) (visit 3 ses-03 2020-08-03) — \(Self.statement)
                       visit 2 ses-02 2020-03-02: no_new_activity; data completeness high; fired no-new-t2-activity, no-gd-lesions
                       visit 3 ses-03 2020-08-03: indeterminate (urgent review); PML not excluded; leading alternative rebound; data completeness high; fired new-t2-activity, gd-lesions-present, gd-above-pre-ntz-level, new-t2-above-pre-ntz-level, many-gd-lesions, activity-after-withdrawal, rebound-typical-window, periventricular-new-lesions, iris-after-stopping, many-infusions
-                      rules \(Self.defaultRules) sha256 \(sha); the reasons: lesiontrack explain
+                      rules built-in:rules.yaml sha256 \(sha); the reasons: lesiontrack explain
 
                     """)
         }

@@ -20,10 +20,11 @@ public enum CommandRunner {
         return "lesiontrack"
     }()
 
-    /// Runs `lesiontrack ARGS` in `directory` (default: the repository root).
-    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// Runs `lesiontrack ARGS` in `directory` (default: the repository root); `program` replaces
+    /// the built binary, for example a copy of it elsewhere.
+    public static func run(_ arguments: [String], in directory: String? = nil, program: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: program ?? binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
         let out = Pipe(), err = Pipe()
