@@ -146,7 +146,7 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/scans/anat", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory + "/out/sub-01/ses-01/anat", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/out/lesiontrack.sqlite", contents: Data())
+        #expect(FileManager.default.createFile(atPath: directory + "/out/lesiontrack.sqlite", contents: Data()))
         let study = CommandRunner.repositoryRoot + "/Fixtures/study"
         let output =
             "this is a LesionTrack output folder (\(directory)/out/lesiontrack.sqlite is its results database), not a BIDS study: give the study folder it was made from"
