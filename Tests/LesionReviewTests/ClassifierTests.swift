@@ -125,11 +125,13 @@ struct ClassifierTests {
             open.reason.text
                 == "PML not excluded (safety gate open): rebound is the leading alternative, not a conclusion (rebound leads with 4 (min_score 2), 3 ahead of reactivation (min_margin 2))"
         )
-        // Addressed: the same scores give rebound again.
+        // Addressed, the gate closes, but an urgent-review rule still wins: the gate never removes
+        // a suspicion (jcv_index 1000 also fires the test set's "csf" flag).
         let addressed = Classifier.decide(
             features([.gdLesions: 12, .daysSinceLastInfusion: 120, .jcvIndex: 1000, .preNTZGdCount: 2]), rules: try set)
         #expect(addressed.gate.pmlPossible && addressed.gate.pmlAddressed && !addressed.gate.isOpen)
-        #expect(addressed.reviewClass == .suspectedPMLIRIS || addressed.reviewClass == .rebound)
+        #expect(addressed.reviewClass == .suspectedPMLIRIS && addressed.urgentReview)
+        #expect(addressed.reason == .urgentReview([RuleID("csf")!]))
         // No visit with an open gate is ever rebound, reactivation or no new activity, whatever the scores.
         for gd in [0.0, 1, 3, 12, 40] {
             for days in [10.0, 40, 120, 400] {
