@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LesionStudy", targets: ["LesionStudy"]),
         .library(name: "LesionBatch", targets: ["LesionBatch"]),
         .library(name: "LesionReview", targets: ["LesionReview"]),
+        .library(name: "LesionEngines", targets: ["LesionEngines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +59,9 @@ let package = Package(
             dependencies: ["LesionKernels", "LesionIO"]
         ),
 
+        // External engines (elastix, dcm2niix, Slurm) run as child processes, one small adapter each.
+        .target(name: "LesionEngines"),
+
         // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
         .target(name: "LesionBenchmark", dependencies: ["LesionKernels", "CAllocator"]),
 
@@ -88,7 +92,7 @@ let package = Package(
             name: "LesionBatch",
             dependencies: [
                 "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview", "LesionStudy",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "LesionEngines", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 
@@ -97,7 +101,7 @@ let package = Package(
             name: "lesiontrack",
             dependencies: [
                 "LesionPipeline", "LesionBenchmark",
-                "LesionStudy", "LesionBatch", "CAllocator",
+                "LesionStudy", "LesionBatch", "LesionEngines", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +116,7 @@ let package = Package(
         ),
 
         .testTarget(name: "LesionKernelsTests", dependencies: ["LesionKernels", "TestSupport"]),
+        .testTarget(name: "LesionEnginesTests", dependencies: ["LesionEngines"]),
         .testTarget(name: "LesionIOTests", dependencies: ["LesionIO", "LesionKernels", "TestSupport"]),
         .testTarget(
             name: "LesionLongitudinalTests",

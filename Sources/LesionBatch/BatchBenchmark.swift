@@ -1,3 +1,4 @@
+import LesionEngines
 import LesionIO
 
 /// `lesiontrack bench-batch`: cohort throughput and peak memory of `run … participant`.

@@ -1,5 +1,6 @@
 import LesionBatch
 import LesionBenchmark
+import LesionEngines
 import LesionIO
 import LesionKernels
 import LesionPipeline
