@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "lesiontrack", targets: ["lesiontrack"]),
         .library(name: "LesionKernels", targets: ["LesionKernels"]),
         .library(name: "LesionIO", targets: ["LesionIO"]),
-        .library(name: "LesionPipeline", targets: ["LesionPipeline"]),
+        .library(name: "LesionScan", targets: ["LesionScan"]),
         .library(name: "LesionLongitudinal", targets: ["LesionLongitudinal"]),
         .library(name: "LesionStudy", targets: ["LesionStudy"]),
         .library(name: "LesionBatch", targets: ["LesionBatch"]),
@@ -55,15 +55,19 @@ let package = Package(
 
         // Orchestration: one scan in, lesions and files out.
         .target(
-            name: "LesionPipeline",
+            name: "LesionScan",
             dependencies: ["LesionKernels", "LesionIO"]
         ),
 
         // External engines (elastix, dcm2niix, Slurm) run as child processes, one small adapter each.
         .target(name: "LesionEngines"),
 
-        // Benchmarks of the kernels against the reference, run by `lesiontrack bench`.
-        .target(name: "LesionBenchmark", dependencies: ["LesionKernels", "CAllocator"]),
+        // Benchmarks of the kernels against the reference (`bench`) and of the whole process against
+        // the Python pipeline (`bench-process`).
+        .target(
+            name: "LesionBenchmark",
+            dependencies: ["LesionKernels", "LesionIO", "LesionScan", "LesionEngines", "CAllocator"]
+        ),
 
         // Pure longitudinal logic: lesion matching, the ledger, per-visit counts, and the
         // lesion-wise evaluation against a reference. No I/O.
@@ -80,7 +84,7 @@ let package = Package(
         .target(
             name: "LesionStudy",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview",
+                "LesionKernels", "LesionIO", "LesionScan", "LesionLongitudinal", "LesionReview",
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml")]
@@ -91,7 +95,7 @@ let package = Package(
         .target(
             name: "LesionBatch",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview", "LesionStudy",
+                "LesionKernels", "LesionIO", "LesionScan", "LesionLongitudinal", "LesionReview", "LesionStudy",
                 "LesionEngines", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -100,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "lesiontrack",
             dependencies: [
-                "LesionPipeline", "LesionBenchmark",
+                "LesionScan", "LesionBenchmark",
                 "LesionStudy", "LesionBatch", "LesionEngines", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -142,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionPipeline", "LesionStudy", "LesionReview", "StudyTestSupport", "TestSupport", "lesiontrack"]
+            dependencies: ["LesionScan", "LesionStudy", "LesionReview", "StudyTestSupport", "TestSupport", "lesiontrack"]
         ),
     ],
     swiftLanguageModes: [.v6]

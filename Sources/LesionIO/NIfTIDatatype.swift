@@ -39,8 +39,6 @@ public struct NIfTIDatatype: Hashable, Sendable, CustomStringConvertible {
     /// Bytes per voxel, for the scalar types LesionTrack reads; nil otherwise.
     public var bytesPerVoxel: Int? { Self.scalarSizes[code] }
 
-    public var isInteger: Bool { code != 16 && code != 64 }
-
     public var name: String { Self.names[code] ?? Self.refused[code]?.name ?? "code \(code)" }
 
     public var description: String { name }

@@ -30,7 +30,27 @@ enum NIfTIHeaderCheck {
     /// The largest inflation a deflate stream allows (about 1032:1), with room for the header.
     static let deflateRatio = 1032
 
+    /// Checks a file's name, container, header fields and sizes, in that order, before anything is
+    /// allocated from a header value; every refusal names the file and the field.
     static func check(path: String, maximumVolumeBytes: Int) throws(ScanError) -> NIfTIHeaderFacts {
+        let (fileBytes, isGzip) = try container(path)
+        let header = try rawHeader(path, isGzip: isGzip)
+        let fields = try Fields(header, path: path)
+        let dataBytes = try dataBytes(fields, path: path, maximumVolumeBytes: maximumVolumeBytes)
+        try checkFit(
+            path: path, isGzip: isGzip, fileBytes: fileBytes, voxOffset: fields.voxOffset, dataBytes: dataBytes)
+        try checkExtensions(
+            path: path, isGzip: isGzip, swapped: header.swapped, headerBytes: header.headerBytes,
+            voxOffset: fields.voxOffset, fileBytes: fileBytes)
+        let littleEndianMachine = 1.littleEndian == 1
+        return NIfTIHeaderFacts(
+            niftiVersion: header.version, isGzip: isGzip, byteSwapped: header.swapped,
+            bigEndian: littleEndianMachine == header.swapped, dims: fields.dims, datatype: fields.datatype,
+            voxOffset: fields.voxOffset, fileBytes: fileBytes)
+    }
+
+    /// The file's size and whether it is a gzip stream, checked against its name.
+    private static func container(_ path: String) throws(ScanError) -> (fileBytes: Int, isGzip: Bool) {
         let lower = path.lowercased()
         let gzipName = lower.hasSuffix(".nii.gz")
         guard gzipName || lower.hasSuffix(".nii") else {
@@ -46,6 +66,13 @@ enum NIfTIHeaderCheck {
         if !gzipName && isGzip {
             throw ScanError(path, "is gzip-compressed but named .nii: rename it .nii.gz")
         }
+        return (fileBytes, isGzip)
+    }
+
+    /// The header's bytes, its version (from `sizeof_hdr`, in either byte order) and its magic.
+    private static func rawHeader(
+        _ path: String, isGzip: Bool
+    ) throws(ScanError) -> (bytes: RawBytes, version: Int, swapped: Bool, headerBytes: Int) {
         let bytes = try readPrefix(path: path, count: 540, gzip: isGzip)
         guard bytes.count >= 4 else {
             throw ScanError(path, "truncated header: \(bytes.count) bytes")
@@ -69,56 +96,78 @@ enum NIfTIHeaderCheck {
         }
         let h = RawBytes(bytes: bytes, swapped: swapped)
         try checkMagic(h, version: version, path: path)
+        return (h, version, swapped, headerBytes)
+    }
 
-        let dim: [Int] = (0..<8).map { version == 1 ? Int(h.int16(40 + 2 * $0)) : Int(h.int64(16 + 8 * $0)) }
-        let datatypeCode = Int(version == 1 ? h.int16(70) : h.int16(12))
-        let bitpix = Int(version == 1 ? h.int16(72) : h.int16(14))
-        let voxOffsetValue = version == 1 ? Double(h.float32(108)) : Double(h.int64(168))
+    /// The header fields that size the data: dimensions, datatype and where the voxels start.
+    private struct Fields {
+        let dims: [Int]
+        let datatype: NIfTIDatatype
+        let bytesPerVoxel: Int
+        let voxOffset: Int
 
-        guard (1...7).contains(dim[0]) else {
-            throw ScanError(path, "bad dimension count dim[0] = \(dim[0]) (must be 1 to 7)")
-        }
-        for axis in 1...dim[0] where dim[axis] < 1 {
-            throw ScanError(path, "bad dimension dim[\(axis)] = \(dim[axis]) (must be at least 1)")
-        }
-        let dims = Array(dim[1...dim[0]])
-        if dims.count > 4, dims[4...].contains(where: { $0 > 1 }) {
-            throw ScanError(
-                path,
-                "\(dims.count)D data with dimensions \(dims.map(String.init).joined(separator: "×")) is not supported: only 3D volumes and 4D series"
-            )
-        }
-        let datatype = NIfTIDatatype(code: datatypeCode)
-        guard let bytesPerVoxel = datatype.bytesPerVoxel else {
-            if let refused = NIfTIDatatype.refused[datatypeCode] {
-                throw ScanError(path, "datatype \(refused.name) (\(datatypeCode)) \(refused.reason)")
+        init(_ header: (bytes: RawBytes, version: Int, swapped: Bool, headerBytes: Int), path: String) throws(ScanError) {
+            let (h, version, headerBytes) = (header.bytes, header.version, header.headerBytes)
+            let dim: [Int] = (0..<8).map { version == 1 ? Int(h.int16(40 + 2 * $0)) : Int(h.int64(16 + 8 * $0)) }
+            let datatypeCode = Int(version == 1 ? h.int16(70) : h.int16(12))
+            let bitpix = Int(version == 1 ? h.int16(72) : h.int16(14))
+            let voxOffsetValue = version == 1 ? Double(h.float32(108)) : Double(h.int64(168))
+
+            guard (1...7).contains(dim[0]) else {
+                throw ScanError(path, "bad dimension count dim[0] = \(dim[0]) (must be 1 to 7)")
             }
-            throw ScanError(path, "unknown datatype code \(datatypeCode)")
+            for axis in 1...dim[0] where dim[axis] < 1 {
+                throw ScanError(path, "bad dimension dim[\(axis)] = \(dim[axis]) (must be at least 1)")
+            }
+            let dims = Array(dim[1...dim[0]])
+            if dims.count > 4, dims[4...].contains(where: { $0 > 1 }) {
+                throw ScanError(
+                    path,
+                    "\(dims.count)D data with dimensions \(dims.map(String.init).joined(separator: "×")) is not supported: only 3D volumes and 4D series"
+                )
+            }
+            let datatype = NIfTIDatatype(code: datatypeCode)
+            guard let bytesPerVoxel = datatype.bytesPerVoxel else {
+                if let refused = NIfTIDatatype.refused[datatypeCode] {
+                    throw ScanError(path, "datatype \(refused.name) (\(datatypeCode)) \(refused.reason)")
+                }
+                throw ScanError(path, "unknown datatype code \(datatypeCode)")
+            }
+            guard bitpix == 8 * bytesPerVoxel else {
+                throw ScanError(path, "bitpix \(bitpix) does not match datatype \(datatype.name) (\(8 * bytesPerVoxel) bits)")
+            }
+            guard voxOffsetValue.isFinite, voxOffsetValue >= Double(headerBytes), voxOffsetValue < 1e15 else {
+                throw ScanError(path, "bad vox_offset \(voxOffsetValue): voxel data must start after the \(headerBytes)-byte header")
+            }
+            (self.dims, self.datatype, self.bytesPerVoxel, self.voxOffset) = (dims, datatype, bytesPerVoxel, Int(voxOffsetValue))
         }
-        guard bitpix == 8 * bytesPerVoxel else {
-            throw ScanError(path, "bitpix \(bitpix) does not match datatype \(datatype.name) (\(8 * bytesPerVoxel) bits)")
-        }
-        guard voxOffsetValue.isFinite, voxOffsetValue >= Double(headerBytes), voxOffsetValue < 1e15 else {
-            throw ScanError(path, "bad vox_offset \(voxOffsetValue): voxel data must start after the \(headerBytes)-byte header")
-        }
-        let voxOffset = Int(voxOffsetValue)
+    }
 
-        // Sizes in overflow-checked arithmetic: a hostile header must not wrap around.
+    /// The bytes of voxel data the header claims (all volumes), in overflow-checked arithmetic so a
+    /// hostile header cannot wrap around; one volume may not exceed `maximumVolumeBytes`.
+    private static func dataBytes(_ fields: Fields, path: String, maximumVolumeBytes: Int) throws(ScanError) -> Int {
+        let (dims, datatype) = (fields.dims, fields.datatype)
         var voxels = 1
         for extent in dims.prefix(3) {
             let (product, overflow) = voxels.multipliedReportingOverflow(by: extent)
             guard !overflow else { throw tooLarge(path, dims, datatype, cap: maximumVolumeBytes) }
             voxels = product
         }
-        let (volumeBytes, overflow) = voxels.multipliedReportingOverflow(by: bytesPerVoxel)
+        let (volumeBytes, overflow) = voxels.multipliedReportingOverflow(by: fields.bytesPerVoxel)
         guard !overflow, volumeBytes <= maximumVolumeBytes else {
             throw tooLarge(path, dims, datatype, cap: maximumVolumeBytes)
         }
         let volumes = dims.count > 3 ? dims[3] : 1
         let (dataBytes, overflow4D) = volumeBytes.multipliedReportingOverflow(by: volumes)
-        guard !overflow4D, dataBytes < Int.max - voxOffset else {
+        guard !overflow4D, dataBytes < Int.max - fields.voxOffset else {
             throw tooLarge(path, dims, datatype, cap: maximumVolumeBytes)
         }
+        return dataBytes
+    }
+
+    /// The claimed data must fit the file: exactly for a plain file, within deflate's largest
+    /// inflation for a gzip stream.
+    private static func checkFit(path: String, isGzip: Bool, fileBytes: Int, voxOffset: Int, dataBytes: Int) throws(ScanError) {
         if isGzip {
             let ceiling = (fileBytes * deflateRatio).addingReportingOverflow(1 << 20)
             if !ceiling.overflow, voxOffset + dataBytes > ceiling.partialValue {
@@ -138,13 +187,6 @@ enum NIfTIHeaderCheck {
                 )
             }
         }
-        try checkExtensions(
-            path: path, isGzip: isGzip, swapped: swapped, headerBytes: headerBytes, voxOffset: voxOffset, fileBytes: fileBytes)
-        let littleEndianMachine = 1.littleEndian == 1
-        return NIfTIHeaderFacts(
-            niftiVersion: version, isGzip: isGzip, byteSwapped: swapped,
-            bigEndian: littleEndianMachine == swapped, dims: dims, datatype: datatype,
-            voxOffset: voxOffset, fileBytes: fileBytes)
     }
 
     /// The bytes of header extensions walked before a file is accepted (1 MiB): extensions past

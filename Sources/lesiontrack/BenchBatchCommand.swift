@@ -2,7 +2,7 @@ import ArgumentParser
 import LesionBatch
 import LesionBenchmark
 import LesionIO
-import LesionPipeline
+import LesionScan
 import LesionStudy
 
 struct BenchBatchCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import LesionBenchmark
 import LesionIO
 import LesionKernels
-import LesionPipeline
+import LesionScan
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

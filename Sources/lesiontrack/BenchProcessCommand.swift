@@ -3,7 +3,7 @@ import LesionBatch
 import LesionBenchmark
 import LesionIO
 import LesionKernels
-import LesionPipeline
+import LesionScan
 
 struct BenchProcessCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +29,7 @@ struct BenchProcessCommand: ParsableCommand {
     var threshold: Double = 0.5
 
     @Option(help: "Voxel connectivity: 6, 18 or 26.")
-    var connectivity: Int = 26
+    var connectivity: Connectivity = .default
 
     @Option(help: "Timed repetitions of each stage and process, after one warm-up (the median is reported).")
     var repetitions: Int = 5
@@ -44,7 +44,6 @@ struct BenchProcessCommand: ParsableCommand {
     var work: String?
 
     func validate() throws {
-        guard Connectivity(rawValue: connectivity) != nil else { throw ValidationError("--connectivity must be 6, 18 or 26") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -53,15 +52,15 @@ struct BenchProcessCommand: ParsableCommand {
         try reportingErrors { () throws(ScanError) in
             let folder = work ?? "/tmp/lesiontrack-bench-process-\(getpid())"
             try FileSystem.makeDirectory(folder)
-            defer { if work == nil { ProcessStages.removeFolder(folder) } }
-            let pythonPath = python ?? ProcessStages.peerPython()
+            defer { if work == nil { ProcessBenchmark.removeFolder(folder) } }
+            let pythonPath = python ?? ProcessBenchmark.peerPython()
             print("lesiontrack \(LesionTrackVersion.current) bench-process: \(MachineInfo.current().summary)")
             print(
-                "medians of \(repetitions) runs after one warm-up; threshold \(JSON.number(threshold)), \(connectivity)-connectivity, \(threads) threads; Python: \(pythonPath ?? "none found (pass --python)")"
+                "medians of \(repetitions) runs after one warm-up; threshold \(JSON.number(threshold)), \(connectivity.rawValue)-connectivity, \(threads) threads; Python: \(pythonPath ?? "none found (pass --python)")"
             )
             for file in files {
-                let bench = ProcessStages(
-                    file: file, threshold: threshold, connectivity: Connectivity(rawValue: connectivity)!,
+                let bench = ProcessBenchmark(
+                    file: file, threshold: threshold, connectivity: connectivity,
                     repetitions: repetitions, threads: threads, work: folder, python: pythonPath)
                 try bench.run()
             }

@@ -42,34 +42,10 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(ScanError) in
-            let pipeline = try output.loadPipeline()
-            let p = pipeline.pipeline
-            func visit(_ t2: String, gd: String?, brain: String?) throws(ScanError) -> VisitInputs {
-                guard let t2Source = VisitInputs.source(for: t2, in: p.t2Sources) else {
-                    throw ScanError(pipeline.path, "t2_sources has no source for \(t2) (no pattern matches and no mask source)")
-                }
-                var gdSource: LesionSource?
-                if let gd {
-                    gdSource = VisitInputs.source(for: gd, in: p.gdSources)
-                    guard gdSource != nil else {
-                        throw ScanError(pipeline.path, "gd_sources has no source for \(gd) (no pattern matches and no mask source)")
-                    }
-                }
-                return try VisitInputs(
-                    session: nil, acquisitionTime: nil, t2File: t2, t2Source: t2Source, gdFile: gd, gdSource: gdSource,
-                    preContrastFile: nil, brainMaskFile: brain)
-            }
-            let visits = [
-                try visit(baseline, gd: baselineGd, brain: baselineBrainMask),
-                try visit(followup, gd: followupGd, brain: followupBrainMask),
-            ]
-            guard visits[0].t2Source == visits[1].t2Source else {
-                throw ScanError(
-                    followup,
-                    "is read as \(visits[1].t2Source.kind.rawValue) (\(visits[1].t2Source.pattern)) but \(baseline) as \(visits[0].t2Source.kind.rawValue) (\(visits[0].t2Source.pattern)): visits are compared like with like"
-                )
-            }
-            let run = try LongitudinalRun.pair(visits, pipeline: pipeline, reader: output.reader)
+            let run = try LongitudinalRun.pair(
+                baseline: HandPickedVisit(t2File: baseline, gdFile: baselineGd, brainMaskFile: baselineBrainMask),
+                followup: HandPickedVisit(t2File: followup, gdFile: followupGd, brainMaskFile: followupBrainMask),
+                pipeline: try output.loadPipeline(), reader: output.reader)
             try output.emit(LongitudinalReport(run), prefix: "")
         }
     }

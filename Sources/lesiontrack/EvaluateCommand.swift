@@ -40,7 +40,7 @@ struct EvaluateCommand: ParsableCommand {
     var minVolume: Double = 3
 
     @Option(help: "Voxel connectivity: 6 (as Anima), 18 or 26.")
-    var connectivity: Int = Connectivity.six.rawValue
+    var connectivity: Connectivity = .six
 
     @Option(help: "Foreground is value >= this, after NIfTI scaling.")
     var threshold: Double = 0.5
@@ -58,9 +58,6 @@ struct EvaluateCommand: ParsableCommand {
         for (name, value) in [("--alpha", alpha), ("--beta", beta), ("--gamma", gamma)] where !(0...1).contains(value) {
             throw ValidationError("\(name) must be a fraction from 0 to 1, not \(value)")
         }
-        guard Connectivity(rawValue: connectivity) != nil else {
-            throw ValidationError("--connectivity must be 6, 18 or 26, not \(connectivity)")
-        }
         guard minVolume >= 0, minVolume.isFinite else { throw ValidationError("--min-volume must be a number ≥ 0") }
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number") }
         guard maxScanMb > 0 else { throw ValidationError("--max-scan-mb must be positive") }
@@ -71,7 +68,7 @@ struct EvaluateCommand: ParsableCommand {
             let run = try EvaluationRun.run(
                 reference: reference, test: test, threshold: threshold,
                 criteria: DetectionCriteria(alpha: alpha, beta: beta, gamma: gamma), minimumVolumeMM3: minVolume,
-                connectivity: Connectivity(rawValue: connectivity)!,
+                connectivity: connectivity,
                 reader: NIfTIReader(maximumVolumeBytes: maxScanMb << 20))
             let report = EvaluationReport(run)
             let body = { (out: TextOutput) throws(ScanError) in

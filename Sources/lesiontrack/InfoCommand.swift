@@ -1,6 +1,6 @@
 import ArgumentParser
 import LesionIO
-import LesionPipeline
+import LesionScan
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import LesionIO
 import LesionKernels
-import LesionPipeline
+import LesionScan
 
 struct LabelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,8 +16,6 @@ struct LabelCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, tsv }
-
     @Argument(help: "A NIfTI-1 or NIfTI-2 scan (.nii or .nii.gz): a lesion mask, probability map or image.")
     var scan: String
 
@@ -28,7 +26,7 @@ struct LabelCommand: ParsableCommand {
     var upperThreshold: Double?
 
     @Option(help: "Voxel connectivity: 6 (faces), 18 (faces, edges) or 26 (faces, edges, corners).")
-    var connectivity: Int = Connectivity.default.rawValue
+    var connectivity: Connectivity = .default
 
     @Option(help: "Drop lesions with fewer voxels than this.")
     var minVoxels: Int = 1
@@ -58,7 +56,7 @@ struct LabelCommand: ParsableCommand {
     var pngConvention: DisplayConvention = .radiological
 
     @Option(help: "Output format: json, csv or tsv.")
-    var format: Format = .json
+    var format: LabelReport.Format = .json
 
     @Option(help: "Write the table here instead of standard output (a CSV or TSV gets a .json sidecar).")
     var output: String?
@@ -73,9 +71,6 @@ struct LabelCommand: ParsableCommand {
     var gzip: NIfTIReader.GzipReading = .libdeflate
 
     func validate() throws {
-        guard Connectivity(rawValue: connectivity) != nil else {
-            throw ValidationError("--connectivity must be 6, 18 or 26, not \(connectivity)")
-        }
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number") }
         if let upperThreshold, !(upperThreshold >= threshold) {
             throw ValidationError("--upper-threshold must be at least --threshold")
@@ -89,60 +84,22 @@ struct LabelCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = LabelOptions(
-            window: IntensityWindow(lower: threshold, upper: upperThreshold),
-            connectivity: Connectivity(rawValue: connectivity)!,
-            floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
-            volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads ?? Self.cores)
+        var job = LabelJob(
+            scan: scan,
+            options: LabelOptions(
+                window: IntensityWindow(lower: threshold, upper: upperThreshold),
+                connectivity: connectivity,
+                floor: SizeFloor(minimumVoxels: minVoxels, minimumVolumeMM3: minVolume, minimumExtentMM: minExtent),
+                volume: volume, maximumVolumeBytes: maxScanMb << 20, threads: threads ?? Self.cores))
+        // --gzip zlib reads and writes .nii.gz through zlib's streams only, as before libdeflate:
+        // `bench-process` times both in one run.
+        job.gzip = gzip
+        job.labelsFile = labels
+        job.pngFile = png
+        job.pngOptions = ReviewSliceOptions(plane: pngPlane, convention: pngConvention, slice: pngSlice)
         try reportingErrors { () throws(ScanError) in
-            // --gzip zlib reads and writes .nii.gz through zlib's streams only, as before libdeflate:
-            // `bench-process` times both in one run.
-            let reader = NIfTIReader(maximumVolumeBytes: options.maximumVolumeBytes, gzipReading: gzip)
-            let scan = try reader.read(self.scan, volume: options.volume)
-            let labelling = ScanLabeller.label(scan, options: options)
-            var report = LabelReport(scan: scan.header, labelling: labelling, options: options)
-            let map = labels != nil || png != nil ? labelling.map : nil
-            if let labels, let map {
-                try NIfTIWriter.writeLabels(
-                    map, like: scan.header, to: labels,
-                    description: "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)",
-                    gzip: gzip == .zlib ? .zlib : .default)
-                report.labelsFile = labels
-            }
-            if let png {
-                report.pngSlice = try ReviewSlice.write(
-                    scan, labels: map,
-                    options: ReviewSliceOptions(plane: pngPlane, convention: pngConvention, slice: pngSlice), to: png)
-                report.pngFile = png
-            }
-            try emit(report)
+            try job.run().write(format, to: output)
         }
-    }
-
-    private func emit(_ report: LabelReport) throws(ScanError) {
-        let body = { (out: TextOutput) throws(ScanError) in
-            switch format {
-            case .json: try report.writeJSON(out)
-            case .csv: try report.writeTable(out, format: .csv)
-            case .tsv: try report.writeTable(out, format: .tsv)
-            }
-        }
-        guard let output else { return try TextOutput.standardOutput(body) }
-        try TextOutput.file(output, body)
-        if format != .json {
-            let sidecar = Self.sidecarPath(for: output)
-            try TextOutput.file(sidecar) { (out: TextOutput) throws(ScanError) in
-                try report.writeSidecar(out, table: output)
-            }
-        }
-    }
-
-    /// `lesions.tsv` → `lesions.json`, as BIDS pairs a table with its sidecar; else `NAME.json`.
-    static func sidecarPath(for table: String) -> String {
-        for suffix in [".tsv", ".csv"] where table.lowercased().hasSuffix(suffix) {
-            return String(table.dropLast(suffix.count)) + ".json"
-        }
-        return table + ".json"
     }
 }
 
@@ -153,3 +110,16 @@ extension LabelCommand {
 extension ViewPlane: ExpressibleByArgument {}
 extension NIfTIReader.GzipReading: ExpressibleByArgument {}
 extension DisplayConvention: ExpressibleByArgument {}
+extension LabelReport.Format: ExpressibleByArgument {}
+
+/// `--connectivity 6|18|26`, refused otherwise with the three values named.
+extension Connectivity: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = Int(argument) else { return nil }
+        self.init(rawValue: value)
+    }
+
+    public var defaultValueDescription: String { String(rawValue) }
+
+    public static var allValueStrings: [String] { allCases.map { String($0.rawValue) } }
+}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CAllocator
 import LesionIO
-import LesionPipeline
+import LesionScan
 
 @main
 struct LesionTrackCommand: AsyncParsableCommand {

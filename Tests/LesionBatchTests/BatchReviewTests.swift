@@ -5,7 +5,7 @@ import TestSupport
 
 /// The review classifier inside a batch run: classes stored per participant and session, with
 /// the rules file's hash, and a change of rules redoing the participants.
-@Suite("Batch review")
+@Suite("Batch review", .tags(.slow), .fullTierOnly)
 struct BatchReviewTests {
     func classes(_ output: String) throws -> [String: String] {
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")

@@ -5,7 +5,7 @@ import LesionIO
 import Testing
 import TestSupport
 
-@Suite("lesiontrack run: results, idempotence, shards, interruptions", .serialized)
+@Suite("lesiontrack run: results, idempotence, shards, interruptions", .tags(.slow), .fullTierOnly, .serialized)
 struct BatchRunTests {
     @Test("the broken scan gives one error row and every other result; exit status 1")
     func brokenScan() throws {

@@ -7,7 +7,7 @@ import TestSupport
 /// The review report of the example study opened in headless Chromium: the index and a
 /// participant's page render (screenshot not blank, the mosaics drawn), and the page's DOM holds
 /// the class, the statement, the timeline and every image.
-@Suite("Review report in a browser")
+@Suite("Review report in a browser", .tags(.browser), .fullTierOnly)
 struct BrowserTests {
     /// Chromium on PATH (Debian's `chromium`, installed by `.ci/install`), nil when absent.
     static let chromiumPath: String? = {

@@ -9,7 +9,7 @@ import TestSupport
 /// coordinates, on two grids, at the centre of each tile in its state's colour and grown by the
 /// expected area; an enhancing lesion beside it outlined in the enhancing colour, and a Gd+ lesion
 /// with no T2 lesion drawn too.
-@Suite("Report close-ups")
+@Suite("Report close-ups", .tags(.slow), .fullTierOnly)
 struct CloseUpReportTests {
     static let baseline = SyntheticGrid(size: GridSize(40, 40, 20), originMM: (-20, -20, -10))
     /// Visit 2's voxel = baseline voxel − (2, −1, 0).

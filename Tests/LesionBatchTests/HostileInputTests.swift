@@ -7,7 +7,7 @@ import TestSupport
 
 /// Tampered databases and hostile tables: each refused cleanly, nothing written or removed
 /// outside the output folder, the rest of the batch unaffected.
-@Suite("hostile inputs: refused cleanly, contained", .serialized)
+@Suite("hostile inputs: refused cleanly, contained", .tags(.slow), .fullTierOnly, .serialized)
 struct HostileInputTests {
     /// Every entry under `folder`, recursively, relative to it.
     static func tree(_ folder: String) -> Set<String> {

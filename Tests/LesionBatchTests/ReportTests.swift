@@ -8,7 +8,7 @@ import TestSupport
 /// `lesiontrack report` on the example study: the cohort index in urgency order with working
 /// links, and each participant's page with its class, statement, timeline and decodable,
 /// non-blank mosaics; no identifying header text anywhere.
-@Suite("Review report")
+@Suite("Review report", .tags(.slow), .fullTierOnly)
 struct ReportTests {
     static let urgency = ["suspected_pml_iris", "rebound", "reactivation", "indeterminate", "no_new_activity"]
 

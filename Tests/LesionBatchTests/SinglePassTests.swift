@@ -7,7 +7,7 @@ import TestSupport
 
 /// A classified batch run reads and labels each visit's files once: the review's features are
 /// measured in the pass that writes the maps, not in a second comparison.
-@Suite("Batch single pass")
+@Suite("Batch single pass", .tags(.slow), .fullTierOnly)
 struct SinglePassTests {
     /// Counts the voxel reads of a `NIfTIReader`, by path.
     final class ReadCounter: @unchecked Sendable {

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The timeline's shaded rebound and PML-IRIS windows: derived from the rules file the run used,
 /// stored in `review_windows`, placed on the date axis, and following an edit of the rules.
-@Suite("Timeline windows")
+@Suite("Timeline windows", .tags(.slow), .fullTierOnly)
 struct TimelineWindowTests {
     /// The attributes of each `<rect class="window" …>` of `page`, with its `<title>` as `title`.
     func windowRects(_ page: String) -> [[String: String]] {

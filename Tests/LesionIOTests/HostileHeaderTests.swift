@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Headers that claim more than the file holds, and volumes the machine cannot allocate.
-@Suite("hostile headers: extension sizes, allocation failures", .serialized)
+@Suite("hostile headers: extension sizes, allocation failures", .tags(.slow), .fullTierOnly, .serialized)
 struct HostileHeaderTests {
     /// `scans/float32.nii` with one header extension of `claimed` bytes (16 stored), so that
     /// vox_offset is 368.

@@ -20,8 +20,8 @@ struct ClassifierTests {
         return RuleSet(name: "test", features: .standard, decision: policy, safety: safety, rules: list)
     }
 
-    func features(_ values: [Feature: Double], missing: [Feature] = []) -> TimepointFeatures {
-        var f = TimepointFeatures()
+    func features(_ values: [Feature: Double], missing: [Feature] = []) -> VisitFeatures {
+        var f = VisitFeatures()
         for (feature, value) in values { f.set(feature, number: value, missingBecause: "") }
         for feature in missing { f.set(feature, nil, missingBecause: "not given") }
         return f

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("Comparisons, conditions and three-valued logic")
 struct RuleTests {
-    func features(_ values: [Feature: FeatureValue], missing: [Feature] = []) -> TimepointFeatures {
-        var f = TimepointFeatures()
+    func features(_ values: [Feature: FeatureValue], missing: [Feature] = []) -> VisitFeatures {
+        var f = VisitFeatures()
         for (feature, value) in values { f.set(feature, value, missingBecause: "") }
         for feature in missing { f.set(feature, nil, missingBecause: "not given") }
         return f

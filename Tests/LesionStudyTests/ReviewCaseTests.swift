@@ -23,8 +23,8 @@ struct ReviewCaseTests {
         ).review
     }
 
-    func scores(_ d: TimepointDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
-    func fired(_ d: TimepointDecision) -> [String] { d.fired.map(\.rule.id.text) }
+    func scores(_ d: VisitDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
+    func fired(_ d: VisitDecision) -> [String] { d.fired.map(\.rule.id.text) }
 
     @Test("rebound-like burst 17 weeks after stopping, anti-JCV 0.3: PML not excluded, rebound only the leading alternative")
     func rebound() throws {

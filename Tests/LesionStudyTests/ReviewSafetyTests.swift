@@ -21,8 +21,8 @@ struct ReviewSafetyTests {
         return try PatientReview.patient(root, pipeline: Self.pipeline, rules: rules, reader: NIfTIReader()).review
     }
 
-    func scores(_ d: TimepointDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
-    func fired(_ d: TimepointDecision) -> [String] { d.fired.map(\.rule.id.text) }
+    func scores(_ d: VisitDecision) -> [Double] { ReviewClass.hypotheses.map { d.score($0) } }
+    func fired(_ d: VisitDecision) -> [String] { d.fired.map(\.rule.id.text) }
 
     @Test("early small PML: a 1 cm juxtacortical lesion with punctate foci 9 weeks after stopping is suspected PML")
     func earlyPML() throws {

@@ -48,7 +48,7 @@ struct RulesFileTests {
         #expect(file.cortex == RulesFile.standardAnatomy.cortex)
         #expect(file.ruleSet.name == "default" && file.ruleSet.rules.count == 31)
         // No source points to notes a user does not have.
-        for file in ["/Pipelines/rules.yaml", "/Pipelines/default.yaml", "/README.md"] {
+        for file in ["/Pipelines/rules.yaml", "/Pipelines/default.yaml"] + CommandRunner.documentationPages {
             let text = try String(contentsOfFile: CommandRunner.repositoryRoot + file, encoding: .utf8)
             #expect(!text.contains("domain notes"), "\(file)")
         }
@@ -67,12 +67,12 @@ struct RulesFileTests {
         #expect(window.weights == [.rebound: 1])
     }
 
-    @Test("the README names every feature and every rule of Pipelines/rules.yaml")
+    @Test("docs/review.md names every feature and every rule of Pipelines/rules.yaml")
     func documented() throws {
-        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/README.md", encoding: .utf8)
-        let features = try #require(readme.components(separatedBy: "### Features\n").last?.components(separatedBy: "\n### ").first)
+        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/docs/review.md", encoding: .utf8)
+        let features = try #require(readme.components(separatedBy: "\n## Features\n").last?.components(separatedBy: "\n## ").first)
         for feature in Feature.allCases { #expect(features.contains("`\(feature.rawValue)`"), "\(feature.rawValue)") }
-        let ruleSet = try #require(readme.components(separatedBy: "### The rule set\n").last?.components(separatedBy: "\n### ").first)
+        let ruleSet = try #require(readme.components(separatedBy: "\n## The rule set\n").last?.components(separatedBy: "\n## ").first)
         for rule in try RulesFile.load(Self.defaultFile).ruleSet.rules {
             #expect(ruleSet.contains("| `\(rule.id.text)` |"), "\(rule.id.text)")
         }
@@ -121,7 +121,7 @@ struct RulesFileTests {
             ),
             (
                 minimalRules.replacingOccurrences(of: "new_or_enlarging_t2 == 0", with: "new_or_enlarging == 0"),
-                "FILE: line 4: rule quiet.when: unknown feature \"new_or_enlarging\" in \"new_or_enlarging == 0\" (the features are listed in the README, section Features)"
+                "FILE: line 4: rule quiet.when: unknown feature \"new_or_enlarging\" in \"new_or_enlarging == 0\" (the features are listed in docs/review.md, section Features)"
             ),
             (
                 minimalRules.replacingOccurrences(
@@ -173,7 +173,7 @@ struct RulesFileTests {
             ),
             (
                 "classes:\n  rebound:\n    requires: [pre_ntz_gd]\n" + minimalRules,
-                "FILE: line 3: classes.rebound.requires: unknown feature \"pre_ntz_gd\" (the features are listed in the README, section Features)"
+                "FILE: line 3: classes.rebound.requires: unknown feature \"pre_ntz_gd\" (the features are listed in docs/review.md, section Features)"
             ),
             (
                 "classes:\n  indeterminate: {requires: []}\n" + minimalRules,

@@ -174,7 +174,7 @@ struct CommandLineTests {
     @Test("usage errors exit 64, unwritable outputs 73")
     func otherStatuses() throws {
         let bad = try CommandRunner.run(["label", example, "--connectivity", "8"])
-        #expect(bad.status == 64 && bad.stderr.contains("6, 18 or 26"))
+        #expect(bad.status == 64 && bad.stderr.contains("'6', '18' or '26'"))
         let unwritable = try CommandRunner.run(["label", example, "--labels", "/nonexistent/dir/l.nii.gz"])
         #expect(unwritable.status == 73 && unwritable.stderr.contains("/nonexistent/dir/l.nii.gz"))
         #expect(try CommandRunner.run(["--version"]).stdout == "0.1.0\n")
@@ -198,29 +198,33 @@ struct CommandLineTests {
         #expect((doc["affine"] as? [[Double]])?.first == [2, 0, 0, -79])
     }
 
-    /// Every ```console block in the README starting with `$ lesiontrack …` prints exactly what follows it.
-    @Test("the README's examples are what the program prints")
-    func readmeExamples() throws {
-        let readme = try String(contentsOfFile: CommandRunner.repositoryRoot + "/README.md", encoding: .utf8)
-        var examples: [(command: String, output: String)] = []
-        var inBlock = false
-        var lines: [String] = []
-        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```console") { inBlock = true; lines = []; continue }
-            if inBlock && line.hasPrefix("```") {
-                inBlock = false
-                if let first = lines.first, first.hasPrefix("$ lesiontrack ") {
-                    examples.append((String(first.dropFirst(14)), lines.dropFirst().joined(separator: "\n") + "\n"))
+    /// Every ```console block of the README and the docs pages starting with `$ lesiontrack …`
+    /// prints exactly what follows it, run from the repository root.
+    @Test("the documentation's examples are what the program prints")
+    func documentedExamples() throws {
+        var examples: [(page: String, command: String, output: String)] = []
+        for page in CommandRunner.documentationPages {
+            let text = try String(contentsOfFile: CommandRunner.repositoryRoot + page, encoding: .utf8)
+            var inBlock = false
+            var lines: [String] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("```console") { inBlock = true; lines = []; continue }
+                if inBlock && line.hasPrefix("```") {
+                    inBlock = false
+                    if let first = lines.first, first.hasPrefix("$ lesiontrack ") {
+                        examples.append((page, String(first.dropFirst(14)), lines.dropFirst().joined(separator: "\n") + "\n"))
+                    }
+                    continue
                 }
-                continue
+                if inBlock { lines.append(String(line)) }
             }
-            if inBlock { lines.append(String(line)) }
         }
-        #expect(examples.count >= 2)
+        #expect(examples.count >= 5)
+        #expect(examples.contains { $0.page == "/README.md" })
         for example in examples {
             let arguments = example.command.split(separator: " ").map(String.init)
             let result = try CommandRunner.run(arguments)
-            #expect(result.stdout == example.output, "lesiontrack \(example.command)")
+            #expect(result.stdout == example.output, "\(example.page): lesiontrack \(example.command)")
         }
     }
 }

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The program copied out of the build folder and run from elsewhere, as an installed command
 /// is: the default pipeline and rules are built in, `pipeline show|export` writes them out.
-@Suite("The lesiontrack command installed alone")
+@Suite("The lesiontrack command installed alone", .tags(.slow), .fullTierOnly)
 struct InstalledCommandTests {
     static let root = CommandRunner.repositoryRoot
 

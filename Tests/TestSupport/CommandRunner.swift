@@ -8,6 +8,13 @@ public enum CommandRunner {
         public let stderr: String
     }
 
+    /// The user documentation, relative to the repository root: the README, `ARCHITECTURE.md` and
+    /// every page in `docs/`, sorted.
+    public static var documentationPages: [String] {
+        let pages = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/docs")) ?? []
+        return ["/README.md", "/ARCHITECTURE.md"] + pages.filter { $0.hasSuffix(".md") }.sorted().map { "/docs/" + $0 }
+    }
+
     /// `$LESIONTRACK_BIN`, else the `lesiontrack` built beside the running test bundle.
     public static let binary: String = {
         if let path = ProcessInfo.processInfo.environment["LESIONTRACK_BIN"] { return path }

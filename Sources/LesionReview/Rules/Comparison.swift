@@ -1,0 +1,101 @@
+/// One test of a rule's condition: `feature op value`, such as `weeks_since_last_infusion >= 12`.
+///
+/// Written as one line of text: a feature name, an operator (`<`, `<=`, `>`, `>=`, `==`, `!=`) and
+/// a value — a number, `true`/`false`, or a word — separated by spaces. The value must suit the
+/// feature's kind (`Feature.Kind`): numbers take any operator, flags, categories and text only `==`
+/// and `!=`, categories only their own words. Nothing is executed: the text is only split and
+/// checked.
+public struct Comparison: Sendable, Equatable, CustomStringConvertible {
+    public enum Operator: String, CaseIterable, Sendable {
+        case lessOrEqual = "<="
+        case greaterOrEqual = ">="
+        case equal = "=="
+        case notEqual = "!="
+        case less = "<"
+        case greater = ">"
+    }
+
+    public let feature: Feature
+    public let op: Operator
+    /// The threshold or the word compared with.
+    public let value: FeatureValue
+
+    public init(feature: Feature, op: Operator, value: FeatureValue) {
+        self.feature = feature
+        self.op = op
+        self.value = value
+    }
+
+    public var description: String { "\(feature.rawValue) \(op.rawValue) \(value)" }
+
+    /// Reads `feature op value`, refusing unknown features, operators and values that do not suit
+    /// the feature.
+    public static func parse(_ text: String) throws(RuleSyntaxError) -> Comparison {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard words.count == 3 else {
+            throw RuleSyntaxError(
+                "\"\(text)\" is not a comparison: write `feature op value`, separated by spaces (op: \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
+        guard let feature = Feature(rawValue: words[0]) else {
+            throw RuleSyntaxError(
+                "unknown feature \"\(words[0])\" in \"\(text)\" (the features are listed in docs/review.md, section Features)")
+        }
+        guard let op = Operator(rawValue: words[1]) else {
+            throw RuleSyntaxError(
+                "unknown operator \"\(words[1])\" in \"\(text)\" (expected one of \(Operator.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
+        let word = words[2]
+        let equality = op == .equal || op == .notEqual
+        switch feature.kind {
+        case .number:
+            guard let x = Double(word), x.isFinite else {
+                throw RuleSyntaxError("\(feature.rawValue) is a number, so \"\(word)\" in \"\(text)\" must be a number")
+            }
+            return Comparison(feature: feature, op: op, value: .number(x))
+        case .boolean:
+            guard equality else {
+                throw RuleSyntaxError("\(feature.rawValue) is true or false: compare it with == or !=, not \(op.rawValue)")
+            }
+            guard word == "true" || word == "false" else {
+                throw RuleSyntaxError("\(feature.rawValue) is true or false, not \"\(word)\"")
+            }
+            return Comparison(feature: feature, op: op, value: .flag(word == "true"))
+        case .category(let words):
+            guard equality else { throw RuleSyntaxError("\(feature.rawValue) is a category: compare it with == or !=, not \(op.rawValue)") }
+            guard words.contains(word) else {
+                throw RuleSyntaxError("\(feature.rawValue) is one of \(words.joined(separator: ", ")), not \"\(word)\"")
+            }
+            return Comparison(feature: feature, op: op, value: .text(word))
+        case .text:
+            guard equality else { throw RuleSyntaxError("\(feature.rawValue) is text: compare it with == or !=, not \(op.rawValue)") }
+            return Comparison(feature: feature, op: op, value: .text(word))
+        }
+    }
+
+    /// Unknown when the feature is missing.
+    public func evaluate(_ features: VisitFeatures) -> Truth {
+        guard let actual = features[feature] else { return .unknown }
+        switch (actual, value) {
+        case (.notApplicable, _):
+            return Truth(op == .notEqual)
+        case (.number(let a), .number(let b)):
+            switch op {
+            case .less: return Truth(a < b)
+            case .lessOrEqual: return Truth(a <= b)
+            case .greater: return Truth(a > b)
+            case .greaterOrEqual: return Truth(a >= b)
+            case .equal: return Truth(a == b)
+            case .notEqual: return Truth(a != b)
+            }
+        case (.flag(let a), .flag(let b)):
+            return Truth(op == .equal ? a == b : a != b)
+        case (.text(let a), .text(let b)):
+            let same = a.lowercased() == b.lowercased()
+            return Truth(op == .equal ? same : !same)
+        default:
+            preconditionFailure("\(feature.rawValue) holds \(actual), which its kind does not allow")
+        }
+    }
+}

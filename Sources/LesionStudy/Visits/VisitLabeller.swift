@@ -1,0 +1,137 @@
+import LesionIO
+import LesionKernels
+import LesionLongitudinal
+import LesionScan
+
+/// Reads one visit's files, places them on the reference grid, and labels its T2 and Gd lesions.
+///
+/// Masks are placed by nearest neighbour, probability maps and images by trilinear
+/// interpolation. Masks and probability maps are then thresholded and labelled by
+/// `ScanLabeller` (the fast kernel) with the pipeline's connectivity and size floor, measured on
+/// the reference grid. Images become z-score volumes over the brain mask's voxels on the
+/// reference grid (NaN outside the brain), labelled the same way at the z threshold.
+struct VisitLabeller {
+    let grid: ReferenceGrid
+    let pipeline: Pipeline
+    let reader: NIfTIReader
+
+    /// The baseline's brain mask, once read, for the overlap check of later visits.
+    struct Brain {
+        let file: String
+        let mask: Volume<Bool>
+    }
+
+    func label(
+        _ inputs: VisitInputs, baselineBrain: Brain?
+    ) throws(ScanError) -> (lesions: VisitLesions, record: VisitRecord, brain: Brain?) {
+        var brain: Brain?
+        var brainFit: GridFit?
+        var dice: Double?
+        if let file = inputs.brainMaskFile {
+            let (placed, fit) = try grid.place(try reader.readSingleVolume(file, role: "brain mask"), method: .nearest)
+            let mask = ScaledVolume.of(placed).map { $0 > 0 }
+            if let baselineBrain, baselineBrain.file != file {
+                let overlap = MaskOverlap(baselineBrain.mask, mask).dice ?? 0
+                guard overlap >= pipeline.grid.minimumBrainMaskDice else {
+                    throw ScanError(
+                        file,
+                        "brain mask overlaps \(baselineBrain.file) poorly on the baseline grid: Dice \(JSON.number((overlap * 1000).rounded() / 1000)) < \(JSON.number(pipeline.grid.minimumBrainMaskDice)) (grid.min_brain_mask_dice): the scans do not look co-registered"
+                    )
+                }
+                dice = overlap
+            }
+            brain = Brain(file: file, mask: mask)
+            brainFit = fit
+        }
+        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil, keepSpecks: true)
+        var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
+        if let file = inputs.gdFile, let source = inputs.gdSource {
+            gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
+        }
+        let record = VisitRecord(
+            inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
+            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice)
+        return (VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks), record, brain)
+    }
+
+    /// A source's lesions and, with `keepSpecks`, the components under the reader's length floor.
+    private func labelSource(
+        _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?, keepSpecks: Bool = false
+    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?) {
+        let (labelling, fit, rule, preFit, scan) = try labelBeforeReaderFloor(file, source, brain: brain, preContrast: preContrast)
+        let minimum = pipeline.floor.minimumReaderLengthMM
+        guard minimum > 0 else { return (labelling, fit, rule, preFit, nil) }
+        // Labelled without the reader's floor, then split by it: the same lesions the floor keeps,
+        // and the specks it drops.
+        let whole = LesionLabelling(
+            runs: labelling.runs, lesions: labelling.lesions, foregroundVoxels: labelling.foregroundVoxels,
+            componentsBeforeFloor: labelling.componentsBeforeFloor, connectivity: labelling.connectivity, floor: pipeline.floor)
+        let affine = scan.geometry.affine
+        return (
+            whole.keepingReaderLength(affine: affine), fit, rule, preFit,
+            keepSpecks ? whole.underReaderLength(minimum, affine: affine) : nil
+        )
+    }
+
+    /// A source's lesions under every floor but the reader's length, and the scan they were labelled on.
+    private func labelBeforeReaderFloor(
+        _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?
+    ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, scan: Scan) {
+        let scan = source.kind == .image ? try reader.read(file) : try reader.readSingleVolume(file, role: "lesion map")
+        switch source.kind {
+        case .mask, .probseg:
+            let (placed, fit) = try grid.place(scan, method: source.kind == .mask ? .nearest : .trilinear)
+            return (labelled(placed, atLeast: source.threshold), fit, .threshold(source.threshold), nil, placed)
+        case .image:
+            guard let brain else { preconditionFailure("VisitInputs refuses image sources without a brain mask") }
+            let (placed, fit) = try grid.place(scan, method: .trilinear)
+            let values = ScaledVolume.of(placed)
+            let post = try statistics(values, brain, file)
+            func z(_ v: Double, _ s: BrainStatistics) -> Double { (v - s.mean) / s.standardDeviation }
+            guard let preContrast else {
+                let score = values.voxels.indices.map { n in brain.voxels[n] ? z(values.voxels[n], post) : .nan }
+                let scored = grid.scan(Volume(size: values.size, voxels: score), path: file)
+                return (labelled(scored, atLeast: source.zThreshold), fit, .zScore(zThreshold: source.zThreshold, brain: post), nil, scored)
+            }
+            let (placedPre, preFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
+            let before = ScaledVolume.of(placedPre)
+            let pre = try statistics(before, brain, preContrast)
+            let score = values.voxels.indices.map { n in
+                brain.voxels[n] ? z(values.voxels[n], post) - z(before.voxels[n], pre) : .nan
+            }
+            let scored = grid.scan(Volume(size: values.size, voxels: score), path: file)
+            return (
+                labelled(scored, atLeast: source.subtractionZThreshold), fit,
+                .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit, scored
+            )
+        }
+    }
+
+    /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel
+    /// under every floor but the reader's length, which `labelSource` applies after.
+    private func labelled(_ scan: Scan, atLeast threshold: Double) -> LesionLabelling {
+        var floor = pipeline.floor
+        floor.minimumReaderLengthMM = 0
+        return ScanLabeller.label(
+            scan,
+            options: LabelOptions(window: IntensityWindow(lower: threshold), connectivity: pipeline.connectivity, floor: floor))
+    }
+
+    private func statistics(_ values: Volume<Double>, _ brain: Volume<Bool>, _ file: String) throws(ScanError) -> BrainStatistics {
+        var count = 0, sum = 0.0
+        for n in values.voxels.indices where brain.voxels[n] && values.voxels[n].isFinite {
+            count += 1
+            sum += values.voxels[n]
+        }
+        let mean = count > 0 ? sum / Double(count) : 0
+        var squares = 0.0
+        for n in values.voxels.indices where brain.voxels[n] && values.voxels[n].isFinite {
+            squares += (values.voxels[n] - mean) * (values.voxels[n] - mean)
+        }
+        let sd = count > 0 ? (squares / Double(count)).squareRoot() : 0
+        guard count >= 2, sd > 0 else {
+            throw ScanError(file, "its intensities inside the brain mask are constant or missing (\(count) voxels): no z-score")
+        }
+        return BrainStatistics(mean: mean, standardDeviation: sd, voxelCount: count)
+    }
+}
