@@ -127,6 +127,9 @@ struct SlurmScriptTests {
         #expect(TaskMemory.requestMB(largestParticipantBytes: 100 << 20, jobs: 2) == 768)
         #expect(TaskMemory.requestMB(largestParticipantBytes: (100 << 20) + 1, jobs: 1) == 640)
         #expect(TaskMemory.budgetMB(requestMB: 2048) == 1536)
+        // docs/cluster.md: a 256×256×170 float32 study, four participants at once.
+        let voxels = 256 * 256 * 170
+        #expect(TaskMemory.requestMB(largestParticipantBytes: voxels * 56 + 2 * voxels * 4, jobs: 4) == 3264)
     }
 
     static func bash(_ command: String) throws -> String {
