@@ -49,13 +49,22 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "Slurm account charged.")
     var account: String?
 
-    @Option(help: "A further sbatch option for both scripts, one #SBATCH line each (repeat for more), e.g. --sbatch-arg=--qos=long.")
+    @Option(
+        help:
+            "A further sbatch option for both scripts, one #SBATCH line each (repeat for more), written with = as in --sbatch-arg=--qos=long."
+    )
     var sbatchArg: [String] = []
 
     @Option(help: "The pipeline file (YAML) of the runs. Default: the built-in pipeline.")
     var pipeline: String?
 
     @OptionGroup var reviewOptions: ReviewOptions
+
+    @Flag(
+        help:
+            "Run every shard, also those already done (after the study, pipeline or rules changed; unchanged participants are still skipped)."
+    )
+    var allShards = false
 
     @Flag(help: "Write the scripts and submit them with sbatch; prints the job IDs.")
     var submit = false
@@ -98,7 +107,7 @@ struct SlurmCommand: ParsableCommand {
                 cpusPerTask: cpusPerTask, memoryMB: memoryMB, partition: partition, time: time, account: account,
                 sbatchArguments: sbatchArg, pipeline: pipeline.map(SlurmSettings.absolutePath),
                 rules: reviewOptions.rules.map(SlurmSettings.absolutePath))
-            let submission = try SlurmSubmission(settings)
+            let submission = try SlurmSubmission(settings, allShards: allShards)
             if dryRun {
                 for (n, script) in submission.scripts.enumerated() {
                     print((n == 0 ? "" : "\n") + "==> \(script.path) <==\n" + script.text, terminator: "")

@@ -71,6 +71,8 @@ struct SlurmCommandTests {
         close(fd)
         let again = try CommandRunner.run(["slurm", study, out, "participant", "--shards", "2", "--dry-run"])
         #expect(again.stdout.contains("\n#SBATCH --array=1\n"))
+        let all = try CommandRunner.run(["slurm", study, out, "participant", "--shards", "2", "--all-shards", "--dry-run"])
+        #expect(all.stdout.contains("\n#SBATCH --array=0-1\n"))
     }
 
     @Test("refused: both modes at once, white space on an #SBATCH line, a status folder with no shards")

@@ -6,15 +6,20 @@ import LesionIO
 ///
 /// A shard whose last run completed is not run again, so submitting a second time after a
 /// failure runs only the shards that did not complete (each one resumes: participants already
-/// committed in its folder are skipped), then the merge of all of them.
+/// committed in its folder are skipped), then the merge of all of them. After the study, the
+/// pipeline or the rules changed, `allShards` runs every shard again (each still skips its
+/// unchanged participants).
 public struct SlurmSubmission: Sendable {
     public let settings: SlurmSettings
     /// Where each shard stands now.
     public let statuses: [ShardStatus]
+    /// Every shard runs, done or not.
+    public let allShards: Bool
 
     /// The shards of `settings` as they stand in its output folder.
-    public init(_ settings: SlurmSettings) throws(ScanError) {
+    public init(_ settings: SlurmSettings, allShards: Bool = false) throws(ScanError) {
         self.settings = settings
+        self.allShards = allShards
         statuses =
             FileSystem.kind(settings.slurmFolder) == .directory
             ? try ShardStatus.read(outputFolder: settings.outputDirectory, count: settings.shards)
@@ -23,8 +28,8 @@ public struct SlurmSubmission: Sendable {
             }
     }
 
-    /// The array task IDs (shard index − 1) of the shards that did not complete.
-    public var taskIDs: [Int] { Self.taskIDs(statuses) }
+    /// The array task IDs (shard index − 1) of the shards that did not complete (all with `allShards`).
+    public var taskIDs: [Int] { allShards ? Array(0..<settings.shards) : Self.taskIDs(statuses) }
 
     /// The array task IDs of the shards in `statuses` that are not done.
     public static func taskIDs(_ statuses: [ShardStatus]) -> [Int] {
