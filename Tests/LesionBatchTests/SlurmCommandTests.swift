@@ -75,7 +75,8 @@ struct SlurmCommandTests {
         #expect(all.stdout.contains("\n#SBATCH --array=0-1\n"))
     }
 
-    @Test("refused: both modes at once, white space on an #SBATCH line, a status folder with no shards")
+    @Test(
+        "refused: both modes at once, white space on an #SBATCH line, a missing study, the study as output, a status folder with no shards")
     func refusals() throws {
         let study = Fixtures.path("study")
         let both = try CommandRunner.run(["slurm", study, "/tmp/x", "participant", "--shards", "2", "--submit", "--dry-run"])
@@ -84,6 +85,13 @@ struct SlurmCommandTests {
         #expect(spaced.status == 64 && spaced.stderr.contains("--partition a b holds white space"))
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missing = try CommandRunner.run([
+            "slurm", folder + "/no-study", folder + "/out", "participant", "--shards", "2", "--mem", "900",
+        ])
+        #expect(missing.status == 65 && missing.stderr == "lesiontrack: \(folder)/no-study: no such folder\n")
+        let itself = try CommandRunner.run(["slurm", study, study, "participant", "--shards", "2", "--dry-run"])
+        #expect(itself.status == 73 && itself.stderr.contains("is the study folder itself"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
         let status = try CommandRunner.run(["status", folder])
         #expect(status.status == 65 && status.stderr.contains("\(folder): no slurm/ folder here"))
     }

@@ -1,5 +1,6 @@
 import LesionEngines
 import LesionIO
+import LesionStudy
 
 /// `lesiontrack slurm`: the shards still to run, the scripts for them written into
 /// `OUTPUT_DIR/slurm/`, and their submission.
@@ -16,8 +17,15 @@ public struct SlurmSubmission: Sendable {
     /// Every shard runs, done or not.
     public let allShards: Bool
 
-    /// The shards of `settings` as they stand in its output folder.
+    /// The shards of `settings` as they stand in its output folder; refused when the study is not
+    /// one (as `run` would refuse it on every node) or is the output folder itself.
     public init(_ settings: SlurmSettings, allShards: Bool = false) throws(ScanError) {
+        _ = try StudyFolder.participants(of: settings.bidsDirectory)
+        guard settings.outputDirectory != settings.bidsDirectory else {
+            throw ScanError(
+                settings.outputDirectory, "is the study folder itself: give an output folder of its own (BIDS: derivatives/lesiontrack)",
+                kind: .output)
+        }
         self.settings = settings
         self.allShards = allShards
         statuses =
