@@ -18,6 +18,7 @@ struct LesionTrackCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
             EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
+            SlurmCommand.self, StatusCommand.self,
             PipelineCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
         ]
     )
