@@ -22,9 +22,9 @@ public struct ShardStatus: Sendable, Equatable {
     /// Participants with a stored result (or failure) in the shard's database.
     public let participants: Int
     /// The shard's error rows.
-    public let errors: [BatchError]
+    public let errors: [ErrorRow]
 
-    public init(shard: Shard, state: State, participants: Int, errors: [BatchError]) {
+    public init(shard: Shard, state: State, participants: Int, errors: [ErrorRow]) {
         self.shard = shard
         self.state = state
         self.participants = participants
@@ -92,9 +92,9 @@ public struct ShardStatus: Sendable, Equatable {
                     db,
                     sql: "SELECT participant_id, session_id, file, stage, message FROM errors ORDER BY participant_id, session_id, file, id"
                 ).map { row in
-                    BatchError(
+                    ErrorRow(
                         participantID: row["participant_id"], sessionID: row["session_id"], file: row["file"],
-                        stage: BatchError.Stage(rawValue: row["stage"]) ?? .longitudinal, message: row["message"])
+                        stage: ErrorRow.Stage(rawValue: row["stage"]) ?? .longitudinal, message: row["message"])
                 }
                 return ShardStatus(shard: shard, state: state, participants: participants, errors: errors)
             }
