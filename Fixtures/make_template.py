@@ -262,9 +262,9 @@ def main():
         "aal": {"package": info.get("mricron-data", "mricron-data"), "file": f"{md}/{AAL}", "sha256": sha256(os.path.join(md, AAL))},
     }
     licences = {
-        "ICBM 2009a (nilearn wheel)": "Copyright (C) 1993-2009 Louis Collins, McConnell Brain Imaging Centre, Montreal Neurological Institute, McGill University. Permission to use, copy, modify, and distribute this software and its documentation for any purpose and without fee is hereby granted, provided that the above copyright notice appear in all copies. The authors and McGill University make no representations about the suitability of this software for any purpose. It is provided \"as is\" without express or implied warranty.",
+        "ICBM 2009a (nilearn wheel)": "Copyright (C) 1993-2004 Louis Collins, McConnell Brain Imaging Centre, Montreal Neurological Institute, McGill University. Permission to use, copy, modify, and distribute this software and its documentation for any purpose and without fee is hereby granted, provided that the above copyright notice appear in all copies. The authors and McGill University make no representations about the suitability of this software for any purpose. It is provided \"as is\" without express or implied warranty.",
         "nilearn (the wheel itself)": "BSD-3-Clause",
-        "mricron-data (Colin27, AAL)": "BSD-3-clause per the package's debian/copyright (Files: *, Copyright 2006-2010 Chris Rorden); AAL users are asked to cite Tzourio-Mazoyer et al., NeuroImage 15:273-289 (2002); Colin27: Holmes et al., J Comput Assist Tomogr 22:324-333 (1998)",
+        "mricron-data (Colin27, AAL)": "BSD-3-clause per the package's /usr/share/doc/mricron-data/copyright (Files: *, Copyright 2006-2010 Chris Rorden), which names no separate terms for the templates and atlases; cite Tzourio-Mazoyer et al., NeuroImage 15:273-289 (2002) for AAL and Holmes et al., J Comput Assist Tomogr 22:324-333 (1998) for Colin27",
     }
     meta = {
         "kit": "LesionTrack template kit",
