@@ -86,10 +86,24 @@ def angles_of(r):
     return np.rad2deg([a, b, c])
 
 
-def rigid(angles_deg, shift_mm, centre_mm):
+def random_rotation(rng, min_deg, max_deg):
+    """A rotation about a random axis by an angle drawn uniformly in [min_deg, max_deg]."""
+    axis = rng.normal(size=3)
+    axis /= np.linalg.norm(axis)
+    theta = np.deg2rad(rng.uniform(min_deg, max_deg))
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    return np.eye(3) + np.sin(theta) * k + (1 - np.cos(theta)) * (k @ k)
+
+
+def random_shift(rng, min_mm, max_mm):
+    """A shift in a random direction with a length drawn uniformly in [min_mm, max_mm]."""
+    d = rng.normal(size=3)
+    return d / np.linalg.norm(d) * rng.uniform(min_mm, max_mm)
+
+
+def rigid(r, shift_mm, centre_mm):
     """x -> R (x - centre) + centre + shift, as a 4x4 matrix."""
     m = np.eye(4)
-    r = rotation(angles_deg)
     m[:3, :3] = r
     m[:3, 3] = centre_mm - r @ centre_mm + shift_mm
     return m
@@ -454,17 +468,19 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             gd_frac = np.clip(ndimage.gaussian_filter(gd[box].astype(np.float32), sigma_pv), 0, 1)
             gd_frac = np.where(lesion_frac > 0, np.minimum(gd_frac / np.maximum(lesion_frac, 1e-6), 1.0), 0.0)
 
-        visit_angles = pose_rng.uniform(-10, 10, 3)
-        visit_shift = pose_rng.uniform(-15, 15, 3)
+        # The head's pose at this visit (up to 10 degrees and 15 mm), then a
+        # smaller one per series (up to 3 degrees and 3 mm): patients move.
+        visit_rot = random_rotation(pose_rng, 2.0, 10.0)
+        visit_shift = random_shift(pose_rng, 3.0, 15.0)
         grid_centre = subject.centre_mm + pose_rng.uniform(-5, 5, 3)
         for s in SERIES:
             cfg = plan[v][s]
-            ser_angles = pose_rng.uniform(-3, 3, 3)
-            ser_shift = pose_rng.uniform(-3, 3, 3)
-            r = rotation(ser_angles) @ rotation(visit_angles)
+            r = random_rotation(pose_rng, 0.3, 3.0) @ visit_rot
+            ser_shift = random_shift(pose_rng, 0.3, 3.0)
             angles = angles_of(r)
             shift = visit_shift + ser_shift
-            pose = rigid(angles, shift, subject.centre_mm)
+            pose = rigid(r, shift, subject.centre_mm)
+            total_deg = np.rad2deg(np.arccos(np.clip((np.trace(r) - 1) / 2, -1, 1)))
             distract = distractors[id(anat)] if s == "ce-gadolinium_T1w" else None
             sig = anat.signal(s, lesion_frac, gd_frac, box, distract)
             write_nifti(os.path.join(ses_truth, f"{sub}_{ses}_space-subject_{s}.nii.gz"),
@@ -515,6 +531,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             images[rel] = {
                 "subject_to_world": subject_to_world.tolist(),
                 "rotation_deg": [round(float(a), 6) for a in angles],
+                "rotation_angle_deg": round(float(total_deg), 6),
                 "translation_mm": [round(float(t), 6) for t in shift],
                 "rotation_centre_mm": [round(float(c), 6) for c in subject.centre_mm],
                 "spacing_mm": [float(abs(aff[i, i])) for i in range(3)],
