@@ -45,6 +45,7 @@ def main():
         truth = json.load(f)
     problems = []
     lowest = 1.0
+    highest_control = -1.0
     for sub, pt in truth["patients"].items():
         grid = pt["subject_grid"]
         s_aff = np.array(grid["affine"])
@@ -70,23 +71,42 @@ def main():
                     problems.append(f"{rel}: flipped but subject_to_world keeps handedness")
             elif abs(det - 1.0) > 1e-6 or not np.allclose(s2w[:3, :3] @ s2w[:3, :3].T, np.eye(3), atol=1e-6):
                 problems.append(f"{rel}: subject_to_world is not rigid (det {det:.6f})")
-            # image voxel <- image world <- subject point <- subject voxel
-            m = np.linalg.inv(aff) @ s2w @ s_aff
-            back = ndimage.affine_transform(data.astype(np.float32), m[:3, :3], offset=m[:3, 3],
-                                            output_shape=s_shape, order=1, mode="constant", cval=np.nan)
             ses = rel.split("/")[1]
             series = rel.split(f"{ses}_", 1)[1].replace(".nii.gz", "")
             _, ref = load(os.path.join(truth_dir, sub, ses, f"{sub}_{ses}_space-subject_{series}.nii.gz"))
+            ref = ref.astype(np.float32)
             if head is None:
                 _, brain = load(os.path.join(truth_dir, sub, f"{sub}_space-subject_label-brain_mask.nii.gz"))
                 head = ndimage.binary_dilation(brain > 0, iterations=int(round(10 / abs(s_aff[0, 0]))))
-            sel = head & np.isfinite(back)
-            r = float(np.corrcoef(back[sel], ref[sel].astype(np.float32))[0, 1])
-            rb = None
+            volume = data.astype(np.float32)
+
+            def correlation(subject_to_world):
+                # image voxel <- image world <- subject point <- subject voxel
+                m = np.linalg.inv(aff) @ subject_to_world @ s_aff
+                back = ndimage.affine_transform(volume, m[:3, :3], offset=m[:3, 3], output_shape=s_shape,
+                                                order=1, mode="constant", cval=np.nan)
+                sel = head & np.isfinite(back)
+                return float(np.corrcoef(back[sel], ref[sel])[0, 1]), int(sel.sum())
+
+            r, n = correlation(s2w)
+            # A control: the same image taken as if the head had not moved (or, for the
+            # flipped image, as if it were not mirrored) must correlate clearly less.
+            if rec["variant"] == "flipped":
+                mirror = np.eye(4)
+                mirror[0, 0], mirror[0, 3] = -1, data.shape[0] - 1
+                control_name, control = "ignoring the mirror", aff @ mirror @ np.linalg.inv(aff) @ s2w
+            else:
+                control_name, control = "ignoring the pose", np.eye(4)
+            r_control, _ = correlation(control)
             if rec["variant"] is None:
                 lowest = min(lowest, r)
-            print(f"{rel}: r = {r:.3f} over {int(sel.sum())} voxels; {rec['header']}, spacing {rec['spacing_mm']}"
-                  f"{', thick' if rec['thick_slice'] else ''}{', ' + rec['variant'] if rec['variant'] else ''}")
+                highest_control = max(highest_control, r_control)
+            if r_control > r - 0.05 and rec["variant"] != "other-head":
+                problems.append(f"{rel}: the control ({control_name}) correlates {r_control:.3f}, "
+                                f"nearly as well as the true transform ({r:.3f})")
+            print(f"{rel}: r = {r:.3f} over {n} voxels ({control_name}: {r_control:.3f}); {rec['header']}, "
+                  f"spacing {rec['spacing_mm']}{', thick' if rec['thick_slice'] else ''}"
+                  f"{', ' + rec['variant'] if rec['variant'] else ''}")
             if r < args.min_correlation and rec["variant"] != "other-head":
                 problems.append(f"{rel}: correlation {r:.3f} < {args.min_correlation}")
 
@@ -118,7 +138,7 @@ def main():
             print(f"{sub} {ses}: {len(present)} lesions ({new} new, {len(enl)} enlarging, {len(gd_ids)} Gd+), "
                   f"{int((dseg > 0).sum())} lesion voxels, smallest {min(size_of.values()) if size_of else 0}")
             prev = size_of
-    print(f"lowest correlation of an unmodified image: {lowest:.3f}")
+    print(f"unmodified images: lowest correlation {lowest:.3f}; highest control {highest_control:.3f}")
     if problems:
         for p in problems:
             print(f"FAIL {p}", file=sys.stderr)

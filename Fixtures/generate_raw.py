@@ -217,6 +217,14 @@ class Subject:
             disp = smooth_field(rng, self.shape, 6, 2.5) * (amplitude / kit.affine[a, a])
             np.add(disp, ramp.reshape(view), out=coords[a])
             del disp
+        # The template is left-right symmetric; real brains are not. A shear of the
+        # hemispheres along y (the right one forward, the left one back, as the
+        # Yakovlevian torque; Toga and Thompson, Nat Rev Neurosci 2003) makes a
+        # mirrored image differ from any rigid pose of the original.
+        self.torque_mm = float(rng.uniform(2.0, 4.0))
+        x = self.affine[0, 0] * np.arange(self.shape[0]) + self.affine[0, 3]
+        shear = -self.torque_mm * np.tanh((x - self.centre_mm[0]) / 15.0) / kit.affine[1, 1]
+        coords[1] += shear.reshape(-1, 1, 1)
 
         # One tissue image per contrast family (FLAIR, T1) is warped, not the three
         # probability maps: the signal is linear in them.
@@ -237,19 +245,17 @@ class Subject:
         self.masks = {name: ((packed >> bit) & 1).astype(bool) for bit, name in enumerate(ANATOMY)}
         del coords
 
-    def signal(self, series, lesion_frac, gd_frac, box, distractors=None):
+    def signal(self, series, lesion_frac, lesion_value, box, distractors=None):
         """Noise-free signal on the subject grid for one series.
 
-        lesion_frac and gd_frac are crops of the subject grid at box (the lesions'
-        bounding box): the lesion fraction and the enhancing share of it."""
-        c = CONTRAST[series]
+        lesion_frac and lesion_value are crops of the subject grid at box (the
+        lesions' bounding box): the share of each voxel a lesion occupies and the
+        lesion's signal there."""
         out = self.base[series].copy()
         if distractors is not None:
             out += distractors
         if box is not None:
-            lf = lesion_frac
-            value = c["lesion"] + (c["gd"] - c["lesion"]) * gd_frac
-            out[box] = (1.0 - lf) * out[box] + lf * value
+            out[box] = (1.0 - lesion_frac) * out[box] + lesion_frac * lesion_value
         return out
 
 
@@ -305,6 +311,8 @@ def plan_lesions(subject, rng, visits, small):
             lesion = {"id": len(lesions) + 1, "center": centre, "radii": radii, "reach": reach,
                       "first_visit": first_visit, "enlarges_at": None, "factor": 1.0,
                       "gd_visits": [], "location": ("periventricular", "juxtacortical", "deep white matter")[kind]}
+            t1_tone = float(rng.uniform(1.0, 1.85))  # x 0.42: 0.42 (black hole) .. 0.78 (WM is 0.85)
+            lesion["tone"] = {"FLAIR": float(rng.uniform(0.85, 1.1)), "T1w": t1_tone, "ce-gadolinium_T1w": t1_tone}
             lesions.append(lesion)
             return lesion
         return None
@@ -456,7 +464,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
         write_nifti(os.path.join(ses_truth, f"{sub}_{ses}_space-subject_label-gd_mask.nii.gz"),
                     gd.astype(np.uint8), subject.affine, sform_code=1)
         box = None
-        lesion_frac = gd_frac = None
+        lesion_frac = lesion_value = None
         if dseg.any():
             idx = np.argwhere(dseg > 0)
             lo = np.maximum(idx.min(0) - 3, 0)
@@ -467,6 +475,18 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             lesion_frac = np.maximum(np.clip(ndimage.gaussian_filter(inside, sigma_pv), 0, 1), inside * 0.85)
             gd_frac = np.clip(ndimage.gaussian_filter(gd[box].astype(np.float32), sigma_pv), 0, 1)
             gd_frac = np.where(lesion_frac > 0, np.minimum(gd_frac / np.maximum(lesion_frac, 1e-6), 1.0), 0.0)
+            # Each lesion has its own tone (T1w: from black hole to nearly iso-intense);
+            # the partial-volume fringe takes the tone of the lesion next to it.
+            ids = ndimage.grey_dilation(dseg[box], size=3)
+            lesion_value = {}
+            for series in SERIES:
+                c = CONTRAST[series]
+                tone = np.ones(len(lesions) + 1, np.float32)
+                for l in lesions:
+                    tone[l["id"]] = l["tone"][series]
+                value = c["lesion"] * tone[ids]
+                enhances = c["gd"] != c["lesion"]
+                lesion_value[series] = value + (c["gd"] - value) * gd_frac if enhances else value
 
         # The head's pose at this visit (up to 10 degrees and 15 mm), then a
         # smaller one per series (up to 3 degrees and 3 mm): patients move.
@@ -482,7 +502,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             pose = rigid(r, shift, subject.centre_mm)
             total_deg = np.rad2deg(np.arccos(np.clip((np.trace(r) - 1) / 2, -1, 1)))
             distract = distractors[id(anat)] if s == "ce-gadolinium_T1w" else None
-            sig = anat.signal(s, lesion_frac, gd_frac, box, distract)
+            sig = anat.signal(s, lesion_frac, lesion_value[s] if box else None, box, distract)
             write_nifti(os.path.join(ses_truth, f"{sub}_{ses}_space-subject_{s}.nii.gz"),
                         to_int16(sig), subject.affine, sform_code=1,
                         description="noise-free signal on the subject grid")
@@ -560,6 +580,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             "enlarges_at": ses_name(l["enlarges_at"]) if l["enlarges_at"] is not None else None,
             "enlarge_factor": round(l["factor"], 4),
             "location": l["location"],
+            "relative_signal": {k: round(CONTRAST[k]["lesion"] * v, 4) for k, v in l["tone"].items()},
         }
         lesion_rows.append(row)
     counts = {}
@@ -573,7 +594,8 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
     return {
         "subject_grid": {"shape": list(subject.shape), "affine": subject.affine.tolist()},
         "warp": {"scale": [round(float(s), 6) for s in subject.scale],
-                 "displacement_amplitude_mm": round(subject.displacement_mm, 4)},
+                 "displacement_amplitude_mm": round(subject.displacement_mm, 4),
+                 "hemisphere_torque_mm": round(subject.torque_mm, 4)},
         "other_head_visit": ses_name(odd_visit) if other is not None else None,
         "images": images,
         "lesions": lesion_rows,
