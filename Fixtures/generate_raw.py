@@ -259,17 +259,77 @@ class Subject:
         return out
 
 
-def enhancing_distractors(subject, rng):
-    """Post-contrast enhancement that is not a lesion: for now a patchy dural rim.
+DISTRACTOR_LABELS = {1: "dura", 2: "choroid plexus", 3: "vessel"}
 
-    The hook for vessels and choroid plexus (needed by the segmentation work):
-    add them here; the result is added to the post-contrast signal only.
+
+def enhancing_distractors(subject, rng):
+    """Post-contrast enhancement that is not a lesion, and a map of where it is.
+
+    Returns (signal added to the post-contrast T1w, uint8 map with the values of
+    DISTRACTOR_LABELS): a patchy dural rim within 2 mm outside the brain, choroid
+    plexus in the atria of the lateral ventricles, and a few dozen short
+    tortuous vessels in sulcal CSF and on the brain surface. More kinds of
+    mimics go here.
     """
+    sp = subject.spacing
     brain = subject.masks["brain"]
-    steps = max(1, int(round(2.0 / subject.spacing)))
+    vent = subject.masks["ventricles"]
+    labels = np.zeros(subject.shape, np.uint8)
+    add = np.zeros(subject.shape, np.float32)
+
+    steps = max(1, int(round(2.0 / sp)))
     rim = ndimage.binary_dilation(brain, iterations=steps) & ~brain
     patches = 0.5 + 0.5 * smooth_field(rng, subject.shape, 4, 4.0)
-    return (0.30 * rim * patches).astype(np.float32)
+    add += 0.30 * rim * patches
+    labels[rim & (patches > 0.5)] = 1
+
+    # Choroid plexus: the posterior third of the lateral ventricles (off the
+    # midline, above the fourth ventricle), one voxel in from the walls.
+    idx = np.argwhere(vent)
+    if len(idx):
+        centre_vox = (np.linalg.inv(subject.affine) @ np.append(subject.centre_mm, 1.0))[:3]
+        lateral = vent.copy()
+        lateral[int(round(centre_vox[0] - 6 / sp)):int(round(centre_vox[0] + 6 / sp)) + 1] = False
+        lateral[:, :, :int(round(centre_vox[2] - 10 / sp))] = False
+        ys = np.argwhere(lateral)[:, 1]
+        if len(ys):
+            cut = np.percentile(ys, 30)
+            plexus = lateral.copy()
+            plexus[:, int(cut) + 1:, :] = False
+            core = ndimage.binary_erosion(plexus)
+            plexus = core if core.sum() >= 8 else plexus
+            add += 0.55 * plexus
+            labels[plexus] = 2
+
+    # Vessels: random walks of 15-45 mm with radius 0.6-1.1 mm starting in sulcal
+    # CSF (dark on T1w inside the brain, not ventricle), kept where they stay in
+    # sulcal CSF or just outside the brain.
+    sulcal = brain & ~vent & (subject.base["T1w"] < 0.35)
+    allowed = sulcal | rim
+    starts = np.argwhere(sulcal)
+    vessel = np.zeros(subject.shape, bool)
+    if len(starts):
+        for _ in range(40):
+            p = starts[rng.integers(len(starts))].astype(float)
+            d = rng.normal(size=3)
+            d /= np.linalg.norm(d)
+            radius = rng.uniform(0.6, 1.1) / sp
+            r = int(np.ceil(radius))
+            ball = np.sum(np.mgrid[-r:r + 1, -r:r + 1, -r:r + 1] ** 2, axis=0) <= radius * radius
+            for _ in range(int(rng.uniform(15, 45) / (0.5 * sp)) + 1):
+                d += rng.normal(scale=0.25, size=3)
+                d /= np.linalg.norm(d)
+                p += d * 0.5
+                c = np.rint(p).astype(int)
+                lo, hi = c - r, c + r + 1
+                if (lo < 0).any() or (hi > np.array(subject.shape)).any():
+                    break
+                box = tuple(slice(a, b) for a, b in zip(lo, hi))
+                vessel[box] |= ball
+        vessel &= allowed
+        add += 0.5 * vessel
+        labels[vessel] = 3
+    return add.astype(np.float32), labels
 
 
 # --- lesions ----------------------------------------------------------------
@@ -444,6 +504,8 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
                     subject.masks[name].astype(np.uint8), subject.affine, sform_code=1)
 
     distractors = {id(subject): enhancing_distractors(subject, rng(7))}
+    write_nifti(os.path.join(sub_truth, f"{sub}_space-subject_desc-distractors_dseg.nii.gz"),
+                distractors[id(subject)][1], subject.affine, sform_code=1)
     if other is not None:
         distractors[id(other)] = enhancing_distractors(other, rng(8))
     plan = series_plan(visits, size, variant)
@@ -501,7 +563,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             shift = visit_shift + ser_shift
             pose = rigid(r, shift, subject.centre_mm)
             total_deg = np.rad2deg(np.arccos(np.clip((np.trace(r) - 1) / 2, -1, 1)))
-            distract = distractors[id(anat)] if s == "ce-gadolinium_T1w" else None
+            distract = distractors[id(anat)][0] if s == "ce-gadolinium_T1w" else None
             sig = anat.signal(s, lesion_frac, lesion_value[s] if box else None, box, distract)
             write_nifti(os.path.join(ses_truth, f"{sub}_{ses}_space-subject_{s}.nii.gz"),
                         to_int16(sig), subject.affine, sform_code=1,
