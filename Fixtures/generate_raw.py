@@ -160,9 +160,16 @@ class Kit:
                 self.meta = json.load(f)
         except (OSError, json.JSONDecodeError) as error:
             fail(f"{meta_path}: cannot read the kit's description ({error})")
+        if self.meta.get("version") != 1:
+            fail(f"{meta_path}: kit version {self.meta.get('version')!r}, this generator reads version 1 "
+                 f"(rebuild the kit with .ci/install-template)")
         ref = self._load(KIT_T1)
         self.shape = ref.shape
         self.affine = self._affine
+        rot = self.affine[:3, :3]
+        if np.abs(rot - np.diag(np.diag(rot))).max() > 1e-6 or (np.diag(rot) <= 0).any():
+            fail(f"{os.path.join(folder, KIT_T1)}: the kit's grid must be axis-aligned RAS, "
+                 f"found affine {self.affine.tolist()}")
         self.probs = {k: self._load(v).astype(np.float32) for k, v in KIT_PROBS.items()}
         self.masks = {k: self._load(v) > 0 for k, v in KIT_MASKS.items()}
         head = self._load(KIT_HEAD).astype(np.float32)
