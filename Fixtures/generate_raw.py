@@ -199,7 +199,7 @@ class Kit:
 class Subject:
     """The template warped into a subject: maps on the subject grid."""
 
-    def __init__(self, kit, rng, spacing):
+    def __init__(self, kit, rng, spacing, scale_range=(0.95, 1.05), amplitude_range=(2.0, 4.0)):
         self.spacing = spacing
         step = spacing / 1.0
         self.shape = tuple(int(np.ceil(n / step)) for n in kit.shape)
@@ -211,8 +211,8 @@ class Subject:
         # subject point x -> template point c + S (x - c) + d(x): a global scaling
         # of a few per cent and a smooth displacement of a few mm. Both grids are
         # axis-aligned, so each template voxel coordinate is a 1D ramp plus d/spacing.
-        self.scale = rng.uniform(0.95, 1.05, 3)
-        amplitude = rng.uniform(2.0, 4.0)
+        self.scale = rng.uniform(*scale_range, 3)
+        amplitude = rng.uniform(*amplitude_range)
         self.displacement_mm = float(amplitude)
         coords = np.empty((3,) + self.shape, np.float64)
         for a in range(3):
@@ -502,7 +502,9 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
     odd_visit = visits - 1 if visits > 1 else None
     other = None
     if variant == "other-head" and odd_visit is not None:
-        other = Subject(kit, rng(9), spacing)
+        # Another person: every subject here comes from one template, so this one
+        # is warped further from it (scaling 0.88-1.12, displacement 5-8 mm).
+        other = Subject(kit, rng(9), spacing, scale_range=(0.88, 1.12), amplitude_range=(5.0, 8.0))
 
     truth_root = os.path.join(out, "derivatives", "truth")
     sub_truth = os.path.join(truth_root, sub)
