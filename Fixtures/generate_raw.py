@@ -119,8 +119,6 @@ def write_nifti(path, data, affine, *, sform_code=1, qform_code=1, decoy_sform=N
         hdr.set_sform(affine, code=sform_code)
     else:
         hdr.set_sform(decoy_sform if decoy_sform is not None else affine, code=0)
-    if np.issubdtype(data.dtype, np.integer):
-        hdr.set_slope_inter(1.0, 0.0)
     hdr["descrip"] = description.encode()[:79]
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:

@@ -80,8 +80,6 @@ def write(path, data, affine, dtype, description):
     img.header.set_qform(affine, code=4)
     img.header.set_xyzt_units("mm")
     img.header["descrip"] = description.encode()[:79]
-    if np.issubdtype(dtype, np.integer):
-        img.header.set_slope_inter(1.0, 0.0)
     raw = img.to_bytes()
     with open(path, "wb") as f:
         f.write(gzip.compress(raw, compresslevel=6, mtime=0))
