@@ -71,6 +71,17 @@ def main():
                     problems.append(f"{rel}: flipped but subject_to_world keeps handedness")
             elif abs(det - 1.0) > 1e-6 or not np.allclose(s2w[:3, :3] @ s2w[:3, :3].T, np.eye(3), atol=1e-6):
                 problems.append(f"{rel}: subject_to_world is not rigid (det {det:.6f})")
+            else:
+                # The recorded angles, centre and shift give the same matrix.
+                a, b, c = np.deg2rad(rec["rotation_deg"])
+                rx = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+                ry = np.array([[np.cos(b), 0, np.sin(b)], [0, 1, 0], [-np.sin(b), 0, np.cos(b)]])
+                rz = np.array([[np.cos(c), -np.sin(c), 0], [np.sin(c), np.cos(c), 0], [0, 0, 1]])
+                r = rz @ ry @ rx
+                centre = np.array(rec["rotation_centre_mm"])
+                t = centre - r @ centre + np.array(rec["translation_mm"])
+                if not (np.allclose(r, s2w[:3, :3], atol=1e-5) and np.allclose(t, s2w[:3, 3], atol=1e-3)):
+                    problems.append(f"{rel}: rotation_deg / translation_mm do not give subject_to_world")
             ses = rel.split("/")[1]
             series = rel.split(f"{ses}_", 1)[1].replace(".nii.gz", "")
             _, ref = load(os.path.join(truth_dir, sub, ses, f"{sub}_{ses}_space-subject_{series}.nii.gz"))

@@ -462,7 +462,7 @@ def resample(volume, vol_affine, out_shape, out_affine, subject_to_world, order)
 
 # --- a patient ----------------------------------------------------------------
 
-def series_plan(visits, size, variant):
+def series_plan(visits, size):
     """Per visit, per series: voxel size, thick-slice flag, storage order, header kind."""
     base = 1.0 if size == "full" else 2.0
     plan = {}
@@ -515,7 +515,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
                 distractors[id(subject)][1], subject.affine, sform_code=1)
     if other is not None:
         distractors[id(other)] = enhancing_distractors(other, rng(8))
-    plan = series_plan(visits, size, variant)
+    plan = series_plan(visits, size)
     date = datetime.date(2023, 1, 9) + datetime.timedelta(days=int(rng(3).integers(0, 365)))
     sessions, images = [], {}
     pose_rng = rng(4)
