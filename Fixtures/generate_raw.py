@@ -126,23 +126,34 @@ def write_nifti(path, data, affine, *, sform_code=1, qform_code=1, decoy_sform=N
 
 
 def to_int16(signal):
-    return np.clip(np.rint(signal * STORE_SCALE), 0, 32767).astype(np.int16)
+    scaled = signal * np.float32(STORE_SCALE)
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, 0, 32767, out=scaled)
+    return scaled.astype(np.int16)
 
 
-def smooth_field(rng, shape, terms, max_freq, spacing=1.0):
-    """A smooth random field, sum of separable low-frequency cosines, zero mean, max |f| = 1."""
+def smooth_field(rng, shape, terms, max_freq):
+    """A smooth random field, sum of separable low-frequency cosines, zero mean, max |f| = 1.
+
+    Frequencies are in cycles over the grid's extent, drawn in [0.3, max_freq]."""
     axes = [np.arange(n, dtype=np.float32) / max(n - 1, 1) for n in shape]
     field = np.zeros(shape, np.float32)
+    scratch = np.empty(shape, np.float32)
     for _ in range(terms):
         parts = []
         for ax in axes:
             f = rng.uniform(0.3, max_freq)
             ph = rng.uniform(0, 2 * np.pi)
             parts.append(np.cos(2 * np.pi * f * ax + ph).astype(np.float32))
-        field += rng.normal() * parts[0][:, None, None] * parts[1][None, :, None] * parts[2][None, None, :]
+        plane = (np.float32(rng.normal()) * parts[0])[:, None] * parts[1][None, :]
+        np.multiply(plane[:, :, None], parts[2][None, None, :], out=scratch)
+        field += scratch
+    del scratch
     field -= field.mean()
     peak = np.abs(field).max()
-    return field / peak if peak > 0 else field
+    if peak > 0:
+        field /= peak
+    return field
 
 
 # --- the kit ----------------------------------------------------------------
@@ -592,11 +603,22 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
                 shape, aff = scanner_grid(sp, grid_centre, cfg["storage"])
                 img = resample(sig, subject.affine, shape, aff, pose, 1)
             srng = np.random.default_rng(noise_seq.spawn(1)[0])
-            bias = 1.0 + BIAS_AMPLITUDE * smooth_field(srng, shape, 3, 1.2)
-            img = img * bias
-            n1 = srng.standard_normal(shape, dtype=np.float32) * NOISE_SIGMA
-            n2 = srng.standard_normal(shape, dtype=np.float32) * NOISE_SIGMA
-            img = np.sqrt((img + n1) ** 2 + n2 ** 2)
+            bias = smooth_field(srng, shape, 3, 1.2)
+            bias *= np.float32(BIAS_AMPLITUDE)
+            bias += np.float32(1.0)
+            img *= bias
+            del bias
+            # Rician: the magnitude of (signal + n1, n2) with Gaussian n1, n2.
+            noisy = srng.standard_normal(shape, dtype=np.float32)
+            noisy *= np.float32(NOISE_SIGMA)
+            noisy += img
+            np.square(noisy, out=noisy)
+            img = srng.standard_normal(shape, dtype=np.float32)
+            img *= np.float32(NOISE_SIGMA)
+            np.square(img, out=img)
+            noisy += img
+            np.sqrt(noisy, out=noisy)
+            img = noisy
             subject_to_world = pose
             item_variant = None
             if variant == "flipped" and v == odd_visit and s == "T1w":
