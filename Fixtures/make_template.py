@@ -37,6 +37,14 @@ COLIN_HEAD = "ch2.nii.gz"
 COLIN_BRAIN = "ch2bet.nii.gz"
 AAL = "aal.nii.gz"
 
+# The ICBM files of the pinned nilearn wheel; another content is refused, as the
+# derived maps were checked on these.
+ICBM_SHA256 = {
+    ICBM_T1: "421a10e872fd6cadae7f61d358dffbcc1795a497d61ee76c5dda2503e1a1e9e6",
+    ICBM_GM: "97a5ca69bd24db37a9cb7b32525e1733a209af904129bf1cd36da06d24243bed",
+    ICBM_WM: "382d92812de4744f9c86c7a0e4f680dc317a0a50e4da1f0153618a6798c7b7db",
+}
+
 # AAL label values (aal.nii.txt, second column is the index stored in the image).
 AAL_DEEP_GREY = range(71, 79)      # caudate, putamen, pallidum, thalamus (L and R)
 AAL_CEREBELLUM = range(91, 117)    # cerebellar hemispheres and vermis
@@ -121,6 +129,10 @@ def main():
         fail(f"--source-info is not JSON ({error})")
 
     nd, md = args.nilearn_data, args.mricron_templates
+    for name, expected in ICBM_SHA256.items():
+        path = os.path.join(nd, name)
+        if os.path.isfile(path) and sha256(path) != expected:
+            fail(f"{path}: SHA-256 {sha256(path)} is not the pinned wheel's {expected}")
     t1_img, t1 = load(os.path.join(nd, ICBM_T1))
     shape, affine = t1.shape, t1_img.affine.copy()
     _, gm_raw = load(os.path.join(nd, ICBM_GM), shape)
