@@ -167,10 +167,9 @@ def main():
     atlas = shift_onto(aal, aal_img.affine, affine, shape)
     # Each brain voxel takes the AAL label of its nearest labelled voxel, so the
     # atlas (drawn on Colin27) covers the ICBM brain without gaps.
-    _, nearest = ndimage.distance_transform_edt(atlas == 0, return_indices=True)
+    dist_atlas, nearest = ndimage.distance_transform_edt(atlas == 0, return_indices=True)
     filled = atlas[tuple(nearest)] * brain
     del nearest
-    dist_atlas = ndimage.distance_transform_edt(atlas == 0)
 
     tissue = np.argmax(np.stack([csf, gm, wm]), axis=0)  # 0 CSF, 1 GM, 2 WM
     tissue[~brain] = 255
