@@ -9,7 +9,8 @@ Reloads every file with nibabel and checks:
   is the recorded one;
 - resampling each image back onto the subject grid with the recorded
   subject_to_world correlates with the noise-free subject-space image of the
-  same series (over the head) above the threshold;
+  same series (over the head) above the threshold (for the thick-slice image,
+  with the reference averaged over the slice thickness along z);
 - per visit, the lesion IDs in the truth label map are exactly the lesions
   present then, the new / enlarging / Gd+ counts of truth.json follow from the
   lesion list, enlarging lesions grow, and the Gd mask lies inside Gd+ lesions.
@@ -86,6 +87,11 @@ def main():
             series = rel.split(f"{ses}_", 1)[1].replace(".nii.gz", "")
             _, ref = load(os.path.join(truth_dir, sub, ses, f"{sub}_{ses}_space-subject_{series}.nii.gz"))
             ref = ref.astype(np.float32)
+            if rec["thick_slice"]:
+                # The thick slices average along the scanner's z, which is the subject's
+                # z within the pose's tilt: average the reference the same way.
+                width = int(round(max(rec["spacing_mm"]) / abs(s_aff[2, 2])))
+                ref = ndimage.uniform_filter1d(ref, width, axis=2)
             if head is None:
                 _, brain = load(os.path.join(truth_dir, sub, f"{sub}_space-subject_label-brain_mask.nii.gz"))
                 head = ndimage.binary_dilation(brain > 0, iterations=int(round(10 / abs(s_aff[0, 0]))))
