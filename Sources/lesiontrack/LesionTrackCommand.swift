@@ -18,7 +18,7 @@ struct LesionTrackCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
             EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
-            PipelineCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
+            PipelineCommand.self, ImportCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
         ]
     )
 

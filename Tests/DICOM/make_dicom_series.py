@@ -1,0 +1,122 @@
+"""Writes single-frame MR DICOM series of known volumes, for the `lesiontrack import` tests.
+
+    python make_dicom_series.py SPEC.json
+
+SPEC.json holds {"patient": {...}, "studies": [{"date", "time", "accession", "uid_seed",
+"series": [...]}, ...]}: each series is written to its own folder (`folder`, relative to the spec
+file) as one file per slice, `slice-NNN.dcm`, with the patient's name, ID, birth date and the
+institution in every file, so a test can look for them in the outputs. UIDs are derived from
+`uid_seed`, so the same spec writes the same files. Voxel values are known: the stored value of column i, row j, slice k is
+(i + 37 j + 211 k + offset) mod 4096, and the real value is stored * slope + intercept (DICOM
+RescaleSlope, RescaleIntercept). Geometry follows the DICOM standard, PS3.3 C.7.6.2
+(Image Plane Module): the slice k's ImagePositionPatient is origin + k * thickness * normal,
+with normal = row cosine x column cosine, in the patient's LPS frame (mm).
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+from pydicom.dataset import FileDataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, generate_uid
+
+
+def stored_values(columns, rows, slices, offset):
+    i = np.arange(columns)[None, None, :]
+    j = np.arange(rows)[None, :, None]
+    k = np.arange(slices)[:, None, None]
+    return ((i + 37 * j + 211 * k + offset) % 4096).astype(np.uint16)  # [k, j, i]
+
+
+def write_series(root, patient, study, series):
+    folder = os.path.join(root, series["folder"])
+    os.makedirs(folder, exist_ok=True)
+    columns, rows, slices = series["size"]
+    row_spacing, column_spacing = series["pixel_spacing"]  # DICOM order: between rows, between columns
+    thickness = series["slice_thickness"]
+    row_cos = np.array(series["row_cosine"], dtype=float)
+    col_cos = np.array(series["column_cosine"], dtype=float)
+    normal = np.cross(row_cos, col_cos)
+    origin = np.array(series["origin"], dtype=float)
+    values = stored_values(columns, rows, slices, series.get("offset", 0))
+    series_uid = generate_uid(entropy_srcs=[study["uid_seed"], series["folder"]])
+    for k in range(slices):
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = MRImageStorage
+        meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[series_uid, str(k)])
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+        ds.SOPClassUID = MRImageStorage
+        ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+        ds.Modality = "MR"
+        ds.Manufacturer = "ExampleVendor"
+        ds.ManufacturerModelName = "TestScanner"
+        ds.MagneticFieldStrength = 3
+        ds.PatientName = patient["name"]
+        ds.PatientID = patient["id"]
+        ds.PatientBirthDate = patient["birth_date"]
+        ds.PatientSex = "F"
+        ds.InstitutionName = patient["institution"]
+        ds.InstitutionAddress = patient["institution"] + " Street 1"
+        ds.ReferringPhysicianName = patient["referring_physician"]
+        ds.AccessionNumber = study["accession"]
+        ds.StudyInstanceUID = generate_uid(entropy_srcs=[study["uid_seed"]])
+        ds.SeriesInstanceUID = series_uid
+        ds.StudyID = "1"
+        ds.StudyDate = study["date"]
+        ds.StudyTime = study["time"]
+        ds.SeriesDate = study["date"]
+        ds.AcquisitionDate = study["date"]
+        ds.AcquisitionTime = series["acquisition_time"]
+        ds.ContentDate = study["date"]
+        ds.SeriesNumber = series["number"]
+        ds.AcquisitionNumber = 1
+        ds.InstanceNumber = k + 1
+        ds.SeriesDescription = series["description"]
+        ds.ProtocolName = series["description"]
+        ds.ScanningSequence = series.get("scanning_sequence", "SE")
+        ds.SequenceVariant = "SK"
+        ds.MRAcquisitionType = "2D"
+        ds.RepetitionTime = series["repetition_time_ms"]
+        ds.EchoTime = series["echo_time_ms"]
+        if "inversion_time_ms" in series:
+            ds.InversionTime = series["inversion_time_ms"]
+        if "contrast_agent" in series:
+            ds.ContrastBolusAgent = series["contrast_agent"]
+        ds.ImageType = ["ORIGINAL", "PRIMARY", "M", "NORM"]
+        ds.FrameOfReferenceUID = generate_uid(entropy_srcs=[study["uid_seed"], "frame"])
+        ds.ImageOrientationPatient = [float(v) for v in np.concatenate([row_cos, col_cos])]
+        position = origin + k * thickness * normal
+        ds.ImagePositionPatient = [float(v) for v in position]
+        ds.SliceLocation = float(np.dot(position, normal))
+        ds.PixelSpacing = [row_spacing, column_spacing]
+        ds.SliceThickness = thickness
+        ds.SpacingBetweenSlices = thickness
+        ds.RescaleSlope = series["slope"]
+        ds.RescaleIntercept = series["intercept"]
+        ds.RescaleType = "US"
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.Rows = rows
+        ds.Columns = columns
+        ds.BitsAllocated = 16
+        ds.BitsStored = 16
+        ds.HighBit = 15
+        ds.PixelRepresentation = 0
+        ds.PixelData = values[k].tobytes()
+        ds.save_as(os.path.join(folder, "slice-%03d.dcm" % (k + 1)), enforce_file_format=True)
+
+
+def main():
+    spec_path = sys.argv[1]
+    with open(spec_path) as f:
+        spec = json.load(f)
+    root = os.path.dirname(os.path.abspath(spec_path))
+    for study in spec["studies"]:
+        for series in study["series"]:
+            write_series(root, spec["patient"], study, series)
+
+
+if __name__ == "__main__":
+    main()
