@@ -93,6 +93,9 @@ extension Dcm2niix {
         public var series: [Series]
         /// The DICOM files dcm2niix read (listed only in a verbose run, `.fullSidecarsOnly`).
         public var filesRead: [String]
+        /// Those of `filesRead` that dcm2niix marked as holding no valid image (`valid 0` in its
+        /// verbose listing): a header cut short, for example.
+        public var invalidFiles: [String]
         /// Problems not tied to one written series: a file too short for its image data, and the like.
         public var problems: [Problem]
         /// dcm2niix's exit status.
@@ -112,7 +115,8 @@ extension Dcm2niix {
                 let warnings = parsed.warningsByStem.removeValue(forKey: stem) ?? []
                 series.append(Series(stem: stem, files: files, warnings: warnings))
             }
-            return Conversion(series: series, filesRead: parsed.filesRead, problems: parsed.problems, status: status)
+            return Conversion(
+                series: series, filesRead: parsed.filesRead, invalidFiles: parsed.invalidFiles, problems: parsed.problems, status: status)
         }
 
         private static func list(_ folder: String) throws(EngineError) -> [String] {
@@ -172,6 +176,7 @@ extension Dcm2niix {
     struct Log {
         var warningsByStem: [String: [String]] = [:]
         var filesRead: [String] = []
+        var invalidFiles: [String] = []
         var problems: [Problem] = []
 
         static func parse(_ text: String) -> Log {
@@ -181,6 +186,9 @@ extension Dcm2niix {
                 let line = raw.trimmingSpaces
                 if line.hasPrefix("DICOM file: ") {
                     log.filesRead.append(String(line.dropFirst("DICOM file: ".count)))
+                } else if line.hasPrefix("acq "), line.contains(" valid 0 "), let file = log.filesRead.last {
+                    // "acq 1 img 5 ser 5 dim 20x24x1x1 … offset 0 loc 0 valid 0 …", after its file's name.
+                    log.invalidFiles.append(file)
                 } else if line.hasPrefix("Convert "), let range = line.firstRange(of: " DICOM as ") {
                     // "Convert 12 DICOM as OUT/STEM (20x24x12x1)"
                     var target = line[range.upperBound...]

@@ -15,18 +15,30 @@ extension DICOMImport {
     /// Creates the study folder if missing (its parent must exist) and refuses a study inside the
     /// DICOM folder or a DICOM folder inside the study, so nothing is ever written into the input.
     static func prepareStudy(_ study: String, input: String) throws(ScanError) {
-        switch FileSystem.kind(study) {
-        case .missing: try FileSystem.makeDirectory(study)
-        case .directory: break
-        default: throw ScanError(study, "exists and is not a folder", kind: .output)
+        let kind = FileSystem.kind(study)
+        guard kind == .missing || kind == .directory else { throw ScanError(study, "exists and is not a folder", kind: .output) }
+        // Where the study is (or would be), before anything is created.
+        var resolved = realPath(study)
+        if resolved == nil {
+            let trimmedStudy = trimmed(study)
+            let slash = trimmedStudy.lastIndex(of: "/")
+            let parent = slash.map { $0 == trimmedStudy.startIndex ? "/" : String(trimmedStudy[..<$0]) } ?? "."
+            let name = slash.map { String(trimmedStudy[trimmedStudy.index(after: $0)...]) } ?? trimmedStudy
+            guard let realParent = realPath(parent) else {
+                throw ScanError(study, "cannot be created: its parent folder \(parent) does not exist", kind: .output)
+            }
+            resolved = realParent == "/" ? "/" + name : realParent + "/" + name
         }
-        guard let realStudy = realPath(study), let realInput = realPath(input) else { return }
-        if realStudy == realInput || realStudy.hasPrefix(realInput + "/") {
-            throw ScanError(study, "lies inside the DICOM folder \(input): choose a study folder elsewhere, the input is never written to")
+        if let realStudy = resolved, let realInput = realPath(input) {
+            if realStudy == realInput || realStudy.hasPrefix(realInput + "/") {
+                throw ScanError(
+                    study, "lies inside the DICOM folder \(input): choose a study folder elsewhere, the input is never written to")
+            }
+            if realInput.hasPrefix(realStudy + "/") {
+                throw ScanError(input, "lies inside the study folder \(study): keep the DICOM files outside the BIDS study")
+            }
         }
-        if realInput.hasPrefix(realStudy + "/") {
-            throw ScanError(input, "lies inside the study folder \(study): keep the DICOM files outside the BIDS study")
-        }
+        if kind == .missing { try FileSystem.makeDirectory(study) }
     }
 
     static func realPath(_ path: String) -> String? {

@@ -96,6 +96,9 @@ public struct DICOMImport: Sendable {
         for file in inventory.files where !read.contains(file) && inventory.dicomLike.contains(file) {
             outcome.problems.append(ScanError(file, "not read as DICOM by dcm2niix: truncated, damaged or not a DICOM file"))
         }
+        for file in full.invalidFiles {
+            outcome.problems.append(ScanError(file, "dcm2niix found no valid image in it: truncated or damaged"))
+        }
         guard patientIDs.count <= 1 else {
             throw ScanError(input, "holds the series of \(patientIDs.count) different patients: import each patient's folder separately")
         }
@@ -142,7 +145,7 @@ public struct DICOMImport: Sendable {
                     time: times[series.stem]))
         }
 
-        // Two series for one name: refused, or runs in order of series number.
+        // Two series for one name: refused, or numbered as runs.
         var runs: [Int?] = Array(repeating: nil, count: kept.count)
         let groups = Dictionary(grouping: kept.indices, by: { kept[$0].target })
         for (target, members) in groups.sorted(by: { $0.key.description < $1.key.description }) where members.count > 1 {
@@ -154,7 +157,8 @@ public struct DICOMImport: Sendable {
                 let names = ordered.map { kept[$0].described }
                 throw ScanError(
                     input,
-                    "\(names.dropLast().joined(separator: ", ")) and \(names.last!) are all \(target): the visit is refused "
+                    "\(names.dropLast().joined(separator: ", ")) and \(names.last!) are \(names.count == 2 ? "both" : "all") \(target): "
+                        + "the visit is refused "
                         + "(remove one, or set `duplicates: run` in the series rules file to keep them as run-1, run-2, …)")
             case .run:
                 for (n, index) in ordered.enumerated() { runs[index] = n + 1 }

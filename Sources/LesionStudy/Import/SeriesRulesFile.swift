@@ -10,7 +10,7 @@ public struct SeriesRulesFile: Sendable {
     public enum Duplicates: String, Sendable, Equatable, CaseIterable {
         /// The visit is refused, with a message naming both series.
         case refuse
-        /// Each gets a `run-` entity (`run-1`, `run-2`, …) in order of series number.
+        /// Each gets a `run-` entity (`run-1`, `run-2`, …) in order of acquisition time, then series number.
         case run
     }
 
