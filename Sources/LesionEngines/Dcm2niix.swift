@@ -146,6 +146,12 @@ extension Dcm2niix {
         /// dcm2niix's warnings printed while it converted this series.
         public let warnings: [String]
 
+        public init(stem: String, files: [String], warnings: [String]) {
+            self.stem = stem
+            self.files = files
+            self.warnings = warnings
+        }
+
         /// The file with this extension (`nii.gz`, `nii`, `json`, `bval`, `bvec`), if written.
         public func file(_ ext: String) -> String? {
             files.first { $0.hasSuffix("." + ext) && Self.stem(of: String($0.split(separator: "/").last!)) == stem }

@@ -16,7 +16,8 @@ struct ImportCommand: ParsableCommand {
             acquisition date (YYYYMMDD). lesiontrack import --mapping FILE BIDS_DIR imports one \
             visit per row of a TSV with the columns dicom_dir, participant_id and session_id. \
             Importing the same folder again changes nothing. Exit status 1 when some files or \
-            series could not be converted (each named in an error line) and the rest was imported.
+            series could not be converted (each named in an error line) and the rest was imported, or \
+            when some visits of a mapping were refused; 65 when every visit was refused.
             """
     )
 
@@ -66,7 +67,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var problems = 0
+        var problems = 0, refused = 0, total = 0
         try reportingErrors { () throws(ScanError) in
             let rules = try SeriesRulesFile.load(seriesRules)
             let converter = try DICOMImport.converter(dcm2niix)
@@ -86,22 +87,23 @@ struct ImportCommand: ParsableCommand {
                         session: session.map { Self.bare($0, "ses-") }))
             }
             for request in requests {
-                let outcome: DICOMImport.Outcome
-                do throws(ScanError) {
-                    outcome = try importer.run(request)
-                } catch  where requests.count > 1 && error.kind == .invalidInput {
-                    printError(error.description)
-                    problems += 1
-                    continue
-                }
+                let outcome = try importer.run(request)
                 for line in outcome.lines { print(line) }
                 for problem in outcome.problems { printError(problem.description) }
                 problems += outcome.problems.count
+                if let refusal = outcome.refusal {
+                    printError(refusal.description)
+                    refused += 1
+                    continue
+                }
                 print(
                     "imported sub-\(outcome.participant)/ses-\(outcome.session) (acq_time \(outcome.acquisitionTime ?? "n/a")): "
                         + "\(outcome.written.count) files written, \(outcome.unchanged.count) unchanged")
             }
+            total = requests.count
         }
-        if problems > 0 { throw ExitCode(ExitStatus.batchFailures) }
+        // Every visit refused: invalid input; some refused or some files lost: a partial import.
+        if total > 0 && refused == total { throw ExitCode(ExitStatus.invalidInput) }
+        if problems > 0 || refused > 0 { throw ExitCode(ExitStatus.batchFailures) }
     }
 }

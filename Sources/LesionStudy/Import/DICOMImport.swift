@@ -45,6 +45,8 @@ public struct DICOMImport: Sendable {
         public var written: [String] = []
         /// Paths (relative to the study) of the files that already held these bytes.
         public var unchanged: [String] = []
+        /// Why the visit was not imported (nothing of it written), or nil when it was.
+        public var refusal: ScanError?
     }
 
     public let rules: SeriesRulesFile
@@ -58,8 +60,20 @@ public struct DICOMImport: Sendable {
     /// dcm2niix warnings that make a series' volume wrong, so it is refused rather than kept.
     static let refusingWarnings = ["Interslice distance varies", "Missing images", "incompatible with NIfTI"]
 
-    /// Imports one visit.
+    /// Imports one visit. A refused visit (bad input, two series for one name, nothing to keep)
+    /// comes back with its `refusal` and the problems found before it; an output that cannot be
+    /// written is thrown.
     public func run(_ request: Request) throws(ScanError) -> Outcome {
+        var outcome = Outcome()
+        do {
+            try perform(request, &outcome)
+        } catch  where error.kind == .invalidInput {
+            outcome.refusal = error
+        }
+        return outcome
+    }
+
+    private func perform(_ request: Request, _ outcome: inout Outcome) throws(ScanError) {
         let input = Self.trimmed(request.dicomFolder)
         guard FileSystem.kind(input) == .directory else {
             throw ScanError(input, FileSystem.kind(input) == .missing ? "no such folder" : "not a folder of DICOM files")
@@ -76,7 +90,6 @@ public struct DICOMImport: Sendable {
 
         let working = try PrivateFolder(inside: request.study)
         defer { working.remove() }
-        var outcome = Outcome()
 
         // Pass 1: full sidecars only, read for dates and the patient ID and removed at once.
         let fullFolder = try working.subfolder("full")
@@ -181,6 +194,9 @@ public struct DICOMImport: Sendable {
         outcome.participant = participant
         outcome.session = session
         guard !kept.isEmpty else {
+            if images.series.isEmpty, let said = images.problems.last(where: { $0.message.hasPrefix("Error") }) {
+                throw ScanError(input, "dcm2niix converted nothing: \(said.message.dropFirst("Error: ".count))")
+            }
             throw ScanError(input, "no series was kept: nothing to import (see the lines above, and the series rules \(rules.path))")
         }
 
@@ -228,7 +244,6 @@ public struct DICOMImport: Sendable {
             outcome.unchanged.append("participants.tsv")
         }
         if try StudyTables.describe(study: request.study) { outcome.written.append("dataset_description.json") }
-        return outcome
     }
 
     /// A kept series before it is moved.
