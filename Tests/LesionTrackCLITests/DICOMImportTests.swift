@@ -311,6 +311,50 @@ struct DICOMImportTests {
         #expect(FileManager.default.fileExists(atPath: output + "/lesiontrack.sqlite"))
     }
 
+    @Test("a mapping table of visits; existing tables keep their columns and rows; a missing folder refused alone")
+    func mapping() throws {
+        let (root, _) = try makeVisits()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let study = root + "/study"
+        try FileManager.default.createDirectory(atPath: study + "/sub-01", withIntermediateDirectories: true)
+        try "session_id\tacq_time\tntz_last_infusion\nses-0\t2023-01-01\t2022-12-01\n".write(
+            toFile: study + "/sub-01/sub-01_sessions.tsv", atomically: true, encoding: .utf8)
+        try "participant_id\tage\nsub-07\t44\n".write(toFile: study + "/participants.tsv", atomically: true, encoding: .utf8)
+        try "dicom_dir\tparticipant_id\tsession_id\nvisit1\tsub-01\tn/a\nvisit2\t01\tses-b\nmissing\t02\tn/a\n".write(
+            toFile: root + "/mapping.tsv", atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["import", "--mapping", root + "/mapping.tsv", study])
+        #expect(result.status == 1)
+        #expect(result.stderr == "lesiontrack: \(root)/missing: no such folder\n")
+        #expect(result.stdout.contains("imported sub-01/ses-20240305 (acq_time 2024-03-05T10:17:00): 9 files written, 0 unchanged"))
+        #expect(result.stdout.contains("imported sub-01/ses-b (acq_time 2024-09-17T08:42:00): 7 files written, 1 unchanged"))
+        #expect(
+            try String(contentsOfFile: study + "/sub-01/sub-01_sessions.tsv", encoding: .utf8)
+                == "session_id\tacq_time\tntz_last_infusion\nses-0\t2023-01-01\t2022-12-01\n"
+                + "ses-20240305\t2024-03-05T10:17:00\tn/a\nses-b\t2024-09-17T08:42:00\tn/a\n")
+        #expect(
+            try String(contentsOfFile: study + "/participants.tsv", encoding: .utf8) == "participant_id\tage\nsub-07\t44\nsub-01\tn/a\n")
+        #expect(!FileManager.default.fileExists(atPath: study + "/sub-02"))
+    }
+
+    @Test("a folder with no DICOM file is refused with dcm2niix's reason; the series rules are printed by pipeline show")
+    func emptyFolderAndRules() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/dicom", withIntermediateDirectories: true)
+        try "not DICOM\n".write(toFile: root + "/dicom/readme.txt", atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["import", root + "/dicom", root + "/study", "--participant-label", "01"])
+        #expect(result.status == 65)
+        #expect(
+            result.stderr
+                == "lesiontrack: \(root)/dicom: dcm2niix converted nothing: Unable to find any DICOM images in \(root)/dicom (or subfolders 5 deep)\n"
+        )
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/study").isEmpty, "no working folder is left")
+        let shown = try CommandRunner.run(["pipeline", "show", "dicom-series"])
+        #expect(shown.status == 0)
+        #expect(
+            shown.stdout == (try String(contentsOfFile: CommandRunner.repositoryRoot + "/Pipelines/dicom-series.yaml", encoding: .utf8)))
+    }
+
     @Test("bad usage and a missing converter: clear errors, nothing written")
     func refusals() throws {
         let root = try Fixtures.temporaryDirectory()

@@ -121,6 +121,11 @@ public struct DICOMImport: Sendable {
         let images = try engine { () throws(EngineError) in
             try converter.convert(input: input, into: imageFolder, output: .anonymisedImages)
         }
+        if images.series.isEmpty, outcome.problems.isEmpty,
+            let said = images.problems.last(where: { $0.message.hasPrefix("Error: ") })
+        {
+            throw ScanError(input, "dcm2niix converted nothing: \(said.message.dropFirst("Error: ".count))")
+        }
         for problem in images.problems where !outcome.problems.contains(where: { $0.path == problem.file }) {
             if let file = problem.file {
                 outcome.problems.append(ScanError(file, problem.message + " (dcm2niix); its series was not converted"))
@@ -194,9 +199,6 @@ public struct DICOMImport: Sendable {
         outcome.participant = participant
         outcome.session = session
         guard !kept.isEmpty else {
-            if images.series.isEmpty, let said = images.problems.last(where: { $0.message.hasPrefix("Error") }) {
-                throw ScanError(input, "dcm2niix converted nothing: \(said.message.dropFirst("Error: ".count))")
-            }
             throw ScanError(input, "no series was kept: nothing to import (see the lines above, and the series rules \(rules.path))")
         }
 
