@@ -18,8 +18,11 @@ import os
 import sys
 
 import numpy as np
-from pydicom.dataset import FileDataset, FileMetaDataset
+from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, generate_uid
+
+ENHANCED_MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4.1"
 
 
 def stored_values(columns, rows, slices, offset):
@@ -29,7 +32,119 @@ def stored_values(columns, rows, slices, offset):
     return ((i + 37 * j + 211 * k + offset) % 4096).astype(np.uint16)  # [k, j, i]
 
 
+def item(**elements):
+    ds = Dataset()
+    for key, value in elements.items():
+        setattr(ds, key, value)
+    return ds
+
+
+def common(ds, patient, study, series, series_uid):
+    """The patient, study and series attributes every file carries."""
+    ds.Modality = "MR"
+    ds.Manufacturer = "ExampleVendor"
+    ds.ManufacturerModelName = "TestScanner"
+    ds.MagneticFieldStrength = 3
+    ds.PatientName = patient["name"]
+    ds.PatientID = patient["id"]
+    ds.PatientBirthDate = patient["birth_date"]
+    ds.PatientSex = "F"
+    ds.InstitutionName = patient["institution"]
+    ds.InstitutionAddress = patient["institution"] + " Street 1"
+    ds.ReferringPhysicianName = patient["referring_physician"]
+    ds.AccessionNumber = study["accession"]
+    ds.StudyInstanceUID = generate_uid(entropy_srcs=[study["uid_seed"]])
+    ds.SeriesInstanceUID = series_uid
+    ds.StudyID = "1"
+    ds.StudyDate = study["date"]
+    ds.StudyTime = study["time"]
+    ds.SeriesDate = study["date"]
+    ds.AcquisitionDate = study["date"]
+    ds.AcquisitionTime = series["acquisition_time"]
+    ds.ContentDate = study["date"]
+    ds.ContentTime = series["acquisition_time"]
+    ds.SeriesNumber = series["number"]
+    ds.AcquisitionNumber = 1
+    ds.SeriesDescription = series["description"]
+    ds.ProtocolName = series["description"]
+    ds.FrameOfReferenceUID = generate_uid(entropy_srcs=[study["uid_seed"], "frame"])
+    if "contrast_agent" in series:
+        ds.ContrastBolusAgent = series["contrast_agent"]
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.BitsAllocated = 16
+    ds.BitsStored = 16
+    ds.HighBit = 15
+    ds.PixelRepresentation = 0
+
+
+def write_enhanced(root, patient, study, series):
+    """One enhanced MR file (DICOM PS3.3 A.36.2) holding every slice as a frame."""
+    folder = os.path.join(root, series["folder"])
+    os.makedirs(folder, exist_ok=True)
+    columns, rows, slices = series["size"]
+    row_spacing, column_spacing = series["pixel_spacing"]
+    thickness = series["slice_thickness"]
+    row_cos = np.array(series["row_cosine"], dtype=float)
+    col_cos = np.array(series["column_cosine"], dtype=float)
+    normal = np.cross(row_cos, col_cos)
+    origin = np.array(series["origin"], dtype=float)
+    values = stored_values(columns, rows, slices, series.get("offset", 0))
+    series_uid = generate_uid(entropy_srcs=[study["uid_seed"], series["folder"]])
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = ENHANCED_MR_IMAGE_STORAGE
+    meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[series_uid, "enhanced"])
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.SOPClassUID = ENHANCED_MR_IMAGE_STORAGE
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    common(ds, patient, study, series, series_uid)
+    ds.InstanceNumber = 1
+    ds.ImageType = ["ORIGINAL", "PRIMARY", "M", "NONE"]
+    ds.AcquisitionDateTime = study["date"] + series["acquisition_time"]
+    ds.ContentQualification = "PRODUCT"
+    ds.ResonantNucleus = "1H"
+    ds.MRAcquisitionType = "2D"
+    ds.PulseSequenceName = series["description"]
+    ds.EchoPulseSequence = "SPIN"
+    ds.NumberOfFrames = slices
+    ds.Rows = rows
+    ds.Columns = columns
+    dimension_uid = generate_uid(entropy_srcs=[series_uid, "dimensions"])
+    ds.DimensionOrganizationSequence = Sequence([item(DimensionOrganizationUID=dimension_uid)])
+    ds.DimensionIndexSequence = Sequence([
+        item(DimensionOrganizationUID=dimension_uid, DimensionIndexPointer=0x00209056, FunctionalGroupPointer=0x00209111),
+        item(DimensionOrganizationUID=dimension_uid, DimensionIndexPointer=0x00209057, FunctionalGroupPointer=0x00209111),
+    ])
+    timing = item(RepetitionTime=series["repetition_time_ms"], FlipAngle=90, EchoTrainLength=1)
+    shared = item(
+        PixelMeasuresSequence=Sequence([item(PixelSpacing=[row_spacing, column_spacing], SliceThickness=thickness,
+                                             SpacingBetweenSlices=thickness)]),
+        PlaneOrientationSequence=Sequence([item(ImageOrientationPatient=[float(v) for v in np.concatenate([row_cos, col_cos])])]),
+        PixelValueTransformationSequence=Sequence([item(RescaleSlope=series["slope"], RescaleIntercept=series["intercept"],
+                                                        RescaleType="US")]),
+        MRTimingAndRelatedParametersSequence=Sequence([timing]),
+        MREchoSequence=Sequence([item(EffectiveEchoTime=series["echo_time_ms"])]),
+    )
+    if "inversion_time_ms" in series:
+        shared.MRModifierSequence = Sequence([item(InversionRecovery="YES", InversionTimes=[series["inversion_time_ms"]])])
+    ds.SharedFunctionalGroupsSequence = Sequence([shared])
+    frames = []
+    for k in range(slices):
+        position = origin + k * thickness * normal
+        frames.append(item(
+            PlanePositionSequence=Sequence([item(ImagePositionPatient=[float(v) for v in position])]),
+            FrameContentSequence=Sequence([item(StackID="1", InStackPositionNumber=k + 1, DimensionIndexValues=[1, k + 1])]),
+        ))
+    ds.PerFrameFunctionalGroupsSequence = Sequence(frames)
+    ds.PixelData = values.tobytes()
+    ds.save_as(os.path.join(folder, "enhanced.dcm"), enforce_file_format=True)
+
+
 def write_series(root, patient, study, series):
+    if series.get("enhanced"):
+        write_enhanced(root, patient, study, series)
+        return
     folder = os.path.join(root, series["folder"])
     os.makedirs(folder, exist_ok=True)
     columns, rows, slices = series["size"]
@@ -49,32 +164,8 @@ def write_series(root, patient, study, series):
         ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
         ds.SOPClassUID = MRImageStorage
         ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-        ds.Modality = "MR"
-        ds.Manufacturer = "ExampleVendor"
-        ds.ManufacturerModelName = "TestScanner"
-        ds.MagneticFieldStrength = 3
-        ds.PatientName = patient["name"]
-        ds.PatientID = patient["id"]
-        ds.PatientBirthDate = patient["birth_date"]
-        ds.PatientSex = "F"
-        ds.InstitutionName = patient["institution"]
-        ds.InstitutionAddress = patient["institution"] + " Street 1"
-        ds.ReferringPhysicianName = patient["referring_physician"]
-        ds.AccessionNumber = study["accession"]
-        ds.StudyInstanceUID = generate_uid(entropy_srcs=[study["uid_seed"]])
-        ds.SeriesInstanceUID = series_uid
-        ds.StudyID = "1"
-        ds.StudyDate = study["date"]
-        ds.StudyTime = study["time"]
-        ds.SeriesDate = study["date"]
-        ds.AcquisitionDate = study["date"]
-        ds.AcquisitionTime = series["acquisition_time"]
-        ds.ContentDate = study["date"]
-        ds.SeriesNumber = series["number"]
-        ds.AcquisitionNumber = 1
+        common(ds, patient, study, series, series_uid)
         ds.InstanceNumber = k + 1
-        ds.SeriesDescription = series["description"]
-        ds.ProtocolName = series["description"]
         ds.ScanningSequence = series.get("scanning_sequence", "SE")
         ds.SequenceVariant = "SK"
         ds.MRAcquisitionType = "2D"
@@ -82,10 +173,7 @@ def write_series(root, patient, study, series):
         ds.EchoTime = series["echo_time_ms"]
         if "inversion_time_ms" in series:
             ds.InversionTime = series["inversion_time_ms"]
-        if "contrast_agent" in series:
-            ds.ContrastBolusAgent = series["contrast_agent"]
         ds.ImageType = ["ORIGINAL", "PRIMARY", "M", "NORM"]
-        ds.FrameOfReferenceUID = generate_uid(entropy_srcs=[study["uid_seed"], "frame"])
         ds.ImageOrientationPatient = [float(v) for v in np.concatenate([row_cos, col_cos])]
         position = origin + k * thickness * normal
         ds.ImagePositionPatient = [float(v) for v in position]
@@ -96,14 +184,8 @@ def write_series(root, patient, study, series):
         ds.RescaleSlope = series["slope"]
         ds.RescaleIntercept = series["intercept"]
         ds.RescaleType = "US"
-        ds.SamplesPerPixel = 1
-        ds.PhotometricInterpretation = "MONOCHROME2"
         ds.Rows = rows
         ds.Columns = columns
-        ds.BitsAllocated = 16
-        ds.BitsStored = 16
-        ds.HighBit = 15
-        ds.PixelRepresentation = 0
         ds.PixelData = values[k].tobytes()
         ds.save_as(os.path.join(folder, "slice-%03d.dcm" % (k + 1)), enforce_file_format=True)
 

@@ -179,6 +179,30 @@ struct DICOMImportTests {
         #expect(parsed?["InversionTime"] as? Double == 2.5)
     }
 
+    @Test("enhanced multi-frame DICOM (one file per series, oblique T1w included): same names, geometry and values")
+    func enhancedMultiFrame() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var visit = Maker.visits()[0]
+        visit.series = visit.series.map {
+            var series = $0
+            series.enhanced = true
+            return series
+        }
+        try Maker.write([visit], into: root)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/visit1/t1") == ["enhanced.dcm"])
+        let study = root + "/study"
+        let result = try CommandRunner.run(["import", root + "/visit1", study, "--participant-label", "01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("imported sub-01/ses-20240305 (acq_time 2024-03-05T10:17:00): 9 files written"), "\(result.stdout)")
+        for (series, name) in zip(visit.series, ["FLAIR", "T1w", "ce-gadolinium_T1w"]) {
+            let check = try compare(nifti: "\(study)/sub-01/ses-20240305/anat/sub-01_ses-20240305_\(name).nii.gz", with: series)
+            #expect(check.errorMM < 0.01, "\(name): a voxel lies \(check.errorMM) mm from its DICOM position")
+            #expect(check.valuesEqual, "\(name): values differ from the DICOM's")
+            #expect(check.covered == series.size.columns * series.size.rows * series.size.slices)
+        }
+    }
+
     @Test("importing the same folders again changes no byte, and says so")
     func idempotent() throws {
         let (root, _) = try makeVisits()

@@ -28,6 +28,8 @@ struct DICOMSeriesMaker {
         var inversionTimeMS: Double? = nil
         var scanningSequence = "SE"
         var contrastAgent: String? = nil
+        /// One enhanced multi-frame file for the series instead of one file per slice.
+        var enhanced = false
 
         var normal: [Double] {
             let r = rowCosine, c = columnCosine
@@ -56,6 +58,7 @@ struct DICOMSeriesMaker {
             ]
             if let inversionTimeMS { d["inversion_time_ms"] = inversionTimeMS }
             if let contrastAgent { d["contrast_agent"] = contrastAgent }
+            if enhanced { d["enhanced"] = true }
             return d
         }
     }
