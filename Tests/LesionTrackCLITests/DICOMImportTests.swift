@@ -192,9 +192,18 @@ struct DICOMImportTests {
         try Maker.write([visit], into: root)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/visit1/t1") == ["enhanced.dcm"])
         let study = root + "/study"
+        // A working folder left by an import that was killed (no process 2^22 + 1 exists: Linux
+        // pids stop at 2^22), holding a full sidecar: removed by the next import.
+        let stale = study + "/.lesiontrack-import-4194305-abc/full"
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        try "{\"PatientName\": \"Quixote^Dulcinea\"}\n".write(toFile: stale + "/3_1.json", atomically: true, encoding: .utf8)
         let result = try CommandRunner.run(["import", root + "/visit1", study, "--participant-label", "01"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("imported sub-01/ses-20240305 (acq_time 2024-03-05T10:17:00): 9 files written"), "\(result.stdout)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: study).sorted() == [
+                "dataset_description.json", "participants.tsv", "sub-01",
+            ])
         for (series, name) in zip(visit.series, ["FLAIR", "T1w", "ce-gadolinium_T1w"]) {
             let check = try compare(nifti: "\(study)/sub-01/ses-20240305/anat/sub-01_ses-20240305_\(name).nii.gz", with: series)
             #expect(check.errorMM < 0.01, "\(name): a voxel lies \(check.errorMM) mm from its DICOM position")

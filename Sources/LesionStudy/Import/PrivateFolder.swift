@@ -8,8 +8,12 @@ import LesionIO
 struct PrivateFolder {
     let path: String
 
+    /// What every working folder's name starts with, before `<pid>-<random>`.
+    static let prefix = ".lesiontrack-import-"
+
     init(inside study: String) throws(ScanError) {
-        let name = ".lesiontrack-import-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        Self.removeStale(in: study)
+        let name = Self.prefix + "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         path = FileSystem.join(study, name)
         guard mkdir(path, 0o700) == 0 else {
             throw ScanError(path, "cannot create the import's working folder: \(String(cString: strerror(errno)))", kind: .output)
@@ -23,6 +27,15 @@ struct PrivateFolder {
             throw ScanError(sub, "cannot create the import's working folder: \(String(cString: strerror(errno)))", kind: .output)
         }
         return sub
+    }
+
+    /// Removes the working folders of imports whose process is gone (killed before it could clean
+    /// up): they may hold dcm2niix's full sidecars, with the patient's name.
+    static func removeStale(in study: String) {
+        for name in (try? FileSystem.list(study)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { removeTree(FileSystem.join(study, name)) }
+        }
     }
 
     /// Removes the folder and everything under it (dcm2niix writes flat folders; nesting is
