@@ -5,7 +5,9 @@
 SPEC.json holds {"patient": {...}, "studies": [{"date", "time", "accession", "uid_seed",
 "series": [...]}, ...]}: each series is written to its own folder (`folder`, relative to the spec
 file) as one file per slice, `slice-NNN.dcm`, with the patient's name, ID, birth date and the
-institution in every file, so a test can look for them in the outputs. UIDs are derived from
+institution in every file (a study may name its own "patient"), so a test can look for them in
+the outputs. A series with "diffusion": [[b, [x, y, z]], ...] repeats its slices once per
+weighting, with DICOM's DiffusionBValue and DiffusionGradientOrientation. UIDs are derived from
 `uid_seed`, so the same spec writes the same files. Voxel values are known: the stored value of column i, row j, slice k is
 (i + 37 j + 211 k + offset) mod 4096, and the real value is stored * slope + intercept (DICOM
 RescaleSlope, RescaleIntercept). Geometry follows the DICOM standard, PS3.3 C.7.6.2
@@ -49,6 +51,7 @@ def common(ds, patient, study, series, series_uid):
     ds.PatientID = patient["id"]
     ds.PatientBirthDate = patient["birth_date"]
     ds.PatientSex = "F"
+    ds.PatientPosition = "HFS"
     ds.InstitutionName = patient["institution"]
     ds.InstitutionAddress = patient["institution"] + " Street 1"
     ds.ReferringPhysicianName = patient["referring_physician"]
@@ -156,16 +159,24 @@ def write_series(root, patient, study, series):
     origin = np.array(series["origin"], dtype=float)
     values = stored_values(columns, rows, slices, series.get("offset", 0))
     series_uid = generate_uid(entropy_srcs=[study["uid_seed"], series["folder"]])
-    for k in range(slices):
+    # A diffusion series repeats the slices once per b-value and direction (DICOM 0018,9087 and 0018,9089).
+    weightings = series.get("diffusion", [None])
+    for n, k in ((n, k) for n in range(len(weightings)) for k in range(slices)):
         meta = FileMetaDataset()
         meta.MediaStorageSOPClassUID = MRImageStorage
-        meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[series_uid, str(k)])
+        meta.MediaStorageSOPInstanceUID = generate_uid(entropy_srcs=[series_uid, str(n), str(k)])
         meta.TransferSyntaxUID = ExplicitVRLittleEndian
         ds = FileDataset(None, {}, file_meta=meta, preamble=b"\0" * 128)
         ds.SOPClassUID = MRImageStorage
         ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
         common(ds, patient, study, series, series_uid)
-        ds.InstanceNumber = k + 1
+        ds.InstanceNumber = n * slices + k + 1
+        if weightings[n] is not None:
+            b, direction = weightings[n]
+            ds.DiffusionBValue = float(b)
+            ds.DiffusionGradientOrientation = [float(v) for v in direction]
+            ds.AcquisitionNumber = n + 1
+            ds.TemporalPositionIdentifier = n + 1
         ds.ScanningSequence = series.get("scanning_sequence", "SE")
         ds.SequenceVariant = "SK"
         ds.MRAcquisitionType = "2D"
@@ -186,8 +197,8 @@ def write_series(root, patient, study, series):
         ds.RescaleType = "US"
         ds.Rows = rows
         ds.Columns = columns
-        ds.PixelData = values[k].tobytes()
-        ds.save_as(os.path.join(folder, "slice-%03d.dcm" % (k + 1)), enforce_file_format=True)
+        ds.PixelData = ((values[k].astype(np.uint32) + 100 * n) % 4096).astype(np.uint16).tobytes()
+        ds.save_as(os.path.join(folder, "slice-%03d.dcm" % (n * slices + k + 1)), enforce_file_format=True)
 
 
 def main():
@@ -197,7 +208,7 @@ def main():
     root = os.path.dirname(os.path.abspath(spec_path))
     for study in spec["studies"]:
         for series in study["series"]:
-            write_series(root, spec["patient"], study, series)
+            write_series(root, study.get("patient", spec["patient"]), study, series)
 
 
 if __name__ == "__main__":

@@ -212,6 +212,69 @@ struct DICOMImportTests {
         }
     }
 
+    @Test("a DWI series kept with its b-values, a localizer and an unknown series skipped with a line, two patients refused")
+    func dwiSkippedAndPatients() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var visit = Maker.visits()[0]
+        let flair = visit.series[0]
+        var dwi = flair
+        dwi.folder = "visit1/dwi"
+        dwi.number = 11
+        dwi.description = "ep2d_diff_3dir"
+        dwi.size.slices = 6
+        dwi.inversionTimeMS = nil
+        dwi.scanningSequence = "EP"
+        dwi.diffusion = [(0, [0, 0, 0]), (1000, [1, 0, 0]), (1000, [0, 1, 0]), (1000, [0, 0, 1])]
+        var localizer = flair
+        localizer.folder = "visit1/localizer"
+        localizer.number = 1
+        localizer.description = "localizer"
+        localizer.size.slices = 3
+        localizer.inversionTimeMS = nil
+        var unknown = localizer
+        unknown.folder = "visit1/unknown"
+        unknown.number = 20
+        unknown.description = "calibration_xyz"
+        unknown.repetitionTimeMS = 1500
+        unknown.echoTimeMS = 50
+        visit.series = [flair, dwi, localizer, unknown]
+        var other = visit
+        other.uidSeed = "other-patient"
+        other.patient = Maker.patient.merging(["name": "Other^Person", "id": "PID000111"]) { _, new in new }
+        other.series = [flair].map {
+            var series = $0
+            series.folder = "visit1/other"
+            series.number = 30
+            return series
+        }
+        try Maker.write([visit], into: root)
+        let study = root + "/study"
+        let result = try CommandRunner.run(["import", root + "/visit1", study, "--participant-label", "01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("series 1 (localizer): skipped by rule localizer"), "\(result.stdout)")
+        #expect(lines.contains("series 20 (calibration_xyz): skipped, no rule of built-in:dicom-series.yaml matches"), "\(result.stdout)")
+        #expect(
+            lines.contains(
+                "series 11 (ep2d_diff_3dir): dwi/dwi by rule dwi, written sub-01/ses-20240305/dwi/sub-01_ses-20240305_dwi.nii.gz"),
+            "\(result.stdout)")
+        let dwiFolder = study + "/sub-01/ses-20240305/dwi/sub-01_ses-20240305_dwi"
+        #expect(try String(contentsOfFile: dwiFolder + ".bval", encoding: .utf8).split(separator: "\n") == ["0 1000 1000 1000"])
+        #expect(FileManager.default.fileExists(atPath: dwiFolder + ".bvec") && FileManager.default.fileExists(atPath: dwiFolder + ".json"))
+        #expect(try NIfTIReader().read(dwiFolder + ".nii.gz").header.dims.prefix(4) == [20, 24, 6, 4])
+
+        // The same folder with another patient's series added: refused before anything is written.
+        try Maker.write([other], into: root)
+        let mixed = try CommandRunner.run(["import", root + "/visit1", root + "/study2", "--participant-label", "01"])
+        #expect(mixed.status == 65)
+        #expect(
+            mixed.stderr
+                == "lesiontrack: \(root)/visit1: holds the series of 2 different patients: import each patient's folder separately\n")
+        #expect(!FileManager.default.fileExists(atPath: root + "/study2/sub-01"))
+        #expect(!mixed.stderr.contains("PID000111") && !mixed.stderr.contains("PID778899X"))
+    }
+
     @Test("importing the same folders again changes no byte, and says so")
     func idempotent() throws {
         let (root, _) = try makeVisits()

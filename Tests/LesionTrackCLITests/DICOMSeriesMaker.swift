@@ -30,6 +30,8 @@ struct DICOMSeriesMaker {
         var contrastAgent: String? = nil
         /// One enhanced multi-frame file for the series instead of one file per slice.
         var enhanced = false
+        /// Diffusion weightings (b in s/mm², direction): the slices are repeated once per weighting.
+        var diffusion: [(b: Double, direction: [Double])] = []
 
         var normal: [Double] {
             let r = rowCosine, c = columnCosine
@@ -59,6 +61,7 @@ struct DICOMSeriesMaker {
             if let inversionTimeMS { d["inversion_time_ms"] = inversionTimeMS }
             if let contrastAgent { d["contrast_agent"] = contrastAgent }
             if enhanced { d["enhanced"] = true }
+            if !diffusion.isEmpty { d["diffusion"] = diffusion.map { [$0.b, $0.direction] as [Any] } }
             return d
         }
     }
@@ -70,6 +73,8 @@ struct DICOMSeriesMaker {
         var accession: String
         var uidSeed: String
         var series: [Series]
+        /// Another patient than `DICOMSeriesMaker.patient`, when set.
+        var patient: [String: String]? = nil
     }
 
     /// The identifying strings written into every DICOM file, none of which may reach an output.
@@ -142,7 +147,11 @@ struct DICOMSeriesMaker {
         let spec: [String: Any] = [
             "patient": patient,
             "studies": studies.map {
-                ["date": $0.date, "time": $0.time, "accession": $0.accession, "uid_seed": $0.uidSeed, "series": $0.series.map(\.json)]
+                var study: [String: Any] = [
+                    "date": $0.date, "time": $0.time, "accession": $0.accession, "uid_seed": $0.uidSeed, "series": $0.series.map(\.json),
+                ]
+                if let other = $0.patient { study["patient"] = other }
+                return study
             },
         ]
         let specPath = root + "/spec.json"
