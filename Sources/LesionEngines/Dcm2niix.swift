@@ -106,7 +106,7 @@ extension Dcm2niix {
             var filesByStem: [String: [String]] = [:]
             for name in try list(folder) {
                 let stem = Series.stem(of: name)
-                filesByStem[stem, default: []].append(FileSystem.joined(folder, name))
+                filesByStem[stem, default: []].append(OutputPath.joined(folder, name))
             }
             var parsed = Log.parse(log)
             var series: [Series] = []
@@ -232,7 +232,8 @@ extension StringProtocol {
     }
 }
 
-private enum FileSystem {
+/// Paths of the files dcm2niix wrote.
+private enum OutputPath {
     static func joined(_ folder: String, _ name: String) -> String {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }

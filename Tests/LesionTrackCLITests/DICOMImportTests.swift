@@ -373,6 +373,9 @@ struct DICOMImportTests {
             "import", both, root + "/study3", "--participant-label", "02", "--session", "x", "--series-rules", runRules,
         ])
         #expect(runs.status == 0, "\(runs.stderr)")
+        // run-1 is the earlier acquisition: visit 1 (March, 10:17), not visit 2 (September, 08:42).
+        let firstRun = try String(contentsOfFile: root + "/study3/sub-02/ses-x/anat/sub-02_ses-x_run-1_FLAIR.json", encoding: .utf8)
+        #expect(firstRun.contains("\"AcquisitionTime\": \"10:17:0.000000\""), "\(firstRun)")
         for n in [1, 2] {
             #expect(FileManager.default.fileExists(atPath: root + "/study3/sub-02/ses-x/anat/sub-02_ses-x_run-\(n)_FLAIR.nii.gz"))
             #expect(

@@ -167,8 +167,10 @@ public struct DICOMImport: Sendable {
         var runs: [Int?] = Array(repeating: nil, count: kept.count)
         let groups = Dictionary(grouping: kept.indices, by: { kept[$0].target })
         for (target, members) in groups.sorted(by: { $0.key.description < $1.key.description }) where members.count > 1 {
+            // Runs follow the acquisition: date and time, then series number, then dcm2niix's file name.
             let ordered = members.sorted {
-                (kept[$0].series.seriesNumber ?? 0, kept[$0].series.stem) < (kept[$1].series.seriesNumber ?? 0, kept[$1].series.stem)
+                (kept[$0].time ?? "", kept[$0].series.seriesNumber ?? 0, kept[$0].series.stem)
+                    < (kept[$1].time ?? "", kept[$1].series.seriesNumber ?? 0, kept[$1].series.stem)
             }
             switch rules.duplicates {
             case .refuse:
