@@ -146,7 +146,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionPipeline", "LesionStudy", "LesionReview", "StudyTestSupport", "TestSupport", "lesiontrack"]
+            dependencies: [
+                "LesionPipeline", "LesionStudy", "LesionReview", "LesionEngines", "StudyTestSupport", "TestSupport", "lesiontrack",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import LesionEngines
 import LesionIO
 import Testing
 import TestSupport
@@ -273,6 +274,30 @@ struct DICOMImportTests {
                 == "lesiontrack: \(root)/visit1: holds the series of 2 different patients: import each patient's folder separately\n")
         #expect(!FileManager.default.fileExists(atPath: root + "/study2/sub-01"))
         #expect(!mixed.stderr.contains("PID000111") && !mixed.stderr.contains("PID778899X"))
+    }
+
+    @Test("dcm2niix's anonymising option (-ba y): what it leaves out, and the institution it keeps, which the import removes")
+    func anonymisingOption() throws {
+        let (root, _) = try makeVisits()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let engine = try Dcm2niix.locate()
+        var sidecars: [Dcm2niix.Output: String] = [:]
+        for output in [Dcm2niix.Output.anonymisedImages, .fullSidecarsOnly] {
+            let folder = root + "/\(output)"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+            let conversion = try engine.convert(input: root + "/visit1/flair", into: folder, output: output)
+            #expect(conversion.series.count == 1)
+            let json = try #require(conversion.series.first?.file("json"))
+            sidecars[output] = try String(contentsOfFile: json, encoding: .utf8)
+            #expect((conversion.series.first?.image != nil) == (output == .anonymisedImages))
+        }
+        let full = try #require(sidecars[.fullSidecarsOnly]), anonymised = try #require(sidecars[.anonymisedImages])
+        for identifier in ["Quixote^Dulcinea^Tobosa", "PID778899X", "1971-03-04", "ACC20240305", "Sancho^Panza", "2024-03-05T10:17"] {
+            #expect(full.contains(identifier), "the full sidecar holds \(identifier)")
+            #expect(!anonymised.contains(identifier), "-ba y leaves out \(identifier)")
+        }
+        #expect(anonymised.contains("\"InstitutionName\": \"Saint Example Hospital\""), "-ba y keeps the institution")
+        #expect(full.contains("\"PatientID\": \"PID778899X\""))
     }
 
     @Test("importing the same folders again changes no byte, and says so")
