@@ -21,25 +21,33 @@ struct ImportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "DICOM_DIR BIDS_DIR, or only BIDS_DIR with --mapping.")
+    @Argument(help: ArgumentHelp("DICOM_DIR BIDS_DIR, or only BIDS_DIR with --mapping.", valueName: "folder"))
     var paths: [String] = []
 
-    @Option(help: "The participant label (letters and digits, with or without sub-).")
+    @Option(help: ArgumentHelp("The participant label (letters and digits, with or without sub-).", valueName: "ID"))
     var participantLabel: String?
 
-    @Option(help: "The session label (letters and digits, with or without ses-; default: the acquisition date, YYYYMMDD).")
+    @Option(
+        help: ArgumentHelp(
+            "The session label (letters and digits, with or without ses-; default: the acquisition date, YYYYMMDD).",
+            valueName: "LABEL"))
     var session: String?
 
-    @Option(help: "Derive the participant label from the patient ID: the first 12 hex digits of SHA-256(SALT:PatientID).")
+    @Option(
+        help: ArgumentHelp(
+            "Derive the participant label from the patient ID: the first 12 hex digits of SHA-256(SALT:PatientID).",
+            valueName: "SALT"))
     var salt: String?
 
-    @Option(help: "A TSV of visits to import: dicom_dir, participant_id (n/a: from --salt), session_id.")
+    @Option(
+        help: ArgumentHelp(
+            "A TSV of visits to import: dicom_dir, participant_id (n/a: from --salt), session_id.", valueName: "FILE"))
     var mapping: String?
 
-    @Option(help: "The DICOM series rules file (default: the built-in dicom-series.yaml).")
+    @Option(help: ArgumentHelp("The DICOM series rules file (default: the built-in dicom-series.yaml).", valueName: "FILE"))
     var seriesRules: String?
 
-    @Option(help: "The dcm2niix program (a name on PATH or a path).")
+    @Option(help: ArgumentHelp("The dcm2niix program (a name on PATH or a path).", valueName: "PROGRAM"))
     var dcm2niix = "dcm2niix"
 
     func validate() throws {
