@@ -232,13 +232,23 @@ public struct DICOMImport: Sendable {
 
         // The tables.
         let sessionsTable = "\(subject)/\(subject)_sessions.tsv"
+        let sessionsPath = try contained(sessionsTable, in: request.study)
         if try StudyTables.upsert(
-            try contained(sessionsTable, in: request.study), keyColumn: "session_id", key: "ses-\(session)",
-            values: [("acq_time", outcome.acquisitionTime ?? "n/a")])
+            sessionsPath, keyColumn: "session_id", key: "ses-\(session)", values: [("acq_time", outcome.acquisitionTime ?? "n/a")])
         {
             outcome.written.append(sessionsTable)
         } else {
             outcome.unchanged.append(sessionsTable)
+        }
+        // `run` orders sessions by acq_time and refuses a table where some have none: say which.
+        let table = try BIDSTable.read(sessionsPath)
+        let undated = table.rows.indices.filter { table.value("acq_time", row: $0) == nil }.compactMap {
+            table.value("session_id", row: $0)
+        }
+        if !undated.isEmpty {
+            outcome.lines.append(
+                "note: \(sessionsTable): \(undated.joined(separator: ", ")) \(undated.count == 1 ? "has" : "have") no acq_time; "
+                    + "lesiontrack run refuses a sessions table where some sessions have a time and others not: fill it in")
         }
         if try StudyTables.upsert(
             try contained("participants.tsv", in: request.study), keyColumn: "participant_id", key: subject, values: [])
