@@ -7,7 +7,8 @@ SPEC.json holds {"patient": {...}, "studies": [{"date", "time", "accession", "ui
 file) as one file per slice, `slice-NNN.dcm`, with the patient's name, ID, birth date and the
 institution in every file (a study may name its own "patient"), so a test can look for them in
 the outputs. A series with "diffusion": [[b, [x, y, z]], ...] repeats its slices once per
-weighting, with DICOM's DiffusionBValue and DiffusionGradientOrientation. UIDs are derived from
+weighting, with DICOM's DiffusionBValue and DiffusionGradientOrientation; one with "rle": true
+is stored RLE Lossless compressed (PS3.5 Annex G). UIDs are derived from
 `uid_seed`, so the same spec writes the same files. Voxel values are known: the stored value of column i, row j, slice k is
 (i + 37 j + 211 k + offset) mod 4096, and the real value is stored * slope + intercept (DICOM
 RescaleSlope, RescaleIntercept). Geometry follows the DICOM standard, PS3.3 C.7.6.2
@@ -22,7 +23,7 @@ import sys
 import numpy as np
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, generate_uid
+from pydicom.uid import ExplicitVRLittleEndian, MRImageStorage, RLELossless, generate_uid
 
 ENHANCED_MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4.1"
 
@@ -197,7 +198,10 @@ def write_series(root, patient, study, series):
         ds.RescaleType = "US"
         ds.Rows = rows
         ds.Columns = columns
-        ds.PixelData = ((values[k].astype(np.uint32) + 100 * n) % 4096).astype(np.uint16).tobytes()
+        pixels = ((values[k].astype(np.uint32) + 100 * n) % 4096).astype(np.uint16)
+        ds.PixelData = pixels.tobytes()
+        if series.get("rle"):
+            ds.compress(RLELossless, pixels)
         ds.save_as(os.path.join(folder, "slice-%03d.dcm" % (n * slices + k + 1)), enforce_file_format=True)
 
 

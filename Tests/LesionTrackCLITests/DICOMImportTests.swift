@@ -180,18 +180,18 @@ struct DICOMImportTests {
         #expect(parsed?["InversionTime"] as? Double == 2.5)
     }
 
-    @Test("enhanced multi-frame DICOM (one file per series, oblique T1w included): same names, geometry and values")
+    @Test("enhanced multi-frame DICOM (oblique T1w included) and RLE-compressed slices: same names, geometry and values")
     func enhancedMultiFrame() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         var visit = Maker.visits()[0]
-        visit.series = visit.series.map {
-            var series = $0
-            series.enhanced = true
-            return series
-        }
+        visit.series[0].enhanced = true
+        visit.series[1].enhanced = true
+        visit.series[2].rle = true
         try Maker.write([visit], into: root)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/visit1/t1") == ["enhanced.dcm"])
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: root + "/visit1/t1post/slice-001.dcm"))
+        #expect(compressed.range(of: Data("1.2.840.10008.1.2.5".utf8)) != nil, "RLE Lossless transfer syntax")
         let study = root + "/study"
         // A working folder left by an import that was killed (no process 2^22 + 1 exists: Linux
         // pids stop at 2^22), holding a full sidecar: removed by the next import.

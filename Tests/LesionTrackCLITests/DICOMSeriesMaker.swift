@@ -30,6 +30,8 @@ struct DICOMSeriesMaker {
         var contrastAgent: String? = nil
         /// One enhanced multi-frame file for the series instead of one file per slice.
         var enhanced = false
+        /// Slices stored RLE Lossless compressed.
+        var rle = false
         /// Diffusion weightings (b in s/mm², direction): the slices are repeated once per weighting.
         var diffusion: [(b: Double, direction: [Double])] = []
 
@@ -61,6 +63,7 @@ struct DICOMSeriesMaker {
             if let inversionTimeMS { d["inversion_time_ms"] = inversionTimeMS }
             if let contrastAgent { d["contrast_agent"] = contrastAgent }
             if enhanced { d["enhanced"] = true }
+            if rle { d["rle"] = true }
             if !diffusion.isEmpty { d["diffusion"] = diffusion.map { [$0.b, $0.direction] as [Any] } }
             return d
         }
