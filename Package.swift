@@ -78,16 +78,20 @@ let package = Package(
         .target(name: "LesionReview", dependencies: ["LesionKernels", "LesionLongitudinal"]),
 
         // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
-        // placed on one grid, clinical context, the patient and pair runs, their reports.
-        // `BuiltIn/` links to `Pipelines/default.yaml` and `Pipelines/rules.yaml`, whose bytes are
+        // placed on one grid, clinical context, the patient and pair runs, their reports; the DICOM
+        // import through dcm2niix (`Import/`). `BuiltIn/` links to `Pipelines/default.yaml`,
+        // `Pipelines/rules.yaml` and `Pipelines/dicom-series.yaml`, whose bytes are
         // compiled into the program (`BuiltInFile`), so it runs without its source tree.
         .target(
             name: "LesionStudy",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionScan", "LesionLongitudinal", "LesionReview",
+                "LesionKernels", "LesionIO", "LesionScan", "LesionLongitudinal", "LesionReview", "LesionEngines",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml")]
+            resources: [
+                .embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml"),
+                .embedInCode("BuiltIn/dicom-series.yaml"),
+            ]
         ),
 
         // Orchestration of a cohort: the BIDS-App run over many participants on every core, the
@@ -146,7 +150,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LesionTrackCLITests",
-            dependencies: ["LesionScan", "LesionStudy", "LesionReview", "StudyTestSupport", "TestSupport", "lesiontrack"]
+            dependencies: [
+                "LesionScan", "LesionStudy", "LesionReview", "LesionEngines", "StudyTestSupport", "TestSupport", "lesiontrack",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,7 @@ struct LesionTrackCommand: AsyncParsableCommand {
             InfoCommand.self, LabelCommand.self, BenchCommand.self, CompareCommand.self, PatientCommand.self,
             EvaluateCommand.self, ExplainCommand.self, RunCommand.self, ExportCommand.self, ReportCommand.self, MergeCommand.self,
             SlurmCommand.self, StatusCommand.self,
-            PipelineCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
+            PipelineCommand.self, ImportCommand.self, BenchBatchCommand.self, BenchProcessCommand.self,
         ]
     )
 

@@ -18,15 +18,24 @@ struct PipelineCommand: ParsableCommand {
 
     enum Which: String, ExpressibleByArgument, CaseIterable {
         case `default`, rules
+        case dicomSeries = "dicom-series"
 
-        var file: BuiltInFile { self == .default ? .defaultPipeline : .rules }
+        var file: BuiltInFile {
+            switch self {
+            case .default: return .defaultPipeline
+            case .rules: return .rules
+            case .dicomSeries: return .dicomSeries
+            }
+        }
     }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a built-in file: default (the pipeline, default.yaml) or rules (rules.yaml).")
+            abstract:
+                "Print a built-in file: default (the pipeline, default.yaml), rules (rules.yaml) or dicom-series (the import's dicom-series.yaml)."
+        )
 
-        @Argument(help: "default or rules.")
+        @Argument(help: "default, rules or dicom-series.")
         var which: Which = .default
 
         func run() throws {

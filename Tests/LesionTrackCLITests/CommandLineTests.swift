@@ -109,7 +109,7 @@ struct CommandLineTests {
             (["pipeline", "shwo"], "unknown command shwo: did you mean pipeline show?"),
             (
                 ["frobnicate"],
-                "unknown command frobnicate: the commands of lesiontrack are info, label, bench, compare, patient, evaluate, explain, run, export, report, merge, slurm, status, pipeline, bench-batch, bench-process"
+                "unknown command frobnicate: the commands of lesiontrack are info, label, bench, compare, patient, evaluate, explain, run, export, report, merge, slurm, status, pipeline, import, bench-batch, bench-process"
             ),
         ] {
             let result = try CommandRunner.run(arguments)

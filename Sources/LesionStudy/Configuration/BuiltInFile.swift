@@ -21,6 +21,9 @@ public struct BuiltInFile: Sendable {
     /// The default review rules, `Pipelines/rules.yaml`.
     public static let rules = BuiltInFile(name: "rules.yaml", bytes: PackageResources.rules_yaml)
 
+    /// The DICOM series rules of `lesiontrack import`, `Pipelines/dicom-series.yaml`.
+    public static let dicomSeries = BuiltInFile(name: "dicom-series.yaml", bytes: PackageResources.dicom_series_yaml)
+
     /// Every built-in file, in the order `lesiontrack pipeline export` writes them.
     public static let all = [defaultPipeline, rules]
 }
