@@ -73,9 +73,11 @@ public struct BIDSTable: Sendable {
         self.lines = lines
     }
 
-    /// The value in `column` of row `row`; nil when missing or when there is no such column.
+    /// The value in `column` of row `row`; nil when there is no such column or row.
     public func value(_ column: String, row: Int) -> String? {
-        guard let c = columns.firstIndex(of: column) else { return nil }
+        guard let c = columns.firstIndex(of: column), rows.indices.contains(row), rows[row].indices.contains(c) else {
+            return nil
+        }
         return rows[row][c]
     }
 
