@@ -73,7 +73,25 @@ public struct DICOMImport: Sendable {
         return outcome
     }
 
+    /// The stages of one visit's import, in order; each names what it refuses.
     private func perform(_ request: Request, _ outcome: inout Outcome) throws(ScanError) {
+        let input = try checkedInput(request)
+        let working = try PrivateFolder(inside: request.study)
+        defer { working.remove() }
+        let (times, patientIDs) = try readDatesAndPatient(input, working, &outcome)
+        let images = try convertImages(input, working, &outcome)
+        let kept = try nameSeries(images, times: times, input: input, &outcome)
+        let runs = try numberRuns(kept, input: input)
+        let (participant, session) = try labels(request, kept: kept, times: times, patientIDs: patientIDs, input: input, &outcome)
+        guard !kept.isEmpty else {
+            throw ScanError(input, "no series was kept: nothing to import (see the lines above, and the series rules \(rules.path))")
+        }
+        try placeFiles(kept, runs: runs, participant: participant, session: session, study: request.study, &outcome)
+        try updateTables(participant: participant, session: session, study: request.study, &outcome)
+    }
+
+    /// The DICOM folder, the labels and the study folder checked before anything runs.
+    private func checkedInput(_ request: Request) throws(ScanError) -> String {
         let input = Self.trimmed(request.dicomFolder)
         guard FileSystem.kind(input) == .directory else {
             throw ScanError(input, FileSystem.kind(input) == .missing ? "no such folder" : "not a folder of DICOM files")
@@ -88,10 +106,14 @@ public struct DICOMImport: Sendable {
         }
         try Self.prepareStudy(request.study, input: input)
 
-        let working = try PrivateFolder(inside: request.study)
-        defer { working.remove() }
+        return input
+    }
 
-        // Pass 1: full sidecars only, read for dates and the patient ID and removed at once.
+    /// Pass 1: full sidecars only, read for the acquisition times and the patient ID and removed at
+    /// once; files dcm2niix did not read, or found no image in, are problems of the visit.
+    private func readDatesAndPatient(
+        _ input: String, _ working: PrivateFolder, _ outcome: inout Outcome
+    ) throws(ScanError) -> (times: [String: String], patientIDs: Set<String>) {
         let fullFolder = try working.subfolder("full")
         let full = try engine { () throws(EngineError) in try converter.convert(input: input, into: fullFolder, output: .fullSidecarsOnly) }
         var times: [String: String] = [:]
@@ -115,8 +137,12 @@ public struct DICOMImport: Sendable {
         guard patientIDs.count <= 1 else {
             throw ScanError(input, "holds the series of \(patientIDs.count) different patients: import each patient's folder separately")
         }
+        return (times, patientIDs)
+    }
 
-        // Pass 2: the images, with anonymised sidecars.
+    /// Pass 2: the images, with anonymised sidecars.
+    private func convertImages(_ input: String, _ working: PrivateFolder, _ outcome: inout Outcome) throws(ScanError) -> Dcm2niix.Conversion
+    {
         let imageFolder = try working.subfolder("images")
         let images = try engine { () throws(EngineError) in
             try converter.convert(input: input, into: imageFolder, output: .anonymisedImages)
@@ -133,8 +159,13 @@ public struct DICOMImport: Sendable {
                 outcome.problems.append(ScanError(input, "dcm2niix: \(problem.message)"))
             }
         }
+        return images
+    }
 
-        // Each series named by the rules.
+    /// Each converted series named by the rules, or skipped with a line saying why.
+    private func nameSeries(
+        _ images: Dcm2niix.Conversion, times: [String: String], input: String, _ outcome: inout Outcome
+    ) throws(ScanError) -> [Candidate] {
         var kept: [Candidate] = []
         for series in images.series {
             let label = "series \(series.seriesNumber.map(String.init) ?? series.stem)"
@@ -162,8 +193,11 @@ public struct DICOMImport: Sendable {
                     series: series, image: image, sidecar: sidecar, rule: rule, target: target, described: described,
                     time: times[series.stem]))
         }
+        return kept
+    }
 
-        // Two series for one name: refused, or numbered as runs.
+    /// Two series for one name: refused, or numbered as runs in the order of acquisition.
+    private func numberRuns(_ kept: [Candidate], input: String) throws(ScanError) -> [Int?] {
         var runs: [Int?] = Array(repeating: nil, count: kept.count)
         let groups = Dictionary(grouping: kept.indices, by: { kept[$0].target })
         for (target, members) in groups.sorted(by: { $0.key.description < $1.key.description }) where members.count > 1 {
@@ -184,7 +218,15 @@ public struct DICOMImport: Sendable {
                 for (n, index) in ordered.enumerated() { runs[index] = n + 1 }
             }
         }
+        return runs
+    }
 
+    /// The participant and session labels: given, or derived (the acquisition date; a salted hash
+    /// of the patient ID).
+    private func labels(
+        _ request: Request, kept: [Candidate], times: [String: String], patientIDs: Set<String>, input: String,
+        _ outcome: inout Outcome
+    ) throws(ScanError) -> (participant: String, session: String) {
         outcome.acquisitionTime = kept.compactMap(\.time).min() ?? times.values.min()
         guard let session = request.session ?? outcome.acquisitionTime.map({ Self.dateLabel($0) }) else {
             throw ScanError(input, "the DICOM files carry no acquisition date: give the session label with --session")
@@ -200,28 +242,30 @@ public struct DICOMImport: Sendable {
         }
         outcome.participant = participant
         outcome.session = session
-        guard !kept.isEmpty else {
-            throw ScanError(input, "no series was kept: nothing to import (see the lines above, and the series rules \(rules.path))")
-        }
+        return (participant, session)
+    }
 
-        // The kept files moved into the session.
+    /// The kept files moved into the session, each written only when its bytes change.
+    private func placeFiles(
+        _ kept: [Candidate], runs: [Int?], participant: String, session: String, study: String, _ outcome: inout Outcome
+    ) throws(ScanError) {
         let subject = "sub-\(participant)"
         let sessionFolder = "\(subject)/ses-\(session)"
         for (index, candidate) in kept.enumerated().sorted(by: { $0.element.target.description < $1.element.target.description }) {
             let folder = "\(sessionFolder)/\(candidate.target.datatype)"
-            try makeFolders(folder, in: request.study)
+            try makeFolders(folder, in: study)
             let stem = candidate.target.stem(participant: participant, session: session, run: runs[index])
             let imageExt = candidate.image.hasSuffix(".nii.gz") ? "nii.gz" : "nii"
             var files: [(relative: String, changed: Bool)] = []
             let imagePath = "\(folder)/\(stem).\(imageExt)"
-            files.append((imagePath, try place(file: candidate.image, as: imagePath, in: request.study)))
+            files.append((imagePath, try place(file: candidate.image, as: imagePath, in: study)))
             let scrubbed = candidate.sidecar.text { Deidentification.removedSidecarKeys.contains($0) }
             let sidecarPath = "\(folder)/\(stem).json"
-            files.append((sidecarPath, try place(bytes: Array(scrubbed.utf8), as: sidecarPath, in: request.study)))
+            files.append((sidecarPath, try place(bytes: Array(scrubbed.utf8), as: sidecarPath, in: study)))
             for ext in ["bval", "bvec"] {
                 guard let file = candidate.series.file(ext) else { continue }
                 let path = "\(folder)/\(stem).\(ext)"
-                files.append((path, try place(file: file, as: path, in: request.study)))
+                files.append((path, try place(file: file, as: path, in: study)))
             }
             let state = files.contains(where: \.changed) ? "written" : "unchanged"
             outcome.lines.append("\(candidate.described): \(candidate.target) by rule \(candidate.rule.id), \(state) \(imagePath)")
@@ -229,10 +273,13 @@ public struct DICOMImport: Sendable {
                 if file.changed { outcome.written.append(file.relative) } else { outcome.unchanged.append(file.relative) }
             }
         }
+    }
 
-        // The tables.
+    /// The visit's row of the sessions table and the participant's row of `participants.tsv`.
+    private func updateTables(participant: String, session: String, study: String, _ outcome: inout Outcome) throws(ScanError) {
+        let subject = "sub-\(participant)"
         let sessionsTable = "\(subject)/\(subject)_sessions.tsv"
-        let sessionsPath = try contained(sessionsTable, in: request.study)
+        let sessionsPath = try contained(sessionsTable, in: study)
         if try StudyTables.upsert(
             sessionsPath, keyColumn: "session_id", key: "ses-\(session)", values: [("acq_time", outcome.acquisitionTime ?? "n/a")])
         {
@@ -251,13 +298,13 @@ public struct DICOMImport: Sendable {
                     + "lesiontrack run refuses a sessions table where some sessions have a time and others not: fill it in")
         }
         if try StudyTables.upsert(
-            try contained("participants.tsv", in: request.study), keyColumn: "participant_id", key: subject, values: [])
+            try contained("participants.tsv", in: study), keyColumn: "participant_id", key: subject, values: [])
         {
             outcome.written.append("participants.tsv")
         } else {
             outcome.unchanged.append("participants.tsv")
         }
-        if try StudyTables.describe(study: request.study) { outcome.written.append("dataset_description.json") }
+        if try StudyTables.describe(study: study) { outcome.written.append("dataset_description.json") }
     }
 
     /// A kept series before it is moved.
