@@ -75,15 +75,19 @@ let package = Package(
 
         // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
         // placed on one grid, clinical context, the patient and pair runs, their reports.
-        // `BuiltIn/` links to `Pipelines/default.yaml` and `Pipelines/rules.yaml`, whose bytes are
-        // compiled into the program (`BuiltInFile`), so it runs without its source tree.
+        // `BuiltIn/` links to `Pipelines/default.yaml`, `Pipelines/rules.yaml` and
+        // `Pipelines/elastix/rigid.txt`, whose bytes are compiled into the program (`BuiltInFile`),
+        // so it runs without its source tree. `Registration/` co-registers visits through elastix.
         .target(
             name: "LesionStudy",
             dependencies: [
-                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview",
+                "LesionKernels", "LesionIO", "LesionPipeline", "LesionLongitudinal", "LesionReview", "LesionEngines",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml")]
+            resources: [
+                .embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml"),
+                .embedInCode("BuiltIn/rigid.txt"),
+            ]
         ),
 
         // Orchestration of a cohort: the BIDS-App run over many participants on every core, the
@@ -130,7 +134,7 @@ let package = Package(
             name: "LesionStudyTests",
             dependencies: [
                 "LesionStudy", "LesionLongitudinal", "LesionReview", "LesionIO", "LesionKernels", "StudyTestSupport",
-                "TestSupport",
+                "TestSupport", "LesionEngines",
             ]
         ),
         .testTarget(

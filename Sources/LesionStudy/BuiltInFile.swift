@@ -21,6 +21,9 @@ public struct BuiltInFile: Sendable {
     /// The default review rules, `Pipelines/rules.yaml`.
     public static let rules = BuiltInFile(name: "rules.yaml", bytes: PackageResources.rules_yaml)
 
+    /// The rigid registration's elastix parameters, `Pipelines/elastix/rigid.txt`.
+    public static let rigidRegistration = BuiltInFile(name: "elastix/rigid.txt", bytes: PackageResources.rigid_txt)
+
     /// Every built-in file, in the order `lesiontrack pipeline export` writes them.
     public static let all = [defaultPipeline, rules]
 }

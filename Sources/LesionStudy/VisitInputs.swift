@@ -12,6 +12,9 @@ public struct VisitInputs: Sendable {
     /// The pre-contrast image of an image Gd source, when the session has one.
     public let preContrastFile: String?
     public let brainMaskFile: String?
+    /// The session's images that registration uses: its reference series (`registration_qc.reference_image`)
+    /// and its other series (`registration_qc.images`); empty for a pair given as files.
+    public var registrationImages = RegistrationImages()
 
     public init(
         session: String?, acquisitionTime: String?, t2File: String, t2Source: LesionSource, gdFile: String?,
@@ -91,11 +94,12 @@ public struct VisitInputs: Sendable {
                 preContrast = try matches(session, gd.source.matchesPreContrast(stem:), role: "pre_contrast (\(gd.source.preContrast!))")
             }
             let brainMask = try matches(session, pipeline.brainMask.matches, role: "inputs.brain_mask (\(pipeline.brainMask))")
-            visits.append(
-                try VisitInputs(
-                    session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
-                    t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
-                    preContrastFile: preContrast, brainMaskFile: brainMask))
+            var visit = try VisitInputs(
+                session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
+                t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
+                preContrastFile: preContrast, brainMaskFile: brainMask)
+            visit.registrationImages = try RegistrationImages.select(session, settings: pipeline.registration)
+            visits.append(visit)
         }
         return visits
     }

@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a run keeps its transforms and how many threads elastix may use.
+public struct RegistrationContext: Sendable {
+    /// The output folder under which transforms are stored (`sub-<id>/ses-<label>/anat/…_xfm.txt`)
+    /// and reused by the next run; nil: transforms are computed and not kept.
+    public var transformsFolder: String?
+    /// elastix's `-threads`: at most the cores this run may use.
+    public var threads: Int
+
+    public init(transformsFolder: String?, threads: Int) {
+        self.transformsFolder = transformsFolder
+        self.threads = max(1, threads)
+    }
+
+    /// A single run on this machine: every core, nothing stored.
+    public static var standalone: RegistrationContext {
+        RegistrationContext(transformsFolder: nil, threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
