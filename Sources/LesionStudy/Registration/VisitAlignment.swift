@@ -171,7 +171,7 @@ struct VisitAlignment {
     }
 
     /// Refuses a registration whose figures show it failed.
-    private func check(_ result: RigidRegistration.Result, sameContrast: Bool) throws(ScanError) {
+    func check(_ result: RigidRegistration.Result, sameContrast: Bool) throws(ScanError) {
         if let mirrored = result.mirrored {
             let (asIs, flipped, figure) =
                 sameContrast
