@@ -40,7 +40,8 @@ enum SyntheticHead {
     /// A 2 mm grid over the head, its world placed by `subjectToWorld`; `mirrored` flips the
     /// data left-right without telling the header.
     static func write(
-        _ path: String, subjectToWorld: Affine, other: Bool = false, mirrored: Bool = false, size: GridSize = GridSize(52, 60, 46)
+        _ path: String, subjectToWorld: Affine, other: Bool = false, mirrored: Bool = false, size: GridSize = GridSize(52, 60, 46),
+        lesions: Bool = false
     ) throws {
         let voxelToSubject = Affine(rows: [[2, 0, 0, -51], [0, 2, 0, -59], [0, 0, 2, -45]])
         var voxels: [Double] = []
@@ -48,11 +49,22 @@ enum SyntheticHead {
             for j in 0..<size.ny {
                 for i in 0..<size.nx {
                     let p = voxelToSubject.apply(VoxelIndex(i, j, k))
-                    voxels.append(value(mirrored ? -p.x : p.x, p.y, p.z, other: other))
+                    if lesions {
+                        voxels.append(Self.lesionCentres.contains { c in Self.distance(p, c.0) < c.1 } ? 1 : 0)
+                    } else {
+                        voxels.append(value(mirrored ? -p.x : p.x, p.y, p.z, other: other))
+                    }
                 }
             }
         }
         try ElastixInput.write(Volume(size: size, voxels: voxels), affine: subjectToWorld.concatenating(voxelToSubject), to: path)
+    }
+
+    /// Two lesions (centre in subject space, radius in mm), in the white matter of every visit.
+    static let lesionCentres: [((Double, Double, Double), Double)] = [((10, -10, 8), 6), ((-12, 15, -5), 5)]
+
+    static func distance(_ p: WorldPoint, _ c: (Double, Double, Double)) -> Double {
+        ((p.x - c.0) * (p.x - c.0) + (p.y - c.1) * (p.y - c.1) + (p.z - c.2) * (p.z - c.2)).squareRoot()
     }
 
     /// RMS distance in mm between where two transforms put the points of the head, and the angle

@@ -11,10 +11,13 @@ public struct RegistrationContext: Sendable {
     public var transformsFolder: String?
     /// elastix's `-threads`: at most the cores this run may use.
     public var threads: Int
+    /// The folders searched for `elastix`, as in `PATH`; nil: the `PATH` of the process.
+    public var enginePath: String?
 
-    public init(transformsFolder: String?, threads: Int) {
+    public init(transformsFolder: String?, threads: Int, enginePath: String? = nil) {
         self.transformsFolder = transformsFolder
         self.threads = max(1, threads)
+        self.enginePath = enginePath
     }
 
     /// A single run on this machine: every core, nothing stored.

@@ -39,6 +39,7 @@ final class RigidRegistration {
     let parameterBytes: [UInt8]
     let threads: Int
     let reader: NIfTIReader
+    let enginePath: String?
     private let workFolder: String
     private var engine: Elastix?
     private var images: [String: Image] = [:]
@@ -46,10 +47,11 @@ final class RigidRegistration {
     /// Seconds spent in elastix, summed.
     private(set) var engineSeconds = 0.0
 
-    init(parameterBytes: [UInt8], threads: Int, reader: NIfTIReader) throws(ScanError) {
+    init(parameterBytes: [UInt8], threads: Int, reader: NIfTIReader, enginePath: String? = nil) throws(ScanError) {
         self.parameterBytes = parameterBytes
         self.threads = threads
         self.reader = reader
+        self.enginePath = enginePath
         let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array("\(folder)/lesiontrack-registration-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
@@ -111,7 +113,7 @@ final class RigidRegistration {
     private func elastix() throws(ScanError) -> Elastix {
         if let engine { return engine }
         do {
-            let found = try Elastix.locate()
+            let found = try Elastix.locate(path: enginePath)
             engine = found
             return found
         } catch {

@@ -89,7 +89,8 @@ struct VisitAlignment {
     ) throws(ScanError) -> (alignments: [String: Affine], records: [Record]) {
         let parameters = BuiltInFile.rigidRegistration
         let parametersSHA = SHA256.hex(parameters.bytes)
-        let engine = try RigidRegistration(parameterBytes: parameters.bytes, threads: context.threads, reader: reader)
+        let engine = try RigidRegistration(
+            parameterBytes: parameters.bytes, threads: context.threads, reader: reader, enginePath: context.enginePath)
         var alignments: [String: Affine] = [:]
         var records: [Record] = []
         var hashes: [String: String] = [:]
