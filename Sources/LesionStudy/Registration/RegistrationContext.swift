@@ -22,6 +22,19 @@ public struct RegistrationContext: Sendable {
 
     /// A single run on this machine: every core, nothing stored.
     public static var standalone: RegistrationContext {
-        RegistrationContext(transformsFolder: nil, threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        RegistrationContext(transformsFolder: nil, threads: cores)
     }
+
+    /// `jobs` runs side by side storing under `transformsFolder`: each elastix gets an equal share
+    /// of the cores, so jobs × threads never exceeds them.
+    public static func sharing(jobs: Int, transformsFolder: String?) -> RegistrationContext {
+        RegistrationContext(transformsFolder: transformsFolder, threads: max(1, cores / max(1, jobs)))
+    }
+
+    /// The cores online.
+    public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// What the batch's input key records of registration: the parameter file's SHA-256, so a
+    /// changed parameter file redoes the participant.
+    public static var keyLine: String { "registration \(SHA256.hex(BuiltInFile.rigidRegistration.bytes))" }
 }

@@ -23,9 +23,6 @@ public struct RegistrationSettings: Sendable, Equatable {
     /// The smallest normalised correlation, over the baseline's head, between the baseline's
     /// reference image and a later visit's reference image on the baseline grid, 0…1.
     public var minimumCorrelation: Double
-    /// The largest forward-backward residual of a rigid registration, RMS over the fixed
-    /// image's head in mm: the transform and the one found the other way round must undo each other.
-    public var maximumInverseConsistencyMM: Double
     /// How much better (in correlation) the left-right mirrored image may fit before the pair is
     /// refused as flipped.
     public var maximumMirrorAdvantage: Double
@@ -33,17 +30,16 @@ public struct RegistrationSettings: Sendable, Equatable {
     public static let standard = RegistrationSettings(
         mode: .auto, referenceImage: FileNamePattern("*_FLAIR"),
         images: [FileNamePattern("*_T1w"), FileNamePattern("*_T2w")], minimumCorrelation: 0.7,
-        maximumInverseConsistencyMM: 1, maximumMirrorAdvantage: 0.02)
+        maximumMirrorAdvantage: 0.02)
 
     public init(
         mode: Mode, referenceImage: FileNamePattern, images: [FileNamePattern], minimumCorrelation: Double,
-        maximumInverseConsistencyMM: Double, maximumMirrorAdvantage: Double
+        maximumMirrorAdvantage: Double
     ) {
         self.mode = mode
         self.referenceImage = referenceImage
         self.images = images
         self.minimumCorrelation = minimumCorrelation
-        self.maximumInverseConsistencyMM = maximumInverseConsistencyMM
         self.maximumMirrorAdvantage = maximumMirrorAdvantage
     }
 }

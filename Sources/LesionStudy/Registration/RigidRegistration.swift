@@ -102,12 +102,30 @@ final class RigidRegistration {
             mirrored: mirrored)
     }
 
-    /// The moving image resampled onto the fixed grid through `transform` and compared there.
+    /// The moving image resampled onto every second voxel of the fixed grid (along each axis)
+    /// through `transform` and compared there: an eighth of the work, the same figures to a few
+    /// thousandths on heads.
     static func measure(_ fixed: Image, _ moving: Volume<Double>, _ geometry: VoxelGeometry, _ transform: Affine) -> AlignmentQuality {
-        guard let placement = GridPlacement(source: geometry, onto: fixed.geometry, through: transform) else {
+        let (coarse, values) = everySecondVoxel(fixed)
+        guard let placement = GridPlacement(source: geometry, onto: coarse, through: transform) else {
             return AlignmentQuality(correlation: 0, mutualInformation: 0, voxelCount: 0)
         }
-        return AlignmentQuality.measure(fixed: fixed.values, moving: placement.trilinear({ moving.voxels[$0] }))
+        return AlignmentQuality.measure(fixed: values, moving: placement.trilinear({ moving.voxels[$0] }))
+    }
+
+    /// The grid of every second voxel of an image (voxel (i, j, k) is the image's (2i, 2j, 2k)) and its values.
+    static func everySecondVoxel(_ image: Image) -> (VoxelGeometry, Volume<Double>) {
+        let size = image.geometry.size
+        let coarse = GridSize((size.nx + 1) / 2, (size.ny + 1) / 2, (size.nz + 1) / 2)
+        var voxels: [Double] = []
+        voxels.reserveCapacity(coarse.voxelCount)
+        for k in 0..<coarse.nz {
+            for j in 0..<coarse.ny {
+                for i in 0..<coarse.nx { voxels.append(image.values[2 * i, 2 * j, 2 * k]) }
+            }
+        }
+        let affine = image.geometry.affine.concatenating(.spacing(2, 2, 2))
+        return (VoxelGeometry(size: coarse, affine: affine), Volume(size: coarse, voxels: voxels))
     }
 
     private func elastix() throws(ScanError) -> Elastix {
