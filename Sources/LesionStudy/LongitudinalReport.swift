@@ -123,6 +123,7 @@ public struct LongitudinalReport {
         try out.write("{\n")
         for (key, value) in runFields { try out.write("  \(JSON.string(key)): \(value),\n") }
         if let review { try out.write("  \"review\": " + review.json(indent: "  ") + ",\n") }
+        if !run.registrations.isEmpty { try out.write("  \"registrations\": " + RegistrationRecord.json(run.registrations) + ",\n") }
         try out.write("  \"visits\": [")
         for (n, visit) in run.visits.enumerated() {
             try out.write((n == 0 ? "\n    " : ",\n    ") + visitJSON(n, visit))

@@ -117,6 +117,7 @@ struct RawRegistrationTests {
         let start = ContinuousClock.now
         let (alignments, records) = try align(folder)
         print("registered \(records.count) pairs in \(ContinuousClock.now - start)")
+        for record in records { print(record.from, record.figures) }
         let baseline = poses["sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"]!
         let points = try RawPatient.brainPoints(folder)
         #expect(points.count > 1000)
@@ -142,18 +143,30 @@ struct RawRegistrationTests {
         #expect(checked == 5)
     }
 
-    @Test("a follow-up T1w flipped left-right in its data is refused, naming both files", arguments: ["flipped"])
-    func flipped(variant: String) throws {
+    @Test("a follow-up T1w flipped left-right in its data is refused, naming both files")
+    func flipped() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try RawPatient.generate(folder, seed: 3, variant: variant)
+        try RawPatient.generate(folder, seed: 3, variant: "flipped")
+        // The flipped series against its visit's FLAIR alone: the registration the refusal comes from.
+        let anat = folder + "/sub-raw01/ses-02/anat/sub-raw01_ses-02_"
+        let engine = try RigidRegistration(parameterBytes: BuiltInFile.rigidRegistration.bytes, threads: 2, reader: NIfTIReader())
+        let result = try engine.register(fixed: anat + "FLAIR.nii.gz", moving: anat + "T1w.nii.gz", mirrorCheck: true)
+        let alignment = VisitAlignment(
+            settings: .standard, context: .standalone, reader: NIfTIReader(), participantID: nil, sameGridToleranceMM: 0.01)
         do {
-            _ = try align(folder)
-            Issue.record("a flipped series was aligned")
-        } catch let error as ScanError {
-            #expect(error.path == folder + "/sub-raw01/ses-02/anat/sub-raw01_ses-02_T1w.nii.gz")
-            #expect(error.problem.contains("fits \(folder)/sub-raw01/ses-02/anat/sub-raw01_ses-02_FLAIR.nii.gz better mirrored left-right"))
+            try alignment.check(result, sameContrast: false)
+            Issue.record("a flipped series was aligned: \(result.after) against \(String(describing: result.mirrored)) mirrored")
+        } catch {
+            print(error.problem)
+            #expect(error.path == anat + "T1w.nii.gz")
+            #expect(error.problem.contains("fits \(anat)FLAIR.nii.gz better mirrored left-right"))
         }
+        // The same series of the first visit, not flipped, passes the same check.
+        let first = folder + "/sub-raw01/ses-01/anat/sub-raw01_ses-01_"
+        let unflipped = try engine.register(fixed: first + "FLAIR.nii.gz", moving: first + "T1w.nii.gz", mirrorCheck: true)
+        print("unflipped T1w: \(unflipped.after) as it is, \(String(describing: unflipped.mirrored)) mirrored")
+        try alignment.check(unflipped, sameContrast: false)
     }
 
     @Test("a follow-up visit of another head is refused by its correlation with the baseline, naming both FLAIRs")
@@ -165,6 +178,7 @@ struct RawRegistrationTests {
             _ = try align(folder)
             Issue.record("another head was aligned")
         } catch let error as ScanError {
+            print(error.problem)
             #expect(error.path == folder + "/sub-raw01/ses-02/anat/sub-raw01_ses-02_FLAIR.nii.gz")
             #expect(error.problem.hasPrefix("cannot be aligned with \(folder)/sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"))
         }

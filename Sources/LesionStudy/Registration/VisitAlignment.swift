@@ -136,15 +136,18 @@ struct VisitAlignment {
         }
 
         let baselineLabel = Self.entity(visits[0].session ?? "baseline")
+        // Visits first, so a visit that cannot be aligned is refused before its series cost time.
+        var visitTransforms = [Affine.spacing(1, 1, 1)]
+        for (n, visit) in visits.enumerated().dropFirst() {
+            let toVisit = try transform(
+                fixed: references[0], moving: references[n], session: visit.session,
+                from: Self.entity(visit.session ?? "followup"), to: baselineLabel, sameContrast: true)
+            alignments[references[n]] = toVisit
+            visitTransforms.append(toVisit)
+        }
         for (n, visit) in visits.enumerated() {
             let reference = references[n]
-            var toVisit = Affine.spacing(1, 1, 1)
-            if n > 0 {
-                toVisit = try transform(
-                    fixed: references[0], moving: reference, session: visit.session,
-                    from: Self.entity(visit.session ?? "followup"), to: baselineLabel, sameContrast: true)
-                alignments[reference] = toVisit
-            }
+            let toVisit = visitTransforms[n]
             var images: [(file: String, transform: Affine, geometry: VoxelGeometry)] = [
                 (reference, toVisit, try reader.readHeader(reference).geometry)
             ]
