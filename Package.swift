@@ -76,7 +76,7 @@ let package = Package(
         // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
         // placed on one grid, clinical context, the patient and pair runs, their reports.
         // `BuiltIn/` links to `Pipelines/default.yaml`, `Pipelines/rules.yaml` and
-        // `Pipelines/elastix/rigid.txt`, whose bytes are compiled into the program (`BuiltInFile`),
+        // `Pipelines/elastix/{rigid,affine}.txt`, whose bytes are compiled into the program (`BuiltInFile`),
         // so it runs without its source tree. `Registration/` co-registers visits through elastix.
         .target(
             name: "LesionStudy",
@@ -86,7 +86,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml"),
-                .embedInCode("BuiltIn/rigid.txt"),
+                .embedInCode("BuiltIn/rigid.txt"), .embedInCode("BuiltIn/affine.txt"),
             ]
         ),
 

@@ -24,6 +24,9 @@ public struct BuiltInFile: Sendable {
     /// The rigid registration's elastix parameters, `Pipelines/elastix/rigid.txt`.
     public static let rigidRegistration = BuiltInFile(name: "elastix/rigid.txt", bytes: PackageResources.rigid_txt)
 
+    /// The template's affine registration parameters, `Pipelines/elastix/affine.txt`.
+    public static let affineRegistration = BuiltInFile(name: "elastix/affine.txt", bytes: PackageResources.affine_txt)
+
     /// Every built-in file, in the order `lesiontrack pipeline export` writes them.
     public static let all = [defaultPipeline, rules]
 }

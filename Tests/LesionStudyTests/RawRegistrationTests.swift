@@ -184,3 +184,46 @@ struct RawRegistrationTests {
         }
     }
 }
+
+@Suite(
+    "Template anatomy on a generated raw patient: Dice per structure against the generator's truth",
+    .enabled(if: ChildProcess.locate("elastix") != nil, "elastix is not on PATH: .ci/install installs Debian's elastix"),
+    .enabled(if: RawPatient.generatorPresent, "Fixtures/generate_raw.py is absent: the raw-scan generator is not in this checkout"))
+struct TemplateAnatomyTests {
+    @Test("brain, cortex, deep grey matter, white matter, ventricles and infratentorial maps on the baseline grid")
+    func dice() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try RawPatient.generate(folder, seed: 3, variant: "none")
+        let reader = NIfTIReader()
+        let reference = folder + "/sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"
+        let grid = try reader.readHeader(reference).geometry
+        let kit = try TemplateAnatomy.locate(RawPatient.template)
+        let start = ContinuousClock.now
+        let (maps, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader).derive(reference: reference, onto: grid)
+        print("template registered and mapped in \(ContinuousClock.now - start)")
+        let pose = try RawPatient.poses(folder)["sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"]!
+        let labels = [
+            "brain": "brain", "cortex": "CGM", "deep_grey_matter": "DGM", "white_matter": "WM", "ventricles": "ventricles",
+            "infratentorial": "infratentorial",
+        ]
+        var dice: [String: Double] = [:]
+        for (role, label) in labels {
+            let scan = try reader.read(folder + "/derivatives/truth/sub-raw01/sub-raw01_space-subject_label-\(label)_mask.nii.gz")
+            let values = ScaledVolume.of(scan)
+            let placement = try #require(GridPlacement(source: scan.header.geometry, onto: grid, through: pose.inverse!))
+            let truth = placement.nearest({ values.voxels[$0] }, outside: 0).map { $0 > 0 }
+            let derived = try #require(maps[role])
+            var both = 0, a = 0, b = 0
+            for n in truth.voxels.indices {
+                if truth.voxels[n] { a += 1 }
+                if derived.voxels[n] { b += 1 }
+                if truth.voxels[n] && derived.voxels[n] { both += 1 }
+            }
+            dice[role] = 2 * Double(both) / Double(a + b)
+        }
+        print("Dice against the truth:", dice.sorted { $0.key < $1.key }.map { "\($0.key) \(($0.value * 1000).rounded() / 1000)" })
+        #expect(dice["brain"]! >= 0.95)
+        #expect(dice.values.allSatisfy { $0 >= 0.7 })
+    }
+}

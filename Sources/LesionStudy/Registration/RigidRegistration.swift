@@ -57,7 +57,7 @@ final class RigidRegistration {
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else { throw ScanError(folder, "cannot create a working folder for elastix", kind: .output) }
         workFolder = String(cString: template)
-        try AtomicFile.write(parameterBytes, to: workFolder + "/rigid.txt")
+        try AtomicFile.write(parameterBytes, to: workFolder + "/parameters.txt")
     }
 
     deinit { Self.removeTree(workFolder) }
@@ -150,7 +150,7 @@ final class RigidRegistration {
         }
         do {
             let (transform, file) = try engine.register(
-                fixed: fixed, moving: moving, parameterFile: workFolder + "/rigid.txt", outputFolder: folder, threads: threads)
+                fixed: fixed, moving: moving, parameterFile: workFolder + "/parameters.txt", outputFolder: folder, threads: threads)
             let text = String(decoding: try FileSystem.read(file), as: UTF8.self)
             return (Affine(rows: transform.rowsRAS), text)
         } catch let error as EngineError {
