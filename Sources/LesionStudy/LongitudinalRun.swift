@@ -61,6 +61,7 @@ public struct LongitudinalRun: Sendable {
             sameGridToleranceMM: pipeline.pipeline.grid.sameGridToleranceMM
         ).align(visits, grid: grid)
         grid.alignments = aligned.alignments
+        grid.alignedImages = aligned.images
         let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
         var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
         var records: [VisitRecord] = []

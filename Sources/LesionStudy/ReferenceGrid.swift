@@ -15,6 +15,8 @@ public struct ReferenceGrid: Sendable {
     /// Files registered to the baseline: each file's transform from the baseline's world to its
     /// own (`VisitAlignment`); such a file is resampled through it, never taken as on the grid.
     public var alignments: [String: Affine] = [:]
+    /// The registered images: another file of their session on one of their grids follows them.
+    public var alignedImages: [AlignedImage] = []
 
     public init(header: ScanHeader, rule: GridRule) {
         self.header = header
@@ -26,7 +28,11 @@ public struct ReferenceGrid: Sendable {
     /// How `other` fits on this grid, or the reason it cannot be compared.
     public func fit(_ other: ScanHeader, method: GridFit.ResamplingMethod) throws(ScanError) -> (fit: GridFit, placement: GridPlacement?) {
         if other.path == header.path { return (.reference, nil) }
-        let aligned = alignments[other.path].flatMap { GridPlacement(source: other.geometry, onto: geometry, through: $0) }
+        let transform =
+            alignments[other.path]
+            ?? AlignedImage.host(of: other.path, geometry: other.geometry, among: alignedImages, toleranceMM: rule.sameGridToleranceMM)?
+            .transform
+        let aligned = transform.flatMap { GridPlacement(source: other.geometry, onto: geometry, through: $0) }
         guard let placement = aligned ?? GridPlacement(source: other.geometry, onto: geometry) else {
             throw ScanError(other.path, "its affine is singular: it cannot be placed on the grid of \(header.path)")
         }

@@ -102,10 +102,11 @@ struct RawRegistrationTests {
         let visits = try RawPatient.visits(folder)
         let reader = NIfTIReader()
         let grid = ReferenceGrid(header: try reader.readHeader(visits[0].t2File), rule: .default)
-        return try VisitAlignment(
+        let aligned = try VisitAlignment(
             settings: .standard, context: RegistrationContext(transformsFolder: nil, threads: 2), reader: reader,
             participantID: "sub-raw01", sameGridToleranceMM: 0.01
         ).align(visits, grid: grid)
+        return (aligned.alignments, aligned.records)
     }
 
     @Test("each series of each visit lands within 0.5 mm RMS over the brain and 0.5° of its true pose")

@@ -25,7 +25,9 @@ struct VisitAlignment {
 
     /// The transform (baseline world → file world) of every file that needs one, and the
     /// registrations done or reused, in order.
-    func align(_ visits: [VisitInputs], grid: ReferenceGrid) throws(ScanError) -> (alignments: [String: Affine], records: [Record]) {
+    func align(
+        _ visits: [VisitInputs], grid: ReferenceGrid
+    ) throws(ScanError) -> (alignments: [String: Affine], images: [AlignedImage], records: [Record]) {
         let references = visits.map { visit in
             visit.registrationImages.reference ?? (visit.t2Source.kind == .image ? visit.t2File : nil)
         }
@@ -33,12 +35,12 @@ struct VisitAlignment {
         switch settings.mode {
         case .none:
             if complete { try checkUnregistered(references.map { $0! }) }
-            return ([:], [])
+            return ([:], [], [])
         case .auto:
-            guard complete else { return ([:], []) }
+            guard complete else { return ([:], [], []) }
             if try onOneGrid(visits, references: references.map { $0! }, grid: grid) {
                 try checkUnregistered(references.map { $0! })
-                return ([:], [])
+                return ([:], [], [])
             }
         case .rigid:
             if let missing = references.firstIndex(where: { $0 == nil }) {
@@ -86,12 +88,13 @@ struct VisitAlignment {
 
     private func register(
         _ visits: [VisitInputs], references: [String]
-    ) throws(ScanError) -> (alignments: [String: Affine], records: [Record]) {
+    ) throws(ScanError) -> (alignments: [String: Affine], images: [AlignedImage], records: [Record]) {
         let parameters = BuiltInFile.rigidRegistration
         let parametersSHA = SHA256.hex(parameters.bytes)
         let engine = try RigidRegistration(
             parameterBytes: parameters.bytes, threads: context.threads, reader: reader, enginePath: context.enginePath)
         var alignments: [String: Affine] = [:]
+        var aligned: [AlignedImage] = []
         var records: [Record] = []
         var hashes: [String: String] = [:]
         func hash(_ file: String) throws(ScanError) -> String {
@@ -159,6 +162,10 @@ struct VisitAlignment {
                 alignments[other] = composed
                 images.append((other, composed, try reader.readHeader(other).geometry))
             }
+            for image in images where n > 0 || image.file != reference {
+                aligned.append(
+                    AlignedImage(session: AlignedImage.session(of: image.file), geometry: image.geometry, transform: image.transform))
+            }
             for file in files(of: visit) where alignments[file] == nil && !images.contains(where: { $0.file == file }) {
                 let geometry = try reader.readHeader(file).geometry
                 let host = images.first { image in
@@ -171,7 +178,7 @@ struct VisitAlignment {
                 if n > 0 || host?.file != reference { alignments[file] = chosen }
             }
         }
-        return (alignments, records)
+        return (alignments, aligned, records)
     }
 
     /// Refuses a registration whose figures show it failed.
