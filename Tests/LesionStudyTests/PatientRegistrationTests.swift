@@ -95,4 +95,37 @@ struct PatientRegistrationTests {
                 && error.problem.contains("registration_qc.min_correlation")
         }
     }
+
+    /// Runs the built `lesiontrack` with `PATH` replaced.
+    static func lesiontrack(_ arguments: [String], path: String) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = path
+        process.environment = environment
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("lesiontrack run: transforms stored in the output folder; a rerun without elastix on PATH still succeeds")
+    func batch() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try Self.patient(in: root + "/study")
+        try writeText("participant_id\nsub-01\n", to: root + "/study/participants.tsv")
+        let arguments = ["run", root + "/study", root + "/out", "participant", "--jobs", "1", "--no-report"]
+        let first = try Self.lesiontrack(arguments, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        #expect(first.status == 0, "\(first.stderr)")
+        let stored = root + "/out/sub-01/ses-02/anat/sub-01_ses-02_from-02_to-01_mode-image_xfm.txt"
+        let text = try String(contentsOfFile: stored, encoding: .utf8)
+        #expect(text.contains("# correlation_after: 0.9"))
+        let second = try Self.lesiontrack(arguments, path: "/nonexistent")
+        #expect(second.status == 0, "\(second.stderr)")
+    }
 }
