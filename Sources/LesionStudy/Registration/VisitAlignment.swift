@@ -130,6 +130,8 @@ struct VisitAlignment {
                 let record = StoredTransform(
                     key: key, from: moving, to: fixed, transform: result.transform, figures: figures,
                     engine: "elastix \(try engine.engineVersion()) \(parameters.path) sha256 \(parametersSHA)")
+                // Written only inside the output folder, whatever the folder names held.
+                _ = try ContainedPath.resolve(String(stored.dropFirst(root.count + 1)), in: root, source: moving)
                 try Self.makeFolders(Self.folder(of: stored), under: root)
                 try AtomicFile.write(Array(record.text.utf8), to: stored)
                 try AtomicFile.write(Array(result.elastixText.utf8), to: stored.replacingOccurrences(".txt", ".elastix.txt"))
