@@ -71,6 +71,14 @@ struct PatientRegistrationTests {
         #expect(second.registrations.count == 1 && second.registrations.allSatisfy(\.reused))
         #expect(second.ledger.counts == first.ledger.counts)
         #expect(second.ledger.entries.map(\.voxelCount) == first.ledger.entries.map(\.voxelCount))
+        // A stored transform whose key no longer matches (a changed image or parameter file) is
+        // not reused: without elastix that run fails.
+        try text.replacingOccurrences(of: "# input_key: rigid ", with: "# input_key: rigid changed").write(
+            toFile: stored, atomically: true, encoding: .utf8)
+        #expect(throws: ScanError.self) {
+            _ = try Self.run(
+                subject, mode: .auto, context: RegistrationContext(transformsFolder: output, threads: 2, enginePath: "/nonexistent"))
+        }
         // Without a stored transform, the missing engine is an error that says how to install it.
         #expect {
             _ = try Self.run(
