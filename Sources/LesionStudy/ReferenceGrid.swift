@@ -17,6 +17,8 @@ public struct ReferenceGrid: Sendable {
     public var alignments: [String: Affine] = [:]
     /// The registered images: another file of their session on one of their grids follows them.
     public var alignedImages: [AlignedImage] = []
+    /// A brain mask on this grid from the template (`TemplateAnatomy`), for visits without their own.
+    public var templateBrain: Volume<Bool>?
 
     public init(header: ScanHeader, rule: GridRule) {
         self.header = header

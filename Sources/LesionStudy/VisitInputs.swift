@@ -18,7 +18,7 @@ public struct VisitInputs: Sendable {
 
     public init(
         session: String?, acquisitionTime: String?, t2File: String, t2Source: LesionSource, gdFile: String?,
-        gdSource: LesionSource?, preContrastFile: String?, brainMaskFile: String?
+        gdSource: LesionSource?, preContrastFile: String?, brainMaskFile: String?, templateBrainMask: Bool = false
     ) throws(ScanError) {
         self.session = session
         self.acquisitionTime = acquisitionTime
@@ -28,7 +28,8 @@ public struct VisitInputs: Sendable {
         self.gdSource = gdSource
         self.preContrastFile = preContrastFile
         self.brainMaskFile = brainMaskFile
-        for (file, source) in [(t2File, t2Source), (gdFile, gdSource)] where source?.kind == .image && brainMaskFile == nil {
+        for (file, source) in [(t2File, t2Source), (gdFile, gdSource)]
+        where source?.kind == .image && brainMaskFile == nil && !templateBrainMask {
             throw ScanError(
                 file!,
                 "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed (add a brain mask, or drop the image source from the pipeline file)"
@@ -97,7 +98,8 @@ public struct VisitInputs: Sendable {
             var visit = try VisitInputs(
                 session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
                 t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
-                preContrastFile: preContrast, brainMaskFile: brainMask)
+                preContrastFile: preContrast, brainMaskFile: brainMask,
+                templateBrainMask: pipeline.registration.template != nil)
             visit.registrationImages = try RegistrationImages.select(session, settings: pipeline.registration)
             visits.append(visit)
         }

@@ -228,3 +228,55 @@ struct TemplateAnatomyTests {
         #expect(dice.values.allSatisfy { $0 >= 0.7 })
     }
 }
+
+@Suite(
+    "A raw FLAIR without a brain mask, thresholded inside the template's brain (registration_qc.template)",
+    .enabled(if: ChildProcess.locate("elastix") != nil, "elastix is not on PATH: .ci/install installs Debian's elastix"),
+    .enabled(if: RawPatient.generatorPresent, "Fixtures/generate_raw.py is absent: the raw-scan generator is not in this checkout"))
+struct TemplateBrainMaskTests {
+    @Test("the run places the template's brain on the baseline grid and labels the FLAIR's z-scores inside it")
+    func run() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RawPatient.python)
+        process.arguments = [
+            RawPatient.generator, folder, "--template", RawPatient.template, "--seed", "4", "--size", "small", "--visits", "1", "--quiet",
+        ]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        var pipeline = Pipeline.standard
+        pipeline.searchDerivatives = false
+        pipeline.t2Sources = [LesionSource(kind: .image, pattern: FileNamePattern("*_FLAIR"))]
+        pipeline.gdSources = []
+        pipeline.registration.images = []
+        pipeline.registration.template = RawPatient.template
+        // Without the template the same visit is refused: an intensity threshold needs a brain mask.
+        var without = pipeline
+        without.registration.template = nil
+        let subject = folder + "/sub-raw01"
+        let patientFolder = try PatientFolder.open(subject, searchDerivatives: false)
+        #expect(throws: ScanError.self) { _ = try VisitInputs.select(patientFolder, pipeline: without) }
+
+        let visits = try VisitInputs.select(patientFolder, pipeline: pipeline)
+        #expect(visits[0].brainMaskFile == nil)
+        let run = try LongitudinalRun.patient(
+            patientFolder, visits: visits, directory: subject, pipeline: PipelineFile(path: "test", sha256: "", pipeline: pipeline),
+            reader: NIfTIReader(), eachVisit: nil, registration: RegistrationContext(transformsFolder: nil, threads: 2))
+        guard case .zScore(_, let brain) = run.visits[0].t2Rule else {
+            Issue.record("the FLAIR was not thresholded by z-score: \(run.visits[0].t2Rule)")
+            return
+        }
+        // The truth brain's voxels on the baseline FLAIR's grid, for scale.
+        let truth = try NIfTIReader().read(folder + "/derivatives/truth/sub-raw01/sub-raw01_space-subject_label-brain_mask.nii.gz")
+        let truthValues = ScaledVolume.of(truth)
+        let brainMM3 = Double(truthValues.voxels.filter { $0 > 0 }.count) * truth.header.geometry.voxelVolumeMM3
+        let derivedMM3 = Double(brain.voxelCount) * run.reference.geometry.voxelVolumeMM3
+        print(
+            "template brain \(derivedMM3 / 1000) mL against the truth's \(brainMM3 / 1000) mL; \(run.ledger.counts[0].t2Lesions) T2 lesions at z ≥ 3"
+        )
+        #expect(abs(derivedMM3 - brainMM3) / brainMM3 < 0.1)
+        #expect(run.ledger.counts[0].t2Lesions > 0)
+    }
+}

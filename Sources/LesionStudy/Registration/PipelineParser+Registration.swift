@@ -18,7 +18,7 @@ extension PipelineParser {
         if let qc = top["registration_qc"] {
             let m = try mapping(qc, "registration_qc")
             try allowKeys(
-                m, ["reference_image", "images", "min_correlation", "max_mirror_advantage"],
+                m, ["reference_image", "images", "min_correlation", "max_mirror_advantage", "template"],
                 "registration_qc")
             if let node = m["reference_image"] {
                 settings.referenceImage = FileNamePattern(try string(node, "registration_qc.reference_image"))
@@ -31,6 +31,10 @@ extension PipelineParser {
             }
             if let node = m["min_correlation"] {
                 settings.minimumCorrelation = try fraction(node, "registration_qc.min_correlation")
+            }
+            if let node = m["template"] {
+                let value = try string(node, "registration_qc.template")
+                settings.template = value == "none" ? nil : value
             }
             if let node = m["max_mirror_advantage"] {
                 settings.maximumMirrorAdvantage = try number(node, "registration_qc.max_mirror_advantage", atLeast: 0)

@@ -26,6 +26,9 @@ public struct RegistrationSettings: Sendable, Equatable {
     /// How much better (in correlation) the left-right mirrored image may fit before the pair is
     /// refused as flipped.
     public var maximumMirrorAdvantage: Double
+    /// The template kit that gives a visit without a brain mask one (`registration_qc.template`):
+    /// nil (`none`, the default) never, `auto` the folder `.ci/install-template` fills, else a folder.
+    public var template: String? = nil
 
     public static let standard = RegistrationSettings(
         mode: .auto, referenceImage: FileNamePattern("*_FLAIR"),

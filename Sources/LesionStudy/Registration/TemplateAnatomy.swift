@@ -41,13 +41,41 @@ struct TemplateAnatomy {
             "no template kit (\(headImage) and its masks) here: build it with .ci/install-template (docs/template.md)")
     }
 
+    /// How outputs name a brain mask that came from the template.
+    static let brainFile = "template:brain"
+
+    /// The template's brain mask on the run's grid when the pipeline names a kit
+    /// (`registration_qc.template`) and a visit lacks its own brain mask; else nil. The kit is
+    /// registered to the baseline's reference image, so the mask follows the baseline's head.
+    static func brainMask(
+        for visits: [VisitInputs], grid: ReferenceGrid, pipeline: Pipeline, context: RegistrationContext, reader: NIfTIReader
+    ) throws(ScanError) -> Volume<Bool>? {
+        guard let template = pipeline.registration.template, visits.contains(where: { $0.brainMaskFile == nil }) else { return nil }
+        let baseline = visits[0]
+        guard let reference = baseline.registrationImages.reference ?? (baseline.t2Source.kind == .image ? baseline.t2File : nil) else {
+            throw ScanError(
+                baseline.t2File,
+                "registration_qc.template needs the baseline's reference image (\(pipeline.registration.referenceImage)) to place the template's brain mask, and this visit has none"
+            )
+        }
+        let kit = try locate(template == "auto" ? nil : template)
+        let anatomy = TemplateAnatomy(kit: kit, threads: context.threads, reader: reader)
+        let (maps, _) = try anatomy.derive(reference: reference, onto: grid.geometry, through: grid.alignments[reference])
+        return maps["brain"]
+    }
+
     let kit: String
     let threads: Int
     let reader: NIfTIReader
 
     /// The maps on `grid` (the baseline's), by role, and the transform from the patient's world
     /// (the `reference` image's) to the template's.
-    func derive(reference: String, onto grid: VoxelGeometry) throws(ScanError) -> (maps: [String: Volume<Bool>], transform: Affine) {
+    ///
+    /// `gridToReference` maps the grid's world to the reference image's world when the two differ
+    /// (a registered reference); nil when the reference defines the grid's world.
+    func derive(
+        reference: String, onto grid: VoxelGeometry, through gridToReference: Affine? = nil
+    ) throws(ScanError) -> (maps: [String: Volume<Bool>], transform: Affine) {
         let engine = try RigidRegistration(
             parameterBytes: BuiltInFile.affineRegistration.bytes, threads: threads, reader: reader)
         let result = try engine.register(fixed: reference, moving: kit + "/" + Self.headImage, mirrorCheck: false)
@@ -55,7 +83,8 @@ struct TemplateAnatomy {
         for (role, file) in Self.structures {
             let scan = try reader.readSingleVolume(kit + "/" + file, role: "template \(role) mask")
             let values = ScaledVolume.of(scan)
-            guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: result.transform) else {
+            let transform = gridToReference.map { result.transform.concatenating($0) } ?? result.transform
+            guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: transform) else {
                 throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
             }
             maps[role] = placement.nearest({ values.voxels[$0] }, outside: 0).map { $0 > 0 }
