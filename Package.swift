@@ -79,8 +79,9 @@ let package = Package(
 
         // Orchestration of a study: BIDS discovery, pipeline and rules files (YAML), timepoints
         // placed on one grid, clinical context, the patient and pair runs, their reports; the DICOM
-        // import through dcm2niix (`Import/`). `BuiltIn/` links to `Pipelines/default.yaml`,
-        // `Pipelines/rules.yaml` and `Pipelines/dicom-series.yaml`, whose bytes are
+        // import through dcm2niix (`Import/`); visits co-registered through elastix (`Registration/`).
+        // `BuiltIn/` links to `Pipelines/default.yaml`, `Pipelines/rules.yaml`,
+        // `Pipelines/dicom-series.yaml` and `Pipelines/elastix/{rigid,affine}.txt`, whose bytes are
         // compiled into the program (`BuiltInFile`), so it runs without its source tree.
         .target(
             name: "LesionStudy",
@@ -91,6 +92,7 @@ let package = Package(
             resources: [
                 .embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml"),
                 .embedInCode("BuiltIn/dicom-series.yaml"),
+                .embedInCode("BuiltIn/rigid.txt"), .embedInCode("BuiltIn/affine.txt"),
             ]
         ),
 
@@ -138,7 +140,7 @@ let package = Package(
             name: "LesionStudyTests",
             dependencies: [
                 "LesionStudy", "LesionLongitudinal", "LesionReview", "LesionIO", "LesionKernels", "StudyTestSupport",
-                "TestSupport",
+                "TestSupport", "LesionEngines",
             ]
         ),
         .testTarget(

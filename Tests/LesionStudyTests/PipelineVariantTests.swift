@@ -14,6 +14,7 @@ struct PipelineVariantTests {
         expected.name = "maps-only"
         expected.t2Sources.removeAll { $0.kind == .image }
         expected.gdSources.removeAll { $0.kind == .image }
+        expected.registration.mode = .none
         #expect(file.pipeline == expected)
 
         let root = try Fixtures.temporaryDirectory()

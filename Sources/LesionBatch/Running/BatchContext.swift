@@ -11,6 +11,8 @@ struct BatchContext: Sendable {
     /// The study's `participants.tsv`, when present.
     let participants: BIDSTable?
     let budget: MemoryBudget
+    /// Where transforms are stored and elastix's share of the cores (cores / jobs).
+    var registration = RegistrationContext.standalone
 
     /// The participant's row of `participants.tsv`, column → value.
     func participantColumns(_ id: String) -> [String: String] {

@@ -78,9 +78,10 @@ public enum BatchRunner {
         for file in try database.remove(participants: stale) { try paths.removeOutput(file, database: database.path) }
         let keys = try database.storedKeys()
 
-        let context = BatchContext(
+        var context = BatchContext(
             paths: paths, pipeline: options.pipeline, reader: options.reader, classifier: classifier,
             participants: participantsTable, budget: MemoryBudget(capacityBytes: options.memoryBytes))
+        context.registration = .sharing(jobs: options.jobs, transformsFolder: paths.output)
         var summary = BatchSummary(selected: selected.count, jobs: options.jobs, databasePath: database.path)
         summary.removed = stale.count
         progress.started(participants: selected.count, jobs: options.jobs)

@@ -46,7 +46,7 @@ struct PatientJob: Sendable {
         guard hash(folder, &state) else { return finish(state, start) }
         state.stageSeconds.hashing += clock.next()
         let participantColumns = context.participantColumns(participantID)
-        let key = inputKey(state.keyLines, participantColumns)
+        let key = inputKey(state.keyLines + [RegistrationContext.keyLine], participantColumns)
         state.inputKey = key
         if key == storedKey { return .unchanged(participantID: participantID) }
 
@@ -207,7 +207,7 @@ struct PatientJob: Sendable {
                             visitFiles += try maps.write(visit: n, lesions: lesions, record: record, ledger: ledger)
                             if let found = lesions.gd?.lesions { gd.append((n + 1, record.inputs.session ?? "", found)) }
                         },
-                        observe: { n, lesions, grid in measuring.observe(n, lesions, grid) }))
+                        observe: { n, lesions, grid in measuring.observe(n, lesions, grid) }, registration: context.registration))
             } catch {
                 result = .failure(error)
             }

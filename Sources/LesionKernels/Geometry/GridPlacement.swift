@@ -76,13 +76,15 @@ public struct GridPlacement: Sendable {
     ///
     /// Inside the field of view the position is clamped to the outermost voxel centres (the edge
     /// voxels extend by half a voxel), then the eight surrounding values are weighted by the
-    /// products of the fractional distances. Target voxels outside the field are NaN, which is
-    /// never foreground. A NaN among the eight neighbours with nonzero weight gives NaN.
+    /// products of the fractional distances. Target voxels outside the field are `outside` (NaN unless
+    /// given), which is never foreground. A NaN among the eight neighbours with nonzero weight gives NaN.
     ///
-    /// - Parameter value: the source value at a storage offset.
-    public func trilinear(_ value: (Int) -> Double) -> Volume<Double> {
+    /// - Parameters:
+    ///   - value: the source value at a storage offset.
+    ///   - outside: the value of target voxels outside the source's field (default NaN).
+    public func trilinear(_ value: (Int) -> Double, outside: Double = .nan) -> Volume<Double> {
         let s = source.size
-        var voxels = [Double](repeating: .nan, count: target.size.voxelCount)
+        var voxels = [Double](repeating: outside, count: target.size.voxelCount)
         forEachTargetVoxel { offset, u in
             guard sourceVoxel(u) != nil else { return }
             func corner(_ x: Double, _ n: Int) -> (Int, Int, Double) {

@@ -97,6 +97,8 @@ public struct LongitudinalReport {
             ("min_brain_mask_dice", JSON.number(p.grid.minimumBrainMaskDice)),
             ("brain_mask_pattern", JSON.string(p.brainMask.text)),
             ("search_derivatives", String(p.searchDerivatives)),
+            ("registration", JSON.string(p.registration.mode.rawValue)),
+            ("registration_min_correlation", JSON.number(p.registration.minimumCorrelation)),
         ]
     }
 
@@ -123,6 +125,7 @@ public struct LongitudinalReport {
         try out.write("{\n")
         for (key, value) in runFields { try out.write("  \(JSON.string(key)): \(value),\n") }
         if let review { try out.write("  \"review\": " + review.json(indent: "  ") + ",\n") }
+        if !run.registrations.isEmpty { try out.write("  \"registrations\": " + RegistrationRecord.json(run.registrations) + ",\n") }
         try out.write("  \"visits\": [")
         for (n, visit) in run.visits.enumerated() {
             try out.write((n == 0 ? "\n    " : ",\n    ") + visitJSON(n, visit))

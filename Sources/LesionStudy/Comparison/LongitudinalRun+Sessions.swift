@@ -7,11 +7,11 @@ extension LongitudinalRun {
     /// while its label maps are in memory.
     public static func patient(
         _ folder: PatientFolder, visits: [VisitInputs], directory: String, pipeline: PipelineFile, reader: NIfTIReader,
-        eachVisit: VisitHandler?, observe: VisitObserver = { _, _, _ in }
+        eachVisit: VisitHandler?, observe: VisitObserver = { _, _, _ in }, registration: RegistrationContext = .standalone
     ) throws(ScanError) -> LongitudinalRun {
         try run(
             command: "patient", inputs: [directory], participantID: folder.participantID,
             visitOrder: folder.sessionOrder, visits: visits, pipeline: pipeline, reader: reader, eachVisit: eachVisit,
-            observe: observe)
+            observe: observe, registration: registration)
     }
 }

@@ -17,6 +17,8 @@ public struct LongitudinalRun: Sendable {
     public let reference: ScanHeader
     public let visits: [VisitRecord]
     public let ledger: LesionLedger
+    /// The registrations that placed the visits on the baseline (empty when none was needed).
+    public internal(set) var registrations: [RegistrationRecord] = []
 
     /// Called after each visit is compared, while its label maps are in memory: the visit's
     /// index (0-based), its lesions on the baseline grid, how its files were read, and the
@@ -48,10 +50,20 @@ public struct LongitudinalRun: Sendable {
     /// and `eachVisit` sees the visit's record and the ledger so far (the batch writes its maps).
     static func run(
         command: String, inputs: [String], participantID: String?, visitOrder: String, visits: [VisitInputs],
-        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil, observe: VisitObserver = { _, _, _ in }
+        pipeline: PipelineFile, reader: NIfTIReader, eachVisit: VisitHandler? = nil, observe: VisitObserver = { _, _, _ in },
+        registration: RegistrationContext = .standalone
     ) throws(ScanError) -> LongitudinalRun {
         let reference = try reader.readHeader(visits[0].t2File)
-        let grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
+        var grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
+        // The one place registration enters a run: every file's transform to the baseline.
+        let aligned = try VisitAlignment(
+            settings: pipeline.pipeline.registration, context: registration, reader: reader, participantID: participantID,
+            sameGridToleranceMM: pipeline.pipeline.grid.sameGridToleranceMM
+        ).align(visits, grid: grid)
+        grid.alignments = aligned.alignments
+        grid.alignedImages = aligned.images
+        grid.templateBrain = try TemplateAnatomy.brainMask(
+            for: visits, grid: grid, pipeline: pipeline.pipeline, context: registration, reader: reader)
         let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
         var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
         var records: [VisitRecord] = []
@@ -64,8 +76,10 @@ public struct LongitudinalRun: Sendable {
             records.append(record)
             try eachVisit?(n, lesions, record, ledger)
         }
-        return LongitudinalRun(
+        var run = LongitudinalRun(
             command: command, inputs: inputs, participantID: participantID, visitOrder: visitOrder,
             pipeline: pipeline, reference: reference, visits: records, ledger: ledger)
+        run.registrations = aligned.records
+        return run
     }
 }

@@ -24,6 +24,12 @@ public struct BuiltInFile: Sendable {
     /// The DICOM series rules of `lesiontrack import`, `Pipelines/dicom-series.yaml`.
     public static let dicomSeries = BuiltInFile(name: "dicom-series.yaml", bytes: PackageResources.dicom_series_yaml)
 
+    /// The rigid registration's elastix parameters, `Pipelines/elastix/rigid.txt`.
+    public static let rigidRegistration = BuiltInFile(name: "elastix/rigid.txt", bytes: PackageResources.rigid_txt)
+
+    /// The template's affine registration parameters, `Pipelines/elastix/affine.txt`.
+    public static let affineRegistration = BuiltInFile(name: "elastix/affine.txt", bytes: PackageResources.affine_txt)
+
     /// Every built-in file, in the order `lesiontrack pipeline export` writes them.
     public static let all = [defaultPipeline, rules]
 }

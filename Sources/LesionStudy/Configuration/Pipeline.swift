@@ -20,6 +20,8 @@ public struct Pipeline: Sendable, Equatable {
     public var floor: SizeFloor
     public var matching: MatchingRule
     public var grid: GridRule
+    /// Whether and how visits and series are co-registered (`registration`, `registration_qc`).
+    public var registration: RegistrationSettings = .standard
 
     public init(
         name: String, searchDerivatives: Bool, brainMask: FileNamePattern, t2Sources: [LesionSource],

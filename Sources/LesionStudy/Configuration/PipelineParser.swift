@@ -17,7 +17,9 @@ struct PipelineParser: YAMLFileReading {
     func parse(_ text: String) throws(ScanError) -> Pipeline {
         let root = try compose(text, what: "pipeline file")
         let top = try mapping(root, "the file")
-        try allowKeys(top, ["pipeline_format", "name", "inputs", "t2_sources", "gd_sources", "lesions", "matching", "grid"], "the file")
+        try allowKeys(
+            top, ["pipeline_format", "name", "inputs", "t2_sources", "gd_sources", "lesions", "matching", "grid"] + Self.registrationKeys,
+            "the file")
         var pipeline = Pipeline.standard
         if let format = top["pipeline_format"] {
             let version = try integer(format, "pipeline_format")
@@ -106,6 +108,7 @@ struct PipelineParser: YAMLFileReading {
                 pipeline.grid.minimumBrainMaskDice = try fraction(node, "grid.min_brain_mask_dice")
             }
         }
+        try parseRegistration(top, into: &pipeline)
         return pipeline
     }
 }

@@ -12,6 +12,13 @@ public struct ReferenceGrid: Sendable {
     /// The file that defines the grid.
     public let header: ScanHeader
     public let rule: GridRule
+    /// Files registered to the baseline: each file's transform from the baseline's world to its
+    /// own (`VisitAlignment`); such a file is resampled through it, never taken as on the grid.
+    public var alignments: [String: Affine] = [:]
+    /// The registered images: another file of their session on one of their grids follows them.
+    public var alignedImages: [AlignedImage] = []
+    /// A brain mask on this grid from the template (`TemplateAnatomy`), for visits without their own.
+    public var templateBrain: Volume<Bool>?
 
     public init(header: ScanHeader, rule: GridRule) {
         self.header = header
@@ -23,10 +30,15 @@ public struct ReferenceGrid: Sendable {
     /// How `other` fits on this grid, or the reason it cannot be compared.
     public func fit(_ other: ScanHeader, method: GridFit.ResamplingMethod) throws(ScanError) -> (fit: GridFit, placement: GridPlacement?) {
         if other.path == header.path { return (.reference, nil) }
-        guard let placement = GridPlacement(source: other.geometry, onto: geometry) else {
+        let transform =
+            alignments[other.path]
+            ?? AlignedImage.host(of: other.path, geometry: other.geometry, among: alignedImages, toleranceMM: rule.sameGridToleranceMM)?
+            .transform
+        let aligned = transform.flatMap { GridPlacement(source: other.geometry, onto: geometry, through: $0) }
+        guard let placement = aligned ?? GridPlacement(source: other.geometry, onto: geometry) else {
             throw ScanError(other.path, "its affine is singular: it cannot be placed on the grid of \(header.path)")
         }
-        if let displacement = placement.cornerDisplacementMM, displacement <= rule.sameGridToleranceMM {
+        if aligned == nil, let displacement = placement.cornerDisplacementMM, displacement <= rule.sameGridToleranceMM {
             return (.same(displacementMM: displacement), nil)
         }
         let coverage = placement.fieldCoverage

@@ -12,10 +12,13 @@ public struct VisitInputs: Sendable {
     /// The pre-contrast image of an image Gd source, when the session has one.
     public let preContrastFile: String?
     public let brainMaskFile: String?
+    /// The session's images that registration uses: its reference series (`registration_qc.reference_image`)
+    /// and its other series (`registration_qc.images`); empty for a pair given as files.
+    public var registrationImages = RegistrationImages()
 
     public init(
         session: String?, acquisitionTime: String?, t2File: String, t2Source: LesionSource, gdFile: String?,
-        gdSource: LesionSource?, preContrastFile: String?, brainMaskFile: String?
+        gdSource: LesionSource?, preContrastFile: String?, brainMaskFile: String?, templateBrainMask: Bool = false
     ) throws(ScanError) {
         self.session = session
         self.acquisitionTime = acquisitionTime
@@ -25,7 +28,8 @@ public struct VisitInputs: Sendable {
         self.gdSource = gdSource
         self.preContrastFile = preContrastFile
         self.brainMaskFile = brainMaskFile
-        for (file, source) in [(t2File, t2Source), (gdFile, gdSource)] where source?.kind == .image && brainMaskFile == nil {
+        for (file, source) in [(t2File, t2Source), (gdFile, gdSource)]
+        where source?.kind == .image && brainMaskFile == nil && !templateBrainMask {
             throw ScanError(
                 file!,
                 "an intensity threshold needs a brain mask (z-scores are relative to the brain), and this visit has none: refused rather than guessed (add a brain mask, or drop the image source from the pipeline file)"
@@ -91,11 +95,13 @@ public struct VisitInputs: Sendable {
                 preContrast = try matches(session, gd.source.matchesPreContrast(stem:), role: "pre_contrast (\(gd.source.preContrast!))")
             }
             let brainMask = try matches(session, pipeline.brainMask.matches, role: "inputs.brain_mask (\(pipeline.brainMask))")
-            visits.append(
-                try VisitInputs(
-                    session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
-                    t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
-                    preContrastFile: preContrast, brainMaskFile: brainMask))
+            var visit = try VisitInputs(
+                session: session.label, acquisitionTime: session.acquisitionTime, t2File: t2Choice.files[s],
+                t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
+                preContrastFile: preContrast, brainMaskFile: brainMask,
+                templateBrainMask: pipeline.registration.template != nil)
+            visit.registrationImages = try RegistrationImages.select(session, settings: pipeline.registration)
+            visits.append(visit)
         }
         return visits
     }

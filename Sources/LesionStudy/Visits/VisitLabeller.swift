@@ -42,6 +42,8 @@ struct VisitLabeller {
             }
             brain = Brain(file: file, mask: mask)
             brainFit = fit
+        } else if let derived = grid.templateBrain {
+            brain = Brain(file: TemplateAnatomy.brainFile, mask: derived)
         }
         let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import LesionIO
+import LesionKernels
+
+/// Anatomy maps for a patient from the template kit: the kit's T1w head registered (affine,
+/// `Pipelines/elastix/affine.txt`) to the patient's baseline reference image, and each of the
+/// kit's masks resampled through that transform onto the patient's grid, nearest neighbour.
+///
+/// The kit (`.ci/install-template`, docs/template.md) holds `tpl_desc-head_T1w.nii.gz` and the
+/// masks `tpl_desc-brain_mask`, `tpl_label-{CGM,DGM,WM,ventricles,infratentorial}_mask`
+/// (`.nii.gz`) on one grid. `CGM` is the cortical ribbon only (the `cortex` role).
+struct TemplateAnatomy {
+    /// The structures, by role name, and the kit file each comes from.
+    static let structures: [(role: String, file: String)] = [
+        ("brain", "tpl_desc-brain_mask.nii.gz"), ("cortex", "tpl_label-CGM_mask.nii.gz"),
+        ("deep_grey_matter", "tpl_label-DGM_mask.nii.gz"), ("white_matter", "tpl_label-WM_mask.nii.gz"),
+        ("ventricles", "tpl_label-ventricles_mask.nii.gz"), ("infratentorial", "tpl_label-infratentorial_mask.nii.gz"),
+    ]
+
+    /// The kit's image registered to the patient.
+    static let headImage = "tpl_desc-head_T1w.nii.gz"
+
+    /// Where `.ci/install-template` puts the kit: `/usr/local/share/lesiontrack/template` for root,
+    /// else `${XDG_DATA_HOME:-$HOME/.local/share}/lesiontrack/template`.
+    static var standardFolders: [String] {
+        let home = getenv("HOME").map { String(cString: $0) } ?? ""
+        let data = getenv("XDG_DATA_HOME").map { String(cString: $0) } ?? home + "/.local/share"
+        return ["/usr/local/share/lesiontrack/template", data + "/lesiontrack/template"]
+    }
+
+    /// The kit folder: `given` when set, else the first standard folder holding the kit's head image.
+    static func locate(_ given: String?) throws(ScanError) -> String {
+        let candidates = given.map { [$0] } ?? standardFolders
+        for folder in candidates where FileSystem.kind(folder + "/" + headImage) == .file { return folder }
+        throw ScanError(
+            given ?? candidates[0],
+            "no template kit (\(headImage) and its masks) here: build it with .ci/install-template (docs/template.md)")
+    }
+
+    /// How outputs name a brain mask that came from the template.
+    static let brainFile = "template:brain"
+
+    /// The template's brain mask on the run's grid when the pipeline names a kit
+    /// (`registration_qc.template`) and a visit lacks its own brain mask; else nil. The kit is
+    /// registered to the baseline's reference image, so the mask follows the baseline's head.
+    static func brainMask(
+        for visits: [VisitInputs], grid: ReferenceGrid, pipeline: Pipeline, context: RegistrationContext, reader: NIfTIReader
+    ) throws(ScanError) -> Volume<Bool>? {
+        guard let template = pipeline.registration.template, visits.contains(where: { $0.brainMaskFile == nil }) else { return nil }
+        let baseline = visits[0]
+        guard let reference = baseline.registrationImages.reference ?? (baseline.t2Source.kind == .image ? baseline.t2File : nil) else {
+            throw ScanError(
+                baseline.t2File,
+                "registration_qc.template needs the baseline's reference image (\(pipeline.registration.referenceImage)) to place the template's brain mask, and this visit has none"
+            )
+        }
+        let kit = try locate(template == "auto" ? nil : template)
+        let anatomy = TemplateAnatomy(kit: kit, threads: context.threads, reader: reader)
+        let (maps, _) = try anatomy.derive(reference: reference, onto: grid.geometry, through: grid.alignments[reference])
+        return maps["brain"]
+    }
+
+    let kit: String
+    let threads: Int
+    let reader: NIfTIReader
+
+    /// The maps on `grid` (the baseline's), by role, and the transform from the patient's world
+    /// (the `reference` image's) to the template's.
+    ///
+    /// `gridToReference` maps the grid's world to the reference image's world when the two differ
+    /// (a registered reference); nil when the reference defines the grid's world.
+    func derive(
+        reference: String, onto grid: VoxelGeometry, through gridToReference: Affine? = nil
+    ) throws(ScanError) -> (maps: [String: Volume<Bool>], transform: Affine) {
+        let engine = try RigidRegistration(
+            parameterBytes: BuiltInFile.affineRegistration.bytes, threads: threads, reader: reader)
+        let result = try engine.register(fixed: reference, moving: kit + "/" + Self.headImage, mirrorCheck: false)
+        var maps: [String: Volume<Bool>] = [:]
+        for (role, file) in Self.structures {
+            let scan = try reader.readSingleVolume(kit + "/" + file, role: "template \(role) mask")
+            let values = ScaledVolume.of(scan)
+            let transform = gridToReference.map { result.transform.concatenating($0) } ?? result.transform
+            guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: transform) else {
+                throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
+            }
+            maps[role] = placement.nearest({ values.voxels[$0] }, outside: 0).map { $0 > 0 }
+        }
+        return (maps, result.transform)
+    }
+}
