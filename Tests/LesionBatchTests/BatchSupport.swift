@@ -28,7 +28,8 @@ enum BatchSupport {
         return try queue.read { db in
             var dump: [String: [String]] = [:]
             for table in [
-                "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs",
+                "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "registrations",
+                "errors", "outputs",
             ] {
                 dump[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { row in
                     row.columnNames.filter { !volatile.contains($0) }.map { "\($0)=\(row[$0] as DatabaseValue)" }.joined(separator: " ")

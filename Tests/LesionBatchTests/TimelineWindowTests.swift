@@ -110,7 +110,10 @@ struct TimelineWindowTests {
         let path = output + "/lesiontrack.sqlite"
         // Back to v1: no table, no migration record, input keys from before the classifier stored windows.
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "DROP TABLE review_windows; DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3')")
+            try db.execute(
+                sql:
+                    "DROP TABLE review_windows; DROP TABLE registrations; DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4')"
+            )
             for column in ["recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2"] {
                 try db.execute(sql: "ALTER TABLE visits DROP COLUMN \(column)")
             }
@@ -128,7 +131,7 @@ struct TimelineWindowTests {
                 try Int.fetchOne(db, sql: "SELECT COUNT(confluent_t2) + COUNT(recurrent_t2) FROM visits") ?? -1
             )
         }
-        #expect(migrations.0 == ["v1", "v2", "v3"] && migrations.1 == 0 && migrations.2 == 0)
+        #expect(migrations.0 == ["v1", "v2", "v3", "v4"] && migrations.1 == 0 && migrations.2 == 0)
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
         #expect(windowRects(page).isEmpty)
         #expect(page.contains("or the results were written before windows were stored (run the participant again)"))

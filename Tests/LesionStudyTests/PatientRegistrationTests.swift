@@ -133,7 +133,30 @@ struct PatientRegistrationTests {
         let stored = root + "/out/sub-01/ses-02/anat/sub-01_ses-02_from-02_to-01_mode-image_xfm.txt"
         let text = try String(contentsOfFile: stored, encoding: .utf8)
         #expect(text.contains("# correlation_after: 0.9"))
+        // The results database holds the registration with its figures, paths relative to the study.
+        let rows = try Self.sqlite(root + "/out/lesiontrack.sqlite", "SELECT moving, fixed, reused FROM registrations")
+        #expect(rows == ["sub-01/ses-02/anat/sub-01_ses-02_FLAIR.nii|sub-01/ses-01/anat/sub-01_ses-01_FLAIR.nii|0"])
+        let figures = try Self.sqlite(
+            root + "/out/lesiontrack.sqlite", "SELECT json_extract(figures, '$.correlation_after') > 0.9 FROM registrations")
+        #expect(figures == ["1"])
         let second = try Self.lesiontrack(arguments, path: "/nonexistent")
         #expect(second.status == 0, "\(second.stderr)")
+    }
+
+    /// Rows of a query through Python's sqlite3 (standard library), columns joined by `|`.
+    static func sqlite(_ database: String, _ query: String) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys\nfor row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print('|'.join(str(v) for v in row))",
+            database, query,
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

@@ -15,7 +15,8 @@ import LesionIO
 public enum ResultsMerger {
     /// Tables copied per participant, in an order that satisfies the foreign keys.
     static let participantTables = [
-        "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "errors", "outputs",
+        "patients", "scans", "visits", "lesions", "ledger", "gd_lesions", "classifications", "review_windows", "registrations", "errors",
+        "outputs",
     ]
 
     /// Merges `sources` into `destination`; returns the number of participants copied.

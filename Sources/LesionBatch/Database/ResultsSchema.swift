@@ -21,11 +21,30 @@ enum ResultsSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: version3)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: version4)
+        }
         return migrator
     }
 
     /// The identifiers of every migration this version knows, in order.
-    static let knownMigrations = ["v1", "v2", "v3"]
+    static let knownMigrations = ["v1", "v2", "v3", "v4"]
+
+    /// The registrations that placed a participant's images on the baseline grid: the moving and
+    /// fixed images (paths relative to the study), whether the stored transform was reused, and
+    /// the quality figures as a JSON object (`correlation_after`, the mirror check, the seconds
+    /// elastix took, …), as the `registrations` array of the participant's JSON holds them. The
+    /// transforms themselves are the `…_xfm.txt` files under the output folder.
+    private static let version4 = """
+        CREATE TABLE registrations (
+            participant_id TEXT NOT NULL REFERENCES patients(participant_id) ON DELETE CASCADE,
+            moving TEXT NOT NULL,
+            fixed TEXT NOT NULL,
+            reused INTEGER NOT NULL,
+            figures TEXT NOT NULL,
+            PRIMARY KEY (participant_id, moving, fixed)
+        );
+        """
 
     /// Counting as a reader counts, and urgency as its own column: per visit, the recurrent and
     /// confluent lesions and the merged, split and recurrent lesions counted as activity; per

@@ -57,16 +57,22 @@ struct OutcomeTables {
             "start_date", "end_date",
         ])
     private var outputs = TableRows(table: "outputs", columns: ["path", "participant_id", "kind", "sha256"])
+    private var registrations = TableRows(
+        table: "registrations", columns: ["participant_id", "moving", "fixed", "reused", "figures"])
 
     init(participantID: String, paths: StudyPaths) {
         self.participantID = participantID
         self.paths = paths
     }
 
-    var all: [TableRows] { [scans, visits, lesions, ledger, gdLesions, classifications, windows, outputs] }
+    var all: [TableRows] { [scans, visits, lesions, ledger, gdLesions, classifications, windows, registrations, outputs] }
 
     /// Visits (1-based, as in every output), lesions and the ledger of a compared participant.
     mutating func add(_ run: LongitudinalRun) {
+        for record in run.registrations {
+            let figures = "{" + record.figures.map { "\(JSON.string($0.0)): \(JSON.number($0.1))" }.joined(separator: ", ") + "}"
+            registrations.append([participantID, paths.relative(record.from), paths.relative(record.to), record.reused, figures])
+        }
         for (n, visit) in run.visits.enumerated() {
             let c = run.ledger.counts[n], inputs = visit.inputs
             visits.append([

@@ -83,7 +83,10 @@ struct PatientJob: Sendable {
         let working = clock.next()
         state.stageSeconds.reading += compared.readingSeconds
         state.stageSeconds.writing += compared.writingSeconds
-        state.stageSeconds.labelling += max(0, working - compared.readingSeconds - compared.writingSeconds)
+        let registering = (compared.outcome?.run.registrations ?? []).filter { !$0.reused }
+            .reduce(0.0) { total, record in total + (record.figures.first { $0.0 == "elastix_seconds" }?.1 ?? 0) }
+        state.stageSeconds.registration += registering
+        state.stageSeconds.labelling += max(0, working - compared.readingSeconds - compared.writingSeconds - registering)
         return finish(state, start, tables: tables)
     }
 

@@ -7,8 +7,10 @@ public struct StageSeconds: Sendable, Equatable {
     public var hashing = 0.0
     /// Headers and voxels read (`NIfTIReader`), including decompression.
     public var reading = 0.0
+    /// elastix registering images (its `elastix_seconds`; nothing when a stored transform is reused).
+    public var registration = 0.0
     /// Thresholding, labelling, measuring, placing visits on one grid, matching lesions over time
-    /// and classifying: the participant's work between reading and writing.
+    /// and classifying: the participant's work between reading and writing, registration aside.
     public var labelling = 0.0
     /// Label maps and per-participant reports written.
     public var writing = 0.0
@@ -19,12 +21,16 @@ public struct StageSeconds: Sendable, Equatable {
 
     /// The stages with their JSON names, in the order of a run.
     public var named: [(String, Double)] {
-        [("hashing", hashing), ("reading", reading), ("labelling", labelling), ("writing", writing), ("database", database)]
+        [
+            ("hashing", hashing), ("reading", reading), ("registration", registration), ("labelling", labelling),
+            ("writing", writing), ("database", database),
+        ]
     }
 
     mutating func add(_ other: StageSeconds) {
         hashing += other.hashing
         reading += other.reading
+        registration += other.registration
         labelling += other.labelling
         writing += other.writing
         database += other.database
