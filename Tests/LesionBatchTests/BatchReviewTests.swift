@@ -57,12 +57,26 @@ struct BatchReviewTests {
         }
         #expect(urgency.filter { $0.1 == "suspected_pml_iris" }.allSatisfy { $0.2 == 1 })
         #expect(urgency.first { $0.0 == "sub-01/overall" }?.2 == 1 && urgency.first { $0.0 == "sub-04/overall" }?.2 == 0)
-        for (participant, _, urgent) in urgency where participant.hasSuffix("/overall") {
+        for (participant, _, urgent) in urgency where participant.hasSuffix("/overall") && participant != "sub-03/overall" {
             let visits = urgency.filter {
                 $0.0.hasPrefix(participant.replacingOccurrences(of: "overall", with: "")) && !$0.0.hasSuffix("/overall")
             }
             #expect(urgent == (visits.contains { $0.2 == 1 } ? 1 : 0), "\(participant)")
         }
+        // sub-03's ses-02 was left out for its broken scan: what it holds is unknown, so the
+        // participant is urgent and at least indeterminate, whatever its reviewed visits say, and
+        // its reasons and missing data name the session.
+        let sub03 = try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT class, urgent_review, reasons, missing_data FROM classifications WHERE participant_id = 'sub-03' AND session_id IS NULL"
+            )
+        }
+        #expect(sub03?["urgent_review"] as Int? == 1)
+        #expect(["indeterminate", "reactivation", "rebound", "suspected_pml_iris"].contains(sub03?["class"] as String? ?? ""))
+        #expect((sub03?["reasons"] as String?)?.contains("session ses-02 was left out of the run") == true)
+        #expect((sub03?["missing_data"] as String?)?.contains("\"feature\": \"session ses-02\"") == true)
         // The cohort index lists every urgent participant before any other.
         let index = try String(contentsOfFile: folder + "/out/report/index.html", encoding: .utf8)
         let rows = index.components(separatedBy: "<h2>Participants, most urgent first</h2>").last!.components(separatedBy: "<tr><td>")
@@ -109,5 +123,27 @@ struct BatchReviewTests {
         try (text + "\n# edited\n").write(toFile: rules, atomically: true, encoding: .utf8)
         let edited = try BatchSupport.run(study, folder + "/out", ["--rules", rules])
         #expect(edited.stdout.contains("5 processed, 0 unchanged") || edited.stderr.contains("5 processed, 0 unchanged"))
+    }
+
+    @Test("a participant whose follow-up scan is broken is urgent, not a quiet 'no visit to review'")
+    func leftOutFollowUp() throws {
+        // sub-04 has two sessions; with ses-02's lesion map cut in half only its baseline remains,
+        // which is not reviewed (no earlier scan, no Gd+). Expected from the principle that
+        // missing data never lowers urgency: indeterminate, urgent, the reason naming ses-02.
+        let (folder, study) = try BatchSupport.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let broken = study + "/derivatives/segmenter/sub-04/ses-02/anat/sub-04_ses-02_label-T2lesion_mask.nii.gz"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: broken))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: broken))
+        let rules = CommandRunner.repositoryRoot + "/Pipelines/rules.yaml"
+        #expect(try BatchSupport.run(study, folder + "/out", ["--rules", rules, "--quiet", "--no-report"]).status == 1)
+        let queue = try DatabaseQueue(path: folder + "/out/lesiontrack.sqlite")
+        let row = try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT class, urgent_review, reasons FROM classifications WHERE participant_id = 'sub-04' AND session_id IS NULL")
+        }
+        #expect(row?["class"] as String? == "indeterminate")
+        #expect(row?["urgent_review"] as Int? == 1)
+        #expect((row?["reasons"] as String?)?.contains("session ses-02 was left out of the run") == true)
     }
 }

@@ -151,4 +151,27 @@ struct ClassifierTests {
         #expect(d.reviewClass == .suspectedPMLIRIS && d.reason.text.hasPrefix("suspected_pml_iris leads with 3"))
         #expect(d.urgentReview && !d.gate.isOpen)
     }
+
+    @Test("a session left out of the run makes the patient urgent and at least indeterminate, naming it")
+    func leftOutSessions() {
+        // Written from the principle before the code: what a left-out visit holds is unknown, and
+        // unknown never lowers urgency, so no class below indeterminate and always urgent review.
+        let quiet = PatientDecision(
+            reviewClass: .noNewActivity, urgentReview: false, visit: 1, reason: "the class of the only visit reviewed")
+        let covered = quiet.coveringLeftOut(["ses-03"])
+        #expect(covered.reviewClass == .indeterminate && covered.urgentReview && covered.visit == 1)
+        #expect(covered.reason.hasPrefix("session ses-03 was left out of the run"))
+        #expect(covered.reason.hasSuffix("before that: the class of the only visit reviewed"))
+        let none = PatientDecision(reviewClass: .indeterminate, urgentReview: false, visit: nil, reason: "no visit to review")
+        #expect(none.coveringLeftOut(["ses-02", "ses-04"]).urgentReview)
+        #expect(none.coveringLeftOut(["ses-02", "ses-04"]).reason.hasPrefix("sessions ses-02, ses-04 were left out"))
+        // A more urgent class stays as it is.
+        for kept in [ReviewClass.rebound, .reactivation, .suspectedPMLIRIS] {
+            let decision = PatientDecision(reviewClass: kept, urgentReview: false, visit: 2, reason: "r")
+            #expect(decision.coveringLeftOut(["ses-02"]).reviewClass == kept)
+            #expect(decision.coveringLeftOut(["ses-02"]).urgentReview)
+        }
+        // Nothing left out: unchanged.
+        #expect(quiet.coveringLeftOut([]) == quiet)
+    }
 }

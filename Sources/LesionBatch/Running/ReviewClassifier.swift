@@ -50,7 +50,9 @@ public struct ReviewClassifier: PatientClassifying {
                 record: record(visit.decision.reviewClass.rawValue, urgent: visit.decision.urgentReview, report.recordJSON(visit))
             )
         }
-        let decision = review.patient
+        // A session left out of the run (a refused file, a failed registration check) was not
+        // reviewed: the patient is urgent and at least indeterminate, and says which session.
+        let decision = review.patient.coveringLeftOut(patient.excludedSessions)
         let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
         // The patient's reason, then the deciding visit's: "PML not excluded" and the leading
         // alternative reach the report page.
@@ -60,10 +62,23 @@ public struct ReviewClassifier: PatientClassifying {
             decision.reviewClass.rawValue, urgent: decision.urgentReview,
             (
                 leading.map { report.recordJSON($0).scores } ?? "{}", overallReasons,
-                leading.map { report.recordJSON($0).missing } ?? "[]"
+                Self.withLeftOut(leading.map { report.recordJSON($0).missing } ?? "[]", patient.excludedSessions)
             ))
         return PatientClassification(
             overall: overall, sessions: sessions, windows: Self.windows(rules, review.clinical), review: review)
+    }
+
+    /// `missing` (a JSON array of `{"feature", "reason"}` objects) with one entry per session left
+    /// out of the run, so the report's missing data names them.
+    static func withLeftOut(_ missing: String, _ sessions: [String]) -> String {
+        guard !sessions.isEmpty else { return missing }
+        let entries = sessions.map { session in
+            LongitudinalReport.object([
+                ("feature", JSON.string("session " + session)),
+                ("reason", JSON.string("left out of the run (the error rows say why): not reviewed")),
+            ])
+        }.joined(separator: ", ")
+        return missing == "[]" ? "[" + entries + "]" : String(missing.dropLast()) + ", " + entries + "]"
     }
 
     /// The rules' time windows dated from the latest last infusion and plasma exchange of the

@@ -4,7 +4,8 @@
 /// `ReviewClass.byUrgency` (suspected PML-IRIS, rebound, reactivation, indeterminate, no new
 /// activity), then the earlier visit. So an indeterminate visit held by the safety gate outranks
 /// a later rebound visit: the patient is urgent whenever any visit is. A patient with no reviewed
-/// visit is indeterminate, and says why.
+/// visit is indeterminate, and says why. A patient with sessions left out of the run is urgent
+/// (`coveringLeftOut`).
 public struct PatientDecision: Sendable, Equatable {
     public let reviewClass: ReviewClass
     public let urgentReview: Bool
@@ -42,5 +43,25 @@ public struct PatientDecision: Sendable, Equatable {
         return PatientDecision(
             reviewClass: first.decision.reviewClass, urgentReview: first.decision.urgentReview, visit: first.visit,
             reason: reason)
+    }
+
+    /// The decision when some of the patient's sessions could not be reviewed because they were
+    /// left out of the run (a refused file, a failed registration check): what they hold is
+    /// unknown, and unknown is never negative, so the patient needs urgent review and its class
+    /// is at least as urgent as `indeterminate` (a more urgent class is kept). Unchanged when no
+    /// session was left out. `sessions` are `session_id` values (`ses-03`). LesionTrack's own safety rule: missing data never lowers urgency.
+    public func coveringLeftOut(_ sessions: [String]) -> PatientDecision {
+        guard !sessions.isEmpty else { return self }
+        return PatientDecision(
+            reviewClass: min(reviewClass, .indeterminate), urgentReview: true, visit: visit,
+            reason: Self.leftOutReason(sessions) + "; before that: " + reason)
+    }
+
+    /// Why a patient with sessions left out of the run needs urgent review, naming them.
+    public static func leftOutReason(_ sessions: [String]) -> String {
+        let named = sessions.joined(separator: ", ")
+        return (sessions.count == 1 ? "session \(named) was" : "sessions \(named) were")
+            + " left out of the run (the error rows say why) and not reviewed: new lesions there would be missed, so urgent review"
+            + " (LesionTrack's own safety rule: missing data never lowers urgency)"
     }
 }
