@@ -145,5 +145,14 @@ struct BatchReviewTests {
         #expect(row?["class"] as String? == "indeterminate")
         #expect(row?["urgent_review"] as Int? == 1)
         #expect((row?["reasons"] as String?)?.contains("session ses-02 was left out of the run") == true)
+        // The participant's review JSON says the same as the database.
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: folder + "/out/sub-04/sub-04_longitudinal.json"))) as! [String: Any]
+        let review = json["review"] as! [String: Any]
+        let patient = review["patient"] as! [String: Any]
+        #expect(patient["class"] as? String == "indeterminate" && patient["urgent_review"] as? Bool == true)
+        let skipped = review["not_reviewed"] as! [[String: Any]]
+        #expect(skipped.contains { $0["session_id"] as? String == "ses-02" && $0["visit"] is NSNull })
     }
 }

@@ -35,7 +35,7 @@ public struct ReviewClassifier: PatientClassifying {
                 kind: .internal)
         }
         let run = patient.run
-        let review = try measured.get().review(of: run)
+        let review = try measured.get().review(of: run, leftOut: patient.excludedSessions)
         let report = ReviewReport(run: run, review: review)
         func record(
             _ className: String, urgent: Bool, _ json: (scores: String, fired: String, missing: String)
@@ -51,8 +51,8 @@ public struct ReviewClassifier: PatientClassifying {
             )
         }
         // A session left out of the run (a refused file, a failed registration check) was not
-        // reviewed: the patient is urgent and at least indeterminate, and says which session.
-        let decision = review.patient.coveringLeftOut(patient.excludedSessions)
+        // reviewed: the review made the patient urgent and at least indeterminate, naming it.
+        let decision = review.patient
         let leading = decision.visit.flatMap { n in review.visits.first { $0.visit == n } }
         // The patient's reason, then the deciding visit's: "PML not excluded" and the leading
         // alternative reach the report page.

@@ -51,6 +51,10 @@ public struct PatientReview: Sendable {
     public let visits: [Visit]
     /// Visits not reviewed, with the reason, in visit order.
     public let notReviewed: [(visit: Int, reason: String)]
+    /// Sessions left out of the run (refused in a batch run), not reviewed; they make the patient
+    /// urgent and at least indeterminate (`PatientDecision.coveringLeftOut`).
+    public let leftOut: [String]
+    /// The most urgent of the reviewed visits, covering the sessions left out.
     public let patient: PatientDecision
 
     /// Runs `patient DIR` and reviews it: the clinical tables are read first (a malformed one is
@@ -82,7 +86,7 @@ public struct PatientReview: Sendable {
     /// Classifies the follow-up visits of a run whose image features were measured.
     init(
         run: LongitudinalRun, rules: RulesFile, clinical: ClinicalContext, imageFeatures: [VisitImageFeatures],
-        cortex: [Anatomy?], greyMatter: [Anatomy?], ventricles: [Anatomy?]
+        cortex: [Anatomy?], greyMatter: [Anatomy?], ventricles: [Anatomy?], leftOut: [String] = []
     ) {
         let ledger = run.ledger
         let labels = run.visits.map { $0.inputs.session ?? "" }
@@ -131,7 +135,9 @@ public struct PatientReview: Sendable {
         self.notReviewed = notReviewed
         self.patient = PatientDecision.combine(
             visits.map { ($0.visit, $0.decision) },
-            noVisitReason: "no visit to review: the first visit has no Gd+ lesion and no later visit was compared with it")
+            noVisitReason: "no visit to review: the first visit has no Gd+ lesion and no later visit was compared with it"
+        ).coveringLeftOut(leftOut)
+        self.leftOut = leftOut
     }
 
     static func treatment(_ records: [ClinicalRecord]) -> String {

@@ -54,10 +54,12 @@ public struct ReviewMeasurement: Sendable {
     }
 
     /// The review of `run`, every visit of which was measured.
-    public func review(of run: LongitudinalRun) -> PatientReview {
+    /// `leftOut`: sessions of the patient left out of `run` (a batch run's refused sessions); they
+    /// make the patient urgent (`PatientDecision.coveringLeftOut`).
+    public func review(of run: LongitudinalRun, leftOut: [String] = []) -> PatientReview {
         precondition(imageFeatures.count == run.visits.count, "every visit of the run is measured")
         return PatientReview(
             run: run, rules: rules, clinical: clinical, imageFeatures: imageFeatures, cortex: cortex, greyMatter: greyMatter,
-            ventricles: ventricles)
+            ventricles: ventricles, leftOut: leftOut)
     }
 }

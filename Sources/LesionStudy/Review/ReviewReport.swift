@@ -128,12 +128,19 @@ public struct ReviewReport {
             (
                 "not_reviewed",
                 "["
-                    + review.notReviewed.map { skipped in
+                    + (review.notReviewed.map { skipped in
                         Self.object([
                             ("visit", String(skipped.visit + 1)), ("session_id", session(skipped.visit).map(JSON.string) ?? "null"),
                             ("reason", JSON.string(skipped.reason)),
                         ])
-                    }.joined(separator: ", ") + "]"
+                    }
+                    // Sessions left out of the run are not visits of it: no visit number.
+                    + review.leftOut.map { session in
+                        Self.object([
+                            ("visit", "null"), ("session_id", JSON.string(session)),
+                            ("reason", JSON.string("left out of the run (the error rows say why)")),
+                        ])
+                    }).joined(separator: ", ") + "]"
             ),
         ]
         let visits = review.visits.map { inner + "  " + visitJSON($0) }
