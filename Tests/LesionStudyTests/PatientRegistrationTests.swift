@@ -139,6 +139,20 @@ struct PatientRegistrationTests {
         let figures = try Self.sqlite(
             root + "/out/lesiontrack.sqlite", "SELECT json_extract(figures, '$.correlation_after') > 0.9 FROM registrations")
         #expect(figures == ["1"])
+        // The transform's two files are outputs: listed with their hashes, so a merge copies them.
+        let listed = try Self.sqlite(root + "/out/lesiontrack.sqlite", "SELECT path FROM outputs WHERE path LIKE '%xfm%' ORDER BY path")
+        #expect(
+            listed == [
+                "sub-01/ses-02/anat/sub-01_ses-02_from-02_to-01_mode-image_xfm.elastix.txt",
+                "sub-01/ses-02/anat/sub-01_ses-02_from-02_to-01_mode-image_xfm.txt",
+            ])
+        let merged = try Self.lesiontrack(
+            ["merge", root + "/out", "--into", root + "/merged", "--no-report"],
+            path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(
+            try String(contentsOfFile: root + "/merged/sub-01/ses-02/anat/sub-01_ses-02_from-02_to-01_mode-image_xfm.txt", encoding: .utf8)
+                == text)
         let second = try Self.lesiontrack(arguments, path: "/nonexistent")
         #expect(second.status == 0, "\(second.stderr)")
     }

@@ -219,7 +219,8 @@ struct PatientJob: Sendable {
             switch result {
             case .success(let run):
                 compared.outcome = (run, usable, measuring.result)
-                state.visitFiles = visitFiles
+                // The stored transforms are outputs too: listed, hashed, and copied by merges.
+                state.visitFiles = visitFiles + run.registrations.flatMap(\.files)
                 state.gdLesions = gd
                 state.scansRead = Set(files).count
                 state.voxelsRead = files.reduce(0) { $0 + compared.headers[$1]!.grid.voxelCount }

@@ -11,6 +11,9 @@ public struct RegistrationRecord: Sendable {
     public let figures: [(String, Double)]
     /// True when a stored transform with the same inputs and parameter file was used instead of elastix.
     public let reused: Bool
+    /// The stored transform's files (the matrix and elastix's own file), relative to the output
+    /// folder; empty when transforms are not kept.
+    public let files: [String]
 }
 
 extension RegistrationRecord {

@@ -110,8 +110,11 @@ struct VisitAlignment {
             let key = "rigid \(try hash(fixed)) \(try hash(moving)) \(parametersSHA)"
             let stored = storedPath(session: session, from: from, to: to)
             let root = context.transformsFolder ?? "."
+            let files = stored.map { path in
+                [path, path.replacingOccurrences(".txt", ".elastix.txt")].map { String($0.dropFirst(root.count + 1)) }
+            }
             if let stored, let previous = StoredTransform.read(stored), previous.key == key {
-                records.append(Record(from: moving, to: fixed, figures: previous.figures, reused: true))
+                records.append(Record(from: moving, to: fixed, figures: previous.figures, reused: true, files: files ?? []))
                 return previous.transform
             }
             let secondsBefore = engine.engineSeconds
@@ -138,7 +141,7 @@ struct VisitAlignment {
                 try AtomicFile.write(Array(record.text.utf8), to: stored)
                 try AtomicFile.write(Array(result.elastixText.utf8), to: stored.replacingOccurrences(".txt", ".elastix.txt"))
             }
-            records.append(Record(from: moving, to: fixed, figures: figures, reused: false))
+            records.append(Record(from: moving, to: fixed, figures: figures, reused: false, files: files ?? []))
             return result.transform
         }
 
