@@ -55,6 +55,27 @@ def onto(volume, volume_affine, subject_to_world, grid_shape, grid_affine):
                                     order=0, mode="constant", cval=0, prefilter=False)
 
 
+def to_subject(labels, labels_affine, subject_to_world, subject_shape, subject_affine):
+    """A run's label map sampled at the subject grid's voxels (nearest neighbour).
+
+    Subject voxel u is the subject point subject_affine · u, the world point
+    subject_to_world of it in the map's image, the map voxel inv(labels_affine) of that."""
+    m = np.linalg.inv(labels_affine) @ subject_to_world @ subject_affine
+    return ndimage.affine_transform(labels, m[:3, :3], offset=m[:3, 3], output_shape=tuple(subject_shape),
+                                    order=0, mode="constant", cval=0, prefilter=False)
+
+
+def spatial_reference(path, study, fallback):
+    """The image a run's map lies on: its sidecar's SpatialReference (`bids:raw:PATH`), else fallback."""
+    sidecar = path[: -len(".nii.gz")] + ".json"
+    if os.path.isfile(sidecar):
+        with open(sidecar) as f:
+            ref = json.load(f).get("SpatialReference", "")
+        if ref.startswith("bids:raw:"):
+            return ref[len("bids:raw:"):]
+    return fallback
+
+
 def reader_length_mm(mask, spacing):
     """Largest distance between two voxel centres plus the voxel's extent along it (mm)."""
     idx = np.argwhere(mask).astype(np.float64) * np.asarray(spacing, np.float64)
@@ -91,11 +112,11 @@ def baseline_image(pt, sub, sessions):
     return key
 
 
-def detection(pred, truth, counted):
-    """(TP, FP, FN, predicted labels) for a predicted and a truth label map on one grid.
+def detection(pred_ids, pred, truth, counted):
+    """(TP, FP, FN) for a predicted and a truth label map on one grid.
 
+    pred_ids: the labels of the run's map (one missing from pred touches nothing);
     counted: the truth labels that count (above the size floor)."""
-    pred_ids = [int(i) for i in np.unique(pred) if i != 0]
     touched = set()
     fp = []
     for i in pred_ids:
@@ -106,7 +127,18 @@ def detection(pred, truth, counted):
         touched |= hits
     tp = len(counted & touched)
     fn = len(counted - touched)
-    return tp, fp, fn, pred_ids
+    return tp, fp, fn
+
+
+def places(false_positives, pred, distractors):
+    """How many false positives lie on each kind of distractor (by most of their voxels), else "other"."""
+    kinds = {}
+    for i in false_positives:
+        under = distractors[pred == i]
+        under = under[under > 0].astype(np.int64)
+        kind = DISTRACTOR_NAMES.get(int(np.bincount(under).argmax()), "other") if len(under) else "other"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
 
 
 def ratios(tp, fp, fn):
@@ -114,6 +146,21 @@ def ratios(tp, fp, fn):
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def on_subject_grid(path, study, baseline_key, pt, baseline_world=False):
+    """(labels of a run's map, the map sampled on the subject grid through its image's true pose).
+
+    baseline_world: take every map's voxels as points of the baseline FLAIR's world, whatever
+    its SpatialReference says (see --maps-in-baseline-world)."""
+    img, labels = load(path)
+    ref = baseline_key if baseline_world else spatial_reference(path, study, baseline_key)
+    if ref not in pt["images"]:
+        fail(f"{path}: lies on {ref}, which truth.json does not know")
+    pose = np.array(pt["images"][ref]["subject_to_world"])
+    ids = [int(i) for i in np.unique(labels) if i != 0]
+    grid = pt["subject_grid"]
+    return ids, to_subject(labels, img.affine, pose, grid["shape"], np.array(grid["affine"]))
 
 
 def read_visits_table(path):
@@ -129,19 +176,17 @@ def count_of(row, column):
     return None if value in ("n/a", "", None) else int(float(value))
 
 
-def score(study, out, min_length_mm):
+def score(study, out, min_length_mm, baseline_world=False):
     with open(os.path.join(study, "derivatives", "truth", "truth.json")) as f:
         truth = json.load(f)
-    result = {"study": study, "run": out, "min_length_mm": min_length_mm,
+    result = {"study": study, "run": out, "min_length_mm": min_length_mm, "maps_in_baseline_world": baseline_world,
               "overlap_rule": "any overlap (one voxel) between a predicted and a truth lesion",
               "visits": [], "patients": {}}
     for sub in sorted(truth["patients"]):
         pt = truth["patients"][sub]
         sessions = sorted(pt["counts"])
-        grid_affine_s = np.array(pt["subject_grid"]["affine"])
-        spacing_s = np.abs(np.diag(grid_affine_s)[:3])
+        spacing_s = np.abs(np.diag(np.array(pt["subject_grid"]["affine"]))[:3])
         key = baseline_image(pt, sub, sessions)
-        pose = np.array(pt["images"][key]["subject_to_world"])
         table = read_visits_table(os.path.join(out, sub, f"{sub}_visits.tsv"))
         _, _, distractor_path = truth_paths(study, sub, sessions[0])
         _, distractors_s = load(distractor_path)
@@ -164,25 +209,19 @@ def score(study, out, min_length_mm):
                 row.update({"missing": True, "tp": 0, "fp": 0, "fn": len(counted), "precision": 0.0,
                             "recall": 0.0, "f1": 0.0, "fp_kinds": {}})
             else:
-                img, pred = load(t2_path)
-                truth_g = onto(truth_s, grid_affine_s, pose, pred.shape, img.affine)
-                tp, fp, fn, pred_ids = detection(pred, truth_g, counted)
+                pred_ids, pred = on_subject_grid(t2_path, study, key, pt, baseline_world)
+                tp, fp, fn = detection(pred_ids, pred, truth_s, counted)
                 precision, recall, f1 = ratios(tp, fp, fn)
-                dis_g = onto(distractors_s, grid_affine_s, pose, pred.shape, img.affine)
-                kinds = {}
-                for i in fp:
-                    under = dis_g[pred == i]
-                    under = under[under > 0]
-                    kind = DISTRACTOR_NAMES.get(int(np.bincount(under).argmax()), "other") if len(under) else "other"
-                    kinds[kind] = kinds.get(kind, 0) + 1
+                kinds = places(fp, pred, distractors_s)
                 row.update({"missing": False, "predicted": len(pred_ids), "tp": tp, "fp": len(fp), "fn": fn,
                             "precision": precision, "recall": recall, "f1": f1, "fp_kinds": kinds})
                 if os.path.isfile(gd_pred_path):
-                    gimg, gpred = load(gd_pred_path)
-                    gd_truth = onto(np.where(gd_s > 0, truth_s, 0), grid_affine_s, pose, gpred.shape, gimg.affine)
-                    gd_ids = {int(i) for i in np.unique(np.where(gd_s > 0, truth_s, 0)) if i != 0}
-                    gtp, gfp, gfn, _ = detection(gpred, gd_truth, gd_ids & counted)
-                    row.update({"gd_tp": gtp, "gd_fp": len(gfp), "gd_fn": gfn})
+                    gd_pred_ids, gpred = on_subject_grid(gd_pred_path, study, key, pt, baseline_world)
+                    gd_truth = np.where(gd_s > 0, truth_s, 0)
+                    gd_ids = {int(i) for i in np.unique(gd_truth) if i != 0}
+                    gtp, gfp, gfn = detection(gd_pred_ids, gpred, gd_truth, gd_ids & counted)
+                    row.update({"gd_tp": gtp, "gd_fp": len(gfp), "gd_fn": gfn,
+                                "gd_fp_kinds": places(gfp, gpred, distractors_s)})
             counts = {}
             off = 0
             exact = True
@@ -247,11 +286,14 @@ def main():
     ap.add_argument("--json", help="also write the figures as JSON to this file")
     ap.add_argument("--min-length-mm", type=float, default=3.0,
                     help="truth lesions shorter than this (long axis, mm) are not scored (default 3)")
+    ap.add_argument("--maps-in-baseline-world", action="store_true",
+                    help="read every map as placed in the baseline FLAIR's world, not its SpatialReference's: "
+                         "what lesiontrack 0.1.0 writes for registered visits (docs/raw-test-data.md)")
     args = ap.parse_args()
     for folder in (args.study, args.out):
         if not os.path.isdir(folder):
             fail(f"{folder}: not a folder")
-    result = score(args.study, args.out, args.min_length_mm)
+    result = score(args.study, args.out, args.min_length_mm, args.maps_in_baseline_world)
     print_table(result)
     if args.json:
         with open(args.json, "w") as f:

@@ -7,7 +7,7 @@
 For every patient and visit of STUDY's truth (Fixtures/generate_raw.py) it writes what a
 perfect run would: the truth lesions and Gd+ lesions on the baseline FLAIR's grid
 (`OUT/sub-X/ses-Y/anat/sub-X_ses-Y_desc-{T2,Gd}lesions_dseg.nii.gz`, nearest neighbour
-through the recorded poses, as Fixtures/score_raw.py reads the truth) and a visits table
+through the recorded poses, with a sidecar naming that FLAIR as its SpatialReference) and a visits table
 with the truth's counts (`OUT/sub-X/sub-X_visits.tsv`). The options spoil it in known
 ways: --drop removes one truth lesion from a visit's T2 map, --add-blob adds a 3 × 3 × 3
 voxel lesion in white matter as far from every lesion as the visit allows, --count adds
@@ -15,14 +15,13 @@ DELTA to one count (new_t2, enlarging_t2, gd_lesions). Each may be repeated.
 """
 
 import argparse
+import json
 import os
+import sys
 
 import nibabel as nib
 import numpy as np
 from scipy import ndimage
-
-import json
-import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from score_raw import baseline_image, load, onto, truth_paths  # noqa: E402
@@ -76,6 +75,8 @@ def main():
                 img.header.set_sform(grid.affine, code=1)
                 img.header.set_qform(grid.affine, code=1)
                 nib.save(img, os.path.join(anat, f"{sub}_{ses}_desc-{name}_dseg.nii.gz"))
+                with open(os.path.join(anat, f"{sub}_{ses}_desc-{name}_dseg.json"), "w") as f:
+                    json.dump({"SpatialReference": f"bids:raw:{key}"}, f)
             counts = pt["counts"][ses]
             row = {"new_t2": counts["new"], "enlarging_t2": counts["enlarging"], "gd_lesions": counts["gd"]}
             for column in row:
