@@ -189,7 +189,7 @@ struct RawSegmentationEvaluationTests {
         let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.baselinePipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/raw-test-data.md): F1 per
-        // visit within 0.05 of these, a margin for elastix's sampling; truth and counts exact.
+        // visit within 0.05 of these, a margin for elastix's sampling; the truth lesions exact.
         let measured: [(String, String, truth: Int, f1: Double)] = [
             ("sub-raw01", "ses-01", 6, 0.381), ("sub-raw01", "ses-02", 8, 0.375),
             ("sub-raw02", "ses-01", 7, 0.500), ("sub-raw02", "ses-02", 9, 0.706),
