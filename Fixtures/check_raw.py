@@ -155,6 +155,27 @@ def main():
             print(f"{sub} {ses}: {len(present)} lesions ({new} new, {len(enl)} enlarging, {len(gd_ids)} Gd+), "
                   f"{int((dseg > 0).sum())} lesion voxels, smallest {min(size_of.values()) if size_of else 0}")
             prev = size_of
+
+        # FLAIR mimics: never in white matter, and most of them bright enough for a
+        # z >= 3 threshold over the whole brain (noise-free FLAIR of the first visit).
+        _, dmap = load(os.path.join(truth_dir, sub, f"{sub}_space-subject_desc-distractors_dseg.nii.gz"))
+        _, wm = load(os.path.join(truth_dir, sub, f"{sub}_space-subject_label-WM_mask.nii.gz"))
+        _, brain = load(os.path.join(truth_dir, sub, f"{sub}_space-subject_label-brain_mask.nii.gz"))
+        first = sessions[0]
+        _, flair = load(os.path.join(truth_dir, sub, first, f"{sub}_{first}_space-subject_FLAIR.nii.gz"))
+        inside = flair[brain > 0].astype(np.float64)
+        cut = inside.mean() + 3 * inside.std()
+        summary = []
+        for value, name in ((4, "cortical"), (5, "ependymal cap"), (6, "ependymal rim")):
+            comps, n = ndimage.label(dmap == value, np.ones((3, 3, 3)))
+            peaks = ndimage.maximum(flair, comps, range(1, n + 1)) if n else []
+            hot = int(np.sum(np.asarray(peaks) >= cut))
+            in_wm = int(((dmap == value) & (wm > 0)).sum())
+            if n == 0 or in_wm or hot * 2 < n:
+                problems.append(f"{sub}: {name} FLAIR distractors: {n} components, {hot} at z >= 3, "
+                                f"{in_wm} voxels in white matter (want some, most at z >= 3, none in WM)")
+            summary.append(f"{name} {hot}/{n}")
+        print(f"{sub}: FLAIR distractors at z >= 3 over the brain: {', '.join(summary)}; none in white matter")
     print(f"unmodified images: lowest correlation {lowest:.3f}; highest control {highest_control:.3f}")
     if problems:
         for p in problems:

@@ -32,7 +32,7 @@ import numpy as np
 from scipy import ndimage
 
 GENERATOR = "LesionTrack Fixtures/generate_raw.py"
-VERSION = 1
+VERSION = 2
 SERIES = ("FLAIR", "T1w", "ce-gadolinium_T1w")
 ANATOMY = ("brain", "CGM", "DGM", "WM", "ventricles", "infratentorial")
 KIT_MASKS = {
@@ -275,7 +275,10 @@ class Subject:
         return out
 
 
-DISTRACTOR_LABELS = {1: "dura", 2: "choroid plexus", 3: "vessel"}
+DISTRACTOR_LABELS = {1: "dura", 2: "choroid plexus", 3: "vessel", 4: "cortical hyperintensity",
+                     5: "ependymal cap", 6: "ependymal rim"}
+ENHANCING_DISTRACTORS = (1, 2, 3)
+FLAIR_DISTRACTORS = (4, 5, 6)
 
 
 def enhancing_distractors(subject, rng):
@@ -346,6 +349,78 @@ def enhancing_distractors(subject, rng):
         add += 0.5 * vessel
         labels[vessel] = 3
     return add.astype(np.float32), labels
+
+
+def flair_distractors(subject, rng, labels):
+    """FLAIR hyperintensity that is not a lesion, added to the map of enhancing ones.
+
+    Returns the signal added to the FLAIR and marks labels (where still 0) with the
+    values of DISTRACTOR_LABELS: a dozen patches of the cortical ribbon raised to
+    0.85-1.05 (lesions are 0.85-1.1: cortical and sulcal FLAIR artefacts, CSF
+    inflow), caps at the tips of both frontal horns (0.9-1.0, two voxels deep) and
+    a patchy one-voxel rim along the lateral ventricles' walls (0.85-0.95): the
+    normal ependymal caps and lining. All of them lie in the cortex or the
+    ventricles' outer layer, never in white matter, so a threshold restricted to
+    white matter takes none of them and a z-score over the whole brain takes most.
+    """
+    sp = subject.spacing
+    base = subject.base["FLAIR"]
+    cgm = subject.masks["CGM"]
+    vent = subject.masks["ventricles"]
+    target = np.zeros(subject.shape, np.float32)
+    kind = np.zeros(subject.shape, np.uint8)
+
+    # Cortical patches: ellipsoids of 2-4 mm radius (2.5 mm at least on 2 mm grids)
+    # clipped to the cortical ribbon, centred on ribbon voxels away from one another.
+    starts = np.argwhere(cgm)
+    centres = []
+    min_radius = 2.5 if sp > 1.5 else 2.0
+    for _ in range(200):
+        if len(centres) >= 12 or not len(starts):
+            break
+        centre = (subject.affine @ np.append(starts[rng.integers(len(starts))], 1.0))[:3]
+        radii = rng.uniform(min_radius, 4.0, 3)
+        value = np.float32(rng.uniform(0.85, 1.05))
+        if any(np.linalg.norm(centre - c) < 15.0 for c in centres):
+            continue
+        box, inside = ellipsoid_voxels(subject.shape, subject.affine, centre, radii)
+        region = inside & cgm[box]
+        if region.sum() < 4:
+            continue
+        centres.append(centre)
+        target[box][region] = value
+        kind[box][region] = 4
+
+    # Ependymal caps and rim: the lateral ventricles (above the brain's centre less
+    # 10 mm, off the midline by 2 mm) and their one-voxel outer layer.
+    centre_vox = (np.linalg.inv(subject.affine) @ np.append(subject.centre_mm, 1.0))[:3]
+    lateral = vent.copy()
+    lateral[int(round(centre_vox[0] - 2 / sp)):int(round(centre_vox[0] + 2 / sp)) + 1] = False
+    lateral[:, :, :int(round(centre_vox[2] - 10 / sp))] = False
+    layer = lateral & ~ndimage.binary_erosion(vent)
+    second = lateral & ~ndimage.binary_erosion(vent, iterations=2)
+    ys = np.argwhere(lateral)[:, 1]
+    if len(ys):
+        front = np.percentile(ys, 93)
+        caps = second.copy()
+        caps[:, :int(np.ceil(front)), :] = False
+        target[caps] = np.float32(rng.uniform(0.9, 1.0))
+        kind[caps] = 5
+        patchy = smooth_field(rng, subject.shape, 4, 6.0) > 0.1
+        rim = layer & patchy & ~caps
+        target[rim] = np.float32(rng.uniform(0.85, 0.95))
+        kind[rim] = 6
+
+    # The signal rises to the target where the map says so, never falls, with the
+    # same 0.5 mm partial-volume edge as lesions.
+    frac = np.clip(ndimage.gaussian_filter((kind > 0).astype(np.float32), 0.5 / sp), 0, 1)
+    frac = np.maximum(frac, (kind > 0) * np.float32(0.85))
+    spread = ndimage.grey_dilation(target, size=3)
+    add = np.maximum(spread - base, 0) * frac
+    add[(kind == 0) & (frac < 0.05)] = 0
+    free = labels == 0
+    labels[free & (kind > 0)] = kind[free & (kind > 0)]
+    return add.astype(np.float32)
 
 
 # --- lesions ----------------------------------------------------------------
@@ -521,11 +596,18 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
         write_nifti(os.path.join(sub_truth, f"{sub}_space-subject_label-{name}_mask.nii.gz"),
                     subject.masks[name].astype(np.uint8), subject.affine, sform_code=1)
 
-    distractors = {id(subject): enhancing_distractors(subject, rng(7))}
+    # Per subject: (signal added to the post-contrast T1w, to the FLAIR, the label map).
+    # Their own random streams (7, 8 enhancing; 10, 11 FLAIR), so adding mimics of one
+    # kind leaves the others, the lesions and the poses as they were.
+    distractors = {}
+    for who, enhancing_key, flair_key in ((subject, 7, 10), (other, 8, 11)):
+        if who is None:
+            continue
+        ce_add, labels = enhancing_distractors(who, rng(enhancing_key))
+        flair_add = flair_distractors(who, rng(flair_key), labels)
+        distractors[id(who)] = {"ce-gadolinium_T1w": ce_add, "FLAIR": flair_add, "labels": labels}
     write_nifti(os.path.join(sub_truth, f"{sub}_space-subject_desc-distractors_dseg.nii.gz"),
-                distractors[id(subject)][1], subject.affine, sform_code=1)
-    if other is not None:
-        distractors[id(other)] = enhancing_distractors(other, rng(8))
+                distractors[id(subject)]["labels"], subject.affine, sform_code=1)
     plan = series_plan(visits, size)
     date = datetime.date(2023, 1, 9) + datetime.timedelta(days=int(rng(3).integers(0, 365)))
     sessions, images = [], {}
@@ -581,7 +663,7 @@ def make_patient(out, kit, seed, p, visits, size, variant, log):
             shift = visit_shift + ser_shift
             pose = rigid(r, shift, subject.centre_mm)
             total_deg = np.rad2deg(np.arccos(np.clip((np.trace(r) - 1) / 2, -1, 1)))
-            distract = distractors[id(anat)][0] if s == "ce-gadolinium_T1w" else None
+            distract = distractors[id(anat)].get(s)
             sig = anat.signal(s, lesion_frac, lesion_value[s] if box else None, box, distract)
             write_nifti(os.path.join(ses_truth, f"{sub}_{ses}_space-subject_{s}.nii.gz"),
                         to_int16(sig), subject.affine, sform_code=1,

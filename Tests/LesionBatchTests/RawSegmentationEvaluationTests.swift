@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Generated raw patients (`Fixtures/generate_raw.py`), a `lesiontrack run` of them, and the
+/// run scored against the truth by `Fixtures/score_raw.py` (docs/raw-test-data.md).
+enum RawEvaluation {
+    /// The peers' private Python environment (`.ci/install-python-test-packages` makes it).
+    static var python: String {
+        let venv =
+            ProcessInfo.processInfo.environment["LESIONTRACK_PEERS_VENV"]
+            ?? NSHomeDirectory() + "/.cache/lesiontrack-peer-venv"
+        return venv + "/bin/python"
+    }
+
+    /// The template kit: `LESIONTRACK_TEMPLATE`, else where `.ci/install-template` puts it.
+    static var template: String {
+        if let given = ProcessInfo.processInfo.environment["LESIONTRACK_TEMPLATE"] { return given }
+        if getuid() == 0 { return "/usr/local/share/lesiontrack/template" }
+        let data = ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share"
+        return data + "/lesiontrack/template"
+    }
+
+    static var elastixPresent: Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: $0 + "/elastix")
+        }
+    }
+
+    static var ready: Bool {
+        FileManager.default.isExecutableFile(atPath: python)
+            && FileManager.default.fileExists(atPath: template + "/template.json")
+    }
+
+    /// The study the figures in docs/raw-test-data.md were measured on: small (2 mm), two
+    /// patients of two visits.
+    static let seed = 16, patients = 2, visits = 2
+
+    /// The z-score baseline: the FLAIR's z ≥ 3 and the Gd subtraction z-score, in the template's brain.
+    static let baselinePipeline = Fixtures.path("pipelines/zscore-baseline.yaml")
+    /// The built-in pipeline's file, the segmentation issue #16 asks for.
+    static let defaultPipeline = CommandRunner.repositoryRoot + "/Pipelines/default.yaml"
+
+    /// Runs `python SCRIPT ARGS`, failing with what it printed when it fails.
+    @discardableResult
+    static func python(_ script: String, _ arguments: [String]) throws -> String {
+        let result = try CommandRunner.run([Fixtures.path(script)] + arguments, program: python)
+        guard result.status == 0 else {
+            throw EvaluationError("\(script) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    static func generate(_ study: String, seed: Int, patients: Int, visits: Int) throws {
+        try python(
+            "generate_raw.py",
+            [
+                study, "--template", template, "--seed", String(seed), "--size", "small", "--patients", String(patients),
+                "--visits", String(visits), "--quiet",
+            ])
+    }
+
+    /// lesiontrack 0.1.0 writes a registered visit's maps on its source image's grid but places
+    /// their voxels by the headers alone, so they lie in the baseline FLAIR's world
+    /// (`DerivativeMaps` resamples without the registration); the scorer reads them so
+    /// (`--maps-in-baseline-world`). Set false when the maps follow their registration.
+    static let mapsInBaselineWorld = true
+
+    /// `score_raw.py STUDY OUT --json`: prints its table and returns its figures.
+    static func score(_ study: String, _ output: String, mapsInBaselineWorld: Bool = false) throws -> Score {
+        let json = output + ".score.json"
+        let flags = mapsInBaselineWorld ? ["--maps-in-baseline-world"] : []
+        print(try python("score_raw.py", [study, output, "--json", json] + flags), terminator: "")
+        return try JSONDecoder().decode(Score.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+    }
+
+    /// Generates the evaluation study, runs `lesiontrack run` on it with `pipeline`, scores it.
+    static func evaluate(pipeline: String) throws -> Score {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let study = folder + "/study", output = folder + "/out"
+        let start = ContinuousClock.now
+        try generate(study, seed: seed, patients: patients, visits: visits)
+        let generated = ContinuousClock.now
+        let run = try CommandRunner.run(["run", study, output, "participant", "--pipeline", pipeline, "--no-report", "--quiet"])
+        let ran = ContinuousClock.now
+        print("generated in \(generated - start), lesiontrack run (status \(run.status)) in \(ran - generated) with \(pipeline)")
+        if !run.stderr.isEmpty { print(run.stderr) }
+        return try score(study, output, mapsInBaselineWorld: mapsInBaselineWorld)
+    }
+}
+
+struct EvaluationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What `score_raw.py --json` writes (the keys the tests read).
+struct Score: Decodable {
+    struct Counts: Decodable {
+        struct Pair: Decodable {
+            let run: Int?
+            let truth: Int
+        }
+        let new: Pair
+        let enlarging: Pair
+        let gd: Pair
+    }
+
+    struct Visit: Decodable {
+        let participant_id: String
+        let session_id: String
+        let missing: Bool
+        let truth_lesions: Int
+        let tp: Int
+        let fp: Int
+        let fn: Int
+        let precision: Double
+        let recall: Double
+        let f1: Double
+        let fp_kinds: [String: Int]
+        let gd_fp_kinds: [String: Int]?
+        let counts: Counts
+        let counts_exact: Bool
+        let counts_max_off: Int
+    }
+
+    struct Summary: Decodable {
+        let visits: Int
+        let mean_f1: Double
+        let min_f1: Double
+        let counts_exact: Int
+        let counts_max_off: Int
+        let missing_visits: Int
+    }
+
+    let visits: [Visit]
+    let summary: Summary
+
+    func visit(_ participant: String, _ session: String) -> Visit? {
+        visits.first { $0.participant_id == participant && $0.session_id == session }
+    }
+}
+
+@Suite(
+    "Raw segmentation against the generated truth: the scorer, the z-score baseline, the default pipeline",
+    .tags(.slow), .fullTierOnly,
+    .enabled(
+        if: RawEvaluation.ready,
+        "the peers' Python environment or the template kit is absent (.ci/install-python-test-packages, .ci/install-template)"),
+    .enabled(if: RawEvaluation.elastixPresent, "elastix is not on PATH: .ci/install installs Debian's elastix"))
+struct RawSegmentationEvaluationTests {
+    @Test("the scorer: the truth scores F1 = 1 with exact counts; one lesion dropped, one blob added, one count off give 11/12")
+    func scorer() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let study = folder + "/study"
+        try RawEvaluation.generate(study, seed: 11, patients: 1, visits: 2)
+
+        try RawEvaluation.python("truth_as_run.py", [study, folder + "/perfect"])
+        let perfect = try RawEvaluation.score(study, folder + "/perfect")
+        #expect(perfect.visits.map(\.truth_lesions) == [9, 12])
+        for visit in perfect.visits {
+            #expect(visit.tp == visit.truth_lesions && visit.fp == 0 && visit.fn == 0 && visit.f1 == 1)
+            #expect(visit.counts_exact && visit.counts_max_off == 0)
+        }
+        #expect(perfect.visit("sub-raw01", "ses-02")?.counts.new.run == 3)
+        #expect(perfect.summary.mean_f1 == 1 && perfect.summary.counts_exact == 2)
+
+        try RawEvaluation.python(
+            "truth_as_run.py",
+            [
+                study, folder + "/spoilt", "--drop", "sub-raw01:ses-02:3", "--add-blob", "sub-raw01:ses-02", "--count",
+                "sub-raw01:ses-02:new_t2:-1",
+            ])
+        let spoilt = try RawEvaluation.score(study, folder + "/spoilt")
+        let first = try #require(spoilt.visit("sub-raw01", "ses-01"))
+        #expect(first.f1 == 1 && first.counts_exact)
+        let second = try #require(spoilt.visit("sub-raw01", "ses-02"))
+        #expect(second.tp == 11 && second.fp == 1 && second.fn == 1)
+        #expect(second.precision == 11.0 / 12 && second.recall == 11.0 / 12 && abs(second.f1 - 11.0 / 12) < 1e-12)
+        #expect(second.fp_kinds == ["other": 1])  // in white matter, on no distractor
+        #expect(second.counts.new.run == 2 && second.counts.new.truth == 3 && !second.counts_exact && second.counts_max_off == 1)
+        #expect(spoilt.summary.counts_exact == 1 && spoilt.summary.counts_max_off == 1)
+    }
+
+    @Test("the z-score baseline's figures on the generated study (docs/raw-test-data.md)")
+    func zScoreBaseline() throws {
+        let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.baselinePipeline)
+        #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
+        // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/raw-test-data.md): F1 per
+        // visit within 0.05 of these, a margin for elastix's sampling; the truth lesions exact.
+        let measured: [(String, String, truth: Int, f1: Double)] = [
+            ("sub-raw01", "ses-01", 6, 0.381), ("sub-raw01", "ses-02", 8, 0.375),
+            ("sub-raw02", "ses-01", 7, 0.500), ("sub-raw02", "ses-02", 9, 0.706),
+        ]
+        for (participant, session, truth, f1) in measured {
+            let visit = try #require(score.visit(participant, session))
+            #expect(visit.truth_lesions == truth)
+            #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
+        }
+        // The threshold takes the FLAIR mimics: most false positives lie on the cortical and ependymal ones.
+        let falsePositives = score.visits.map(\.fp).reduce(0, +)
+        let onMimics = score.visits.map {
+            ($0.fp_kinds["cortical"] ?? 0) + ($0.fp_kinds["ependymal cap"] ?? 0) + ($0.fp_kinds["ependymal rim"] ?? 0)
+        }
+        .reduce(0, +)
+        #expect(falsePositives >= 25 && onMimics * 10 >= falsePositives * 8, "\(onMimics) of \(falsePositives) on mimics")
+        // It misses the issue's targets: no visit at F1 0.9, counts off by two (extra Gd+ lesions).
+        #expect(score.visits.allSatisfy { $0.f1 < 0.8 })
+        #expect(score.summary.counts_exact <= 1 && score.summary.counts_max_off == 2)
+        #expect(score.visits.filter { $0.session_id == "ses-01" }.map(\.counts.gd.run) == [3, 3])
+        // The subtraction keeps the enhancing choroid plexus: every extra Gd+ lesion lies on it.
+        let gdPlaces = score.visits.compactMap(\.gd_fp_kinds).flatMap(\.keys)
+        #expect(!gdPlaces.isEmpty && gdPlaces.allSatisfy { $0 == "choroid plexus" }, "\(gdPlaces)")
+    }
+
+    @Test(
+        "the default pipeline: lesion-wise F1 ≥ 0.9 at every visit; counts exact at ≥ 90 % of visits, never off by more than one",
+        .disabled("the default pipeline does not segment raw scans yet: enable when the segmentation of issue #16 lands"))
+    func defaultPipeline() throws {
+        let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.defaultPipeline)
+        #expect(score.summary.missing_visits == 0)
+        for visit in score.visits {
+            #expect(visit.f1 >= 0.9, "\(visit.participant_id) \(visit.session_id): F1 \(visit.f1)")
+            #expect(visit.counts_max_off <= 1, "\(visit.participant_id) \(visit.session_id): \(visit.counts)")
+        }
+        #expect(Double(score.summary.counts_exact) >= 0.9 * Double(score.summary.visits))
+    }
+}
