@@ -148,13 +148,10 @@ def ratios(tp, fp, fn):
     return precision, recall, f1
 
 
-def on_subject_grid(path, study, baseline_key, pt, baseline_world=False):
-    """(labels of a run's map, the map sampled on the subject grid through its image's true pose).
-
-    baseline_world: take every map's voxels as points of the baseline FLAIR's world, whatever
-    its SpatialReference says (see --maps-in-baseline-world)."""
+def on_subject_grid(path, study, baseline_key, pt):
+    """(labels of a run's map, the map sampled on the subject grid through its image's true pose)."""
     img, labels = load(path)
-    ref = baseline_key if baseline_world else spatial_reference(path, study, baseline_key)
+    ref = spatial_reference(path, study, baseline_key)
     if ref not in pt["images"]:
         fail(f"{path}: lies on {ref}, which truth.json does not know")
     pose = np.array(pt["images"][ref]["subject_to_world"])
@@ -176,10 +173,10 @@ def count_of(row, column):
     return None if value in ("n/a", "", None) else int(float(value))
 
 
-def score(study, out, min_length_mm, baseline_world=False):
+def score(study, out, min_length_mm):
     with open(os.path.join(study, "derivatives", "truth", "truth.json")) as f:
         truth = json.load(f)
-    result = {"study": study, "run": out, "min_length_mm": min_length_mm, "maps_in_baseline_world": baseline_world,
+    result = {"study": study, "run": out, "min_length_mm": min_length_mm,
               "overlap_rule": "any overlap (one voxel) between a predicted and a truth lesion",
               "visits": [], "patients": {}}
     for sub in sorted(truth["patients"]):
@@ -209,14 +206,14 @@ def score(study, out, min_length_mm, baseline_world=False):
                 row.update({"missing": True, "tp": 0, "fp": 0, "fn": len(counted), "precision": 0.0,
                             "recall": 0.0, "f1": 0.0, "fp_kinds": {}})
             else:
-                pred_ids, pred = on_subject_grid(t2_path, study, key, pt, baseline_world)
+                pred_ids, pred = on_subject_grid(t2_path, study, key, pt)
                 tp, fp, fn = detection(pred_ids, pred, truth_s, counted)
                 precision, recall, f1 = ratios(tp, fp, fn)
                 kinds = places(fp, pred, distractors_s)
                 row.update({"missing": False, "predicted": len(pred_ids), "tp": tp, "fp": len(fp), "fn": fn,
                             "precision": precision, "recall": recall, "f1": f1, "fp_kinds": kinds})
                 if os.path.isfile(gd_pred_path):
-                    gd_pred_ids, gpred = on_subject_grid(gd_pred_path, study, key, pt, baseline_world)
+                    gd_pred_ids, gpred = on_subject_grid(gd_pred_path, study, key, pt)
                     gd_truth = np.where(gd_s > 0, truth_s, 0)
                     gd_ids = {int(i) for i in np.unique(gd_truth) if i != 0}
                     gtp, gfp, gfn = detection(gd_pred_ids, gpred, gd_truth, gd_ids & counted)
@@ -286,14 +283,11 @@ def main():
     ap.add_argument("--json", help="also write the figures as JSON to this file")
     ap.add_argument("--min-length-mm", type=float, default=3.0,
                     help="truth lesions shorter than this (long axis, mm) are not scored (default 3)")
-    ap.add_argument("--maps-in-baseline-world", action="store_true",
-                    help="read every map as placed in the baseline FLAIR's world, not its SpatialReference's: "
-                         "what lesiontrack 0.1.0 writes for registered visits (docs/raw-test-data.md)")
     args = ap.parse_args()
     for folder in (args.study, args.out):
         if not os.path.isdir(folder):
             fail(f"{folder}: not a folder")
-    result = score(args.study, args.out, args.min_length_mm, args.maps_in_baseline_world)
+    result = score(args.study, args.out, args.min_length_mm)
     print_table(result)
     if args.json:
         with open(args.json, "w") as f:

@@ -15,8 +15,9 @@ import LesionStudy
 ///
 /// Lesions are found on the baseline grid. When the input shares that grid the map is the
 /// labelling itself; when the input was resampled onto it, each voxel of the input's grid takes
-/// the label of the baseline voxel whose cell holds its centre (nearest neighbour), and the
-/// sidecar says so. The maps carry no `space-` entity: as BIDS reads a derivative without one,
+/// the label of the baseline voxel whose cell holds its centre (nearest neighbour) — through the
+/// registration when one aligned the input with the baseline, else through the two headers — and
+/// the sidecar says so. The maps carry no `space-` entity: as BIDS reads a derivative without one,
 /// each lies in the space, and here on the very grid, of its source, which the sidecar's
 /// `Sources` and `SpatialReference` name.
 struct DerivativeMaps {
@@ -38,7 +39,7 @@ struct DerivativeMaps {
         let t2IDs = Volume(size: t2.size, voxels: t2.labels.voxels.map { ids[Int($0)] })
         written += try writeMap(
             t2IDs, count: Int(ids.max() ?? 0), session: session, desc: "T2lesions", source: record.inputs.t2File,
-            fit: record.t2Fit, baseline: ledger.geometry,
+            fit: record.t2Fit, registration: record.registrations[record.inputs.t2File], baseline: ledger.geometry,
             description:
                 "T2 lesions of \(session), each voxel holding its lesion's ID in the participant's ledger (0: background); the ID of a lesion is the same at every visit while it continues"
         )
@@ -46,7 +47,7 @@ struct DerivativeMaps {
             let map = gd.map
             written += try writeMap(
                 map.labels, count: map.count, session: session, desc: "Gdlesions", source: file, fit: fit,
-                baseline: ledger.geometry,
+                registration: record.registrations[file], baseline: ledger.geometry,
                 description:
                     "Gadolinium-enhancing lesions of \(session), labelled 1 to N in the order of their first voxel on the baseline grid (0: background)"
             )
@@ -56,7 +57,7 @@ struct DerivativeMaps {
 
     private func writeMap(
         _ labels: Volume<Int32>, count: Int, session: String, desc: String, source: String, fit: GridFit,
-        baseline: VoxelGeometry, description: String
+        registration: Affine?, baseline: VoxelGeometry, description: String
     ) throws(ScanError) -> [String] {
         guard let header = headers[source] else {
             throw ScanError(source, "its header was not read before its map was written", kind: .internal)
@@ -70,13 +71,23 @@ struct DerivativeMaps {
         case .reference, .same:
             native = labels
         case .resampled:
-            guard let placement = GridPlacement(source: baseline, onto: header.geometry) else {
-                throw ScanError(source, "its affine is singular", kind: .internal)
+            // A registered file's voxel reaches the baseline grid through the registration (its
+            // world → the baseline's world, the inverse of the stored baseline → file transform);
+            // any other file's through the two headers.
+            let placement =
+                if let registration {
+                    registration.inverse.flatMap { GridPlacement(source: baseline, onto: header.geometry, through: $0) }
+                } else {
+                    GridPlacement(source: baseline, onto: header.geometry)
+                }
+            guard let placement else {
+                throw ScanError(source, "its affine or its registration is singular", kind: .internal)
             }
             let values = placement.nearest({ Double(labels.voxels[$0]) }, outside: 0)
             native = Volume(size: values.size, voxels: values.voxels.map { Int32($0) })
             resampling =
                 "nearest neighbour from the baseline grid, where the lesions were labelled: each voxel takes the label of the baseline voxel whose cell holds its centre"
+                + (registration == nil ? "" : ", placed through the registration that aligned this file with the baseline")
         }
         let image = folder + "/" + stem + ".nii.gz"
         try NIfTIWriter.writeLabels(

@@ -27,13 +27,18 @@ public struct ReferenceGrid: Sendable {
 
     public var geometry: VoxelGeometry { header.geometry }
 
+    /// The transform from the baseline's world to the world of the file at `path` (on a grid of
+    /// `geometry`) when registration placed it: the file itself was registered, or it shares a
+    /// grid with an image of its session that was. Nil when the file is placed by its header.
+    public func registration(of path: String, geometry: VoxelGeometry) -> Affine? {
+        alignments[path]
+            ?? AlignedImage.host(of: path, geometry: geometry, among: alignedImages, toleranceMM: rule.sameGridToleranceMM)?.transform
+    }
+
     /// How `other` fits on this grid, or the reason it cannot be compared.
     public func fit(_ other: ScanHeader, method: GridFit.ResamplingMethod) throws(ScanError) -> (fit: GridFit, placement: GridPlacement?) {
         if other.path == header.path { return (.reference, nil) }
-        let transform =
-            alignments[other.path]
-            ?? AlignedImage.host(of: other.path, geometry: other.geometry, among: alignedImages, toleranceMM: rule.sameGridToleranceMM)?
-            .transform
+        let transform = registration(of: other.path, geometry: other.geometry)
         let aligned = transform.flatMap { GridPlacement(source: other.geometry, onto: geometry, through: $0) }
         guard let placement = aligned ?? GridPlacement(source: other.geometry, onto: geometry) else {
             throw ScanError(other.path, "its affine is singular: it cannot be placed on the grid of \(header.path)")

@@ -50,9 +50,15 @@ struct VisitLabeller {
         if let file = inputs.gdFile, let source = inputs.gdSource {
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
+        var registrations: [String: Affine] = [:]
+        for file in [inputs.t2File, inputs.gdFile].compactMap({ $0 }) {
+            if let transform = grid.registration(of: file, geometry: try reader.readHeader(file).geometry) {
+                registrations[file] = transform
+            }
+        }
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
-            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice)
+            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations)
         return (VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks), record, brain)
     }
 

@@ -1,3 +1,5 @@
+import LesionKernels
+
 /// What was read for one visit and how: the files, how each fits the reference grid, the rule
 /// behind each lesion mask, and the brain-mask overlap with the baseline.
 public struct VisitRecord: Sendable {
@@ -10,11 +12,16 @@ public struct VisitRecord: Sendable {
     public let brainMaskFit: GridFit?
     /// Dice of this visit's brain mask and the baseline's, on the reference grid; nil unless both exist.
     public let brainMaskDice: Double?
+    /// For each of the T2 and Gd files that registration placed on the reference grid, the
+    /// transform from the baseline's world to the file's world (`ReferenceGrid.registration`):
+    /// what puts the visit's lesions back on the file's own grid.
+    public let registrations: [String: Affine]
 
     public init(
         inputs: VisitInputs, t2Fit: GridFit, t2Rule: ForegroundRule, gdFit: GridFit?, gdRule: ForegroundRule?,
-        preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?
+        preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?, registrations: [String: Affine] = [:]
     ) {
+        self.registrations = registrations
         self.inputs = inputs
         self.t2Fit = t2Fit
         self.t2Rule = t2Rule
