@@ -8,7 +8,8 @@ import LesionKernels
 /// carries no `descrip`, `aux_file` or `intent_name` text from the source. Gzip when the name ends
 /// in `.gz`: one gzip member, for label maps and masks encoded by runs at the voxel size
 /// (`RunDeflate`), for intensities by libdeflate at level 1; nibabel, FSL and ITK-SNAP read both.
-/// Written atomically.
+/// A label map given as runs (`LabelRuns`) is encoded from them without a dense map. Written
+/// atomically.
 public enum NIfTIWriter {
     /// How a `.nii.gz` is compressed.
     public enum GzipWriting: Sendable, Equatable {
