@@ -8,7 +8,8 @@ import LesionKernels
 /// carries no `descrip`, `aux_file` or `intent_name` text from the source. Gzip when the name ends
 /// in `.gz`: one gzip member, for label maps and masks encoded by runs at the voxel size
 /// (`RunDeflate`), for intensities by libdeflate at level 1; nibabel, FSL and ITK-SNAP read both.
-/// Written atomically.
+/// A label map given as runs (`LabelRuns`) is encoded from them without a dense map. Written
+/// atomically.
 public enum NIfTIWriter {
     /// How a `.nii.gz` is compressed.
     public enum GzipWriting: Sendable, Equatable {
@@ -44,6 +45,48 @@ public enum NIfTIWriter {
                 map.labels, like: source, to: path, description: description, intent: .label,
                 displayRange: (0, Double(map.count)), gzip: gzip)
         }
+    }
+
+    /// Writes the label map of `runs` (labels 1…`count`; 0 is background), as `writeLabels(_:like:…)`
+    /// writes `runs.labelMap(count:)`, the same bytes once inflated. A `.runs` gzip file is encoded
+    /// from the runs themselves, never painted: zeros and each run are matches one voxel back, so the
+    /// work follows the runs, not the voxels (the CRC aside). Other outputs paint the map first.
+    public static func writeLabels(
+        _ runs: LabelRuns, count: Int, like source: ScanHeader, to path: String, description: String,
+        gzip: GzipWriting = .default
+    ) throws(ScanError) {
+        guard path.lowercased().hasSuffix(".nii.gz"), gzip == .runs, runs.size == source.grid else {
+            return try writeLabels(runs.labelMap(count: count), like: source, to: path, description: description, gzip: gzip)
+        }
+        let wide = count > Int(UInt16.max)
+        let header = try headerBytes(
+            size: runs.size, datatype: wide ? Int32.datatype : UInt16.datatype, like: source, path: path,
+            description: description, intent: .label, displayRange: (0, Double(count)))
+        let voxelBytes = wide ? 4 : 2
+        var encoder = RunDeflate(voxelBytes: voxelBytes, expectedBytes: header.count + runs.size.voxelCount * voxelBytes)
+        header.withUnsafeBytes { encoder.encode($0) }
+        // The voxel before the next one encoded; none after the header, whose bytes are not compared.
+        var previous: UInt64?
+        var zeros = 0
+        let nx = runs.size.nx
+        for row in 0..<(runs.size.ny * runs.size.nz) {
+            var i = 0
+            for n in runs.rowBegin[row]..<runs.rowBegin[row + 1] where runs.labels[n] != 0 {
+                zeros += Int(runs.starts[n]) - i
+                if zeros > 0 {
+                    encoder.encodeRepeats(of: 0, count: zeros, afterSame: previous == 0)
+                    previous = 0
+                    zeros = 0
+                }
+                let label = UInt64(UInt32(bitPattern: runs.labels[n]))
+                encoder.encodeRepeats(of: label, count: Int(runs.ends[n]) - Int(runs.starts[n]) + 1, afterSame: previous == label)
+                previous = label
+                i = Int(runs.ends[n]) + 1
+            }
+            zeros += nx - i
+        }
+        encoder.encodeRepeats(of: 0, count: zeros, afterSame: previous == 0)
+        try AtomicFile.write(encoder.finish(), to: path)
     }
 
     /// Writes a binary mask as uint8 0/1.
@@ -86,27 +129,13 @@ public enum NIfTIWriter {
             throw ScanError(path, "output name must end in .nii or .nii.gz", kind: .output)
         }
         let gzip = lower.hasSuffix(".gz")
-        // NIfTI-1 stores dims as int16: larger grids need NIfTI-2.
-        let needsVersion2 = [volume.size.nx, volume.size.ny, volume.size.nz].contains { $0 > Int(Int16.max) }
-        let version: Int32 = (source.niftiVersion == 2 || needsVersion2) ? 2 : 1
-        let q = source.quaternion
-        let s = source.sform.rows
-        var header = [UInt8](repeating: 0, count: 1024)
-        let headerBytes = header.withUnsafeMutableBufferPointer { out in
-            lt_build_header(
-                version, [Int64(volume.size.nx), Int64(volume.size.ny), Int64(volume.size.nz)],
-                Int32(T.datatype.code), [source.pixdimMM.0, source.pixdimMM.1, source.pixdimMM.2],
-                Int32(source.xyzUnitsCode), Int32(source.qformCode), [q.b, q.c, q.d, q.x, q.y, q.z, q.qfac],
-                Int32(source.sformCode), s[0] + s[1] + s[2], intent.rawValue, displayRange.0,
-                displayRange.1, description, out.baseAddress)
-        }
-        guard headerBytes > 0 else {
-            throw ScanError(path, "libnifti refused a header for grid \(volume.size)", kind: .internal)
-        }
+        let header = try headerBytes(
+            size: volume.size, datatype: T.datatype, like: source, path: path, description: description, intent: intent,
+            displayRange: displayRange)
+        let headerBytes = header.count
         if gzip, gzipWriting != .zlib {
             return try writeDeflated(
-                volume, as: T.self, converting: convert, header: header.prefix(Int(headerBytes)), gzip: gzipWriting,
-                to: path)
+                volume, as: T.self, converting: convert, header: header[...], gzip: gzipWriting, to: path)
         }
         let volume = Volume(size: volume.size, voxels: volume.voxels.map(convert))
         let temporary = AtomicFile.temporaryPath(for: path)
@@ -129,6 +158,32 @@ public enum NIfTIWriter {
             close(fd)
         }
         try AtomicFile.commit(temporary, to: path)
+    }
+
+    /// The header of a single-file NIfTI with `size` voxels of `datatype`, placed as `source`, with
+    /// its 4 extension bytes: vox_offset bytes in all.
+    static func headerBytes(
+        size: GridSize, datatype: NIfTIDatatype, like source: ScanHeader, path: String, description: String,
+        intent: Intent, displayRange: (Double, Double)
+    ) throws(ScanError) -> [UInt8] {
+        // NIfTI-1 stores dims as int16: larger grids need NIfTI-2.
+        let needsVersion2 = [size.nx, size.ny, size.nz].contains { $0 > Int(Int16.max) }
+        let version: Int32 = (source.niftiVersion == 2 || needsVersion2) ? 2 : 1
+        let q = source.quaternion
+        let s = source.sform.rows
+        var header = [UInt8](repeating: 0, count: 1024)
+        let count = header.withUnsafeMutableBufferPointer { out in
+            lt_build_header(
+                version, [Int64(size.nx), Int64(size.ny), Int64(size.nz)],
+                Int32(datatype.code), [source.pixdimMM.0, source.pixdimMM.1, source.pixdimMM.2],
+                Int32(source.xyzUnitsCode), Int32(source.qformCode), [q.b, q.c, q.d, q.x, q.y, q.z, q.qfac],
+                Int32(source.sformCode), s[0] + s[1] + s[2], intent.rawValue, displayRange.0,
+                displayRange.1, description, out.baseAddress)
+        }
+        guard count > 0 else {
+            throw ScanError(path, "libnifti refused a header for grid \(size)", kind: .internal)
+        }
+        return Array(header.prefix(Int(count)))
     }
 
     /// Header and voxels as one gzip member, encoded by runs or by libdeflate, written atomically.

@@ -32,3 +32,16 @@ func monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
+
+/// Asks Linux to back the whole 2 MiB pages of a large buffer about to be filled with transparent
+/// huge pages (`madvise(MADV_HUGEPAGE)`, honoured when THP is `always` or `madvise`): one page
+/// fault per 2 MiB on first touch instead of one per 4 KiB. A hint; nothing changes elsewhere.
+func adviseHugePages(_ start: UnsafeMutableRawPointer, byteCount: Int) {
+    #if os(Linux)
+    let page = 2 << 20
+    guard byteCount >= 4 * page else { return }
+    let first = (Int(bitPattern: start) + page - 1) & ~(page - 1)
+    let end = (Int(bitPattern: start) + byteCount) & ~(page - 1)
+    if end > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_HUGEPAGE) }
+    #endif
+}

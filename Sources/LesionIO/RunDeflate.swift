@@ -18,6 +18,8 @@ struct RunDeflate {
     private var bitCount = 0
     private var crc: UInt32 = 0
     private var size = 0
+    /// Room for copies of a repeated voxel, for the CRC of repeats.
+    private var copies: [UInt8] = []
 
     init(voxelBytes: Int, expectedBytes: Int) {
         precondition([1, 2, 4, 8].contains(voxelBytes))
@@ -52,6 +54,59 @@ struct RunDeflate {
             }
         }
     }
+
+    /// Appends `count` copies of one voxel whose `distance` bytes are the low bytes of `voxel`, in
+    /// little-endian order; `afterSame` when the voxel before them (already encoded) is the same. All
+    /// but the first copy, and the first too when `afterSame`, are matches one voxel back; the work
+    /// follows the matches written, not the bytes they stand for (the CRC aside).
+    mutating func encodeRepeats(of voxel: UInt64, count: Int, afterSame: Bool) {
+        guard count > 0 else { return }
+        if copies.isEmpty { copies = [UInt8](repeating: 0, count: 4096) }
+        addToCRC(repeating: voxel, bytes: count * distance)
+        var matchBytes = count * distance
+        if !afterSame {
+            for k in 0..<distance { putLiteral(Int(truncatingIfNeeded: voxel >> (8 * k)) & 0xFF) }
+            matchBytes -= distance
+        }
+        var left = matchBytes
+        while left >= 3 {
+            let length = left >= 261 || left == 258 ? 258 : (left > 258 ? left - 3 : left)
+            putMatch(length)
+            left -= length
+        }
+        // Fewer than 3 bytes in all: literals, the voxel's bytes from where the matches began.
+        for m in (matchBytes - left)..<matchBytes {
+            putLiteral(Int(truncatingIfNeeded: voxel >> (8 * (m % distance))) & 0xFF)
+        }
+    }
+
+    /// Adds `bytes` bytes of one repeated voxel to the CRC-32 and the size: zeros from a page of
+    /// zeros, other voxels from up to 4096 bytes of copies (a whole number of voxels).
+    private mutating func addToCRC(repeating voxel: UInt64, bytes: Int) {
+        size &+= bytes
+        var left = bytes
+        if voxel == 0 {
+            Self.zeros.withUnsafeBytes { page in
+                while left > 0 {
+                    let n = min(left, page.count)
+                    crc = UInt32(libdeflate_crc32(crc, page.baseAddress, n))
+                    left -= n
+                }
+            }
+            return
+        }
+        let filled = min(bytes, copies.count)
+        copies.withUnsafeMutableBytes { page in
+            for b in 0..<filled { page[b] = UInt8(truncatingIfNeeded: voxel >> (8 * (b % distance))) }
+            while left > 0 {
+                let n = min(left, filled)
+                crc = UInt32(libdeflate_crc32(crc, page.baseAddress, n))
+                left -= n
+            }
+        }
+    }
+
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
 
     /// The finished gzip member.
     mutating func finish() -> [UInt8] {

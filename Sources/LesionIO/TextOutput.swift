@@ -15,6 +15,12 @@ public final class TextOutput {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends bytes through `body` (with `NumberText`), then writes them out once 64 KiB are held.
+    public func append(_ body: (inout [UInt8]) -> Void) throws(ScanError) {
+        body(&buffer)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     public func flush() throws(ScanError) {
         guard !buffer.isEmpty else { return }
         try AtomicFile.writeAll(fd, buffer, path: path)
@@ -59,7 +65,9 @@ public enum JSON {
         return out + "\""
     }
 
-    /// The shortest text that reads back as the same `Double`; `null` for NaN and infinities.
+    /// The shortest text that reads back as the same `Double`; `null` for NaN and infinities;
+    /// integral values below 10¹⁵ in magnitude without a fraction. `NumberText.appendJSON` appends
+    /// the same text to bytes.
     public static func number(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }

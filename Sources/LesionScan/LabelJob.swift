@@ -26,12 +26,18 @@ public struct LabelJob: Sendable {
         let scan = try reader.read(self.scan, volume: options.volume)
         let labelling = ScanLabeller.label(scan, options: options)
         var report = LabelReport(scan: scan.header, labelling: labelling, options: options)
-        let map = labelsFile != nil || pngFile != nil ? labelling.map : nil
-        if let labelsFile, let map {
-            try NIfTIWriter.writeLabels(
-                map, like: scan.header, to: labelsFile,
-                description: "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)",
-                gzip: gzip == .zlib ? .zlib : .default)
+        // The dense map only for the PNG: a .nii.gz label map is encoded from the runs.
+        let map = pngFile != nil ? labelling.map : nil
+        if let labelsFile {
+            let description = "lesiontrack \(LesionTrackVersion.current) labels c\(options.connectivity.rawValue)"
+            let writing: NIfTIWriter.GzipWriting = gzip == .zlib ? .zlib : .default
+            if let map {
+                try NIfTIWriter.writeLabels(map, like: scan.header, to: labelsFile, description: description, gzip: writing)
+            } else {
+                try NIfTIWriter.writeLabels(
+                    labelling.runs, count: labelling.lesions.count, like: scan.header, to: labelsFile,
+                    description: description, gzip: writing)
+            }
             report.labelsFile = labelsFile
         }
         if let pngFile {

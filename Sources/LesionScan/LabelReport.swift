@@ -51,24 +51,58 @@ public struct LabelReport {
         return fields
     }
 
+    /// Writes the report as JSON, one lesion per line, its numbers appended as bytes (`NumberText`).
     public func writeJSON(_ out: TextOutput) throws(ScanError) {
         try out.write("{\n")
         for (key, value) in runFields { try out.write("  \(JSON.string(key)): \(value),\n") }
         try out.write("  \"lesions\": [")
         for (n, lesion) in labelling.lesions.enumerated() {
-            try out.write((n == 0 ? "\n    " : ",\n    ") + Self.json(lesion))
+            try out.append { bytes in
+                NumberText.append(n == 0 ? "\n    " : ",\n    ", to: &bytes)
+                Self.appendJSON(lesion, to: &bytes)
+            }
         }
         try out.write(labelling.lesions.isEmpty ? "]\n}\n" : "\n  ]\n}\n")
     }
 
-    static func json(_ l: Lesion) -> String {
+    /// One lesion's JSON object, on one line.
+    static func appendJSON(_ l: Lesion, to out: inout [UInt8]) {
         let c = l.centroidVoxel
         let w = l.centroidMM
-        return "{\"id\": \(l.label), \"voxels\": \(l.voxelCount), \"volume_mm3\": \(JSON.number(l.volumeMM3)), "
-            + "\"centroid_voxel\": \(JSON.array([c.i, c.j, c.k])), \"centroid_mm\": \(JSON.array(w.components)), "
-            + "\"bbox_voxel\": \(JSON.array(l.boundingBox.flattened)), "
-            + "\"largest_extent_mm\": \(JSON.number(l.largestExtentMM)), "
-            + "\"mean_intensity\": \(JSON.number(l.meanIntensity)), \"max_intensity\": \(JSON.number(l.maxIntensity))}"
+        let box = l.boundingBox
+        NumberText.append("{\"id\": ", to: &out)
+        NumberText.append(l.label, to: &out)
+        NumberText.append(", \"voxels\": ", to: &out)
+        NumberText.append(l.voxelCount, to: &out)
+        NumberText.append(", \"volume_mm3\": ", to: &out)
+        NumberText.appendJSON(l.volumeMM3, to: &out)
+        NumberText.append(", \"centroid_voxel\": ", to: &out)
+        appendTriple(c.i, c.j, c.k, to: &out)
+        NumberText.append(", \"centroid_mm\": ", to: &out)
+        appendTriple(w.x, w.y, w.z, to: &out)
+        NumberText.append(", \"bbox_voxel\": [", to: &out)
+        for (n, v) in [box.lower.i, box.lower.j, box.lower.k, box.upper.i, box.upper.j, box.upper.k].enumerated() {
+            if n > 0 { NumberText.append(", ", to: &out) }
+            NumberText.append(v, to: &out)
+        }
+        NumberText.append("], \"largest_extent_mm\": ", to: &out)
+        NumberText.appendJSON(l.largestExtentMM, to: &out)
+        NumberText.append(", \"mean_intensity\": ", to: &out)
+        NumberText.appendJSON(l.meanIntensity, to: &out)
+        NumberText.append(", \"max_intensity\": ", to: &out)
+        NumberText.appendJSON(l.maxIntensity, to: &out)
+        NumberText.append("}", to: &out)
+    }
+
+    /// `[a, b, c]`, as `JSON.array` writes it.
+    private static func appendTriple(_ a: Double, _ b: Double, _ c: Double, to out: inout [UInt8]) {
+        NumberText.append("[", to: &out)
+        NumberText.appendJSON(a, to: &out)
+        NumberText.append(", ", to: &out)
+        NumberText.appendJSON(b, to: &out)
+        NumberText.append(", ", to: &out)
+        NumberText.appendJSON(c, to: &out)
+        NumberText.append("]", to: &out)
     }
 
     public static let tableColumns = [

@@ -84,6 +84,34 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["labels.nii.gz", "slice.png"])
     }
 
+    @Test("label without a PNG writes the same label map, from the runs, and the same report")
+    func labelMapFromRuns() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let painted = try CommandRunner.run([
+            "label", example, "--labels", directory + "/painted.nii.gz", "--png", directory + "/slice.png",
+        ])
+        let fromRuns = try CommandRunner.run(["label", example, "--labels", directory + "/runs.nii.gz"])
+        #expect(painted.status == 0 && fromRuns.status == 0, "\(fromRuns.stderr)")
+        var voxels: [[UInt16]] = []
+        for name in ["painted", "runs"] {
+            guard case .uint16(let v) = try NIfTIReader().read(directory + "/\(name).nii.gz").voxels else {
+                Issue.record("expected uint16 labels")
+                return
+            }
+            voxels.append(v.voxels)
+        }
+        #expect(voxels[0] == voxels[1] && Set(voxels[1]) == Set(0...13))
+        var lesions = try json(fromRuns.stdout)["lesions"] as? [[String: Any]]
+        #expect(lesions?.count == 13)
+        lesions = try json(painted.stdout)["lesions"] as? [[String: Any]]
+        #expect(lesions?.count == 13)
+        let withoutFiles = { (text: String) in
+            text.split(separator: "\n").filter { !$0.contains("_file") && !$0.contains("png_slice") }.joined(separator: "\n")
+        }
+        #expect(withoutFiles(fromRuns.stdout) == withoutFiles(painted.stdout))
+    }
+
     @Test(
         "exit status and one error line for a bad scan",
         arguments: [
