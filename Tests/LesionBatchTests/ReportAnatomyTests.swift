@@ -65,7 +65,8 @@ struct ReportAnatomyTests {
                 let placement = try #require(GridPlacement(source: map.geometry, onto: flair.geometry, through: toSubject))
                 let onFLAIR = placement.nearest(map.intensity(at:), outside: 0)
                 let mask = Volume(size: onFLAIR.size, voxels: onFLAIR.voxels.map { $0 > 0 })
-                try NIfTIWriter.writeMask(mask, like: flair.header, to: "\(anat)/\(participant)_\(session)_\(mapName).nii.gz", description: "")
+                try NIfTIWriter.writeMask(
+                    mask, like: flair.header, to: "\(anat)/\(participant)_\(session)_\(mapName).nii.gz", description: "")
             }
         }
         return study
@@ -98,7 +99,14 @@ struct ReportAnatomyTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let study = try rawStudy(folder, seed: 3)
         let output = folder + "/out"
-        let run = try BatchSupport.run(study, output, ["--quiet"])
+        // The default pipeline but for the field coverage: the generator's random poses leave
+        // seed 3's ses-02 FLAIR covering 86.5 % of the baseline's field, below the default 90 %.
+        let pipeline = folder + "/pipeline.yaml"
+        let text = try String(contentsOfFile: BatchSupport.pipeline, encoding: .utf8)
+        #expect(text.contains("min_field_coverage: 0.9\n"))
+        try text.replacingOccurrences(of: "min_field_coverage: 0.9\n", with: "min_field_coverage: 0.8\n")
+            .write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let run = try CommandRunner.run(["run", study, output, "participant", "--pipeline", pipeline, "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let queue = try DatabaseQueue(path: output + "/lesiontrack.sqlite")
         let crossSession = try queue.read { db in
@@ -183,7 +191,8 @@ struct ReportAnatomyTests {
         let transform = "\(output)/\(participant)/ses-02/anat/\(participant)_ses-02_from-02_to-01_mode-image_xfm.txt"
         #expect(FileManager.default.fileExists(atPath: transform))
         try FileManager.default.removeItem(atPath: transform)
-        try Data("not a NIfTI file".utf8).write(to: URL(fileURLWithPath: "\(study)/\(participant)/ses-01/anat/\(participant)_ses-01_FLAIR.nii.gz"))
+        try Data("not a NIfTI file".utf8).write(
+            to: URL(fileURLWithPath: "\(study)/\(participant)/ses-01/anat/\(participant)_ses-01_FLAIR.nii.gz"))
         let again = try CommandRunner.run(["report", output, "--quiet"])
         #expect(again.status == 0, "\(again.stderr)")
         let fallback = try String(contentsOfFile: report + "/\(participant).html", encoding: .utf8)
@@ -192,8 +201,11 @@ struct ReportAnatomyTests {
             fallback.contains(
                 "Background: label map in grey: the transform registering \(participant)_ses-02_FLAIR.nii.gz to ses-01, \(participant)/ses-02/anat/\(participant)_ses-02_from-02_to-01_mode-image_xfm.txt, is missing or unreadable."
             ))
+        // No anatomy left: the only untinted greys are the gaps between tiles (the lesion maps
+        // are grey only under their tints).
         for session in ["ses-01", "ses-02"] {
-            #expect(anatomy(try PNGFile.read("\(report)/\(participant)/\(session)_mosaic.png")).share < 0.05)
+            let levels = Set(anatomy(try PNGFile.read("\(report)/\(participant)/\(session)_mosaic.png")).levels)
+            #expect(levels.subtracting([LesionMosaic.gapLevel]).isEmpty, "\(session): grey levels \(levels.sorted())")
         }
     }
 

@@ -170,22 +170,22 @@ public struct ReportWriter {
 
     /// The session's anatomy on the label map's grid (`VisitBackground`) and what it is; without
     /// one (none in the session, or it or its transform unreadable) the T2 input when it lies on
-    /// the label map's grid, else the label map itself, in grey, with the reason.
+    /// the label map's grid in an unregistered session, else the label map itself, in grey, with
+    /// the reason.
     private func background(
         _ data: PatientReportData, visit: PatientReportData.Visit, labels: Scan
     ) throws(ScanError) -> (values: [Double], description: String) {
         let bids = try database.bidsDirectory(of: data.participantID)
         let baseline = data.visits.first?.sessionID ?? visit.sessionID
+        func inSession(_ path: String) -> Bool { path.split(separator: "/").contains { $0 == visit.sessionID } }
+        // A later session the run registered: its files lie in its own world, whatever their grids.
+        let registered =
+            visit.sessionID != baseline && data.registrations.contains { inSession($0.moving) && !inSession($0.fixed) }
         var reason = "no anatomical image in the session"
         if let choice = VisitBackground.choose(
             session: visit.sessionID, files: data.sessionFiles[visit.sessionID] ?? [], registrations: data.registrations)
         {
             if let bids {
-                let registered =
-                    visit.sessionID != baseline
-                    && data.registrations.contains { row in
-                        row.moving == choice.file && !row.fixed.split(separator: "/").contains { $0 == visit.sessionID }
-                    }
                 let transformFile =
                     registered
                     ? StoredTransformFile.visitToBaseline(
@@ -202,12 +202,14 @@ public struct ReportWriter {
             }
         }
         let size = labels.voxels.size
-        if let bids {
+        if let bids, !registered {
             let t2Path = FileSystem.join(bids, visit.t2File)
-            if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path), t2.voxels.size == size {
+            if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path),
+                let placed = AnatomyUnderlay.place(source: t2.geometry, value: t2.intensity(at:), onto: labels.geometry),
+                placed.placement == .sameGrid
+            {
                 let name = visit.t2File.split(separator: "/").last.map(String.init) ?? visit.t2File
-                // Read once: the mosaic samples each voxel many times.
-                return ((0..<size.voxelCount).map(t2.intensity(at:)), "T2 input (\(name)) in grey: \(reason)")
+                return (placed.values, "T2 input (\(name)) in grey: \(reason)")
             }
         }
         return ((0..<size.voxelCount).map(labels.intensity(at:)), "label map in grey: \(reason)")

@@ -78,7 +78,8 @@ struct VisitBackground {
             guard let path = try? ContainedPath.resolve(transformFile, in: outputFolder, source: "report"),
                 let stored = StoredTransformFile.transform(at: path, moving: choice.file)
             else {
-                return .failure(Failure("the transform registering \(name) to \(baselineSession), \(transformFile), is missing or unreadable"))
+                return .failure(
+                    Failure("the transform registering \(name) to \(baselineSession), \(transformFile), is missing or unreadable"))
             }
             transform = stored
         }
