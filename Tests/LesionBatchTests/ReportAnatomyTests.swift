@@ -119,6 +119,8 @@ struct ReportAnatomyTests {
                 .map { (id: $0["lesion_id"] as Int, session: $0["session_id"] as String, state: $0["state"] as String) }
         }
         #expect(ledger.count >= 8)
+        let visitRows = try BatchSupport.exports(output)["tsv/cohort_visits.tsv"]?.split(separator: "\n") ?? []
+        #expect(visitRows.filter { $0.hasPrefix("\(participant)\t") }.count == 2, "the export lists both visits")
 
         let report = output + "/report"
         let page = try String(contentsOfFile: report + "/\(participant).html", encoding: .utf8)
@@ -196,7 +198,7 @@ struct ReportAnatomyTests {
         let again = try CommandRunner.run(["report", output, "--quiet"])
         #expect(again.status == 0, "\(again.stderr)")
         let fallback = try String(contentsOfFile: report + "/\(participant).html", encoding: .utf8)
-        #expect(fallback.contains("in grey: \(participant)_ses-01_FLAIR.nii.gz could not be read"))
+        #expect(fallback.contains("in grey: \(participant)_ses-01_FLAIR.nii.gz could not be read: not a gzip stream"))
         #expect(
             fallback.contains(
                 "Background: label map in grey: the transform registering \(participant)_ses-02_FLAIR.nii.gz to ses-01, \(participant)/ses-02/anat/\(participant)_ses-02_from-02_to-01_mode-image_xfm.txt, is missing or unreadable."

@@ -87,7 +87,7 @@ struct VisitBackground {
             FileSystem.kind(path) == .file
         else { return .failure(Failure("\(name) is no longer in the study folder \(study)")) }
         let scan: Scan
-        do { scan = try reader.read(path) } catch { return .failure(Failure("\(name) could not be read: \(error.description)")) }
+        do { scan = try reader.read(path) } catch { return .failure(Failure("\(name) could not be read: \(error.problem)")) }
         guard let placed = AnatomyUnderlay.place(source: scan.geometry, value: scan.intensity(at:), onto: target, through: transform)
         else { return .failure(Failure("\(name) has a singular affine or transform")) }
         let how: String
