@@ -85,7 +85,26 @@ extension ResultsDatabase {
             missingData: missing, decisionSupport: overall?["decision_support"], rulesFile: overall?["rules_file"],
             rulesSHA256: overall?["rules_sha256"], pipelineFile: row["pipeline_file"],
             pipelineSHA256: row["pipeline_sha256"], toolVersion: row["tool_version"], visits: visits, ledger: ledger,
-            labelMaps: labelMaps, gdMaps: gdMaps, therapy: [], therapyNote: nil, errors: errors, windows: windows)
+            labelMaps: labelMaps, gdMaps: gdMaps, therapy: [], therapyNote: nil, errors: errors, windows: windows,
+            sessionFiles: try Self.sessionFiles(db, id), registrations: try Self.registrations(db, id))
+    }
+
+    /// Session ID → the participant's NIfTI files in it, relative to the study.
+    private static func sessionFiles(_ db: Database, _ id: String) throws -> [String: [String]] {
+        var files: [String: [String]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT session_id, path FROM scans WHERE participant_id = ? ORDER BY path", arguments: [id])
+        {
+            files[row["session_id"] as String, default: []].append(row["path"])
+        }
+        return files
+    }
+
+    /// The participant's registrations, moving and fixed image relative to the study.
+    private static func registrations(_ db: Database, _ id: String) throws -> [(moving: String, fixed: String)] {
+        try Row.fetchAll(
+            db, sql: "SELECT moving, fixed FROM registrations WHERE participant_id = ? ORDER BY moving, fixed", arguments: [id]
+        ).map { (moving: $0["moving"] as String, fixed: $0["fixed"] as String) }
     }
 
     private static func visits(_ db: Database, _ id: String) throws -> [PatientReportData.Visit] {
@@ -201,7 +220,7 @@ extension ResultsDatabase {
             rulesFile: data.rulesFile, rulesSHA256: data.rulesSHA256, pipelineFile: data.pipelineFile,
             pipelineSHA256: data.pipelineSHA256, toolVersion: data.toolVersion, visits: data.visits, ledger: data.ledger,
             labelMaps: data.labelMaps, gdMaps: data.gdMaps, therapy: marks, therapyNote: note, errors: data.errors,
-            windows: data.windows)
+            windows: data.windows, sessionFiles: data.sessionFiles, registrations: data.registrations)
     }
 
     private static func isDate(_ text: String) -> Bool {

@@ -15,7 +15,9 @@ struct PatientPage {
         let projection: String?
         /// Axial voxel slices shown, in tile order.
         let slices: [Int]
-        /// `T2 input` or `label map`: what the grey background is.
+        /// What the grey background is: the anatomical image and how it reached the label map's
+        /// grid (`FLAIR (…), registered to ses-01 and resampled …`), or the T2 input or label map
+        /// and why no anatomy is drawn.
         let background: String
         /// The length of the white scale bar in the first tile, in mm; nil when none is drawn.
         let scaleBarMM: Double?
@@ -156,7 +158,7 @@ struct PatientPage {
             if let file = mosaic.file {
                 out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
                 out +=
-                    "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")) over the \(HTML.escape(mosaic.background)); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? "").</figcaption>\n"
+                    "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? ""). <span class=\"background\">Background: \(HTML.escape(mosaic.background)).</span></figcaption>\n"
                 if let projection = mosaic.projection {
                     out += "<img src=\"\(HTML.escape(projection))\" alt=\"\(id) \(session) maximum-intensity projections\">\n"
                     out +=
@@ -176,7 +178,7 @@ struct PatientPage {
         var out = "<h2>Close-ups</h2>\n"
         guard !closeUps.isEmpty else { return out + "<p>No lesion to show close up.</p>\n" }
         out +=
-            "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints and the yellow outline as in the mosaics.</p>\n"
+            "<p>\(closeUps.count == 1 ? "One lesion" : "\(closeUps.count) lesions") close up, chosen in turn as the largest at the last session and the fastest-growing (by volume ratio to the previous session), at most three. Each tile is \(HTML.fixed(closeUpFieldMM, 0)) mm square, centred on the same world point at every session (the lesion's centroid, RAS+ mm, through each session's affine), in the axial plane through it: R on the image's left, A at the top; white ticks at the edges point to the centre. Tints, the yellow outline and each session's background as in the mosaics.</p>\n"
         for closeUp in closeUps {
             let lesion = closeUp.choice.lesionID
             let c = closeUp.choice.centre

@@ -92,4 +92,9 @@ public struct PatientReportData: Sendable {
     public let errors: [String]
     /// The review's time windows (`review_windows`), in rule order.
     public let windows: [ReviewWindowRecord]
+    /// Session ID → the NIfTI files found in it (`scans` table), relative to the study.
+    public var sessionFiles: [String: [String]] = [:]
+    /// The registrations that placed the participant's images on the baseline grid (`registrations`
+    /// table), relative to the study.
+    public var registrations: [(moving: String, fixed: String)] = []
 }

@@ -1,14 +1,17 @@
 import LesionIO
 import LesionKernels
+import LesionStudy
 
 /// Writes the review report of an output folder: `report/index.html`, and for each participant
 /// `report/sub-<id>.html` with its images in `report/sub-<id>/`. Every file is written atomically.
 ///
 /// Each session's mosaic, and its maximum-intensity projections in three planes, are drawn from
 /// its T2 lesion label map (`desc-T2lesions_dseg`), lesions tinted by their ledger state at that
-/// session and outlined when enhancing, over the T2 input the map lies on when it can be read on
-/// the same grid, else over the label map itself in grey. The lesions `CloseUpChoice` picks get a
-/// strip of close-ups, one tile per session from the same images (`lesion-<id>_closeup.png`).
+/// session and outlined when enhancing, over the session's anatomy placed on the map's grid
+/// (`VisitBackground`: its FLAIR or other anatomical image, through the run's stored transform
+/// when registered), else over the T2 input or the label map in grey, the page saying which and
+/// why. The lesions `CloseUpChoice` picks get a strip of close-ups, one tile per session from the
+/// same images (`lesion-<id>_closeup.png`).
 public struct ReportWriter {
     public let database: ResultsDatabase
     public let outputFolder: String
@@ -159,19 +162,56 @@ public struct ReportWriter {
                 if id == 0 { return gd.map { $0.intensity(at: offset) > 0 ? gdOnly : 0 } ?? 0 }
                 return codeOfID[id] ?? ReviewTint.other.rawValue
             })
-        var background: Scan = labels
-        var backgroundName = "label map"
-        if let bids = try database.bidsDirectory(of: data.participantID) {
-            let t2Path = FileSystem.join(bids, visit.t2File)
-            if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path), t2.voxels.size == size {
-                background = t2
-                backgroundName = "T2 input"
-            }
-        }
-        // Read once: the mosaic samples each voxel many times.
-        let values = (0..<size.voxelCount).map(background.intensity(at:))
+        let (values, backgroundName) = try background(data, visit: visit, labels: labels)
         var window = DisplayWindow.quantiles(voxelCount: values.count, intensity: { values[$0] })
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
         return VisitImage(geometry: labels.geometry, tints: tints, values: values, window: window, background: backgroundName)
+    }
+
+    /// The session's anatomy on the label map's grid (`VisitBackground`) and what it is; without
+    /// one (none in the session, or it or its transform unreadable) the T2 input when it lies on
+    /// the label map's grid in an unregistered session, else the label map itself, in grey, with
+    /// the reason.
+    private func background(
+        _ data: PatientReportData, visit: PatientReportData.Visit, labels: Scan
+    ) throws(ScanError) -> (values: [Double], description: String) {
+        let bids = try database.bidsDirectory(of: data.participantID)
+        let baseline = data.visits.first?.sessionID ?? visit.sessionID
+        func inSession(_ path: String) -> Bool { path.split(separator: "/").contains { $0 == visit.sessionID } }
+        // A later session the run registered: its files lie in its own world, whatever their grids.
+        let registered =
+            visit.sessionID != baseline && data.registrations.contains { inSession($0.moving) && !inSession($0.fixed) }
+        var reason = "no anatomical image in the session"
+        if let choice = VisitBackground.choose(
+            session: visit.sessionID, files: data.sessionFiles[visit.sessionID] ?? [], registrations: data.registrations)
+        {
+            if let bids {
+                let transformFile =
+                    registered
+                    ? StoredTransformFile.visitToBaseline(
+                        participantID: data.participantID, session: visit.sessionID, baselineSession: baseline) : nil
+                switch VisitBackground.load(
+                    choice, study: bids, outputFolder: outputFolder, transformFile: transformFile, baselineSession: baseline,
+                    onto: labels.geometry, reader: reader)
+                {
+                case .success(let placed): return placed
+                case .failure(let failure): reason = failure.reason
+                }
+            } else {
+                reason = "the run recorded no study folder"
+            }
+        }
+        let size = labels.voxels.size
+        if let bids, !registered {
+            let t2Path = FileSystem.join(bids, visit.t2File)
+            if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path),
+                let placed = AnatomyUnderlay.place(source: t2.geometry, value: t2.intensity(at:), onto: labels.geometry),
+                placed.placement == .sameGrid
+            {
+                let name = visit.t2File.split(separator: "/").last.map(String.init) ?? visit.t2File
+                return (placed.values, "T2 input (\(name)) in grey: \(reason)")
+            }
+        }
+        return ((0..<size.voxelCount).map(labels.intensity(at:)), "label map in grey: \(reason)")
     }
 }

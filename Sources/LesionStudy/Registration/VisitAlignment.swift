@@ -215,7 +215,7 @@ struct VisitAlignment {
     /// Where a transform of `session` is stored, or nil when transforms are not kept.
     private func storedPath(session: String?, from: String, to: String) -> String? {
         guard let root = context.transformsFolder, let session, let participantID else { return nil }
-        return "\(root)/\(participantID)/\(session)/anat/\(participantID)_\(session)_from-\(from)_to-\(to)_mode-image_xfm.txt"
+        return root + "/" + StoredTransformFile.path(participantID: participantID, session: session, from: from, to: to)
     }
 
     /// A BIDS entity value: letters and digits only (`ses-02` → `02`).
