@@ -62,8 +62,9 @@ public struct LongitudinalRun: Sendable {
         ).align(visits, grid: grid)
         grid.alignments = aligned.alignments
         grid.alignedImages = aligned.images
-        grid.templateBrain = try TemplateAnatomy.brainMask(
+        grid.templateAnatomy = try TemplateAnatomy.maps(
             for: visits, grid: grid, pipeline: pipeline.pipeline, context: registration, reader: reader)
+        grid.templateBrain = grid.templateAnatomy?["brain"]
         let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
         var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
         var records: [VisitRecord] = []
