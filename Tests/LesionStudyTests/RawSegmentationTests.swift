@@ -46,6 +46,8 @@ struct RawSegmentationTests {
         let run = try LongitudinalRun.patient(
             patientFolder, visits: visits, directory: subject, pipeline: PipelineFile(path: "test", sha256: "", pipeline: pipeline),
             reader: NIfTIReader(), eachVisit: nil, registration: RegistrationContext(transformsFolder: nil, threads: 2))
+        print("segmentation kernels: \(run.segmentationSeconds) s for \(run.visits.count) visits (this build)")
+        #expect(run.segmentationSeconds > 0)
         let truth = try Self.truthCounts(folder)
         for (n, visit) in run.visits.enumerated() {
             let session = try #require(visit.inputs.session)
