@@ -94,11 +94,16 @@ struct PatientFolderTests {
         #expect(visits.map(\.t2Source.kind) == [.mask, .mask])
         #expect(visits[1].t2File == "\(root)/derivatives/seg/sub-a/ses-2/anat/sub-a_ses-2_label-T2lesion_mask.nii.gz")
         #expect(visits.allSatisfy { $0.gdFile == nil && $0.brainMaskFile == nil })
-        // Without derivatives only the FLAIRs are left, which need brain masks.
+        // Without derivatives only the FLAIRs are left: segmented by lesion growth, which needs
+        // the template's anatomy, so refused when the pipeline names no template.
+        let raw = try PatientFolder.open(root, searchDerivatives: false)
+        #expect(try VisitInputs.select(raw, pipeline: .standard).map(\.t2Source.kind) == [.lesionGrowth, .lesionGrowth])
+        var noTemplate = Pipeline.standard
+        noTemplate.registration.template = nil
         #expect {
-            _ = try VisitInputs.select(try PatientFolder.open(root, searchDerivatives: false), pipeline: .standard)
+            _ = try VisitInputs.select(raw, pipeline: noTemplate)
         } throws: { error in
-            (error as! ScanError).problem.hasPrefix("an intensity threshold needs a brain mask")
+            (error as! ScanError).problem.hasPrefix("kind lesion-growth needs the patient's anatomy")
         }
         let second = "\(root)/derivatives/seg/sub-a/ses-2/anat/sub-a_ses-2_acq-2_label-T2lesion_mask.nii.gz"
         try writeText("", to: second)

@@ -109,7 +109,15 @@ struct PipelineFileTests {
             ),
             (
                 "t2_sources:\n  - kind: segmentation\n    pattern: x\n",
-                "FILE: line 2: t2_sources[1].kind must be mask, probseg or image, not \"segmentation\""
+                "FILE: line 2: t2_sources[1].kind must be mask, probseg, image, lesion-growth or subtraction, not \"segmentation\""
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    seed_ratio: 1.2\n    grow_ratio: 1.3\n",
+                "FILE: line 5: t2_sources[1].grow_ratio (1.3) must not exceed seed_ratio (1.2)"
+            ),
+            (
+                "gd_sources:\n  - kind: mask\n    pattern: x\n    seed_difference: 0.5\n",
+                "FILE: line 4: gd_sources[1].seed_difference applies to kind subtraction only, not mask"
             ),
             ("t2_sources: []\n", "FILE: line 1: t2_sources must list at least one source"),
             ("- a\n- b\n", "FILE: line 1: the file must be a mapping of keys to values"),

@@ -6,11 +6,26 @@ import StudyTestSupport
 import Testing
 import TestSupport
 
-@Suite("Raw images: FLAIR and post-contrast T1w thresholded relative to the brain")
+@Suite("Raw images by the z-score baseline (kind image): FLAIR and post-contrast T1w thresholded relative to the brain")
 struct RawImageTests {
     let grid = SyntheticGrid(size: GridSize(24, 24, 12), originMM: (0, 0, 0))
     let brain = VoxelBox(1...22, 1...22, 1...10)
-    let pipeline = PipelineFile(path: "built-in", sha256: "", pipeline: .standard)
+    let pipeline = PipelineFile(path: "z-score", sha256: "", pipeline: Self.zScore)
+
+    /// The default pipeline with the old z-score image sources in place of lesion growth and
+    /// subtraction, and no template (so a missing brain mask is refused).
+    static var zScore: Pipeline {
+        var p = Pipeline.standard
+        p.t2Sources = p.t2Sources.filter { !$0.kind.readsImage } + [LesionSource(kind: .image, pattern: FileNamePattern("*_FLAIR"))]
+        p.gdSources =
+            p.gdSources.filter { !$0.kind.readsImage } + [
+                LesionSource(
+                    kind: .image, pattern: FileNamePattern("*_ce-gadolinium_T1w"), preContrast: FileNamePattern("*_T1w"),
+                    preContrastExclude: [FileNamePattern("*_ce-*")])
+            ]
+        p.registration.template = nil
+        return p
+    }
 
     /// Brain tissue alternating 90 and 110 (a checkerboard), bright boxes at 300, 0 outside the brain.
     func image(bright: [VoxelBox]) -> Volume<Float> {

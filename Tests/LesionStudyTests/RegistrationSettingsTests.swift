@@ -29,7 +29,7 @@ struct RegistrationSettingsTests {
         #expect(pipeline.registration.minimumCorrelation == 0.8)
         #expect(pipeline.registration.maximumMirrorAdvantage == 0.05)
         #expect(try parse("registration: none\n").registration.mode == .none)
-        #expect(Pipeline.standard.registration.template == nil)
+        #expect(Pipeline.standard.registration.template == "auto")
         #expect(try parse("registration_qc:\n  template: auto\n").registration.template == "auto")
         #expect(try parse("registration_qc:\n  template: /kits/mni\n").registration.template == "/kits/mni")
         #expect(try parse("registration_qc:\n  template: none\n").registration.template == nil)

@@ -408,7 +408,7 @@ struct DICOMImportTests {
         }
     }
 
-    @Test("the imported study through `lesiontrack run`: refused for want of a brain mask, as the README says of images")
+    @Test("the imported study through `lesiontrack run` without a template: refused for want of the anatomy")
     func runOnImportedStudy() throws {
         // README (Patients in BIDS, Image sources): FLAIR and post-contrast T1w images are
         // thresholded by z-scores over a brain mask, and "a session without a brain mask is refused
@@ -423,13 +423,17 @@ struct DICOMImportTests {
             #expect(try CommandRunner.run(["import", root + "/" + visit, study, "--participant-label", "01"]).status == 0)
         }
         let output = root + "/out"
-        let result = try CommandRunner.run(["run", study, output, "participant", "--no-report"])
+        // The default pipeline without a template: its raw-image sources need the template's
+        // anatomy, so the sessions are refused at selection, naming the key.
+        let pipelineFile = root + "/no-template.yaml"
+        try "registration_qc:\n  template: none\n".write(toFile: pipelineFile, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["run", study, output, "participant", "--no-report", "--pipeline", pipelineFile])
         #expect(result.status == 1)
         #expect(result.stdout.contains("1 participants: 1 processed, 0 unchanged; 2 errors"), "\(result.stdout)")
         for session in ["ses-20240305", "ses-20240917"] {
             #expect(
                 result.stdout.contains(
-                    "failed: sub-01/\(session)/anat/sub-01_\(session)_FLAIR.nii.gz: select: an intensity threshold needs a brain mask"),
+                    "failed: sub-01/\(session)/anat/sub-01_\(session)_FLAIR.nii.gz: select: kind lesion-growth needs the patient's anatomy"),
                 "\(result.stdout)")
         }
         #expect(FileManager.default.fileExists(atPath: output + "/lesiontrack.sqlite"))

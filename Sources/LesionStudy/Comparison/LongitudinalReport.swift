@@ -115,6 +115,12 @@ public struct LongitudinalReport {
                 fields.append(("pre_contrast", JSON.string(pre.text)))
                 fields.append(("subtraction_z_threshold", JSON.number(s.subtractionZThreshold)))
             }
+        case .lesionGrowth:
+            if let t1 = s.t1Image { fields.append(("t1_image", JSON.string(t1.text))) }
+            fields += segmentationFields(.lesionGrowth(s.flair, t1: s.t1Image != nil))
+        case .subtraction:
+            if let pre = s.preContrast { fields.append(("pre_contrast", JSON.string(pre.text))) }
+            fields += segmentationFields(.enhancement(s.enhancement, preContrast: s.preContrast != nil))
         }
         return object(fields)
     }
@@ -144,6 +150,7 @@ public struct LongitudinalReport {
             ("pattern", JSON.string(inputs.t2Source.pattern.text)),
         ]
         file += Self.ruleFields(visit.t2Rule) + Self.fitFields(visit.t2Fit)
+        if case .lesionGrowth(_, true) = visit.t2Rule, let t1 = inputs.t1File { file.append(("t1_image", JSON.string(t1))) }
         var gd = "null"
         if let gdFile = inputs.gdFile, let source = inputs.gdSource, let rule = visit.gdRule, let fit = visit.gdFit {
             var fields: [(String, String)] = [
@@ -184,6 +191,37 @@ public struct LongitudinalReport {
                 ("method", JSON.string(rule.method)), ("subtraction_z_threshold", JSON.number(z)),
                 ("brain_statistics", stats(post)), ("pre_contrast_brain_statistics", stats(pre)),
             ]
+        case .lesionGrowth(_, let t1):
+            return [("method", JSON.string(rule.method)), ("t1_support", String(t1))] + segmentationFields(rule)
+        case .enhancement(_, let preContrast):
+            return [("method", JSON.string(rule.method)), ("less_specific", String(!preContrast))] + segmentationFields(rule)
+        }
+    }
+
+    /// The count-deciding values of a segmentation, as the pipeline file names them.
+    static func segmentationFields(_ rule: ForegroundRule) -> [(String, String)] {
+        func normalisation(_ n: WhiteMatterNormalisation) -> [(String, String)] {
+            [
+                ("reference_sigma_mm", JSON.number(n.sigmaMM)), ("reference_erosion_mm", JSON.number(n.erosionMM)),
+                ("reference_band", JSON.number(n.band)),
+            ]
+        }
+        switch rule {
+        case .lesionGrowth(let f, _):
+            return [
+                ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
+                ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
+                ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
+            ] + normalisation(f.normalisation)
+        case .enhancement(let e, _):
+            return [
+                ("seed_difference", JSON.number(e.seedDifference)), ("grow_difference", JSON.number(e.growDifference)),
+                ("white_matter_dilation_mm", JSON.number(e.whiteMatterDilationMM)), ("brain_margin_mm", JSON.number(e.brainMarginMM)),
+                ("ventricle_margin_mm", JSON.number(e.ventricleMarginMM)), ("closing_mm", JSON.number(e.closingMM)),
+                ("flair_min_ratio", JSON.number(e.flairMinimumRatio)),
+            ] + normalisation(e.normalisation)
+        default:
+            return []
         }
     }
 

@@ -19,6 +19,8 @@ public struct LongitudinalRun: Sendable {
     public let ledger: LesionLedger
     /// The registrations that placed the visits on the baseline (empty when none was needed).
     public internal(set) var registrations: [RegistrationRecord] = []
+    /// Seconds the segmentation kernels took (lesion growth, subtraction), summed over the visits.
+    public internal(set) var segmentationSeconds = 0.0
 
     /// Called after each visit is compared, while its label maps are in memory: the visit's
     /// index (0-based), its lesions on the baseline grid, how its files were read, and the
@@ -62,8 +64,9 @@ public struct LongitudinalRun: Sendable {
         ).align(visits, grid: grid)
         grid.alignments = aligned.alignments
         grid.alignedImages = aligned.images
-        grid.templateBrain = try TemplateAnatomy.brainMask(
+        grid.templateAnatomy = try TemplateAnatomy.maps(
             for: visits, grid: grid, pipeline: pipeline.pipeline, context: registration, reader: reader)
+        grid.templateBrain = grid.templateAnatomy?["brain"]
         let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
         var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
         var records: [VisitRecord] = []
@@ -80,6 +83,7 @@ public struct LongitudinalRun: Sendable {
             command: command, inputs: inputs, participantID: participantID, visitOrder: visitOrder,
             pipeline: pipeline, reference: reference, visits: records, ledger: ledger)
         run.registrations = aligned.records
+        run.segmentationSeconds = labeller.segmentationSeconds.seconds
         return run
     }
 }

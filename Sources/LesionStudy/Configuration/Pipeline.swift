@@ -46,17 +46,32 @@ public struct Pipeline: Sendable, Equatable {
         t2Sources: [
             LesionSource(kind: .mask, pattern: FileNamePattern("*_label-T2lesion_mask")),
             LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-T2lesion_probseg")),
-            LesionSource(kind: .image, pattern: FileNamePattern("*_FLAIR")),
+            LesionSource.rawFLAIR,
         ],
         gdSources: [
             LesionSource(kind: .mask, pattern: FileNamePattern("*_label-Gdlesion_mask")),
             LesionSource(kind: .probseg, pattern: FileNamePattern("*_label-Gdlesion_probseg")),
-            LesionSource(
-                kind: .image, pattern: FileNamePattern("*_ce-gadolinium_T1w"),
-                preContrast: FileNamePattern("*_T1w"), preContrastExclude: [FileNamePattern("*_ce-*")]),
+            LesionSource.rawPostContrast,
         ],
         connectivity: .twentySix,
         floor: SizeFloor(minimumVoxels: 3, minimumVolumeMM3: 3, minimumExtentMM: 0, minimumReaderLengthMM: 3),
         matching: .default,
         grid: .default)
+}
+
+extension LesionSource {
+    /// The default pipeline's raw FLAIR source: lesion growth, with the session's T1w.
+    public static var rawFLAIR: LesionSource {
+        var source = LesionSource(kind: .lesionGrowth, pattern: FileNamePattern("*_FLAIR"))
+        source.t1Image = FileNamePattern("*_T1w")
+        source.t1ImageExclude = [FileNamePattern("*_ce-*")]
+        return source
+    }
+
+    /// The default pipeline's raw post-contrast source: subtraction of the pre-contrast T1w.
+    public static var rawPostContrast: LesionSource {
+        LesionSource(
+            kind: .subtraction, pattern: FileNamePattern("*_ce-gadolinium_T1w"), preContrast: FileNamePattern("*_T1w"),
+            preContrastExclude: [FileNamePattern("*_ce-*")])
+    }
 }

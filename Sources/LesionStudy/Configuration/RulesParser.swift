@@ -108,8 +108,8 @@ struct RulesParser: YAMLFileReading {
     private func maps(_ node: Node, _ key: String) throws(ScanError) -> [LesionSource] {
         let list = try sources(node, key)
         if case .sequence(let items) = node {
-            for (source, item) in zip(list, items) where source.kind == .image {
-                throw fail(item, "\(key): kind must be mask or probseg (an anatomical map), not image")
+            for (source, item) in zip(list, items) where source.kind.readsImage {
+                throw fail(item, "\(key): kind must be mask or probseg (an anatomical map), not \(source.kind.rawValue)")
             }
         }
         return list

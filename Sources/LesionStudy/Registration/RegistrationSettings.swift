@@ -27,8 +27,8 @@ public struct RegistrationSettings: Sendable, Equatable {
     /// refused as flipped.
     public var maximumMirrorAdvantage: Double
     /// The template kit that gives a visit without a brain mask one (`registration_qc.template`):
-    /// nil (`none`, the default) never, `auto` the folder `.ci/install-template` fills, else a folder.
-    public var template: String? = nil
+    /// nil (`none`) never, `auto` (the default) the folder `.ci/install-template` fills, else a folder.
+    public var template: String? = "auto"
 
     public static let standard = RegistrationSettings(
         mode: .auto, referenceImage: FileNamePattern("*_FLAIR"),

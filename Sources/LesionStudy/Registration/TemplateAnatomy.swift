@@ -44,24 +44,32 @@ struct TemplateAnatomy {
     /// How outputs name a brain mask that came from the template.
     static let brainFile = "template:brain"
 
-    /// The template's brain mask on the run's grid when the pipeline names a kit
-    /// (`registration_qc.template`) and a visit lacks its own brain mask; else nil. The kit is
-    /// registered to the baseline's reference image, so the mask follows the baseline's head.
-    static func brainMask(
+    /// The template's maps on the run's grid, by role (`structures`), when the pipeline names a
+    /// kit (`registration_qc.template`) and a visit needs them: an `image` source in a visit
+    /// without its own brain mask, or a `lesion-growth` or `subtraction` source (which need white
+    /// matter, cortex and ventricles); else nil. The kit is registered to the baseline's reference
+    /// image, so the maps follow the baseline's head.
+    static func maps(
         for visits: [VisitInputs], grid: ReferenceGrid, pipeline: Pipeline, context: RegistrationContext, reader: NIfTIReader
-    ) throws(ScanError) -> Volume<Bool>? {
-        guard let template = pipeline.registration.template, visits.contains(where: { $0.brainMaskFile == nil }) else { return nil }
+    ) throws(ScanError) -> [String: Volume<Bool>]? {
+        let needed = visits.contains { visit in
+            [visit.t2Source, visit.gdSource].contains { source in
+                guard let kind = source?.kind else { return false }
+                return kind.needsAnatomy || (kind == .image && visit.brainMaskFile == nil)
+            }
+        }
+        guard let template = pipeline.registration.template, needed else { return nil }
         let baseline = visits[0]
-        guard let reference = baseline.registrationImages.reference ?? (baseline.t2Source.kind == .image ? baseline.t2File : nil) else {
+        guard let reference = baseline.registrationImages.reference ?? (baseline.t2Source.kind.readsImage ? baseline.t2File : nil) else {
             throw ScanError(
                 baseline.t2File,
-                "registration_qc.template needs the baseline's reference image (\(pipeline.registration.referenceImage)) to place the template's brain mask, and this visit has none"
+                "registration_qc.template needs the baseline's reference image (\(pipeline.registration.referenceImage)) to place the template's anatomy, and this visit has none"
             )
         }
         let kit = try locate(template == "auto" ? nil : template)
         let anatomy = TemplateAnatomy(kit: kit, threads: context.threads, reader: reader)
         let (maps, _) = try anatomy.derive(reference: reference, onto: grid.geometry, through: grid.alignments[reference])
-        return maps["brain"]
+        return maps
     }
 
     let kit: String

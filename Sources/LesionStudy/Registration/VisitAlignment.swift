@@ -29,7 +29,7 @@ struct VisitAlignment {
         _ visits: [VisitInputs], grid: ReferenceGrid
     ) throws(ScanError) -> (alignments: [String: Affine], images: [AlignedImage], records: [Record]) {
         let references = visits.map { visit in
-            visit.registrationImages.reference ?? (visit.t2Source.kind == .image ? visit.t2File : nil)
+            visit.registrationImages.reference ?? (visit.t2Source.kind.readsImage ? visit.t2File : nil)
         }
         let complete = references.allSatisfy { $0 != nil }
         switch settings.mode {
@@ -83,7 +83,7 @@ struct VisitAlignment {
     }
 
     private func files(of visit: VisitInputs) -> [String] {
-        [visit.t2File, visit.gdFile, visit.preContrastFile, visit.brainMaskFile].compactMap { $0 }
+        [visit.t2File, visit.gdFile, visit.preContrastFile, visit.t1File, visit.brainMaskFile].compactMap { $0 }
     }
 
     private func register(

@@ -1,3 +1,5 @@
+import LesionKernels
+
 /// The rule that made a visit's lesion mask, with the statistics it used.
 public enum ForegroundRule: Sendable, Equatable {
     /// A mask or probability map: value ≥ threshold.
@@ -6,6 +8,11 @@ public enum ForegroundRule: Sendable, Equatable {
     case zScore(zThreshold: Double, brain: BrainStatistics)
     /// Post-contrast minus pre-contrast z-scores ≥ zThreshold inside the brain mask.
     case subtraction(zThreshold: Double, post: BrainStatistics, pre: BrainStatistics)
+    /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w.
+    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool)
+    /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
+    /// (less specific) when the session has no pre-contrast T1w.
+    case enhancement(EnhancementSegmentation, preContrast: Bool)
 
     /// `threshold`, `z-score` or `subtraction z-score`, as the outputs name the method.
     public var method: String {
@@ -13,6 +20,8 @@ public enum ForegroundRule: Sendable, Equatable {
         case .threshold: "threshold"
         case .zScore: "z-score"
         case .subtraction: "subtraction z-score"
+        case .lesionGrowth: "lesion growth"
+        case .enhancement(_, let preContrast): preContrast ? "registered subtraction" : "post-contrast only, less specific"
         }
     }
 }

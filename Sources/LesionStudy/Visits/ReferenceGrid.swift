@@ -19,6 +19,8 @@ public struct ReferenceGrid: Sendable {
     public var alignedImages: [AlignedImage] = []
     /// A brain mask on this grid from the template (`TemplateAnatomy`), for visits without their own.
     public var templateBrain: Volume<Bool>?
+    /// The template's maps on this grid by role (`TemplateAnatomy.structures`), when a source needed them.
+    public var templateAnatomy: [String: Volume<Bool>]?
 
     public init(header: ScanHeader, rule: GridRule) {
         self.header = header

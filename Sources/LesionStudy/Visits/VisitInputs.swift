@@ -12,6 +12,8 @@ public struct VisitInputs: Sendable {
     /// The pre-contrast image of an image Gd source, when the session has one.
     public let preContrastFile: String?
     public let brainMaskFile: String?
+    /// The session's T1w for a `lesion-growth` T2 source, when it has one.
+    public var t1File: String?
     /// The session's images that registration uses: its reference series (`registration_qc.reference_image`)
     /// and its other series (`registration_qc.images`); empty for a pair given as files.
     public var registrationImages = RegistrationImages()
@@ -28,6 +30,12 @@ public struct VisitInputs: Sendable {
         self.gdSource = gdSource
         self.preContrastFile = preContrastFile
         self.brainMaskFile = brainMaskFile
+        for (file, source) in [(t2File, t2Source), (gdFile, gdSource)] where source?.kind.needsAnatomy == true && !templateBrainMask {
+            throw ScanError(
+                file!,
+                "kind \(source!.kind.rawValue) needs the patient's anatomy (white matter, cortex, ventricles) from the template kit, and registration_qc.template is none: set it to auto (the kit .ci/install-template builds) or a kit's folder"
+            )
+        }
         for (file, source) in [(t2File, t2Source), (gdFile, gdSource)]
         where source?.kind == .image && brainMaskFile == nil && !templateBrainMask {
             throw ScanError(
@@ -100,6 +108,9 @@ public struct VisitInputs: Sendable {
                 t2Source: pipeline.t2Sources[t2Choice.index], gdFile: gd?.file, gdSource: gd?.source,
                 preContrastFile: preContrast, brainMaskFile: brainMask,
                 templateBrainMask: pipeline.registration.template != nil)
+            if visit.t2Source.t1Image != nil {
+                visit.t1File = try matches(session, visit.t2Source.matchesT1Image(stem:), role: "t1_image (\(visit.t2Source.t1Image!))")
+            }
             visit.registrationImages = try RegistrationImages.select(session, settings: pipeline.registration)
             visits.append(visit)
         }

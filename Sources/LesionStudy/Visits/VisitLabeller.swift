@@ -14,6 +14,10 @@ struct VisitLabeller {
     let grid: ReferenceGrid
     let pipeline: Pipeline
     let reader: NIfTIReader
+    /// Seconds the segmentation kernels took, summed over the visits labelled.
+    let segmentationSeconds = SecondsTally()
+    /// The FLAIR ratio of the visit being labelled (lesion-growth), for the Gd source's FLAIR check.
+    let flairRatio = RatioHolder()
 
     /// The baseline's brain mask, once read, for the overlap check of later visits.
     struct Brain {
@@ -45,7 +49,8 @@ struct VisitLabeller {
         } else if let derived = grid.templateBrain {
             brain = Brain(file: TemplateAnatomy.brainFile, mask: derived)
         }
-        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: nil, keepSpecks: true)
+        flairRatio.value = nil
+        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
@@ -85,8 +90,40 @@ struct VisitLabeller {
     private func labelBeforeReaderFloor(
         _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?
     ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, scan: Scan) {
-        let scan = source.kind == .image ? try reader.read(file) : try reader.readSingleVolume(file, role: "lesion map")
+        let scan = source.kind.readsImage ? try reader.read(file) : try reader.readSingleVolume(file, role: "lesion map")
         switch source.kind {
+        case .lesionGrowth, .subtraction:
+            guard let brain, let maps = grid.templateAnatomy else {
+                preconditionFailure("VisitInputs refuses segmentation sources without the template's anatomy")
+            }
+            let (placed, fit) = try grid.place(scan, method: .trilinear)
+            var second: (values: Volume<Float>, fit: GridFit)?
+            if let preContrast {
+                let (placedSecond, secondFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
+                second = (Self.floats(placedSecond), secondFit)
+            }
+            let anatomy = SegmentationAnatomy(
+                brain: brain, whiteMatter: maps["white_matter"]!, cortex: maps["cortex"]!, ventricles: maps["ventricles"]!,
+                spacingMM: [grid.geometry.spacingMM.0, grid.geometry.spacingMM.1, grid.geometry.spacingMM.2])
+            let start = ContinuousClock.now
+            let found: Volume<Bool>
+            let rule: ForegroundRule
+            if source.kind == .lesionGrowth {
+                let r = source.flair.segment(flair: Self.floats(placed), t1: second?.values, anatomy: anatomy)
+                found = r.lesions
+                flairRatio.value = r.ratio
+                rule = .lesionGrowth(source.flair, t1: second != nil)
+            } else {
+                let r = source.enhancement.segment(
+                    post: Self.floats(placed), pre: second?.values, flairRatio: flairRatio.value, anatomy: anatomy)
+                found = r.lesions
+                rule = .enhancement(source.enhancement, preContrast: second != nil)
+            }
+            let elapsed = ContinuousClock.now - start
+            segmentationSeconds.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            let mask = grid.scan(found.map { $0 ? 1.0 : 0.0 }, path: file)
+            // The T1w of a lesion-growth source is not a pre-contrast image: only Gd records one.
+            return (labelled(mask, atLeast: 0.5), fit, rule, source.kind == .subtraction ? second?.fit : nil, mask)
         case .mask, .probseg:
             let (placed, fit) = try grid.place(scan, method: source.kind == .mask ? .nearest : .trilinear)
             return (labelled(placed, atLeast: source.threshold), fit, .threshold(source.threshold), nil, placed)
@@ -113,6 +150,11 @@ struct VisitLabeller {
                 .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit, scored
             )
         }
+    }
+
+    /// A scan's scaled values as float32 on its grid.
+    static func floats(_ scan: Scan) -> Volume<Float> {
+        ScaledVolume.of(scan).map { Float($0) }
     }
 
     /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel
@@ -142,4 +184,15 @@ struct VisitLabeller {
         }
         return BrainStatistics(mean: mean, standardDeviation: sd, voxelCount: count)
     }
+}
+
+/// A running total of seconds, shared by the copies of the labeller that adds to it.
+final class SecondsTally: @unchecked Sendable {
+    private(set) var seconds = 0.0
+    func add(_ value: Double) { seconds += value }
+}
+
+/// The FLAIR ratio of the visit being labelled, handed from its T2 source to its Gd source.
+final class RatioHolder: @unchecked Sendable {
+    var value: Volume<Float>?
 }

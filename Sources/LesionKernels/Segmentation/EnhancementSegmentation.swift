@@ -1,0 +1,117 @@
+/// Gadolinium-enhancing lesions by registered subtraction: the post-contrast T1w and the
+/// pre-contrast T1w, both on one grid, each divided by its own white-matter reference
+/// (`SegmentationAnatomy.whiteMatterRatio`; this matches their intensities and removes each
+/// series' own bias field), subtracted, and grown from seeds at `seedDifference` to
+/// `growDifference` (`LesionGrowth`). Without a pre-contrast image the post-contrast ratio
+/// minus 1 stands in for the difference: less specific, since anything bright on T1w is kept.
+///
+/// Only brain parenchyma is searched: white matter dilated by `whiteMatterDilationMM`, inside
+/// the brain eroded by `brainMarginMM` (the dura and the vessels on the brain's surface lie
+/// outside), more than `ventricleMarginMM` from the ventricles (the choroid plexus). A ring of
+/// enhancement is one connected shell (26-connectivity); gaps in it up to `closingMM` are
+/// closed (a dilation and an erosion of the grown voxels, kept inside the parenchyma), so a
+/// patchy ring stays one lesion.
+///
+/// With the visit's FLAIR as a ratio to its white matter (`flairRatio`), an enhancing region
+/// (one 26-connected component) is kept only when its mean FLAIR ratio is at least
+/// `flairMinimumRatio`: an enhancing MS lesion is FLAIR-hyperintense, the choroid plexus, sulcal
+/// vessels and the dura lie in CSF or outside the brain, FLAIR-dark.
+public struct EnhancementSegmentation: Sendable, Equatable {
+    public var normalisation: WhiteMatterNormalisation
+    public var seedDifference: Double
+    public var growDifference: Double
+    public var whiteMatterDilationMM: Double
+    public var brainMarginMM: Double
+    public var ventricleMarginMM: Double
+    public var closingMM: Double
+    public var flairMinimumRatio: Double
+
+    public init(
+        normalisation: WhiteMatterNormalisation, seedDifference: Double, growDifference: Double,
+        whiteMatterDilationMM: Double, brainMarginMM: Double, ventricleMarginMM: Double, closingMM: Double,
+        flairMinimumRatio: Double
+    ) {
+        self.flairMinimumRatio = flairMinimumRatio
+        self.normalisation = normalisation
+        self.seedDifference = seedDifference
+        self.growDifference = growDifference
+        self.whiteMatterDilationMM = whiteMatterDilationMM
+        self.brainMarginMM = brainMarginMM
+        self.ventricleMarginMM = ventricleMarginMM
+        self.closingMM = closingMM
+    }
+
+    /// The parenchyma searched.
+    public func region(_ anatomy: SegmentationAnatomy) -> Volume<Bool> {
+        var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
+        let brain = anatomy.eroded(anatomy.brain, mm: brainMarginMM)
+        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
+        for n in 0..<region.voxels.count where region.voxels[n] {
+            region.voxels[n] = brain.voxels[n] && !nearVentricles.voxels[n]
+        }
+        return region
+    }
+
+    /// The enhancing voxels, and the difference they were found in.
+    public func segment(
+        post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
+        let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
+        func ratio(_ image: Volume<Float>) -> Volume<Float> {
+            anatomy.whiteMatterRatio(image, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+        }
+        var difference = ratio(post)
+        if let pre {
+            let before = ratio(pre)
+            for n in 0..<difference.voxels.count { difference.voxels[n] -= before.voxels[n] }
+        } else {
+            for n in 0..<difference.voxels.count { difference.voxels[n] -= 1 }
+        }
+        let region = region(anatomy)
+        var lesions = LesionGrowth.grow(
+            difference, seedThreshold: Float(seedDifference), growThreshold: Float(growDifference), seedRegion: region,
+            growRegion: region, connectivity: .twentySix)
+        let radius = MaskMorphology.radius(mm: closingMM, spacingMM: anatomy.spacingMM)
+        if radius.contains(where: { $0 > 0 }) {
+            let closed = MaskMorphology.erode(MaskMorphology.dilate(lesions, radius: radius), radius: radius)
+            for n in 0..<lesions.voxels.count { lesions.voxels[n] = lesions.voxels[n] || (closed.voxels[n] && region.voxels[n]) }
+        }
+        if let flairRatio { lesions = Self.keeping(lesions, meanAtLeast: Float(flairMinimumRatio), of: flairRatio) }
+        return (lesions, difference)
+    }
+
+    /// The 26-connected components of `mask` whose mean of `values` (finite ones; none: 0) is at
+    /// least `minimum`.
+    public static func keeping(_ mask: Volume<Bool>, meanAtLeast minimum: Float, of values: Volume<Float>) -> Volume<Bool> {
+        let size = mask.size
+        var seen = [Bool](repeating: false, count: size.voxelCount)
+        var out = Volume(size: size, repeating: false)
+        let offsets = Connectivity.twentySix.neighbourOffsets
+        for start in 0..<size.voxelCount where mask.voxels[start] && !seen[start] {
+            var component = [start]
+            seen[start] = true
+            var head = 0
+            while head < component.count {
+                let n = component[head]
+                head += 1
+                let i = n % size.nx, j = (n / size.nx) % size.ny, k = n / (size.nx * size.ny)
+                for (di, dj, dk) in offsets where size.contains(i + di, j + dj, k + dk) {
+                    let m = size.offset(i + di, j + dj, k + dk)
+                    if mask.voxels[m] && !seen[m] {
+                        seen[m] = true
+                        component.append(m)
+                    }
+                }
+            }
+            var sum = 0.0, count = 0
+            for n in component where values.voxels[n].isFinite {
+                sum += Double(values.voxels[n])
+                count += 1
+            }
+            if count > 0 && sum / Double(count) >= Double(minimum) {
+                for n in component { out.voxels[n] = true }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,67 @@
+/// T2/FLAIR lesions in a raw FLAIR: the FLAIR as a ratio to the patient's own white matter
+/// (`SegmentationAnatomy.whiteMatterRatio`, robust to the bias field), then lesion growth
+/// (`LesionGrowth`, after Schmidt et al., NeuroImage 2012) from seeds at `seedRatio` to
+/// `growRatio`, confined by the anatomy:
+///
+/// - seeds lie in white matter, off the cortical ribbon, and more than `ventricleMarginMM` from
+///   the ventricles (ependymal FLAIR hyperintensity lines them);
+/// - growth stays in white matter dilated by `whiteMatterDilationMM` (the juxtacortical band and
+///   the template's misplacement), inside the brain, out of the ventricles;
+/// - with a T1w, voxels at least `t1MaximumRatio` of its white matter are not lesion (MS lesions
+///   are not T1-bright);
+/// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
+///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
+///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped.
+public struct FLAIRLesionSegmentation: Sendable, Equatable {
+    public var normalisation: WhiteMatterNormalisation
+    public var seedRatio: Double
+    public var growRatio: Double
+    public var whiteMatterDilationMM: Double
+    public var ventricleMarginMM: Double
+    public var t1MaximumRatio: Double
+    public var edgeFraction: Double
+
+    public init(
+        normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
+        ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double
+    ) {
+        self.edgeFraction = edgeFraction
+        self.normalisation = normalisation
+        self.seedRatio = seedRatio
+        self.growRatio = growRatio
+        self.whiteMatterDilationMM = whiteMatterDilationMM
+        self.ventricleMarginMM = ventricleMarginMM
+        self.t1MaximumRatio = t1MaximumRatio
+    }
+
+    /// The lesion voxels, and the FLAIR's white-matter ratio they were found in.
+    public func segment(
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
+        let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
+        let ratio = anatomy.whiteMatterRatio(flair, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
+        var seeds = anatomy.whiteMatter
+        for n in 0..<seeds.voxels.count where seeds.voxels[n] {
+            seeds.voxels[n] = !anatomy.cortex.voxels[n] && !nearVentricles.voxels[n]
+        }
+        var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
+        let t1Ratio = t1.map {
+            anatomy.whiteMatterRatio($0, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+        }
+        for n in 0..<region.voxels.count where region.voxels[n] {
+            var allowed = anatomy.brain.voxels[n] && !anatomy.ventricles.voxels[n]
+            if let t1Ratio, allowed { allowed = !(Double(t1Ratio.voxels[n]) >= t1MaximumRatio) }
+            region.voxels[n] = allowed
+        }
+        let lesions = LesionGrowth.grow(
+            ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,
+            connectivity: .twentySix)
+        // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
+        let trimmed = LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
+        let kept = LesionGrowth.grow(
+            ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
+            connectivity: .twentySix)
+        return (kept, ratio)
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A slowly varying reference intensity for an image: the mean of the image over a weight mask
+/// (normal white matter), taken locally with a wide Gaussian by normalised convolution (Knutsson
+/// and Westin, CVPR 1993): `G * (w · I) / G * w`. Dividing an image by it reads 1 in normal
+/// white matter wherever the scanner's bias field has moved the intensities, so thresholds
+/// become ratios to the patient's own white matter.
+///
+/// The convolution runs on a coarse grid, which a field this smooth loses nothing to: blocks of
+/// `blockFactors` voxels are summed (`w · I` and `w`), both sums are convolved with the Gaussian
+/// (standard deviation `sigmaMM`, truncated at three standard deviations, zero outside the grid),
+/// and their ratio is interpolated trilinearly back to every voxel, block centres at
+/// `c · b + (b − 1) / 2` and coordinates clamped to the first and last block. A block whose
+/// smoothed weight is under `minimumWeight` has no reference (NaN). Non-finite values never count.
+public struct SmoothReference: Sendable, Equatable {
+    public var sigmaMM: Double
+    public var blockMM: Double
+    /// The smallest smoothed weight (in voxels) a block needs to have a reference.
+    public var minimumWeight: Double
+
+    public init(sigmaMM: Double, blockMM: Double = 4, minimumWeight: Double = 1) {
+        self.sigmaMM = sigmaMM
+        self.blockMM = blockMM
+        self.minimumWeight = minimumWeight
+    }
+
+    /// Voxels per block along each axis: `blockMM / spacing`, rounded, at least 1.
+    public func blockFactors(spacingMM: [Double]) -> [Int] {
+        spacingMM.map { max(1, Int((blockMM / $0).rounded())) }
+    }
+
+    /// The reference at every voxel of `values`, NaN where no weight is near.
+    public func field(_ values: Volume<Float>, weights: Volume<Bool>, spacingMM: [Double]) -> Volume<Float> {
+        precondition(values.size == weights.size && spacingMM.count == 3)
+        let size = values.size
+        let b = blockFactors(spacingMM: spacingMM)
+        let n = [size.nx, size.ny, size.nz]
+        let c = (0..<3).map { (n[$0] + b[$0] - 1) / b[$0] }
+        let coarse = c[0] * c[1] * c[2]
+        var sum = [Double](repeating: 0, count: coarse)
+        var weight = [Double](repeating: 0, count: coarse)
+        for k in 0..<size.nz {
+            for j in 0..<size.ny {
+                let row = size.offset(0, j, k)
+                let cRow = c[0] * (j / b[1] + c[1] * (k / b[2]))
+                for i in 0..<size.nx where weights.voxels[row + i] {
+                    let v = values.voxels[row + i]
+                    guard v.isFinite else { continue }
+                    sum[cRow + i / b[0]] += Double(v)
+                    weight[cRow + i / b[0]] += 1
+                }
+            }
+        }
+        for axis in 0..<3 {
+            let sigma = sigmaMM / (spacingMM[axis] * Double(b[axis]))
+            let taps = Self.gaussian(sigma)
+            sum = Self.convolve(sum, c, axis: axis, taps)
+            weight = Self.convolve(weight, c, axis: axis, taps)
+        }
+        var ratio = [Float](repeating: .nan, count: coarse)
+        for m in 0..<coarse where weight[m] >= minimumWeight { ratio[m] = Float(sum[m] / weight[m]) }
+        // Trilinear interpolation back to the fine grid, weights per axis computed once.
+        let axes = (0..<3).map { Self.interpolation(n[$0], block: b[$0], blocks: c[$0]) }
+        var out = [Float](repeating: .nan, count: size.voxelCount)
+        for k in 0..<size.nz {
+            let (k0, k1, wk) = axes[2][k]
+            for j in 0..<size.ny {
+                let (j0, j1, wj) = axes[1][j]
+                let r00 = c[0] * (j0 + c[1] * k0), r10 = c[0] * (j1 + c[1] * k0)
+                let r01 = c[0] * (j0 + c[1] * k1), r11 = c[0] * (j1 + c[1] * k1)
+                let row = size.offset(0, j, k)
+                for i in 0..<size.nx {
+                    let (i0, i1, wi) = axes[0][i]
+                    // A neighbour of weight 0 is not read, so a block without a reference beside a
+                    // voxel's own block leaves it its own block's reference.
+                    func lerp(_ a: Float, _ b: @autoclosure () -> Float, _ w: Float) -> Float { w == 0 ? a : a * (1 - w) + b() * w }
+                    func along(_ r: Int) -> Float { lerp(ratio[r + i0], ratio[r + i1], wi) }
+                    let y0 = lerp(along(r00), along(r10), wj)
+                    out[row + i] = lerp(y0, lerp(along(r01), along(r11), wj), wk)
+                }
+            }
+        }
+        return Volume(size: size, voxels: out)
+    }
+
+    /// Gaussian taps `exp(−d² / 2σ²)` for d in −r…r, r = ⌈3σ⌉ (at least 0).
+    static func gaussian(_ sigma: Double) -> [Double] {
+        guard sigma > 0 else { return [1] }
+        let r = Int((3 * sigma).rounded(.up))
+        return (-r...r).map { d in exp(-Double(d * d) / (2 * sigma * sigma)) }
+    }
+
+    /// Convolution along one axis of a grid of sizes `c`, zero outside.
+    static func convolve(_ data: [Double], _ c: [Int], axis: Int, _ taps: [Double]) -> [Double] {
+        let r = taps.count / 2
+        let stride = axis == 0 ? 1 : axis == 1 ? c[0] : c[0] * c[1]
+        let length = c[axis]
+        var out = [Double](repeating: 0, count: data.count)
+        for start in 0..<data.count where (start / stride) % length == 0 {
+            for p in 0..<length {
+                var total = 0.0
+                for t in max(0, p - r)...min(length - 1, p + r) { total += taps[t - p + r] * data[start + t * stride] }
+                out[start + p * stride] = total
+            }
+        }
+        return out
+    }
+
+    /// For each fine index along an axis: the two blocks around it and the second one's weight.
+    static func interpolation(_ n: Int, block b: Int, blocks c: Int) -> [(Int, Int, Float)] {
+        (0..<n).map { i in
+            let u = min(max((Double(i) - Double(b - 1) / 2) / Double(b), 0), Double(c - 1))
+            let lower = min(Int(u), c - 1)
+            let upper = min(lower + 1, c - 1)
+            return (lower, upper, Float(u - Double(lower)))
+        }
+    }
+}
