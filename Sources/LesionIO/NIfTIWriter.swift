@@ -9,7 +9,8 @@ import LesionKernels
 /// in `.gz`: one gzip member, for label maps and masks encoded by runs at the voxel size
 /// (`RunDeflate`), for intensities by libdeflate at level 1; nibabel, FSL and ITK-SNAP read both.
 /// A label map given as runs (`LabelRuns`) is encoded from them without a dense map. Written
-/// atomically.
+/// atomically; with `syncingDirectory` false the caller flushes the directory after the rename
+/// (`AtomicFile.syncDirectories(of:)`), once for several files.
 public enum NIfTIWriter {
     /// How a `.nii.gz` is compressed.
     public enum GzipWriting: Sendable, Equatable {
@@ -34,16 +35,18 @@ public enum NIfTIWriter {
 
     /// Writes a label map as uint16 when its count allows, else int32 (labels are unchanged).
     public static func writeLabels(
-        _ map: LabelMap, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default
+        _ map: LabelMap, like source: ScanHeader, to path: String, description: String, gzip: GzipWriting = .default,
+        syncingDirectory: Bool = true
     ) throws(ScanError) {
         if map.count <= Int(UInt16.max) {
             try write(
                 map.labels, as: UInt16.self, converting: { UInt16(truncatingIfNeeded: $0) }, like: source, to: path,
-                description: description, intent: .label, displayRange: (0, Double(map.count)), gzip: gzip)
+                description: description, intent: .label, displayRange: (0, Double(map.count)), gzip: gzip,
+                syncingDirectory: syncingDirectory)
         } else {
             try write(
                 map.labels, like: source, to: path, description: description, intent: .label,
-                displayRange: (0, Double(map.count)), gzip: gzip)
+                displayRange: (0, Double(map.count)), gzip: gzip, syncingDirectory: syncingDirectory)
         }
     }
 
@@ -53,10 +56,12 @@ public enum NIfTIWriter {
     /// work follows the runs, not the voxels (the CRC aside). Other outputs paint the map first.
     public static func writeLabels(
         _ runs: LabelRuns, count: Int, like source: ScanHeader, to path: String, description: String,
-        gzip: GzipWriting = .default
+        gzip: GzipWriting = .default, syncingDirectory: Bool = true
     ) throws(ScanError) {
         guard path.lowercased().hasSuffix(".nii.gz"), gzip == .runs, runs.size == source.grid else {
-            return try writeLabels(runs.labelMap(count: count), like: source, to: path, description: description, gzip: gzip)
+            return try writeLabels(
+                runs.labelMap(count: count), like: source, to: path, description: description, gzip: gzip,
+                syncingDirectory: syncingDirectory)
         }
         let wide = count > Int(UInt16.max)
         let header = try headerBytes(
@@ -86,7 +91,7 @@ public enum NIfTIWriter {
             zeros += nx - i
         }
         encoder.encodeRepeats(of: 0, count: zeros, afterSame: previous == 0)
-        try AtomicFile.write(encoder.finish(), to: path)
+        try AtomicFile.write(encoder.finish(), to: path, syncingDirectory: syncingDirectory)
     }
 
     /// Writes a binary mask as uint8 0/1.
@@ -108,18 +113,20 @@ public enum NIfTIWriter {
 
     static func write<T: NIfTIStorable>(
         _ volume: Volume<T>, like source: ScanHeader, to path: String, description: String,
-        intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting = .default
+        intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting = .default,
+        syncingDirectory: Bool = true
     ) throws(ScanError) {
         try write(
             volume, as: T.self, converting: { $0 }, like: source, to: path, description: description, intent: intent,
-            displayRange: displayRange, gzip: gzipWriting)
+            displayRange: displayRange, gzip: gzipWriting, syncingDirectory: syncingDirectory)
     }
 
     /// Writes `volume` stored as `T`, each voxel converted by `convert`; the gzip encoders convert
     /// a slice at a time instead of a whole converted copy.
     static func write<S, T: NIfTIStorable>(
         _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, like source: ScanHeader, to path: String,
-        description: String, intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting
+        description: String, intent: Intent, displayRange: (Double, Double), gzip gzipWriting: GzipWriting,
+        syncingDirectory: Bool = true
     ) throws(ScanError) {
         guard volume.size == source.grid else {
             throw ScanError(path, "volume \(volume.size) does not match the source grid \(source.grid)", kind: .internal)
@@ -135,7 +142,8 @@ public enum NIfTIWriter {
         let headerBytes = header.count
         if gzip, gzipWriting != .zlib {
             return try writeDeflated(
-                volume, as: T.self, converting: convert, header: header[...], gzip: gzipWriting, to: path)
+                volume, as: T.self, converting: convert, header: header[...], gzip: gzipWriting, to: path,
+                syncingDirectory: syncingDirectory)
         }
         let volume = Volume(size: volume.size, voxels: volume.voxels.map(convert))
         let temporary = AtomicFile.temporaryPath(for: path)
@@ -157,7 +165,7 @@ public enum NIfTIWriter {
             fsync(fd)
             close(fd)
         }
-        try AtomicFile.commit(temporary, to: path)
+        try AtomicFile.commit(temporary, to: path, syncingDirectory: syncingDirectory)
     }
 
     /// The header of a single-file NIfTI with `size` voxels of `datatype`, placed as `source`, with
@@ -189,7 +197,7 @@ public enum NIfTIWriter {
     /// Header and voxels as one gzip member, encoded by runs or by libdeflate, written atomically.
     private static func writeDeflated<S, T: NIfTIStorable>(
         _ volume: Volume<S>, as: T.Type, converting convert: (S) -> T, header: ArraySlice<UInt8>, gzip: GzipWriting,
-        to path: String
+        to path: String, syncingDirectory: Bool
     ) throws(ScanError) {
         let count = volume.voxels.count
         let dataBytes = count * MemoryLayout<T>.stride
@@ -226,6 +234,6 @@ public enum NIfTIWriter {
         guard let compressed else {
             throw ScanError(path, "libdeflate could not compress the output", kind: .internal)
         }
-        try AtomicFile.write(compressed, to: path)
+        try AtomicFile.write(compressed, to: path, syncingDirectory: syncingDirectory)
     }
 }

@@ -5,6 +5,17 @@ import LesionKernels
 public enum PNGFile {
     /// Encodes an RGB image and writes it atomically.
     public static func write(_ image: RGBImage, to path: String) throws(ScanError) {
+        try AtomicFile.write(encode(image, for: path), to: path)
+    }
+
+    /// Encodes an RGB image and writes it to a temporary file beside `path`, flushed, for
+    /// `AtomicFile.commit`.
+    public static func stage(_ image: RGBImage, to path: String) throws(ScanError) -> AtomicFile.Staged {
+        try AtomicFile.stage(encode(image, for: path), to: path)
+    }
+
+    /// The PNG file's bytes; errors name `path`.
+    static func encode(_ image: RGBImage, for path: String) throws(ScanError) -> ArraySlice<UInt8> {
         var png = png_image()
         png.version = png_uint_32(PNG_IMAGE_VERSION)
         png.width = png_uint_32(image.width)
@@ -27,7 +38,7 @@ public enum PNGFile {
         guard done != 0 else {
             throw ScanError(path, "libpng could not encode the image: \(message(&png))", kind: .output)
         }
-        try AtomicFile.write(encoded.prefix(Int(bytes)), to: path)
+        return encoded.prefix(Int(bytes))
     }
 
     /// Decodes a PNG file to 8-bit RGB.

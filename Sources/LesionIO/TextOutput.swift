@@ -1,5 +1,7 @@
-/// A buffered text sink on a file descriptor: standard output, or an atomic file.
+/// A buffered text sink on a file descriptor: standard output, or an atomic file; or text held in
+/// memory (`bytes`).
 public final class TextOutput {
+    /// -1 when the text is held in memory, never written out.
     private let fd: Int32
     private let path: String
     private var buffer: [UInt8] = []
@@ -12,17 +14,17 @@ public final class TextOutput {
 
     public func write(_ text: String) throws(ScanError) {
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= 1 << 16, fd >= 0 { try flush() }
     }
 
     /// Appends bytes through `body` (with `NumberText`), then writes them out once 64 KiB are held.
     public func append(_ body: (inout [UInt8]) -> Void) throws(ScanError) {
         body(&buffer)
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= 1 << 16, fd >= 0 { try flush() }
     }
 
     public func flush() throws(ScanError) {
-        guard !buffer.isEmpty else { return }
+        guard !buffer.isEmpty, fd >= 0 else { return }
         try AtomicFile.writeAll(fd, buffer, path: path)
         buffer.removeAll(keepingCapacity: true)
     }
@@ -36,11 +38,31 @@ public final class TextOutput {
 
     /// Streams text into `path`, which appears only when the whole text is written.
     public static func file(_ path: String, _ body: (TextOutput) throws(ScanError) -> Void) throws(ScanError) {
-        try AtomicFile.write(to: path) { (fd: Int32) throws(ScanError) in
+        try AtomicFile.commit([stage(path, body)])
+    }
+
+    /// Streams text into a temporary file beside `path` and flushes it, for `AtomicFile.commit`;
+    /// `path` is untouched until then.
+    public static func stage(
+        _ path: String, _ body: (TextOutput) throws(ScanError) -> Void
+    ) throws(ScanError) -> AtomicFile.Staged {
+        try AtomicFile.stage(to: path) { (fd: Int32) throws(ScanError) in
             let output = TextOutput(fd: fd, path: path)
             try body(output)
             try output.flush()
         }
+    }
+
+    /// The text `body` writes, held in memory: output that must wait for something else.
+    public static func bytes(_ body: (TextOutput) throws(ScanError) -> Void) throws(ScanError) -> [UInt8] {
+        let output = TextOutput(fd: -1, path: "<memory>")
+        try body(output)
+        return output.buffer
+    }
+
+    /// Writes `bytes` to standard output.
+    public static func standardOutput(_ bytes: [UInt8]) throws(ScanError) {
+        try AtomicFile.writeAll(1, bytes, path: "<stdout>")
     }
 }
 

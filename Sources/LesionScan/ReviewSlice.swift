@@ -22,6 +22,23 @@ public enum ReviewSlice {
     public static func write(
         _ scan: Scan, labels: LabelMap?, options: ReviewSliceOptions, to path: String
     ) throws(ScanError) -> Int {
+        let (slice, image) = try draw(scan, labels: labels, options: options)
+        try PNGFile.write(image, to: path)
+        return slice
+    }
+
+    /// As `write`, to a temporary file beside `path`, flushed, for `AtomicFile.commit`.
+    public static func stage(
+        _ scan: Scan, labels: LabelMap?, options: ReviewSliceOptions, to path: String
+    ) throws(ScanError) -> (slice: Int, file: AtomicFile.Staged) {
+        let (slice, image) = try draw(scan, labels: labels, options: options)
+        return (slice, try PNGFile.stage(image, to: path))
+    }
+
+    /// The slice index drawn and its image.
+    private static func draw(
+        _ scan: Scan, labels: LabelMap?, options: ReviewSliceOptions
+    ) throws(ScanError) -> (slice: Int, image: RGBImage) {
         let renderer = SliceRenderer(plane: options.plane, convention: options.convention)
         let geometry = scan.geometry
         let axis = renderer.sliceAxis(geometry)
@@ -41,7 +58,6 @@ public enum ReviewSlice {
         let image = renderer.render(
             slice: slice, geometry: geometry, window: window, labels: labels?.labels,
             intensity: scan.intensity(at:))
-        try PNGFile.write(image, to: path)
-        return slice
+        return (slice, image)
     }
 }

@@ -98,7 +98,7 @@ struct LabelCommand: ParsableCommand {
         job.pngFile = png
         job.pngOptions = ReviewSliceOptions(plane: pngPlane, convention: pngConvention, slice: pngSlice)
         try reportingErrors { () throws(ScanError) in
-            try job.run().write(format, to: output)
+            _ = try job.run(writing: format, to: output)
         }
     }
 }

@@ -117,4 +117,65 @@ struct WritingTests {
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "old")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["keep.txt"])
     }
+
+    @Test("staged files appear only when committed, in order, and no temporary file is left")
+    func stagedCommit() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try AtomicFile.write(Array("old".utf8), to: directory + "/a.txt")
+        let a = try AtomicFile.stage(Array("new a".utf8), to: directory + "/a.txt")
+        let b = try TextOutput.stage(directory + "/b.txt") { (out: TextOutput) throws(ScanError) in try out.write("new b") }
+        // Before the commit: the old file, and two hidden temporaries beside it.
+        #expect(try String(contentsOfFile: directory + "/a.txt", encoding: .utf8) == "old")
+        let pending = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0 != "a.txt" }
+        #expect(pending.count == 2 && pending.allSatisfy { $0.hasPrefix(".") && $0.hasSuffix(".partial") })
+        #expect([a.path, b.path] == [directory + "/a.txt", directory + "/b.txt"])
+        try AtomicFile.commit([a, b])
+        #expect(try String(contentsOfFile: directory + "/a.txt", encoding: .utf8) == "new a")
+        #expect(try String(contentsOfFile: directory + "/b.txt", encoding: .utf8) == "new b")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.txt", "b.txt"])
+    }
+
+    @Test("a failed rename in a commit keeps the files before it and removes the temporaries after it")
+    func failedCommit() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A non-empty folder where the second file should go: rename(2) refuses to replace it.
+        try FileManager.default.createDirectory(atPath: directory + "/b", withIntermediateDirectories: false)
+        try AtomicFile.write(Array("kept".utf8), to: directory + "/b/inside.txt")
+        let staged = try ["a.txt", "b", "c.txt"].map { try AtomicFile.stage(Array($0.utf8), to: directory + "/" + $0) }
+        do {
+            try AtomicFile.commit(staged)
+            Issue.record("renamed a file over a folder")
+        } catch {
+            #expect(error.kind == .output && error.path == directory + "/b")
+        }
+        #expect(try String(contentsOfFile: directory + "/a.txt", encoding: .utf8) == "a.txt")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["a.txt", "b"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/b") == ["inside.txt"])
+    }
+
+    @Test("each directory of several files is named once, in the order of the files")
+    func directoriesOnce() {
+        #expect(AtomicFile.directory(of: "out/labels.nii.gz") == "out")
+        #expect(AtomicFile.directory(of: "/labels.nii.gz") == "/")
+        #expect(AtomicFile.directory(of: "labels.nii.gz") == ".")
+        let paths = ["out/l.nii.gz", "/r.json", "out/r.json", "l.png", "/x/y/s.png", "m.json", "/x/y/t.json"]
+        #expect(AtomicFile.directories(of: paths) == ["out", "/", ".", "/x/y"])
+    }
+
+    @Test("text held in memory is the text a file gets, however long")
+    func textInMemory() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Over 64 KiB: a file's output is written out in parts, memory's never.
+        let body = { (out: TextOutput) throws(ScanError) in
+            for n in 0..<20_000 { try out.write("line \(n)\n") }
+        }
+        let held = try TextOutput.bytes(body)
+        try TextOutput.file(directory + "/t.txt", body)
+        #expect(held.count > 1 << 16)
+        #expect(held == Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/t.txt"))))
+        #expect(String(decoding: held.suffix(11), as: UTF8.self) == "line 19999\n")
+    }
 }

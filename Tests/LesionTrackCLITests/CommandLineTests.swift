@@ -84,6 +84,39 @@ struct CommandLineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["labels.nii.gz", "slice.png"])
     }
 
+    @Test("label whose label map cannot be written prints and writes nothing else")
+    func failedLabelMap() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let map = directory + "/missing/labels.nii.gz"
+        for output in [["--output", directory + "/report.json"], ["--format", "tsv", "--output", directory + "/r.tsv"], []] {
+            let result = try CommandRunner.run(
+                ["label", example, "--labels", map, "--png", directory + "/slice.png"] + output)
+            #expect(result.status == 73, "\(output)")
+            #expect(result.stderr == "lesiontrack: \(map): cannot create output: No such file or directory\n")
+            #expect(result.stdout == "")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [])
+        }
+    }
+
+    @Test("label whose report cannot be written keeps the label map and the PNG, written before it")
+    func failedReport() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let report = directory + "/missing/report.json"
+        let result = try CommandRunner.run([
+            "label", example, "--labels", directory + "/labels.nii.gz", "--png", directory + "/slice.png", "--output", report,
+        ])
+        #expect(result.status == 73)
+        #expect(result.stderr == "lesiontrack: \(report): cannot create output: No such file or directory\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["labels.nii.gz", "slice.png"])
+        guard case .uint16(let v) = try NIfTIReader().read(directory + "/labels.nii.gz").voxels else {
+            Issue.record("expected uint16 labels")
+            return
+        }
+        #expect(Set(v.voxels) == Set(0...13))
+    }
+
     @Test("label without a PNG writes the same label map, from the runs, and the same report")
     func labelMapFromRuns() throws {
         let directory = try Fixtures.temporaryDirectory()
