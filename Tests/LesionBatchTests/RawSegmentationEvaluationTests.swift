@@ -208,10 +208,37 @@ struct RawSegmentationEvaluationTests {
         #expect(!gdPlaces.isEmpty && gdPlaces.allSatisfy { $0 == "choroid plexus" }, "\(gdPlaces)")
     }
 
-    @Test(
-        "the default pipeline: lesion-wise F1 ≥ 0.9 at every visit; counts exact at ≥ 90 % of visits, never off by more than one",
-        .disabled("the default pipeline does not segment raw scans yet: enable when the segmentation of issue #16 lands"))
+    /// The z-score baseline's F1 per visit on this study, as `zScoreBaseline` pins them.
+    static let baselineF1: [String: Double] = [
+        "sub-raw01 ses-01": 0.381, "sub-raw01 ses-02": 0.353, "sub-raw02 ses-01": 0.500, "sub-raw02 ses-02": 0.667,
+    ]
+
+    @Test("the default pipeline's lesion growth beats the z-score baseline at every visit, with the figures measured")
     func defaultPipeline() throws {
+        let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.defaultPipeline)
+        #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
+        // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/segmentation.md): F1 per
+        // visit within 0.05 of these; each at least 0.1 above the baseline's at the same visit.
+        let measured: [(String, String, f1: Double, fn: Int)] = [
+            ("sub-raw01", "ses-01", 0.667, 0), ("sub-raw01", "ses-02", 0.778, 1),
+            ("sub-raw02", "ses-01", 0.778, 0), ("sub-raw02", "ses-02", 0.947, 0),
+        ]
+        for (participant, session, f1, fn) in measured {
+            let visit = try #require(score.visit(participant, session))
+            #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
+            #expect(visit.f1 >= Self.baselineF1[participant + " " + session]! + 0.1, "\(participant) \(session)")
+            #expect(visit.fn <= fn, "\(participant) \(session): \(visit.fn) truth lesions missed")
+        }
+        // What is left: every false positive lies on the cortical FLAIR mimics.
+        #expect(score.visits.allSatisfy { $0.fp == ($0.fp_kinds["cortical"] ?? 0) }, "\(score.visits.map(\.fp_kinds))")
+    }
+
+    @Test(
+        "issue #16's target: lesion-wise F1 ≥ 0.9 at every visit; counts exact at ≥ 90 % of visits, never off by more than one",
+        .disabled(
+            "not reached: F1 0.667-0.947 (cortical FLAIR mimics taken), enlarging over-counted at the thick-slice follow-ups (9 and 7 against 2 and 1)"
+        ))
+    func issueTarget() throws {
         let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.defaultPipeline)
         #expect(score.summary.missing_visits == 0)
         for visit in score.visits {

@@ -34,9 +34,10 @@ struct RawSegmentationTests {
         try RawPatient.generate(folder, seed: 5, variant: "none")
         var pipeline = Pipeline.standard
         pipeline.registration.template = RawPatient.template
-        // The thick-slice follow-up FLAIR, turned by the visit's pose, covers 86-90 % of the
-        // baseline's field of view, under the default 90 % (grid.min_field_coverage).
-        pipeline.grid.minimumFieldCoverage = 0.8
+        // The built-in coverage rule: the thick-slice follow-up FLAIR, turned by the visit's pose,
+        // covers 86-90 % of the baseline's field of view but all of its brain, over which
+        // grid.min_field_coverage counts when the template's brain is on the grid.
+        #expect(pipeline.grid.minimumFieldCoverage == 0.9)
         let subject = folder + "/sub-raw01"
         let patientFolder = try PatientFolder.open(subject, searchDerivatives: true)
         let visits = try VisitInputs.select(patientFolder, pipeline: pipeline)

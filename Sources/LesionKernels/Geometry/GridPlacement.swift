@@ -58,6 +58,21 @@ public struct GridPlacement: Sendable {
         return Double(inside) / Double(size.voxelCount)
     }
 
+    /// The fraction of the target voxel centres where `within` is true (a brain mask on the
+    /// target grid, by storage offset) that fall inside the source's field of view, 0…1; 0 when
+    /// `within` is true nowhere.
+    ///
+    /// Time O(N) for N target voxels.
+    public func fieldCoverage(within: (Int) -> Bool) -> Double {
+        var inside = 0, counted = 0
+        forEachTargetVoxel { offset, u in
+            guard within(offset) else { return }
+            counted += 1
+            if sourceVoxel(u) != nil { inside += 1 }
+        }
+        return counted == 0 ? 0 : Double(inside) / Double(counted)
+    }
+
     /// Nearest-neighbour resampling onto the target grid: each target voxel takes the value of
     /// the source voxel whose cell holds its centre (`floor(u + 0.5)` per axis), or `outside`.
     ///

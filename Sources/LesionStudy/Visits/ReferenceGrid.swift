@@ -5,7 +5,8 @@ import LesionKernels
 ///
 /// A file on the same grid (equal dimensions, every voxel centre within
 /// `GridRule.sameGridToleranceMM`) is used as it is. A file on another grid that covers at least
-/// `GridRule.minimumFieldCoverage` of the reference's voxel centres is resampled onto it (nearest
+/// `GridRule.minimumFieldCoverage` of the reference's voxel centres (of its brain's, when the
+/// template's brain mask is on the grid) is resampled onto it (nearest
 /// neighbour for masks, trilinear for intensities and probabilities). Anything else is refused
 /// with an error naming both files.
 public struct ReferenceGrid: Sendable {
@@ -48,8 +49,12 @@ public struct ReferenceGrid: Sendable {
         if aligned == nil, let displacement = placement.cornerDisplacementMM, displacement <= rule.sameGridToleranceMM {
             return (.same(displacementMM: displacement), nil)
         }
-        let coverage = placement.fieldCoverage
-        guard coverage > 0 else {
+        // Over the baseline's brain when the template placed one on this grid (raw scans: each
+        // visit's field of view sits elsewhere around the head, and air does not matter), else
+        // over the whole field.
+        let brain = templateBrain.map { mask in placement.fieldCoverage(within: { mask.voxels[$0] }) }
+        let coverage = brain ?? placement.fieldCoverage
+        guard placement.fieldCoverage > 0 else {
             throw ScanError(
                 other.path,
                 "does not overlap \(header.path) in world space: no voxel centre of that grid falls inside this file's field of view (compare their affines with `lesiontrack info`)"
@@ -58,7 +63,7 @@ public struct ReferenceGrid: Sendable {
         guard coverage >= rule.minimumFieldCoverage else {
             throw ScanError(
                 other.path,
-                "covers only \(Self.percent(coverage)) of the field of view of \(header.path) (grid.min_field_coverage is \(Self.percent(rule.minimumFieldCoverage))): not compared"
+                "covers only \(Self.percent(coverage)) of the \(brain == nil ? "field of view" : "brain (the template's brain mask)") of \(header.path) (grid.min_field_coverage is \(Self.percent(rule.minimumFieldCoverage))): not compared"
             )
         }
         return (.resampled(method: method, coverage: coverage), placement)
