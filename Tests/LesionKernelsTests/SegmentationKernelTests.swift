@@ -104,6 +104,62 @@ struct SegmentationKernelTests {
         #expect(grown.voxels == [true, true, true, false, false, false])
     }
 
+    /// 26-connected components by repeated sweeps: each mask voxel takes the smallest label
+    /// among itself and its mask neighbours, until nothing changes (-1 off the mask).
+    static func referenceComponents(_ mask: Volume<Bool>) -> [Int] {
+        let s = mask.size
+        var label = (0..<s.voxelCount).map { mask.voxels[$0] ? $0 : -1 }
+        var changed = true
+        while changed {
+            changed = false
+            for k in 0..<s.nz {
+                for j in 0..<s.ny {
+                    for i in 0..<s.nx where mask[i, j, k] {
+                        for (di, dj, dk) in Connectivity.twentySix.neighbourOffsets
+                        where s.contains(i + di, j + dj, k + dk) && mask[i + di, j + dj, k + dk] {
+                            let (n, m) = (s.offset(i, j, k), s.offset(i + di, j + dj, k + dk))
+                            if label[m] < label[n] {
+                                label[n] = label[m]
+                                changed = true
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return label
+    }
+
+    @Test("trimming to the half-maximum edge and the FLAIR check equal per-component brute force on 200 random masks")
+    func perComponent() {
+        var rng = SeededGenerator(seed: 1616)
+        for _ in 0..<200 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let v = Self.values(size, &rng)
+            let mask = RandomVolumes.noise(size, density: Double.random(in: 0.05...0.5, using: &rng), &rng)
+            let label = Self.referenceComponents(mask)
+            var peak: [Int: Float] = [:]
+            var sum: [Int: (Double, Int)] = [:]
+            for n in 0..<size.voxelCount where label[n] >= 0 {
+                peak[label[n]] = max(peak[label[n]] ?? -.infinity, v.voxels[n])
+                if v.voxels[n].isFinite { sum[label[n], default: (0, 0)].0 += Double(v.voxels[n]) }
+                if v.voxels[n].isFinite { sum[label[n], default: (0, 0)].1 += 1 }
+            }
+            let trimmed = (0..<size.voxelCount).map { n in
+                label[n] >= 0 && v.voxels[n] >= 1 + 0.5 * (peak[label[n]]! - 1)
+            }
+            #expect(LesionGrowth.trimmed(mask, values: v, base: 1, fraction: 0.5).voxels == trimmed)
+            // Means compared with a margin: the brute force sums in another order.
+            let kept = EnhancementSegmentation.keeping(mask, meanAtLeast: 1.5, of: v)
+            for n in 0..<size.voxelCount where label[n] >= 0 {
+                let (total, count) = sum[label[n]] ?? (0, 0)
+                let mean = count > 0 ? total / Double(count) : -1
+                if abs(mean - 1.5) > 1e-9 { #expect(kept.voxels[n] == (count > 0 && mean >= 1.5)) }
+            }
+            #expect((0..<size.voxelCount).allSatisfy { label[$0] >= 0 || !kept.voxels[$0] })
+        }
+    }
+
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D
     /// Gaussian sum over the coarse grid, and trilinear interpolation evaluated per voxel.
     static func referenceField(_ v: Volume<Float>, _ w: Volume<Bool>, spacing: [Double], sigmaMM: Double, blockMM: Double) -> [Double] {

@@ -86,7 +86,10 @@ struct PatientJob: Sendable {
         let registering = (compared.outcome?.run.registrations ?? []).filter { !$0.reused }
             .reduce(0.0) { total, record in total + (record.figures.first { $0.0 == "elastix_seconds" }?.1 ?? 0) }
         state.stageSeconds.registration += registering
-        state.stageSeconds.labelling += max(0, working - compared.readingSeconds - compared.writingSeconds - registering)
+        let segmenting = compared.outcome?.run.segmentationSeconds ?? 0
+        state.stageSeconds.segmentation += segmenting
+        state.stageSeconds.labelling += max(
+            0, working - compared.readingSeconds - compared.writingSeconds - registering - segmenting)
         return finish(state, start, tables: tables)
     }
 

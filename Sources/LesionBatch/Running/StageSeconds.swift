@@ -9,8 +9,12 @@ public struct StageSeconds: Sendable, Equatable {
     public var reading = 0.0
     /// elastix registering images (its `elastix_seconds`; nothing when a stored transform is reused).
     public var registration = 0.0
+    /// The raw-image segmentation kernels (`lesion-growth` and `subtraction` sources: white-matter
+    /// reference, growth, morphology), out of `labelling`.
+    public var segmentation = 0.0
     /// Thresholding, labelling, measuring, placing visits on one grid, matching lesions over time
-    /// and classifying: the participant's work between reading and writing, registration aside.
+    /// and classifying: the participant's work between reading and writing, registration and
+    /// segmentation aside.
     public var labelling = 0.0
     /// Label maps and per-participant reports written.
     public var writing = 0.0
@@ -22,7 +26,8 @@ public struct StageSeconds: Sendable, Equatable {
     /// The stages with their JSON names, in the order of a run.
     public var named: [(String, Double)] {
         [
-            ("hashing", hashing), ("reading", reading), ("registration", registration), ("labelling", labelling),
+            ("hashing", hashing), ("reading", reading), ("registration", registration), ("segmentation", segmentation),
+            ("labelling", labelling),
             ("writing", writing), ("database", database),
         ]
     }
@@ -31,6 +36,7 @@ public struct StageSeconds: Sendable, Equatable {
         hashing += other.hashing
         reading += other.reading
         registration += other.registration
+        segmentation += other.segmentation
         labelling += other.labelling
         writing += other.writing
         database += other.database

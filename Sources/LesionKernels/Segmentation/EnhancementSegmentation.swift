@@ -57,8 +57,9 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
+        let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         func ratio(_ image: Volume<Float>) -> Volume<Float> {
-            anatomy.whiteMatterRatio(image, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+            anatomy.whiteMatterRatio(image, reference: reference, core: core, band: normalisation.band)
         }
         var difference = ratio(post)
         if let pre {
@@ -83,33 +84,15 @@ public struct EnhancementSegmentation: Sendable, Equatable {
     /// The 26-connected components of `mask` whose mean of `values` (finite ones; none: 0) is at
     /// least `minimum`.
     public static func keeping(_ mask: Volume<Bool>, meanAtLeast minimum: Float, of values: Volume<Float>) -> Volume<Bool> {
-        let size = mask.size
-        var seen = [Bool](repeating: false, count: size.voxelCount)
-        var out = Volume(size: size, repeating: false)
-        let offsets = Connectivity.twentySix.neighbourOffsets
-        for start in 0..<size.voxelCount where mask.voxels[start] && !seen[start] {
-            var component = [start]
-            seen[start] = true
-            var head = 0
-            while head < component.count {
-                let n = component[head]
-                head += 1
-                let i = n % size.nx, j = (n / size.nx) % size.ny, k = n / (size.nx * size.ny)
-                for (di, dj, dk) in offsets where size.contains(i + di, j + dj, k + dk) {
-                    let m = size.offset(i + di, j + dj, k + dk)
-                    if mask.voxels[m] && !seen[m] {
-                        seen[m] = true
-                        component.append(m)
-                    }
-                }
-            }
+        var out = Volume(size: mask.size, repeating: false)
+        Neighbours.components(of: mask) { component in
             var sum = 0.0, count = 0
-            for n in component where values.voxels[n].isFinite {
-                sum += Double(values.voxels[n])
+            for n in component where values.voxels[Int(n)].isFinite {
+                sum += Double(values.voxels[Int(n)])
                 count += 1
             }
             if count > 0 && sum / Double(count) >= Double(minimum) {
-                for n in component { out.voxels[n] = true }
+                for n in component { out.voxels[Int(n)] = true }
             }
         }
         return out

@@ -39,7 +39,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
-        let ratio = anatomy.whiteMatterRatio(flair, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+        let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
+        let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
         let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
         var seeds = anatomy.whiteMatter
         for n in 0..<seeds.voxels.count where seeds.voxels[n] {
@@ -47,7 +48,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
         let t1Ratio = t1.map {
-            anatomy.whiteMatterRatio($0, reference: reference, erosionMM: normalisation.erosionMM, band: normalisation.band)
+            anatomy.whiteMatterRatio($0, reference: reference, core: core, band: normalisation.band)
         }
         for n in 0..<region.voxels.count where region.voxels[n] {
             var allowed = anatomy.brain.voxels[n] && !anatomy.ventricles.voxels[n]

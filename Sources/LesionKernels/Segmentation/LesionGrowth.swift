@@ -5,7 +5,8 @@
 /// A voxel is a seed when it lies in `seedRegion` and `growRegion` and its value is at least
 /// `seedThreshold`; the result is every voxel of `growRegion` with a value at least
 /// `growThreshold` joined to a seed through such voxels (`connectivity`). NaN is never
-/// foreground. A breadth-first flood from the seeds, each voxel visited once.
+/// foreground. One sweep marks the candidates (bytes) and queues the seeds; a breadth-first
+/// flood from the seeds then visits each voxel once.
 public enum LesionGrowth {
     public static func grow(
         _ values: Volume<Float>, seedThreshold: Float, growThreshold: Float, seedRegion: Volume<Bool>,
@@ -13,32 +14,33 @@ public enum LesionGrowth {
     ) -> Volume<Bool> {
         let size = values.size
         precondition(seedRegion.size == size && growRegion.size == size)
-        var inside = [Bool](repeating: false, count: size.voxelCount)
-        var queue: [Int] = []
-        for n in 0..<size.voxelCount
-        where seedRegion.voxels[n] && growRegion.voxels[n] && values.voxels[n] >= seedThreshold
-            && values.voxels[n] >= growThreshold
-        {
-            inside[n] = true
-            queue.append(n)
-        }
-        let offsets = connectivity.neighbourOffsets
-        var head = 0
-        while head < queue.count {
-            let n = queue[head]
-            head += 1
-            let i = n % size.nx, j = (n / size.nx) % size.ny, k = n / (size.nx * size.ny)
-            for (di, dj, dk) in offsets {
-                let (a, b, c) = (i + di, j + dj, k + dk)
-                guard a >= 0, a < size.nx, b >= 0, b < size.ny, c >= 0, c < size.nz else { continue }
-                let m = size.offset(a, b, c)
-                if !inside[m] && growRegion.voxels[m] && values.voxels[m] >= growThreshold {
-                    inside[m] = true
-                    queue.append(m)
+        // 0: not a candidate, 1: a candidate not yet reached, 2: grown.
+        var state = [UInt8](repeating: 0, count: size.voxelCount)
+        var queue: [Int32] = []
+        values.voxels.withUnsafeBufferPointer { v in
+            seedRegion.voxels.withUnsafeBufferPointer { seed in
+                growRegion.voxels.withUnsafeBufferPointer { region in
+                    state.withUnsafeMutableBufferPointer { s in
+                        for n in 0..<s.count where region[n] && v[n] >= growThreshold {
+                            if seed[n] && v[n] >= seedThreshold {
+                                s[n] = 2
+                                queue.append(Int32(n))
+                            } else {
+                                s[n] = 1
+                            }
+                        }
+                    }
                 }
             }
         }
-        return Volume(size: size, voxels: inside)
+        state.withUnsafeMutableBufferPointer { s in
+            Neighbours(size, connectivity).flood(&queue, from: 0) { m in
+                guard s[m] == 1 else { return false }
+                s[m] = 2
+                return true
+            }
+        }
+        return Volume(size: size, voxels: state.map { $0 == 2 })
     }
 }
 
@@ -49,31 +51,70 @@ extension LesionGrowth {
     /// keeps every voxel.
     public static func trimmed(_ mask: Volume<Bool>, values: Volume<Float>, base: Float, fraction: Float) -> Volume<Bool> {
         guard fraction > 0 else { return mask }
-        let size = mask.size
-        var seen = [Bool](repeating: false, count: size.voxelCount)
-        var out = Volume(size: size, repeating: false)
-        let offsets = Connectivity.twentySix.neighbourOffsets
-        for start in 0..<size.voxelCount where mask.voxels[start] && !seen[start] {
-            var region = [start]
-            seen[start] = true
-            var head = 0
+        var out = Volume(size: mask.size, repeating: false)
+        Neighbours.components(of: mask) { region in
             var peak = -Float.infinity
-            while head < region.count {
-                let n = region[head]
-                head += 1
-                if values.voxels[n] > peak { peak = values.voxels[n] }
-                let i = n % size.nx, j = (n / size.nx) % size.ny, k = n / (size.nx * size.ny)
-                for (di, dj, dk) in offsets where size.contains(i + di, j + dj, k + dk) {
-                    let m = size.offset(i + di, j + dj, k + dk)
-                    if mask.voxels[m] && !seen[m] {
-                        seen[m] = true
-                        region.append(m)
-                    }
-                }
-            }
+            for n in region where values.voxels[Int(n)] > peak { peak = values.voxels[Int(n)] }
             let edge = base + fraction * (peak - base)
-            for n in region where values.voxels[n] >= edge { out.voxels[n] = true }
+            for n in region where values.voxels[Int(n)] >= edge { out.voxels[Int(n)] = true }
         }
         return out
+    }
+}
+
+/// Neighbours of a voxel by linear offset, with the grid's edges checked only for voxels on them.
+struct Neighbours {
+    let size: GridSize
+    let offsets: [(di: Int, dj: Int, dk: Int)]
+    let linear: [Int]
+
+    init(_ size: GridSize, _ connectivity: Connectivity) {
+        self.size = size
+        offsets = connectivity.neighbourOffsets
+        linear = offsets.map { $0.di + size.nx * ($0.dj + size.ny * $0.dk) }
+    }
+
+    /// Breadth-first from `queue[start...]`: each neighbour `m` of a queued voxel is offered to
+    /// `take`, and queued when it returns true.
+    func flood(_ queue: inout [Int32], from start: Int, take: (Int) -> Bool) {
+        let (nx, ny, nz) = (size.nx, size.ny, size.nz)
+        var head = start
+        while head < queue.count {
+            let n = Int(queue[head])
+            head += 1
+            let i = n % nx, j = (n / nx) % ny, k = n / (nx * ny)
+            if i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1 {
+                for d in linear where take(n + d) { queue.append(Int32(n + d)) }
+            } else {
+                for (di, dj, dk) in offsets {
+                    let (a, b, c) = (i + di, j + dj, k + dk)
+                    guard a >= 0, a < nx, b >= 0, b < ny, c >= 0, c < nz else { continue }
+                    let m = a + nx * (b + ny * c)
+                    if take(m) { queue.append(Int32(m)) }
+                }
+            }
+        }
+    }
+
+    /// The 26-connected components of `mask`, each handed to `body` as its voxels' offsets, in
+    /// the order of their first voxel.
+    static func components(of mask: Volume<Bool>, _ body: (ArraySlice<Int32>) -> Void) {
+        let size = mask.size
+        let neighbours = Neighbours(size, .twentySix)
+        var seen = mask.voxels.map { $0 ? UInt8(1) : 0 }
+        var queue: [Int32] = []
+        seen.withUnsafeMutableBufferPointer { s in
+            for start in 0..<s.count where s[start] == 1 {
+                queue.removeAll(keepingCapacity: true)
+                queue.append(Int32(start))
+                s[start] = 2
+                neighbours.flood(&queue, from: 0) { m in
+                    guard s[m] == 1 else { return false }
+                    s[m] = 2
+                    return true
+                }
+                body(queue[...])
+            }
+        }
     }
 }

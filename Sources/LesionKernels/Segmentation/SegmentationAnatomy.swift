@@ -34,7 +34,11 @@ public struct SegmentationAnatomy: Sendable {
     /// time over only the voxels whose first ratio lies within `1 ± band`, so lesions,
     /// misplaced grey matter and CSF do not pull it.
     func whiteMatterRatio(_ image: Volume<Float>, reference: SmoothReference, erosionMM: Double, band: Double) -> Volume<Float> {
-        let core = eroded(whiteMatter, mm: erosionMM)
+        whiteMatterRatio(image, reference: reference, core: eroded(whiteMatter, mm: erosionMM), band: band)
+    }
+
+    /// `whiteMatterRatio` with the eroded white matter already made (shared by a visit's series).
+    func whiteMatterRatio(_ image: Volume<Float>, reference: SmoothReference, core: Volume<Bool>, band: Double) -> Volume<Float> {
         let first = reference.field(image, weights: core, spacingMM: spacingMM)
         var weights = core
         for n in 0..<weights.voxels.count where weights.voxels[n] {
@@ -43,7 +47,11 @@ public struct SegmentationAnatomy: Sendable {
         }
         let field = reference.field(image, weights: weights, spacingMM: spacingMM)
         var ratio = image
-        for n in 0..<ratio.voxels.count { ratio.voxels[n] = image.voxels[n] / field.voxels[n] }
+        ratio.voxels.withUnsafeMutableBufferPointer { out in
+            field.voxels.withUnsafeBufferPointer { f in
+                for n in 0..<out.count { out[n] /= f[n] }
+            }
+        }
         return ratio
     }
 }

@@ -45,15 +45,20 @@ public struct SmoothReference: Sendable, Equatable {
         let coarse = c[0] * c[1] * c[2]
         var sum = [Double](repeating: 0, count: coarse)
         var weight = [Double](repeating: 0, count: coarse)
-        for k in 0..<size.nz {
-            for j in 0..<size.ny {
-                let row = size.offset(0, j, k)
-                let cRow = c[0] * (j / b[1] + c[1] * (k / b[2]))
-                for i in 0..<size.nx where weights.voxels[row + i] {
-                    let v = values.voxels[row + i]
-                    guard v.isFinite else { continue }
-                    sum[cRow + i / b[0]] += Double(v)
-                    weight[cRow + i / b[0]] += 1
+        let blockOfI = (0..<size.nx).map { $0 / b[0] }
+        values.voxels.withUnsafeBufferPointer { v in
+            weights.voxels.withUnsafeBufferPointer { w in
+                for k in 0..<size.nz {
+                    for j in 0..<size.ny {
+                        let row = size.offset(0, j, k)
+                        let cRow = c[0] * (j / b[1] + c[1] * (k / b[2]))
+                        for i in 0..<size.nx where w[row + i] {
+                            let x = v[row + i]
+                            guard x.isFinite else { continue }
+                            sum[cRow + blockOfI[i]] += Double(x)
+                            weight[cRow + blockOfI[i]] += 1
+                        }
+                    }
                 }
             }
         }
@@ -67,22 +72,48 @@ public struct SmoothReference: Sendable, Equatable {
         for m in 0..<coarse where weight[m] >= minimumWeight { ratio[m] = Float(sum[m] / weight[m]) }
         // Trilinear interpolation back to the fine grid, weights per axis computed once.
         let axes = (0..<3).map { Self.interpolation(n[$0], block: b[$0], blocks: c[$0]) }
+        // A neighbour of weight 0 is not read, so a block without a reference beside a voxel's
+        // own block leaves it its own block's reference.
+        @inline(__always) func lerp(_ a: Float, _ b: @autoclosure () -> Float, _ w: Float) -> Float {
+            w == 0 ? a : a * (1 - w) + b() * w
+        }
+        let nx = size.nx, ny = size.ny
+        // Along i first, once per coarse row (j, k blocks) …
+        var alongI = [Float](repeating: .nan, count: c[1] * c[2] * nx)
+        ratio.withUnsafeBufferPointer { q in
+            alongI.withUnsafeMutableBufferPointer { a in
+                for row in 0..<(c[1] * c[2]) {
+                    for i in 0..<nx {
+                        let (i0, i1, wi) = axes[0][i]
+                        a[row * nx + i] = lerp(q[c[0] * row + i0], q[c[0] * row + i1], wi)
+                    }
+                }
+            }
+        }
+        // … then along j, once per fine row and k block …
+        var alongJ = [Float](repeating: .nan, count: c[2] * ny * nx)
+        alongI.withUnsafeBufferPointer { a in
+            alongJ.withUnsafeMutableBufferPointer { y in
+                for kb in 0..<c[2] {
+                    for j in 0..<ny {
+                        let (j0, j1, wj) = axes[1][j]
+                        let lower = (j0 + c[1] * kb) * nx, upper = (j1 + c[1] * kb) * nx, row = (kb * ny + j) * nx
+                        for i in 0..<nx { y[row + i] = lerp(a[lower + i], a[upper + i], wj) }
+                    }
+                }
+            }
+        }
+        // … and along k at every voxel: the same products and sums, in the same order, as
+        // interpolating each voxel on its own.
         var out = [Float](repeating: .nan, count: size.voxelCount)
-        for k in 0..<size.nz {
-            let (k0, k1, wk) = axes[2][k]
-            for j in 0..<size.ny {
-                let (j0, j1, wj) = axes[1][j]
-                let r00 = c[0] * (j0 + c[1] * k0), r10 = c[0] * (j1 + c[1] * k0)
-                let r01 = c[0] * (j0 + c[1] * k1), r11 = c[0] * (j1 + c[1] * k1)
-                let row = size.offset(0, j, k)
-                for i in 0..<size.nx {
-                    let (i0, i1, wi) = axes[0][i]
-                    // A neighbour of weight 0 is not read, so a block without a reference beside a
-                    // voxel's own block leaves it its own block's reference.
-                    func lerp(_ a: Float, _ b: @autoclosure () -> Float, _ w: Float) -> Float { w == 0 ? a : a * (1 - w) + b() * w }
-                    func along(_ r: Int) -> Float { lerp(ratio[r + i0], ratio[r + i1], wi) }
-                    let y0 = lerp(along(r00), along(r10), wj)
-                    out[row + i] = lerp(y0, lerp(along(r01), along(r11), wj), wk)
+        alongJ.withUnsafeBufferPointer { y in
+            out.withUnsafeMutableBufferPointer { o in
+                for k in 0..<size.nz {
+                    let (k0, k1, wk) = axes[2][k]
+                    for j in 0..<ny {
+                        let lower = (k0 * ny + j) * nx, upper = (k1 * ny + j) * nx, row = size.offset(0, j, k)
+                        for i in 0..<nx { o[row + i] = lerp(y[lower + i], y[upper + i], wk) }
+                    }
                 }
             }
         }
