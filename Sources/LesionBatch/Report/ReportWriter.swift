@@ -141,12 +141,12 @@ public struct ReportWriter {
     /// Reads one session's label map and background and tints each lesion by its ledger state
     /// (`ReviewTint.code`, enhancing lesions flagged).
     private func visitImage(_ data: PatientReportData, visit: PatientReportData.Visit, map: String) throws(ScanError) -> VisitImage {
-        let labels = try reader.read(map)
+        let labels = try onBaselineGrid(try reader.read(map), data, visit: visit)
         var codeOfID: [Int: Int32] = [:]
         for row in data.ledger where row.visit == visit.visit {
             codeOfID[row.lesionID] = ReviewTint.code(state: row.state, enhancing: row.enhancing == true)
         }
-        let size = labels.voxels.size
+        let size = labels.size
         // Gd+ voxels with no T2 lesion under them are drawn too: the ledger follows T2 lesions only.
         // Like the background, an unreadable map leaves them out rather than the page.
         var gd: Scan?
@@ -168,19 +168,54 @@ public struct ReportWriter {
         return VisitImage(geometry: labels.geometry, tints: tints, values: values, window: window, background: backgroundName)
     }
 
+    /// A label map as drawn: its values by storage offset on a grid.
+    private struct DrawnLabels {
+        let geometry: VoxelGeometry
+        let values: [Double]
+        var size: GridSize { geometry.size }
+        func intensity(at offset: Int) -> Double { values[offset] }
+    }
+
+    /// Whether the run registered `visit`'s session to the baseline (a later session with a
+    /// `registrations` row moving one of its images to another session's).
+    private func registered(_ data: PatientReportData, _ visit: PatientReportData.Visit) -> Bool {
+        let baseline = data.visits.first?.sessionID ?? visit.sessionID
+        func inSession(_ path: String) -> Bool { path.split(separator: "/").contains { $0 == visit.sessionID } }
+        return visit.sessionID != baseline && data.registrations.contains { inSession($0.moving) && !inSession($0.fixed) }
+    }
+
+    /// The session's label map on the baseline's grid, where every visit is drawn. A registered
+    /// session's map lies on its own image's grid in that image's world (`DerivativeMaps`): it is
+    /// placed on the baseline session's map grid through the stored transform, nearest neighbour.
+    /// Any other map is drawn on its own grid, as are maps whose transform or baseline is missing.
+    private func onBaselineGrid(_ labels: Scan, _ data: PatientReportData, visit: PatientReportData.Visit) throws(ScanError) -> DrawnLabels
+    {
+        let own = DrawnLabels(geometry: labels.geometry, values: (0..<labels.voxels.size.voxelCount).map(labels.intensity(at:)))
+        guard registered(data, visit), let baseline = data.visits.first?.sessionID, let baselineMap = data.labelMaps[baseline],
+            let baselinePath = try? ContainedPath.resolve(baselineMap, in: outputFolder, source: database.path + " (outputs.path)"),
+            let target = try? reader.readHeader(baselinePath).geometry
+        else { return own }
+        let transformFile = StoredTransformFile.visitToBaseline(
+            participantID: data.participantID, session: visit.sessionID, baselineSession: baseline)
+        guard let path = try? ContainedPath.resolve(transformFile, in: outputFolder, source: "report"),
+            let transform = StoredTransformFile.transform(at: path, moving: nil),
+            let placement = GridPlacement(source: labels.geometry, onto: target, through: transform)
+        else { return own }
+        let placed = placement.nearest(labels.intensity(at:), outside: 0)
+        return DrawnLabels(geometry: target, values: placed.voxels)
+    }
+
     /// The session's anatomy on the label map's grid (`VisitBackground`) and what it is; without
     /// one (none in the session, or it or its transform unreadable) the T2 input when it lies on
     /// the label map's grid in an unregistered session, else the label map itself, in grey, with
     /// the reason.
     private func background(
-        _ data: PatientReportData, visit: PatientReportData.Visit, labels: Scan
+        _ data: PatientReportData, visit: PatientReportData.Visit, labels: DrawnLabels
     ) throws(ScanError) -> (values: [Double], description: String) {
         let bids = try database.bidsDirectory(of: data.participantID)
         let baseline = data.visits.first?.sessionID ?? visit.sessionID
-        func inSession(_ path: String) -> Bool { path.split(separator: "/").contains { $0 == visit.sessionID } }
         // A later session the run registered: its files lie in its own world, whatever their grids.
-        let registered =
-            visit.sessionID != baseline && data.registrations.contains { inSession($0.moving) && !inSession($0.fixed) }
+        let registered = registered(data, visit)
         var reason = "no anatomical image in the session"
         if let choice = VisitBackground.choose(
             session: visit.sessionID, files: data.sessionFiles[visit.sessionID] ?? [], registrations: data.registrations)
@@ -201,7 +236,7 @@ public struct ReportWriter {
                 reason = "the run recorded no study folder"
             }
         }
-        let size = labels.voxels.size
+        let size = labels.size
         if let bids, !registered {
             let t2Path = FileSystem.join(bids, visit.t2File)
             if FileSystem.kind(t2Path) == .file, let t2 = try? reader.read(t2Path),

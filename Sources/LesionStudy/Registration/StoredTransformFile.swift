@@ -23,10 +23,10 @@ public enum StoredTransformFile {
 
     /// The matrix stored at `path` (fixed world → moving world, RAS mm) when the file is a stored
     /// transform whose moving image is `moving` (a path relative to the study, matched against the
-    /// end of the recorded one); nil when it is missing, unreadable or of another image.
-    public static func transform(at path: String, moving: String) -> Affine? {
+    /// end of the recorded one; nil: any); nil when it is missing, unreadable or of another image.
+    public static func transform(at path: String, moving: String?) -> Affine? {
         guard let stored = StoredTransform.read(path) else { return nil }
-        guard stored.from == moving || stored.from.hasSuffix("/" + moving) else { return nil }
+        if let moving, !(stored.from == moving || stored.from.hasSuffix("/" + moving)) { return nil }
         return stored.transform
     }
 }
