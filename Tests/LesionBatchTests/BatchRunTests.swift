@@ -123,7 +123,7 @@ struct BatchRunTests {
         let label = out + "/sub-01/ses-01/anat/sub-01_ses-01_desc-T2lesions_dseg.nii.gz"
         let written = try FileManager.default.attributesOfItem(atPath: label)[.modificationDate] as! Date
         let again = try BatchSupport.run(study, out, ["--log-format", "json"])
-        let summary = try BatchSupport.summary(again.stdout)
+        let summary = try BatchSupport.summary(of: again)
         #expect(summary["processed"] as? Int == 0 && summary["unchanged"] as? Int == 5 && summary["scans_read"] as? Int == 0)
         #expect(again.status == 1, "the standing error still counts")
         #expect(try BatchSupport.canonicalDump(out) == before)
@@ -133,14 +133,14 @@ struct BatchRunTests {
         let t2 = "/derivatives/segmenter/sub-01/ses-0%d/anat/sub-01_ses-0%d_label-T2lesion_mask.nii.gz"
         try FileManager.default.removeItem(atPath: study + String(format: t2, 2, 2))
         try FileManager.default.copyItem(atPath: study + String(format: t2, 1, 1), toPath: study + String(format: t2, 2, 2))
-        let redo = try BatchSupport.summary(try BatchSupport.run(study, out, ["--log-format", "json"]).stdout)
+        let redo = try BatchSupport.summary(of: try BatchSupport.run(study, out, ["--log-format", "json"]))
         #expect(redo["processed"] as? Int == 1 && redo["unchanged"] as? Int == 4)
         // An edited pipeline redoes everyone.
         let edited = folder + "/edited.yaml"
         try (String(contentsOfFile: BatchSupport.pipeline, encoding: .utf8) + "\n# edited\n").write(
             toFile: edited, atomically: true, encoding: .utf8)
         let all = try CommandRunner.run(["run", study, out, "participant", "--pipeline", edited, "--log-format", "json"])
-        #expect(try BatchSupport.summary(all.stdout)["processed"] as? Int == 5)
+        #expect(try BatchSupport.summary(of: all)["processed"] as? Int == 5)
     }
 
     @Test("killed mid-run (SIGKILL) and run again: the same results as one uninterrupted run")

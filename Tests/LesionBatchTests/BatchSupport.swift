@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Testing
 import TestSupport
 
 /// Helpers of the batch tests: a copy of the example study, runs of the built binary, and the
@@ -70,5 +71,16 @@ enum BatchSupport {
     static func summary(_ stdout: String) throws -> [String: Any] {
         let line = stdout.split(separator: "\n").last.map(String.init) ?? ""
         return try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+    }
+
+    /// The summary of a run with `--log-format json`; when its last line is not one, the run's
+    /// exit status and standard error are recorded with the failure, so a crash names its cause.
+    static func summary(of result: CommandRunner.Result) throws -> [String: Any] {
+        do {
+            return try summary(result.stdout)
+        } catch {
+            Issue.record("no JSON summary on standard output (exit status \(result.status)); standard error:\n\(result.stderr)")
+            throw error
+        }
     }
 }
