@@ -6,20 +6,10 @@ import TestSupport
 /// run scored against the truth by `Fixtures/score_raw.py` (docs/raw-test-data.md).
 enum RawEvaluation {
     /// The peers' private Python environment (`.ci/install-python-test-packages` makes it).
-    static var python: String {
-        let venv =
-            ProcessInfo.processInfo.environment["LESIONTRACK_PEERS_VENV"]
-            ?? NSHomeDirectory() + "/.cache/lesiontrack-peer-venv"
-        return venv + "/bin/python"
-    }
+    static var python: String { RawTestKit.python }
 
     /// The template kit: `LESIONTRACK_TEMPLATE`, else where `.ci/install-template` puts it.
-    static var template: String {
-        if let given = ProcessInfo.processInfo.environment["LESIONTRACK_TEMPLATE"] { return given }
-        if getuid() == 0 { return "/usr/local/share/lesiontrack/template" }
-        let data = ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share"
-        return data + "/lesiontrack/template"
-    }
+    static var template: String { RawTestKit.template }
 
     static var elastixPresent: Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {

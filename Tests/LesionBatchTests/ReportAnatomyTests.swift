@@ -14,16 +14,8 @@ import TestSupport
 @Suite("Report: lesions over the anatomy", .tags(.slow), .fullTierOnly)
 struct ReportAnatomyTests {
     static var generator: String { Fixtures.path("generate_raw.py") }
-    static var python: String {
-        (ProcessInfo.processInfo.environment["LESIONTRACK_PEERS_VENV"] ?? NSHomeDirectory() + "/.cache/lesiontrack-peer-venv")
-            + "/bin/python"
-    }
-    static var template: String {
-        if let given = ProcessInfo.processInfo.environment["LESIONTRACK_TEMPLATE"] { return given }
-        if getuid() == 0 { return "/usr/local/share/lesiontrack/template" }
-        return (ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share")
-            + "/lesiontrack/template"
-    }
+    static var python: String { RawTestKit.python }
+    static var template: String { RawTestKit.template }
     static var elastixPresent: Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/elastix")

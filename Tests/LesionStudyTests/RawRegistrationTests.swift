@@ -18,21 +18,10 @@ enum RawPatient {
     static var generatorPresent: Bool { FileManager.default.fileExists(atPath: generator) }
 
     /// The peers' private Python environment (`.ci/install` makes it).
-    static var python: String {
-        let venv =
-            ProcessInfo.processInfo.environment["LESIONTRACK_PEERS_VENV"]
-            ?? NSHomeDirectory() + "/.cache/lesiontrack-peer-venv"
-        return venv + "/bin/python"
-    }
+    static var python: String { RawTestKit.python }
 
     /// The template kit: `LESIONTRACK_TEMPLATE`, else where `.ci/install-template` puts it.
-    static var template: String {
-        if let given = ProcessInfo.processInfo.environment["LESIONTRACK_TEMPLATE"] { return given }
-        if getuid() == 0 { return "/usr/local/share/lesiontrack/template" }
-        let data =
-            ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share"
-        return data + "/lesiontrack/template"
-    }
+    static var template: String { RawTestKit.template }
 
     /// Generates a small study (2 mm, 2 visits) into `folder`.
     static func generate(_ folder: String, seed: Int, variant: String) throws {
