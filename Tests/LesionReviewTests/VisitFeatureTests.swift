@@ -216,4 +216,67 @@ struct VisitFeatureTests {
             participantsSource: "participants.tsv", sessions: Array(sessions.prefix(2)) + [("ses-02", 12, c(0, 0))])
         #expect(fromSession.t2NewCount == 3 && fromSession.t2NewSource == "ses-01 (ntz_infusion_count 0)")
     }
+
+    /// A visit whose T2 series found `new` new and `enlarging` enlarging lesions, its Gd series
+    /// `gd`, with the acquisition given.
+    func limited(new: Int, enlarging: Int, gd: Int?, acquisition: VisitAcquisition) -> VisitFeatures {
+        let entries = [entry(3, label: 1, state: .stable, voxels: 27, previous: 27)]
+        let pre = PreTreatmentLevel(gdCount: 2, t2NewCount: 3, gdSource: "participants.tsv", t2NewSource: "participants.tsv")
+        return VisitReviewInputs(
+            visit: 1, counts: counts(new: new, enlarging: enlarging, gd: gd), entries: entries, image: nil,
+            clinical: ClinicalRecord(), preTreatment: pre, growth: Self.growth, acquisition: acquisition
+        ).features()
+    }
+
+    static func series(
+        _ coverage: Double, _ voxelMM: Double, file: String = "/study/sub-01/ses-02/anat/sub-01_ses-02_FLAIR.nii.gz"
+    )
+        -> SeriesAcquisition
+    {
+        SeriesAcquisition(file: file, coverage: coverage, coarsestVoxelMM: voxelMM)
+    }
+
+    @Test("zero counts from a series short of the whole brain or with slices over 3 mm are missing, not zero; counts above zero stay")
+    func zeroCountsNeedWholeBrainAndThinSlices() {
+        let gdFile = "/study/sub-01/ses-02/anat/sub-01_ses-02_ce-gadolinium_T1w.nii.gz"
+        let full = Self.series(1, 1, file: gdFile)
+        // Whole brain at 1 mm: zero is zero, and no new activity is a finding.
+        let plain = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(1, 1), gd: full))
+        #expect(plain.number(.newOrEnlargingT2) == 0 && plain.number(.gdLesions) == 0 && plain[.newActivity] == .flag(false))
+        // The default acquisition (nothing recorded) changes nothing.
+        let unrecorded = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition())
+        #expect(unrecorded.number(.newOrEnlargingT2) == 0 && unrecorded[.newActivity] == .flag(false))
+
+        // The FLAIR covers 95.8 % of the brain: every count of what is new on T2 is unknown, and so
+        // is new activity, although the Gd series (whole brain) found none.
+        let cut = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(0.958, 1), gd: full))
+        for feature: Feature in [.newT2, .enlargingT2, .newOrEnlargingT2, .newOrEnlargingT2Grouped, .newPunctateFoci] {
+            #expect(cut[feature] == nil)
+            #expect(cut.missing[feature]?.hasPrefix("none found, but it covers 95.8 % of the baseline's brain") == true)
+            #expect(cut.missing[feature]?.contains("(sub-01_ses-02_FLAIR.nii.gz): a lesion there could be missed") == true)
+        }
+        #expect(cut[.newT2AbovePreNTZ] == nil && cut.number(.gdLesions) == 0 && cut.number(.t2Lesions) == 3)
+        #expect(cut[.newActivity] == nil && cut.missing[.newActivity]?.hasPrefix("T2: none found, but it covers 95.8 %") == true)
+
+        // 5 mm slices (or a 5 mm baseline grid): the same; 3 mm is within the guidelines.
+        let thick = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(1, 5), gd: full))
+        #expect(thick[.newOrEnlargingT2] == nil && thick[.newActivity] == nil)
+        #expect(thick.missing[.newOrEnlargingT2]?.contains("are 5 mm thick, over features.zero_counts.max_voxel_mm 3") == true)
+        let three = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(0.99, 3), gd: full))
+        #expect(three.number(.newOrEnlargingT2) == 0 && three[.newActivity] == .flag(false))
+
+        // Lesions found by a limited series are counted: they are there (a lower bound).
+        let found = limited(new: 1, enlarging: 1, gd: 0, acquisition: VisitAcquisition(t2: Self.series(0.9, 5), gd: full))
+        #expect(found.number(.newOrEnlargingT2) == 2 && found.number(.newT2) == 1 && found[.newActivity] == .flag(true))
+
+        // A Gd series short of the brain found nothing: Gd counts unknown; T2 activity still decides.
+        let gdCut = VisitAcquisition(t2: Self.series(1, 1), gd: Self.series(0.93, 1, file: gdFile))
+        let gdOnly = limited(new: 0, enlarging: 0, gd: 0, acquisition: gdCut)
+        #expect(gdOnly[.gdLesions] == nil && gdOnly[.enhancingT2] == nil && gdOnly[.gdLesionsAbovePreNTZ] == nil)
+        #expect(gdOnly.missing[.gdLesions]?.contains("(sub-01_ses-02_ce-gadolinium_T1w.nii.gz)") == true)
+        #expect(gdOnly.number(.newOrEnlargingT2) == 0 && gdOnly[.newActivity] == nil)
+        #expect(gdOnly.missing[.newActivity]?.hasPrefix("Gd: none found, but it covers 93 %") == true)
+        let t2Active = limited(new: 2, enlarging: 0, gd: 0, acquisition: gdCut)
+        #expect(t2Active[.gdLesions] == nil && t2Active[.newActivity] == .flag(true))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LesionIO
+import LesionKernels
 import LesionReview
 import LesionStudy
 import StudyTestSupport
@@ -229,5 +230,62 @@ struct ReviewSafetyTests {
             }
             #expect(r.patient.urgentReview, "\(original.participant), \(name): the patient lost its urgency")
         }
+    }
+
+    /// Reviews the patient folder already written under `root`.
+    func review(root: String) throws -> (run: LongitudinalRun, review: PatientReview) {
+        let rules = try RulesFile.load(CommandRunner.repositoryRoot + "/Pipelines/rules.yaml")
+        return try PatientReview.patient(root, pipeline: Self.pipeline, rules: rules, reader: NIfTIReader())
+    }
+
+    /// Expected, from the safety principle (missing data never lowers urgency) and the guidelines'
+    /// whole-brain coverage and slices of at most 3 mm (CMSC 2016; MAGNIMS-CMSC-NAIMS 2021): the
+    /// rebound case's ses-02 (on natalizumab, anti-JCV 0.3, nothing new) is no_new_activity, not
+    /// urgent, when its FLAIR lesion map covers the brain at 1 mm. With the map one slice short
+    /// (23 of 24 slices: 95.8 % of the baseline's field, no brain mask) or every map on 4 mm voxels,
+    /// "nothing new" is unknown: new_or_enlarging_t2 and new_activity are missing, no_new_activity
+    /// cannot be reached (scores: no-gd-lesions alone, 1 < min_score 2), and the safety gate, which
+    /// reads new_activity, stays open: indeterminate with urgent review.
+    @Test("a follow-up map short of the brain, or on 4 mm voxels, that finds nothing new: unknown, not no activity, and urgent")
+    func limitedFollowUp() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReviewCase.rebound.write(into: root)
+        let anat = root + "/derivatives/segmenter/sub-rebound/ses-02/anat/sub-rebound_ses-02_label-T2lesion_mask.nii.gz"
+        let whole = try review(root: root)
+        let plain = try #require(whole.review.visits.first { $0.visit == 1 })
+        #expect(plain.decision.reviewClass == .noNewActivity && !plain.decision.urgentReview && !plain.decision.gate.isOpen)
+        #expect(whole.run.visits[1].t2CoarsestVoxelMM == 1 && whole.run.visits[1].t2Fit.coverage == 1)
+
+        let shortGrid = SyntheticGrid(size: GridSize(64, 64, 23), originMM: (-32, -32, -12))
+        try shortGrid.writeMask(ReviewCase.oldLesions, to: anat)
+        let short = try review(root: root)
+        let cut = try #require(short.review.visits.first { $0.visit == 1 })
+        #expect(abs(short.run.visits[1].t2Fit.coverage - 23.0 / 24) < 1e-12)
+        #expect(cut.decision.reviewClass == .indeterminate && cut.decision.urgentReview && cut.decision.gate.isOpen)
+        #expect(cut.features[.newOrEnlargingT2] == nil && cut.features[.newActivity] == nil && cut.features.number(.gdLesions) == 0)
+        #expect(cut.features.missing[.newOrEnlargingT2]?.hasPrefix("none found, but it covers 95.8 % of the baseline's brain") == true)
+        #expect(cut.decision.reason == .tooLittleEvidence(.noNewActivity, score: 1, minimumScore: 2))
+
+        // Every session's maps on 4 mm voxels (the baseline grid too): the same.
+        let coarse = SyntheticGrid(size: GridSize(16, 16, 6), spacingMM: 4, originMM: (-32, -32, -12))
+        func quarter(_ boxes: [VoxelBox]) -> [VoxelBox] {
+            boxes.map { b in
+                VoxelBox(
+                    lower: VoxelIndex(b.lower.i / 4, b.lower.j / 4, b.lower.k / 4),
+                    upper: VoxelIndex(b.upper.i / 4, b.upper.j / 4, b.upper.k / 4))
+            }
+        }
+        for session in ReviewCase.rebound.sessions {
+            let stem = root + "/derivatives/segmenter/sub-rebound/\(session.label)/anat/sub-rebound_\(session.label)"
+            try coarse.writeMask(quarter(session.t2), to: stem + "_label-T2lesion_mask.nii.gz")
+            if let gd = session.gd { try coarse.writeMask(quarter(gd), to: stem + "_label-Gdlesion_mask.nii.gz") }
+        }
+        let thick = try review(root: root)
+        let four = try #require(thick.review.visits.first { $0.visit == 1 })
+        #expect(thick.run.visits[1].t2CoarsestVoxelMM == 4 && thick.run.visits[1].t2Fit.coverage == 1)
+        #expect(four.decision.reviewClass == .indeterminate && four.decision.urgentReview && four.decision.gate.isOpen)
+        #expect(four.features[.newOrEnlargingT2] == nil && four.features[.gdLesions] == nil && four.features[.newActivity] == nil)
+        #expect(four.features.missing[.newOrEnlargingT2]?.contains("are 4 mm thick, over features.zero_counts.max_voxel_mm 3") == true)
     }
 }

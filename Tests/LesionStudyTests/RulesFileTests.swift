@@ -88,6 +88,7 @@ struct RulesFileTests {
             name: strict
             features:
               satellites: {max_distance_mm: 8}
+              zero_counts: {min_coverage: 1, max_voxel_mm: 1.5}
               grey_matter:
                 - kind: mask
                   pattern: "*_dseg-GM"
@@ -96,6 +97,7 @@ struct RulesFileTests {
               rebound: {requires: [weeks_since_last_infusion]}
             """ + "\n" + minimalRules)
         #expect(edited.ruleSet.name == "strict" && edited.ruleSet.features.satelliteMaximumDistanceMM == 8)
+        #expect(edited.ruleSet.features.zeroCountMinimumCoverage == 1 && edited.ruleSet.features.zeroCountMaximumVoxelMM == 1.5)
         #expect(edited.greyMatter.map(\.pattern.text) == ["*_dseg-GM"] && edited.ventricles == RulesFile.standardAnatomy.ventricles)
         #expect(edited.ruleSet.decision.minimumMargin == 3 && edited.ruleSet.decision.required[.rebound] == [.weeksSinceLastInfusion])
         #expect(edited.ruleSet.decision.required[.reactivation] == DecisionPolicy.standard.required[.reactivation])
@@ -159,6 +161,14 @@ struct RulesFileTests {
                 "FILE: line 2: rule quiet needs a source: the publication behind its thresholds (authors, journal, year)"
             ),
             ("features:\n  rim_thickness_mm: 0\n" + minimalRules, "FILE: line 2: features.rim_thickness_mm must be above 0"),
+            (
+                "features:\n  zero_counts: {min_coverage: 99}\n" + minimalRules,
+                "FILE: line 2: features.zero_counts.min_coverage is a fraction from 0 to 1, not 99"
+            ),
+            (
+                "features:\n  zero_counts: {max_slice_mm: 3}\n" + minimalRules,
+                "FILE: line 2: unknown key \"max_slice_mm\" in features.zero_counts (expected one of: min_coverage, max_voxel_mm)"
+            ),
             (
                 "features:\n  satellites: {host_min_extent_mm: 4}\n" + minimalRules,
                 "FILE: line 2: features.satellites.max_extent_mm must be below host_min_extent_mm, so no lesion is both a host and a satellite"

@@ -20,11 +20,16 @@ public struct FeatureParameters: Sendable, Equatable {
     /// A patient with no recorded natalizumab status is taken to be on it when the last infusion
     /// is at most this many weeks before the scan.
     public var onNatalizumabWeeks: Double
+    /// A count of zero is evidence of no lesion only from a series covering at least this share of
+    /// the baseline's brain ...
+    public var zeroCountMinimumCoverage: Double
+    /// ... with no voxel side (of the series, or of the grid it is compared on) above this.
+    public var zeroCountMaximumVoxelMM: Double
 
     public init(
         largeLesionExtentMM: Double, contactDistanceMM: Double, rimThicknessMM: Double,
         satelliteHostMinimumExtentMM: Double, satelliteMaximumExtentMM: Double, satelliteMaximumDistanceMM: Double,
-        onNatalizumabWeeks: Double
+        onNatalizumabWeeks: Double, zeroCountMinimumCoverage: Double = 0.99, zeroCountMaximumVoxelMM: Double = 3
     ) {
         self.largeLesionExtentMM = largeLesionExtentMM
         self.contactDistanceMM = contactDistanceMM
@@ -33,6 +38,8 @@ public struct FeatureParameters: Sendable, Equatable {
         self.satelliteMaximumExtentMM = satelliteMaximumExtentMM
         self.satelliteMaximumDistanceMM = satelliteMaximumDistanceMM
         self.onNatalizumabWeeks = onNatalizumabWeeks
+        self.zeroCountMinimumCoverage = zeroCountMinimumCoverage
+        self.zeroCountMaximumVoxelMM = zeroCountMaximumVoxelMM
     }
 
     /// The values of `Pipelines/rules.yaml`.

@@ -22,11 +22,15 @@ public struct VisitReviewInputs: Sendable {
     /// Lesions first seen after the patient's first scan on natalizumab (or after the first scan).
     public let sinceTreatment: Set<LesionID>
     public let parameters: FeatureParameters
+    /// What the visit's T2 and Gd series could show: a zero count from a series that covers less
+    /// than the whole brain, or has coarse voxels, is missing, not zero
+    /// (`FeatureParameters.zeroCountLimitation`).
+    public let acquisition: VisitAcquisition
 
     public init(
         visit: Int, counts: VisitCounts, entries: [LedgerEntry], image: VisitImageFeatures?, clinical: ClinicalRecord,
         preTreatment: PreTreatmentLevel, growth: ContiguousGrowth, sinceTreatment: Set<LesionID> = [],
-        parameters: FeatureParameters = .standard
+        parameters: FeatureParameters = .standard, acquisition: VisitAcquisition = VisitAcquisition()
     ) {
         self.visit = visit
         self.counts = counts
@@ -37,6 +41,7 @@ public struct VisitReviewInputs: Sendable {
         self.growth = growth
         self.sinceTreatment = sinceTreatment
         self.parameters = parameters
+        self.acquisition = acquisition
     }
 
     /// The punctate foci of the visit; nil when the image features were not measured.
@@ -60,25 +65,45 @@ public struct VisitReviewInputs: Sendable {
         let noGd = "no Gd source at this visit"
         let first = "first visit: no earlier scan to compare with"
         let noImage = "image features were not measured"
+        // A zero from a series that could have missed a lesion is unknown, not zero.
+        let t2Limit = parameters.zeroCountLimitation(of: acquisition.t2)
+        let gdLimit = parameters.zeroCountLimitation(of: acquisition.gd)
+        func count(_ feature: Feature, _ value: Int?, limit: String?, missingBecause reason: String) {
+            if value == 0, let limit {
+                f.set(feature, nil, missingBecause: limit)
+            } else {
+                f.set(feature, number: value.map(Double.init), missingBecause: reason)
+            }
+        }
         f.set(.t2Lesions, number: Double(counts.t2Lesions), missingBecause: "")
-        f.set(.newT2, number: counts.newT2.map(Double.init), missingBecause: first)
-        f.set(.enlargingT2, number: counts.enlargingT2.map(Double.init), missingBecause: first)
-        f.set(.newOrEnlargingT2, number: counts.newOrEnlargingT2.map(Double.init), missingBecause: first)
-        f.set(.gdLesions, number: counts.gdLesions.map(Double.init), missingBecause: noGd)
-        f.set(.enhancingT2, number: counts.enhancingT2.map(Double.init), missingBecause: noGd)
+        count(.newT2, counts.newT2, limit: t2Limit, missingBecause: first)
+        count(.enlargingT2, counts.enlargingT2, limit: t2Limit, missingBecause: first)
+        count(.newOrEnlargingT2, counts.newOrEnlargingT2, limit: t2Limit, missingBecause: first)
+        count(.gdLesions, counts.gdLesions, limit: gdLimit, missingBecause: noGd)
+        count(.enhancingT2, counts.enhancingT2, limit: gdLimit, missingBecause: noGd)
 
+        // Nothing new found by a limited series: every count of what is new at the visit is unknown.
+        let t2Unknown = counts.newOrEnlargingT2 == 0 && t2Limit != nil
+        let gdUnknown = counts.gdLesions == 0 && gdLimit != nil
+        let t2Reason = t2Unknown ? t2Limit! : image == nil ? noImage : first
+        let gdReason = gdUnknown ? gdLimit! : image == nil ? noImage : noGd
         let foci = punctateFoci
-        let focusCount = counts.newOrEnlargingT2 == nil ? nil : foci?.count
-        f.set(.newPunctateFoci, number: focusCount.map(Double.init), missingBecause: image == nil ? noImage : first)
-        let lesionFoci = counts.newOrEnlargingT2 == nil ? nil : foci?.hostOf.count
+        let focusCount = counts.newOrEnlargingT2 == nil || t2Unknown ? nil : foci?.count
+        f.set(.newPunctateFoci, number: focusCount.map(Double.init), missingBecause: t2Reason)
+        let lesionFoci = counts.newOrEnlargingT2 == nil || t2Unknown ? nil : foci?.hostOf.count
         let t2Grouped = both(counts.newOrEnlargingT2, lesionFoci).map { $0 - $1 }
-        f.set(.newOrEnlargingT2Grouped, number: t2Grouped.map(Double.init), missingBecause: image == nil ? noImage : first)
-        let gdGrouped = foci?.gdLesionsGrouped
-        f.set(.gdLesionsGrouped, number: gdGrouped.map(Double.init), missingBecause: image == nil ? noImage : noGd)
+        f.set(.newOrEnlargingT2Grouped, number: t2Grouped.map(Double.init), missingBecause: t2Reason)
+        let gdGrouped = gdUnknown ? nil : foci?.gdLesionsGrouped
+        f.set(.gdLesionsGrouped, number: gdGrouped.map(Double.init), missingBecause: gdReason)
         let t2Activity = (counts.newOrEnlargingT2 ?? 0) > 0
         let gdActivity = (counts.gdLesions ?? 0) > 0
-        let activity: Bool? = t2Activity || gdActivity ? true : (counts.newOrEnlargingT2 == nil && counts.gdLesions == nil ? nil : false)
-        f.set(.newActivity, flag: activity, missingBecause: "first visit without a Gd source")
+        let unknownZeros = [t2Unknown ? "T2: " + t2Limit! : nil, gdUnknown ? "Gd: " + gdLimit! : nil].compactMap { $0 }
+        let activity: Bool? =
+            t2Activity || gdActivity
+            ? true : !unknownZeros.isEmpty || (counts.newOrEnlargingT2 == nil && counts.gdLesions == nil) ? nil : false
+        f.set(
+            .newActivity, flag: activity,
+            missingBecause: unknownZeros.isEmpty ? "first visit without a Gd source" : unknownZeros.joined(separator: "; "))
 
         let pre = preTreatment
         f.set(.preNTZGdCount, number: pre.gdCount.map(Double.init), missingBecause: pre.gdSource)
@@ -86,13 +111,12 @@ public struct VisitReviewInputs: Sendable {
         func because(_ parts: [(Int?, String)]) -> String {
             parts.filter { $0.0 == nil }.map(\.1).joined(separator: "; ")
         }
-        let gdReason = image == nil ? noImage : noGd
         f.set(
             .gdLesionsAbovePreNTZ, number: both(gdGrouped, pre.gdCount).map { Double($0 - $1) },
             missingBecause: because([(gdGrouped, gdReason), (pre.gdCount, pre.gdSource)]))
         f.set(
             .newT2AbovePreNTZ, number: both(t2Grouped, pre.t2NewCount).map { Double($0 - $1) },
-            missingBecause: because([(t2Grouped, image == nil ? noImage : first), (pre.t2NewCount, pre.t2NewSource)]))
+            missingBecause: because([(t2Grouped, t2Reason), (pre.t2NewCount, pre.t2NewSource)]))
         var ratio: FeatureValue?
         if let gdGrouped, let before = pre.gdCount {
             ratio = before == 0 ? .notApplicable : .number(Double(gdGrouped) / Double(before))

@@ -74,7 +74,7 @@ struct RulesParser: YAMLFileReading {
             m,
             [
                 "large_lesion_extent_mm", "contact_distance_mm", "rim_thickness_mm", "satellites",
-                "on_natalizumab_weeks", "cortex", "grey_matter", "ventricles",
+                "on_natalizumab_weeks", "zero_counts", "cortex", "grey_matter", "ventricles",
             ], "features")
         if let node = m["large_lesion_extent_mm"] {
             p.largeLesionExtentMM = try number(node, "features.large_lesion_extent_mm", atLeast: 0)
@@ -100,6 +100,12 @@ struct RulesParser: YAMLFileReading {
             }
         }
         if let node = m["on_natalizumab_weeks"] { p.onNatalizumabWeeks = try positive(node, "features.on_natalizumab_weeks") }
+        if let zero = m["zero_counts"] {
+            let z = try mapping(zero, "features.zero_counts")
+            try allowKeys(z, ["min_coverage", "max_voxel_mm"], "features.zero_counts")
+            if let node = z["min_coverage"] { p.zeroCountMinimumCoverage = try fraction(node, "features.zero_counts.min_coverage") }
+            if let node = z["max_voxel_mm"] { p.zeroCountMaximumVoxelMM = try positive(node, "features.zero_counts.max_voxel_mm") }
+        }
         if let node = m["cortex"] { anatomy.cortex = try maps(node, "features.cortex") }
         if let node = m["grey_matter"] { anatomy.greyMatter = try maps(node, "features.grey_matter") }
         if let node = m["ventricles"] { anatomy.ventricles = try maps(node, "features.ventricles") }

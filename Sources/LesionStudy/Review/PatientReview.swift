@@ -103,6 +103,20 @@ public struct PatientReview: Sendable {
         var firstSeen: [LesionID: Int] = [:]
         for row in ledger.rows where firstSeen[row.id] == nil { firstSeen[row.id] = row.visit }
         let sinceTreatment = Set(firstSeen.filter { $0.value > firstTreated }.keys)
+        let (gx, gy, gz) = ledger.geometry.spacingMM
+        let gridVoxelMM = max(gx, gy, gz)
+        func acquisition(_ n: Int) -> VisitAcquisition {
+            let record = run.visits[n]
+            let t2 = SeriesAcquisition(
+                file: record.inputs.t2File, coverage: record.t2Fit.coverage,
+                coarsestVoxelMM: max(record.t2CoarsestVoxelMM, gridVoxelMM))
+            var gd: SeriesAcquisition?
+            if let file = record.inputs.gdFile, let fit = record.gdFit {
+                gd = SeriesAcquisition(
+                    file: file, coverage: fit.coverage, coarsestVoxelMM: max(record.gdCoarsestVoxelMM ?? 0, gridVoxelMM))
+            }
+            return VisitAcquisition(t2: t2, gd: gd)
+        }
         var visits: [Visit] = []
         var notReviewed: [(visit: Int, reason: String)] = []
         for n in run.visits.indices {
@@ -118,7 +132,7 @@ public struct PatientReview: Sendable {
             let inputs = VisitReviewInputs(
                 visit: n, counts: ledger.counts[n], entries: ledger.entries(atVisit: n), image: imageFeatures[n],
                 clinical: record(n), preTreatment: preTreatment, growth: growth, sinceTreatment: sinceTreatment,
-                parameters: rules.ruleSet.features)
+                parameters: rules.ruleSet.features, acquisition: acquisition(n))
             let features = inputs.features()
             visits.append(Visit(visit: n, features: features, decision: Classifier.decide(features, rules: rules.ruleSet)))
         }

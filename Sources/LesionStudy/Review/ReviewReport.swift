@@ -60,6 +60,8 @@ public struct ReviewReport {
                     ("satellite_max_extent_mm", JSON.number(p.satelliteMaximumExtentMM)),
                     ("satellite_max_distance_mm", JSON.number(p.satelliteMaximumDistanceMM)),
                     ("on_natalizumab_weeks", JSON.number(p.onNatalizumabWeeks)),
+                    ("zero_counts_min_coverage", JSON.number(p.zeroCountMinimumCoverage)),
+                    ("zero_counts_max_voxel_mm", JSON.number(p.zeroCountMaximumVoxelMM)),
                     ("contiguous_growth_ratio", JSON.number(matching.enlargingRatio)),
                     ("contiguous_growth_volume_mm3", JSON.number(matching.enlargingVolumeMM3)),
                     ("contiguous_growth_min_volume_change_mm3", JSON.number(matching.minimumVolumeChangeMM3)),

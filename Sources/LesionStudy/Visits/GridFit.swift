@@ -15,6 +15,13 @@ public enum GridFit: Sendable, Equatable {
         case trilinear
     }
 
+    /// The share of the reference's voxel centres (of its brain's, when the template's brain mask
+    /// was on the grid) inside the file's field of view: 1 unless resampled.
+    public var coverage: Double {
+        if case .resampled(_, let coverage) = self { return coverage }
+        return 1
+    }
+
     /// `reference`, `same` or `resampled`, as the outputs name it.
     public var name: String {
         switch self {

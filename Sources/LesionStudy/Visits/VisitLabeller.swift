@@ -56,14 +56,19 @@ struct VisitLabeller {
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
         var registrations: [String: Affine] = [:]
+        var coarsest: [String: Double] = [:]
         for file in [inputs.t2File, inputs.gdFile].compactMap({ $0 }) {
-            if let transform = grid.registration(of: file, geometry: try reader.readHeader(file).geometry) {
+            let geometry = try reader.readHeader(file).geometry
+            let (x, y, z) = geometry.spacingMM
+            coarsest[file] = max(x, y, z)
+            if let transform = grid.registration(of: file, geometry: geometry) {
                 registrations[file] = transform
             }
         }
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
-            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations)
+            preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations,
+            t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
         return (VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks), record, brain)
     }
 

@@ -16,12 +16,19 @@ public struct VisitRecord: Sendable {
     /// transform from the baseline's world to the file's world (`ReferenceGrid.registration`):
     /// what puts the visit's lesions back on the file's own grid.
     public let registrations: [String: Affine]
+    /// The largest voxel side in mm of the T2 file and of the Gd file (nil without one), as their
+    /// affines give it: what the review's zero counts need (`SeriesAcquisition`).
+    public let t2CoarsestVoxelMM: Double
+    public let gdCoarsestVoxelMM: Double?
 
     public init(
         inputs: VisitInputs, t2Fit: GridFit, t2Rule: ForegroundRule, gdFit: GridFit?, gdRule: ForegroundRule?,
-        preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?, registrations: [String: Affine] = [:]
+        preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?, registrations: [String: Affine] = [:],
+        t2CoarsestVoxelMM: Double = 0, gdCoarsestVoxelMM: Double? = nil
     ) {
         self.registrations = registrations
+        self.t2CoarsestVoxelMM = t2CoarsestVoxelMM
+        self.gdCoarsestVoxelMM = gdCoarsestVoxelMM
         self.inputs = inputs
         self.t2Fit = t2Fit
         self.t2Rule = t2Rule

@@ -1,0 +1,67 @@
+/// What one series of a visit could show: how much of the baseline's brain it covered and how
+/// coarse its voxels were, on the grid it was compared on.
+///
+/// A count of zero is evidence of no activity only from a series that could have shown a lesion:
+/// one covering the whole brain at the resolution readers count on. From anything less, zero is
+/// unknown (`FeatureParameters.zeroCountLimitation`), so missing data never lowers urgency.
+public struct SeriesAcquisition: Sendable, Equatable {
+    /// The file the series' lesions came from.
+    public let file: String
+    /// The share (0 to 1) of the baseline's brain (of its field of view, without a brain mask on
+    /// the grid) inside this file's field of view; 1 on the baseline's own grid.
+    public let coverage: Double
+    /// The largest voxel side in mm of this file and of the grid it was compared on.
+    public let coarsestVoxelMM: Double
+
+    public init(file: String, coverage: Double, coarsestVoxelMM: Double) {
+        self.file = file
+        self.coverage = coverage
+        self.coarsestVoxelMM = coarsestVoxelMM
+    }
+}
+
+/// The series of one visit whose counts the review reads.
+public struct VisitAcquisition: Sendable, Equatable {
+    /// The T2/FLAIR lesions' series; nil when not recorded (then nothing is limited).
+    public var t2: SeriesAcquisition?
+    /// The Gd+ lesions' series; nil without a Gd source or when not recorded.
+    public var gd: SeriesAcquisition?
+
+    public init(t2: SeriesAcquisition? = nil, gd: SeriesAcquisition? = nil) {
+        self.t2 = t2
+        self.gd = gd
+    }
+}
+
+extension FeatureParameters {
+    /// Why a zero count from `series` is not evidence of no lesion, or nil when it is: the series
+    /// covers less than `zeroCountMinimumCoverage` of the brain, or a voxel side exceeds
+    /// `zeroCountMaximumVoxelMM`.
+    public func zeroCountLimitation(of series: SeriesAcquisition?) -> String? {
+        guard let series else { return nil }
+        var limits: [String] = []
+        if series.coverage < zeroCountMinimumCoverage {
+            limits.append(
+                "it covers \(Self.percent(series.coverage)) of the baseline's brain, under features.zero_counts.min_coverage \(Self.percent(zeroCountMinimumCoverage))"
+            )
+        }
+        if series.coarsestVoxelMM > zeroCountMaximumVoxelMM {
+            limits.append(
+                "its voxels (or the grid it is compared on) are \(Self.millimetres(series.coarsestVoxelMM)) mm thick, over features.zero_counts.max_voxel_mm \(Self.millimetres(zeroCountMaximumVoxelMM))"
+            )
+        }
+        guard !limits.isEmpty else { return nil }
+        let file = series.file.split(separator: "/").last.map(String.init) ?? series.file
+        return "none found, but " + limits.joined(separator: " and ") + " (\(file)): a lesion there could be missed"
+    }
+
+    static func percent(_ share: Double) -> String {
+        let tenths = (share * 1000).rounded(.down) / 10
+        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + " %"
+    }
+
+    static func millimetres(_ mm: Double) -> String {
+        let hundredths = (mm * 100).rounded() / 100
+        return hundredths == hundredths.rounded() ? String(Int(hundredths)) : String(hundredths)
+    }
+}
