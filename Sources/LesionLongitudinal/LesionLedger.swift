@@ -22,7 +22,7 @@ public struct LesionLedger: Sendable {
     public private(set) var rows: [LedgerEntry] = []
     /// One per visit appended, in visit order.
     public private(set) var counts: [VisitCounts] = []
-    private var previous: (map: LabelMap, lesions: [Lesion], ids: [LesionID])?
+    private var previous: (map: LabelMap, lesions: [Lesion], ids: [LesionID], partialVolume: [Int])?
     private var resolved: ResolvedLesions
     private var nextID = 1
 
@@ -46,7 +46,8 @@ public struct LesionLedger: Sendable {
             let matched = LesionMatcher.match(
                 earlier: previous.map, earlierIDs: previous.ids, later: visit.t2Map, rule: rule,
                 voxelVolumeMM3: voxelVolume, nextID: nextID, connectivity: visit.t2.connectivity,
-                resolved: resolved.isEmpty ? nil : resolved, visit: index)
+                resolved: resolved.isEmpty ? nil : resolved, visit: index,
+                shell: zip(previous.partialVolume, visit.partialVolumeVoxels).map { max($0, $1) })
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
                 let hasPartners = !continued.previousIDs.isEmpty
@@ -101,7 +102,7 @@ public struct LesionLedger: Sendable {
                 recurrentT2: present(.recurrent),
                 activeMergedSplitT2: count { $0.active && ($0.state == .merged || $0.state == .split) },
                 activeRecurrentT2: count { $0.active && $0.state == .recurrent }))
-        previous = (visit.t2Map, lesions, ids)
+        previous = (visit.t2Map, lesions, ids, visit.partialVolumeVoxels)
     }
 
     /// Rows ordered by lesion ID, then visit: each lesion's history reads top to bottom.

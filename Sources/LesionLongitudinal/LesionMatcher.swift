@@ -97,10 +97,16 @@ public enum LesionMatcher {
     ///   - connectivity: the connectivity both maps were labelled with, for confluent regions.
     ///   - resolved: footprints of lesions resolved before `earlier`; nil for none.
     ///   - visit: the later visit's index, to tell how long a resolved lesion was absent.
+    ///   - shell: half an acquired voxel of the coarser of the two visits' series along each grid
+    ///     axis, in grid voxels (`VisitLesions.partialVolumeVoxels`). Later voxels within it of an
+    ///     earlier lesion are the edge's partial volume, not growth: they are not new (no
+    ///     confluent region is made of them), and when it is not zero a lesion's growth for the
+    ///     volume rule is its voxels outside it, `min(later, earlier + outside)`. [0, 0, 0] leaves
+    ///     every rule as it is.
     public static func match(
         earlier: LabelMap, earlierIDs: [LesionID], later: LabelMap, rule: MatchingRule,
         voxelVolumeMM3: Double, nextID: Int, connectivity: Connectivity = .default,
-        resolved: ResolvedLesions? = nil, visit: Int = 1
+        resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0]
     ) -> Step {
         precondition(earlierIDs.count == earlier.count, "one ID per earlier lesion")
         precondition(resolved.map { $0.ids.size == later.size } ?? true, "resolved footprints on another grid")
@@ -116,8 +122,10 @@ public enum LesionMatcher {
             resolved.map { r in
                 Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
             } ?? []
+        let partialVolume = shell.contains { $0 > 0 }
         let regions = NewVoxelRegions(
-            earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity)
+            earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity,
+            shell: partialVolume ? shell : nil)
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
         for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }
@@ -152,8 +160,13 @@ public enum LesionMatcher {
             let added = regions.largestAdded[f]
             let confluent =
                 (!partners.isEmpty || !resolvedPartners[f].isEmpty) && rule.isConfluent(voxels: added, voxelVolumeMM3: voxelVolumeMM3)
+            // Within the partial-volume shell a later lesion is no larger than the earlier one.
+            func measured(from voxels: Int) -> Int {
+                partialVolume ? min(laterVoxels, voxels + regions.outside[f]) : laterVoxels
+            }
             func grew(from voxels: Int) -> Bool {
-                rule.volumeState(earlierVoxels: voxels, laterVoxels: laterVoxels, voxelVolumeMM3: voxelVolumeMM3) == .enlarging
+                rule.volumeState(earlierVoxels: voxels, laterVoxels: measured(from: voxels), voxelVolumeMM3: voxelVolumeMM3)
+                    == .enlarging
             }
             if partners.isEmpty {
                 let old = resolvedPartners[f].sorted()
@@ -181,7 +194,7 @@ public enum LesionMatcher {
                 active = confluent || grew(from: previousVoxels)
             case 1:
                 let byVolume = rule.volumeState(
-                    earlierVoxels: previousVoxels, laterVoxels: laterVoxels, voxelVolumeMM3: voxelVolumeMM3)
+                    earlierVoxels: previousVoxels, laterVoxels: measured(from: previousVoxels), voxelVolumeMM3: voxelVolumeMM3)
                 state = confluent ? .enlarging : byVolume
                 active = state == .enlarging
             default:

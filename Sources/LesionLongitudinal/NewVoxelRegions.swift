@@ -2,13 +2,16 @@ import LesionKernels
 
 /// The connected regions of a later visit's new voxels, and its overlap with remembered footprints.
 ///
-/// A voxel is new when it is in a later lesion, in no earlier lesion, and in no live resolved
+/// A voxel is new when it is in a later lesion, in no earlier lesion (dilated by the
+/// partial-volume `shell`, a box of half-widths in voxels, when given), and in no live resolved
 /// footprint. New voxels are labelled into components with `connectivity` (the lesions' own, so
 /// each component lies inside one later lesion); `largestAdded[label]` is the size of the largest
 /// component inside each later lesion. One pass to build the mask, one labelling: O(N).
 struct NewVoxelRegions {
     /// Per later label (index 0 unused): voxels of its largest component of new voxels.
     let largestAdded: [Int]
+    /// Per later label (index 0 unused): all its new voxels.
+    let outside: [Int]
     /// Voxels shared by each later lesion and each live resolved footprint, by ID then label.
     let resolvedPairs: [(id: LesionID, later: Int, voxels: Int)]
 
@@ -17,11 +20,21 @@ struct NewVoxelRegions {
         let later: Int32
     }
 
-    init(earlier: LabelMap, later: LabelMap, resolved: Volume<Int32>?, live: Set<Int32>, connectivity: Connectivity) {
+    init(
+        earlier: LabelMap, later: LabelMap, resolved: Volume<Int32>?, live: Set<Int32>, connectivity: Connectivity,
+        shell: [Int]? = nil
+    ) {
         let size = later.size
         var mask = BitMask(size: size)
         var shared: [Pair: Int] = [:]
-        let a = earlier.labels.voxels, b = later.labels.voxels
+        let b = later.labels.voxels
+        let a: [Int32]
+        if let shell {
+            let grown = MaskMorphology.dilate(Volume(size: size, voxels: earlier.labels.voxels.map { $0 != 0 }), radius: shell)
+            a = grown.voxels.map { $0 ? 1 : 0 }
+        } else {
+            a = earlier.labels.voxels
+        }
         let nx = size.nx, wordsPerRow = mask.wordsPerRow
         mask.words.withUnsafeMutableBufferPointer { words in
             for n in b.indices where b[n] != 0 && a[n] == 0 {
@@ -44,8 +57,13 @@ struct NewVoxelRegions {
             }
         }
         var largest = [Int](repeating: 0, count: later.count + 1)
-        for c in stride(from: 1, through: count, by: 1) { largest[owner[c]] = max(largest[owner[c]], componentSize[c]) }
+        var total = [Int](repeating: 0, count: later.count + 1)
+        for c in stride(from: 1, through: count, by: 1) {
+            largest[owner[c]] = max(largest[owner[c]], componentSize[c])
+            total[owner[c]] += componentSize[c]
+        }
         largestAdded = largest
+        outside = total
         resolvedPairs = shared.map { (id: LesionID(Int($0.key.id)), later: Int($0.key.later), voxels: $0.value) }
             .sorted { ($0.id, $0.later) < ($1.id, $1.later) }
     }

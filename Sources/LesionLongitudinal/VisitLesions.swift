@@ -14,11 +14,18 @@ public struct VisitLesions: Sendable {
     /// not lesions, not counted, but seen by the review as possible punctate foci. Nil when the
     /// floor is off.
     public let t2Specks: LesionLabelling?
+    /// Half the T2 series' acquired voxel along each axis of the common grid, in whole grid voxels
+    /// (rounded down): a lesion's edge is uncertain by this much from partial volume, so growth
+    /// within it is not growth (`LesionMatcher.match`'s `shell`). [0, 0, 0] when the series was
+    /// acquired at the grid's resolution or finer; [0, 0, 1] for 6 mm slices on a 2 mm grid.
+    public let partialVolumeVoxels: [Int]
 
-    public init(t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil) {
+    public init(t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil, partialVolumeVoxels: [Int] = [0, 0, 0]) {
+        precondition(partialVolumeVoxels.count == 3 && partialVolumeVoxels.allSatisfy { $0 >= 0 })
         self.t2 = t2
         self.gd = gd
         self.t2Specks = t2Specks
+        self.partialVolumeVoxels = partialVolumeVoxels
         self.t2Map = t2.map
         if let gd {
             precondition(gd.size == t2.size, "T2 and Gd lesions must share the grid")

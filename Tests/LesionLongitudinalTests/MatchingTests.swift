@@ -158,3 +158,47 @@ struct MatchingTests {
         #expect(strict.ended.map(\.state) == [.resolved])
     }
 }
+
+/// The partial-volume shell: a thick-slice visit's lesion edges are uncertain by half a slice.
+@Suite("Matching with a partial-volume shell (thick slices)")
+struct PartialVolumeShellTests {
+    static let size = GridSize(12, 12, 12)
+
+    typealias Box = (i: ClosedRange<Int>, j: ClosedRange<Int>, k: ClosedRange<Int>)
+
+    /// One lesion, label 1, made of `boxes`.
+    static func map(_ boxes: [Box]) -> LabelMap {
+        var labels = Volume(size: size, repeating: Int32(0))
+        for box in boxes {
+            for k in box.k { for j in box.j { for i in box.i { labels[i, j, k] = 1 } } }
+        }
+        return LabelMap(labels: labels, count: 1)
+    }
+
+    /// A 3 × 3 × 3 lesion on 2 mm voxels (216 mm³) against `later`, with `shell`.
+    func state(_ later: [Box], shell: [Int]) -> LesionMatcher.Continued {
+        let step = LesionMatcher.match(
+            earlier: Self.map([(4...6, 4...6, 4...6)]), earlierIDs: [LesionID(1)], later: Self.map(later), rule: .default,
+            voxelVolumeMM3: 8, nextID: 2, connectivity: .twentySix, shell: shell)
+        return step.later[0]
+    }
+
+    @Test("one slice more at each end is partial volume under a one-voxel shell in k; growth in plane or beyond it is not")
+    func shell() {
+        let blurred: [Box] = [(4...6, 4...6, 3...7)]  // 45 voxels: ×1.67, +144 mm³
+        #expect(state(blurred, shell: [0, 0, 0]).state == .enlarging)
+        let within = state(blurred, shell: [0, 0, 1])
+        #expect(within.state == .stable && !within.confluent && !within.active && within.largestAddedVoxels == 0)
+        // Grown by a voxel all round in plane: 75 voxels, 48 outside the shell.
+        let inPlane = state([(3...7, 3...7, 4...6)], shell: [0, 0, 1])
+        #expect(inPlane.state == .enlarging && inPlane.confluent && inPlane.largestAddedVoxels == 48)
+        // A new lesion confluent along i (2 × 3 × 3 voxels, 144 mm³): still activity.
+        let confluent = state([(4...6, 4...6, 4...6), (7...8, 4...6, 4...6)], shell: [0, 0, 1])
+        #expect(confluent.state == .enlarging && confluent.confluent && confluent.largestAddedVoxels == 18)
+        // Two slices more at the top: one is beyond the shell (9 voxels, 72 mm³, confluent).
+        let beyond = state([(4...6, 4...6, 3...8)], shell: [0, 0, 1])
+        #expect(beyond.state == .enlarging && beyond.confluent && beyond.largestAddedVoxels == 9)
+        // The volume rule sees the growth outside the shell only: 27 → min(54, 27 + 9) = 36 voxels, ×1.33.
+        #expect(beyond.previousVoxels == 27)
+    }
+}

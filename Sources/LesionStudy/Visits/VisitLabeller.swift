@@ -57,19 +57,24 @@ struct VisitLabeller {
         }
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
+        var t2PartialVolume = [0, 0, 0]
         for file in [inputs.t2File, inputs.gdFile].compactMap({ $0 }) {
             let geometry = try reader.readHeader(file).geometry
             let (x, y, z) = geometry.spacingMM
             coarsest[file] = max(x, y, z)
-            if let transform = grid.registration(of: file, geometry: geometry) {
-                registrations[file] = transform
+            let transform = grid.registration(of: file, geometry: geometry)
+            if let transform { registrations[file] = transform }
+            if file == inputs.t2File {
+                t2PartialVolume = AcquiredVoxel.partialVolumeVoxels(
+                    extent: AcquiredVoxel.extentOnGrid(file: geometry, registration: transform, grid: grid.geometry))
             }
         }
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
             preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations,
             t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
-        return (VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks), record, brain)
+        let lesions = VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume)
+        return (lesions, record, brain)
     }
 
     /// A source's lesions and, with `keepSpecks`, the components under the reader's length floor.
