@@ -22,6 +22,10 @@ public struct MatchingRule: Sendable, Equatable {
     public var minimumVolumeChangeMM3: Double
     /// A connected region of new voxels counts as confluent activity from this volume, in mm³.
     public var minimumConfluentVolumeMM3: Double
+    /// ... and this many voxels: a confluent region is a new lesion touching an old one, so it
+    /// needs the voxels a lesion needs (`lesions.min_voxels`; on a 2 mm grid, 2 voxels are
+    /// 16 mm³ but an edge's jitter, not a lesion). Not a key of its own: the pipeline sets it.
+    public var minimumConfluentVoxels: Int = 1
     /// A lesion reappearing where one resolved is `recurrent` when that lesion was absent for at
     /// most this many visits; 0 makes every reappearance `new`.
     public var recurrentMaximumAbsentVisits: Int
@@ -60,6 +64,6 @@ public struct MatchingRule: Sendable, Equatable {
 
     /// True when a connected region of `voxels` new voxels is confluent activity.
     public func isConfluent(voxels: Int, voxelVolumeMM3: Double) -> Bool {
-        voxels > 0 && Double(voxels) * voxelVolumeMM3 >= minimumConfluentVolumeMM3
+        voxels > 0 && voxels >= minimumConfluentVoxels && Double(voxels) * voxelVolumeMM3 >= minimumConfluentVolumeMM3
     }
 }

@@ -25,6 +25,15 @@ struct MatchingTests {
         #expect(rule.volumeState(earlierVoxels: earlier, laterVoxels: later, voxelVolumeMM3: voxelVolume) == state)
     }
 
+    @Test("a confluent region needs the lesion floor's voxels too: 2 voxels of 8 mm³ are not one, 3 are")
+    func confluentVoxels() {
+        var rule = MatchingRule()
+        #expect(rule.isConfluent(voxels: 2, voxelVolumeMM3: 8))
+        rule.minimumConfluentVoxels = 3
+        #expect(!rule.isConfluent(voxels: 2, voxelVolumeMM3: 8) && rule.isConfluent(voxels: 3, voxelVolumeMM3: 8))
+        #expect(!rule.isConfluent(voxels: 14, voxelVolumeMM3: 1) && rule.isConfluent(voxels: 15, voxelVolumeMM3: 1))
+    }
+
     @Test("the absolute growth needs the absolute floor too")
     func absoluteUnderFloor() {
         let rule = MatchingRule(enlargingRatio: 1.5, minimumVolumeChangeMM3: 20, enlargingVolumeMM3: 10)

@@ -68,7 +68,9 @@ public struct LongitudinalRun: Sendable {
             for: visits, grid: grid, pipeline: pipeline.pipeline, context: registration, reader: reader)
         grid.templateBrain = grid.templateAnatomy?["brain"]
         let labeller = VisitLabeller(grid: grid, pipeline: pipeline.pipeline, reader: reader)
-        var ledger = LesionLedger(geometry: grid.geometry, rule: pipeline.pipeline.matching)
+        var matching = pipeline.pipeline.matching
+        matching.minimumConfluentVoxels = pipeline.pipeline.floor.minimumVoxels
+        var ledger = LesionLedger(geometry: grid.geometry, rule: matching)
         var records: [VisitRecord] = []
         var baselineBrain: VisitLabeller.Brain?
         for (n, visit) in visits.enumerated() {
