@@ -53,7 +53,28 @@ public struct EnhancementSegmentation: Sendable, Equatable {
     }
 
     /// The enhancing voxels, and the difference they were found in.
+    ///
+    /// The work is done inside the white matter's box (`SegmentationBox`): the difference is
+    /// NaN outside it, more than `whiteMatterDilationMM`, the largest of `brainMarginMM`,
+    /// `ventricleMarginMM`, twice `closingMM` and the erosion, and two blocks of the reference
+    /// from the white matter. `flairRatio` is read at the enhancing voxels only.
     public func segment(
+        post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
+        let reach = max(brainMarginMM, ventricleMarginMM, 2 * closingMM, normalisation.erosionMM)
+        guard
+            let box = anatomy.box(
+                dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
+            !box.isWhole
+        else { return segmentWhole(post: post, pre: pre, flairRatio: flairRatio, anatomy: anatomy) }
+        let r = segmentWhole(
+            post: box.crop(post), pre: pre.map { box.crop($0) }, flairRatio: flairRatio.map { box.crop($0) },
+            anatomy: anatomy.cropped(to: box))
+        return (box.paste(r.lesions, outside: false), box.paste(r.difference, outside: .nan))
+    }
+
+    /// `segment` on the whole grid.
+    func segmentWhole(
         post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)

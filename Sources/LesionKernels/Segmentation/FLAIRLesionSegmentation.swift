@@ -35,7 +35,25 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     }
 
     /// The lesion voxels, and the FLAIR's white-matter ratio they were found in.
+    ///
+    /// The work is done inside the white matter's box (`SegmentationBox`): the ratio is NaN
+    /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
+    /// erosion, and two blocks of the reference from the white matter.
     public func segment(
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
+        let reach = max(ventricleMarginMM, normalisation.erosionMM)
+        guard
+            let box = anatomy.box(
+                dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
+            !box.isWhole
+        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy) }
+        let r = segmentWhole(flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box))
+        return (box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan))
+    }
+
+    /// `segment` on the whole grid.
+    func segmentWhole(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
