@@ -3,7 +3,7 @@
 # and runs it: `run.sh . 2 kernels`.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-root=${1:-$here/../..}
+root=$(cd "${1:-$here/../..}" && pwd)
 shift || true
 out=${TMPDIR:-/tmp}/segmentation-speed-$(echo "$root" | tr '/' '_')
 swiftc -O -wmo -module-name LesionKernels $(find "$root/Sources/LesionKernels" -name '*.swift') "$here/main.swift" -o "$out"

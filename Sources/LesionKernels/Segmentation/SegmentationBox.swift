@@ -28,9 +28,7 @@ struct SegmentationBox: Equatable {
             for k in 0..<nz {
                 for j in 0..<ny {
                     let row = nx * (j + ny * k)
-                    var any: UInt8 = 0
-                    for i in 0..<nx { any |= m[row + i] }
-                    guard any != 0 else { continue }
+                    guard anyByteSet(m.baseAddress! + row, nx) else { continue }
                     var first = 0
                     while m[row + first] == 0 { first += 1 }
                     var last = nx - 1
@@ -115,4 +113,21 @@ extension SegmentationAnatomy {
         let margin: [Int] = (0..<3).map { (a: Int) -> Int in dilation[a] + reach[a] + 2 * blocks[a] + 2 }
         return SegmentationBox(around: whiteMatter, margin: margin, align: blocks)
     }
+}
+
+/// Whether any of `count` bytes from `p` is not 0, eight at a time.
+@inline(__always)
+func anyByteSet(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let raw = UnsafeRawPointer(p)
+    var acc: UInt64 = 0
+    var x = 0
+    while x &+ 8 <= count {
+        acc |= raw.loadUnaligned(fromByteOffset: x, as: UInt64.self)
+        x &+= 8
+    }
+    while x < count {
+        acc |= UInt64(p[x])
+        x &+= 1
+    }
+    return acc != 0
 }
