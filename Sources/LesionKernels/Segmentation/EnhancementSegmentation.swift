@@ -43,13 +43,9 @@ public struct EnhancementSegmentation: Sendable, Equatable {
 
     /// The parenchyma searched.
     public func region(_ anatomy: SegmentationAnatomy) -> Volume<Bool> {
-        var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
         let brain = anatomy.eroded(anatomy.brain, mm: brainMarginMM)
         let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
-        for n in 0..<region.voxels.count where region.voxels[n] {
-            region.voxels[n] = brain.voxels[n] && !nearVentricles.voxels[n]
-        }
-        return region
+        return anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM).intersecting([brain], excluding: [nearVentricles])
     }
 
     /// The enhancing voxels, and the difference they were found in.
@@ -83,11 +79,15 @@ public struct EnhancementSegmentation: Sendable, Equatable {
             anatomy.whiteMatterRatio(image, reference: reference, core: core, band: normalisation.band)
         }
         var difference = ratio(post)
-        if let pre {
-            let before = ratio(pre)
-            for n in 0..<difference.voxels.count { difference.voxels[n] -= before.voxels[n] }
-        } else {
-            for n in 0..<difference.voxels.count { difference.voxels[n] -= 1 }
+        let before = pre.map(ratio)
+        difference.voxels.withUnsafeMutableBufferPointer { d in
+            if let before {
+                before.voxels.withUnsafeBufferPointer { b in
+                    for n in 0..<d.count { d[n] -= b[n] }
+                }
+            } else {
+                for n in 0..<d.count { d[n] -= 1 }
+            }
         }
         let region = region(anatomy)
         var lesions = LesionGrowth.grow(
@@ -96,7 +96,13 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         let radius = MaskMorphology.radius(mm: closingMM, spacingMM: anatomy.spacingMM)
         if radius.contains(where: { $0 > 0 }) {
             let closed = MaskMorphology.erode(MaskMorphology.dilate(lesions, radius: radius), radius: radius)
-            for n in 0..<lesions.voxels.count { lesions.voxels[n] = lesions.voxels[n] || (closed.voxels[n] && region.voxels[n]) }
+            lesions.voxels.withUnsafeMutableBytes { l in
+                closed.voxels.withUnsafeBytes { c in
+                    region.voxels.withUnsafeBytes { r in
+                        for n in 0..<l.count { l[n] |= c[n] & r[n] }
+                    }
+                }
+            }
         }
         if let flairRatio { lesions = Self.keeping(lesions, meanAtLeast: Float(flairMinimumRatio), of: flairRatio) }
         return (lesions, difference)

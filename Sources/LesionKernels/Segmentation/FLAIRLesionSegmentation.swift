@@ -60,18 +60,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
         let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
-        var seeds = anatomy.whiteMatter
-        for n in 0..<seeds.voxels.count where seeds.voxels[n] {
-            seeds.voxels[n] = !anatomy.cortex.voxels[n] && !nearVentricles.voxels[n]
-        }
+        let seeds = anatomy.whiteMatter.intersecting([], excluding: [anatomy.cortex, nearVentricles])
         var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
-        let t1Ratio = t1.map {
-            anatomy.whiteMatterRatio($0, reference: reference, core: core, band: normalisation.band)
-        }
-        for n in 0..<region.voxels.count where region.voxels[n] {
-            var allowed = anatomy.brain.voxels[n] && !anatomy.ventricles.voxels[n]
-            if let t1Ratio, allowed { allowed = !(Double(t1Ratio.voxels[n]) >= t1MaximumRatio) }
-            region.voxels[n] = allowed
+            .intersecting([anatomy.brain], excluding: [anatomy.ventricles])
+        if let t1 {
+            let t1Ratio = anatomy.whiteMatterRatio(t1, reference: reference, core: core, band: normalisation.band)
+            let maximum = t1MaximumRatio
+            region.voxels.withUnsafeMutableBufferPointer { r in
+                t1Ratio.voxels.withUnsafeBufferPointer { t in
+                    for n in 0..<r.count where r[n] { r[n] = !(Double(t[n]) >= maximum) }
+                }
+            }
         }
         let lesions = LesionGrowth.grow(
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,

@@ -131,3 +131,20 @@ func anyByteSet(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     }
     return acc != 0
 }
+
+extension Volume where Element == Bool {
+    /// The voxels in this mask, in every one of `all` and in none of `none`, a byte at a time.
+    func intersecting(_ all: [Volume<Bool>], excluding none: [Volume<Bool>]) -> Volume<Bool> {
+        var out = self
+        out.voxels.withUnsafeMutableBytes { o in
+            for (mask, keep) in all.map({ ($0, true) }) + none.map({ ($0, false) }) {
+                precondition(mask.size == size)
+                mask.voxels.withUnsafeBytes { m in
+                    let flip: UInt8 = keep ? 0 : 1
+                    for n in 0..<o.count { o[n] &= m[n] ^ flip }
+                }
+            }
+        }
+        return out
+    }
+}
