@@ -3,6 +3,13 @@
 // kernels' sources as one module (`run.sh`), as `swift build -c release` compiles it.
 #if canImport(Glibc)
 import Glibc
+
+// The allocator keeps freed memory as `lesiontrack` sets it (CAllocator): blocks up to 32 MiB
+// from the heap, 64 MiB kept before trimming, one arena.
+@_silgen_name("mallopt") func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+_ = mallopt(-8, 1)  // M_ARENA_MAX
+_ = mallopt(-1, 64 << 20)  // M_TRIM_THRESHOLD
+_ = mallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD
 #endif
 
 struct Rng {
