@@ -46,7 +46,9 @@ func hash(_ mask: Volume<Bool>) -> String {
 
 let size = GridSize(220, 250, 200)
 let (cx, cy, cz) = (110.0, 125.0, 100.0)
-func inEllipsoid(_ i: Int, _ j: Int, _ k: Int, _ a: Double, _ b: Double, _ c: Double, dx: Double = 0, dy: Double = 0, dz: Double = 0) -> Bool {
+func inEllipsoid(
+    _ i: Int, _ j: Int, _ k: Int, _ a: Double, _ b: Double, _ c: Double, dx: Double = 0, dy: Double = 0, dz: Double = 0
+) -> Bool {
     let x = (Double(i) - cx - dx) / a, y = (Double(j) - cy - dy) / b, z = (Double(k) - cz - dz) / c
     return x * x + y * y + z * z <= 1
 }
