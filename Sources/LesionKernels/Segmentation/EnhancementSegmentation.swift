@@ -43,17 +43,34 @@ public struct EnhancementSegmentation: Sendable, Equatable {
 
     /// The parenchyma searched.
     public func region(_ anatomy: SegmentationAnatomy) -> Volume<Bool> {
-        var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
         let brain = anatomy.eroded(anatomy.brain, mm: brainMarginMM)
         let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
-        for n in 0..<region.voxels.count where region.voxels[n] {
-            region.voxels[n] = brain.voxels[n] && !nearVentricles.voxels[n]
-        }
-        return region
+        return anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM).intersecting([brain], excluding: [nearVentricles])
     }
 
     /// The enhancing voxels, and the difference they were found in.
+    ///
+    /// The work is done inside the white matter's box (`SegmentationBox`): the difference is
+    /// NaN outside it, more than `whiteMatterDilationMM`, the largest of `brainMarginMM`,
+    /// `ventricleMarginMM`, twice `closingMM` and the erosion, and two blocks of the reference
+    /// from the white matter. `flairRatio` is read at the enhancing voxels only.
     public func segment(
+        post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
+        let reach = max(brainMarginMM, ventricleMarginMM, 2 * closingMM, normalisation.erosionMM)
+        guard
+            let box = anatomy.box(
+                dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
+            !box.isWhole
+        else { return segmentWhole(post: post, pre: pre, flairRatio: flairRatio, anatomy: anatomy) }
+        let r = segmentWhole(
+            post: box.crop(post), pre: pre.map { box.crop($0) }, flairRatio: flairRatio.map { box.crop($0) },
+            anatomy: anatomy.cropped(to: box))
+        return (box.paste(r.lesions, outside: false), box.paste(r.difference, outside: .nan))
+    }
+
+    /// `segment` on the whole grid.
+    func segmentWhole(
         post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
@@ -62,11 +79,15 @@ public struct EnhancementSegmentation: Sendable, Equatable {
             anatomy.whiteMatterRatio(image, reference: reference, core: core, band: normalisation.band)
         }
         var difference = ratio(post)
-        if let pre {
-            let before = ratio(pre)
-            for n in 0..<difference.voxels.count { difference.voxels[n] -= before.voxels[n] }
-        } else {
-            for n in 0..<difference.voxels.count { difference.voxels[n] -= 1 }
+        let before = pre.map(ratio)
+        difference.voxels.withUnsafeMutableBufferPointer { d in
+            if let before {
+                before.voxels.withUnsafeBufferPointer { b in
+                    for n in 0..<d.count { d[n] -= b[n] }
+                }
+            } else {
+                for n in 0..<d.count { d[n] -= 1 }
+            }
         }
         let region = region(anatomy)
         var lesions = LesionGrowth.grow(
@@ -75,7 +96,13 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         let radius = MaskMorphology.radius(mm: closingMM, spacingMM: anatomy.spacingMM)
         if radius.contains(where: { $0 > 0 }) {
             let closed = MaskMorphology.erode(MaskMorphology.dilate(lesions, radius: radius), radius: radius)
-            for n in 0..<lesions.voxels.count { lesions.voxels[n] = lesions.voxels[n] || (closed.voxels[n] && region.voxels[n]) }
+            lesions.voxels.withUnsafeMutableBytes { l in
+                closed.voxels.withUnsafeBytes { c in
+                    region.voxels.withUnsafeBytes { r in
+                        for n in 0..<l.count { l[n] |= c[n] & r[n] }
+                    }
+                }
+            }
         }
         if let flairRatio { lesions = Self.keeping(lesions, meanAtLeast: Float(flairMinimumRatio), of: flairRatio) }
         return (lesions, difference)

@@ -35,25 +35,42 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     }
 
     /// The lesion voxels, and the FLAIR's white-matter ratio they were found in.
+    ///
+    /// The work is done inside the white matter's box (`SegmentationBox`): the ratio is NaN
+    /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
+    /// erosion, and two blocks of the reference from the white matter.
     public func segment(
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
+        let reach = max(ventricleMarginMM, normalisation.erosionMM)
+        guard
+            let box = anatomy.box(
+                dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
+            !box.isWhole
+        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy) }
+        let r = segmentWhole(flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box))
+        return (box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan))
+    }
+
+    /// `segment` on the whole grid.
+    func segmentWhole(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
         let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
-        var seeds = anatomy.whiteMatter
-        for n in 0..<seeds.voxels.count where seeds.voxels[n] {
-            seeds.voxels[n] = !anatomy.cortex.voxels[n] && !nearVentricles.voxels[n]
-        }
+        let seeds = anatomy.whiteMatter.intersecting([], excluding: [anatomy.cortex, nearVentricles])
         var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
-        let t1Ratio = t1.map {
-            anatomy.whiteMatterRatio($0, reference: reference, core: core, band: normalisation.band)
-        }
-        for n in 0..<region.voxels.count where region.voxels[n] {
-            var allowed = anatomy.brain.voxels[n] && !anatomy.ventricles.voxels[n]
-            if let t1Ratio, allowed { allowed = !(Double(t1Ratio.voxels[n]) >= t1MaximumRatio) }
-            region.voxels[n] = allowed
+            .intersecting([anatomy.brain], excluding: [anatomy.ventricles])
+        if let t1 {
+            let t1Ratio = anatomy.whiteMatterRatio(t1, reference: reference, core: core, band: normalisation.band)
+            let maximum = t1MaximumRatio
+            region.voxels.withUnsafeMutableBufferPointer { r in
+                t1Ratio.voxels.withUnsafeBufferPointer { t in
+                    for n in 0..<r.count where r[n] { r[n] = !(Double(t[n]) >= maximum) }
+                }
+            }
         }
         let lesions = LesionGrowth.grow(
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,

@@ -41,9 +41,15 @@ public struct SegmentationAnatomy: Sendable {
     func whiteMatterRatio(_ image: Volume<Float>, reference: SmoothReference, core: Volume<Bool>, band: Double) -> Volume<Float> {
         let first = reference.field(image, weights: core, spacingMM: spacingMM)
         var weights = core
-        for n in 0..<weights.voxels.count where weights.voxels[n] {
-            let r = Double(image.voxels[n] / first.voxels[n])
-            weights.voxels[n] = r.isFinite && abs(r - 1) <= band
+        weights.voxels.withUnsafeMutableBufferPointer { w in
+            image.voxels.withUnsafeBufferPointer { v in
+                first.voxels.withUnsafeBufferPointer { f in
+                    for n in 0..<w.count where w[n] {
+                        let r = Double(v[n] / f[n])
+                        w[n] = r.isFinite && abs(r - 1) <= band
+                    }
+                }
+            }
         }
         let field = reference.field(image, weights: weights, spacingMM: spacingMM)
         var ratio = image

@@ -45,18 +45,30 @@ public struct SmoothReference: Sendable, Equatable {
         let coarse = c[0] * c[1] * c[2]
         var sum = [Double](repeating: 0, count: coarse)
         var weight = [Double](repeating: 0, count: coarse)
-        let blockOfI = (0..<size.nx).map { $0 / b[0] }
+        // Each block's running sums are held while its voxels of a row are added, in the same
+        // order as one voxel at a time.
         values.voxels.withUnsafeBufferPointer { v in
-            weights.voxels.withUnsafeBufferPointer { w in
-                for k in 0..<size.nz {
-                    for j in 0..<size.ny {
-                        let row = size.offset(0, j, k)
-                        let cRow = c[0] * (j / b[1] + c[1] * (k / b[2]))
-                        for i in 0..<size.nx where w[row + i] {
-                            let x = v[row + i]
-                            guard x.isFinite else { continue }
-                            sum[cRow + blockOfI[i]] += Double(x)
-                            weight[cRow + blockOfI[i]] += 1
+            weights.voxels.withUnsafeBytes { wBytes in
+                sum.withUnsafeMutableBufferPointer { s in
+                    weight.withUnsafeMutableBufferPointer { ws in
+                        let w = wBytes.bindMemory(to: UInt8.self)
+                        for k in 0..<size.nz {
+                            for j in 0..<size.ny {
+                                let row = size.offset(0, j, k)
+                                guard anyByteSet(w.baseAddress! + row, size.nx) else { continue }
+                                let cRow = c[0] * (j / b[1] + c[1] * (k / b[2]))
+                                for block in 0..<c[0] {
+                                    var total = s[cRow + block], count = ws[cRow + block]
+                                    for i in (block * b[0])..<min(size.nx, (block + 1) * b[0]) where w[row + i] != 0 {
+                                        let x = v[row + i]
+                                        guard x.isFinite else { continue }
+                                        total += Double(x)
+                                        count += 1
+                                    }
+                                    s[cRow + block] = total
+                                    ws[cRow + block] = count
+                                }
+                            }
                         }
                     }
                 }
@@ -98,7 +110,7 @@ public struct SmoothReference: Sendable, Equatable {
                     for j in 0..<ny {
                         let (j0, j1, wj) = axes[1][j]
                         let lower = (j0 + c[1] * kb) * nx, upper = (j1 + c[1] * kb) * nx, row = (kb * ny + j) * nx
-                        for i in 0..<nx { y[row + i] = lerp(a[lower + i], a[upper + i], wj) }
+                        Self.lerpRow(y.baseAddress! + row, a.baseAddress! + lower, a.baseAddress! + upper, nx, wj)
                     }
                 }
             }
@@ -112,12 +124,25 @@ public struct SmoothReference: Sendable, Equatable {
                     let (k0, k1, wk) = axes[2][k]
                     for j in 0..<ny {
                         let lower = (k0 * ny + j) * nx, upper = (k1 * ny + j) * nx, row = size.offset(0, j, k)
-                        for i in 0..<nx { o[row + i] = lerp(y[lower + i], y[upper + i], wk) }
+                        Self.lerpRow(o.baseAddress! + row, y.baseAddress! + lower, y.baseAddress! + upper, nx, wk)
                     }
                 }
             }
         }
         return Volume(size: size, voxels: out)
+    }
+
+    /// `out[x] = lerp(a[x], b[x], w)` for a row, `a` itself where `w` is 0.
+    @inline(__always)
+    static func lerpRow(
+        _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int, _ w: Float
+    ) {
+        if w == 0 {
+            out.update(from: a, count: count)
+        } else {
+            let v = 1 - w
+            for x in 0..<count { out[x] = a[x] * v + b[x] * w }
+        }
     }
 
     /// Gaussian taps `exp(−d² / 2σ²)` for d in −r…r, r = ⌈3σ⌉ (at least 0).
@@ -128,16 +153,59 @@ public struct SmoothReference: Sendable, Equatable {
     }
 
     /// Convolution along one axis of a grid of sizes `c`, zero outside.
+    ///
+    /// Each output is `Σ taps[t − p + r] · data[t]` over t ascending from `max(0, p − r)`, as a
+    /// direct sum; zero data are skipped (adding their zero products changes no sum). Along j
+    /// and k whole rows or slices are combined at a time, each element receiving the same
+    /// products in the same order.
     static func convolve(_ data: [Double], _ c: [Int], axis: Int, _ taps: [Double]) -> [Double] {
         let r = taps.count / 2
-        let stride = axis == 0 ? 1 : axis == 1 ? c[0] : c[0] * c[1]
         let length = c[axis]
         var out = [Double](repeating: 0, count: data.count)
-        for start in 0..<data.count where (start / stride) % length == 0 {
-            for p in 0..<length {
-                var total = 0.0
-                for t in max(0, p - r)...min(length - 1, p + r) { total += taps[t - p + r] * data[start + t * stride] }
-                out[start + p * stride] = total
+        guard length > 0, !data.isEmpty else { return out }
+        data.withUnsafeBufferPointer { dataBuffer in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                taps.withUnsafeBufferPointer { g in
+                    let d = dataBuffer.baseAddress!, o = outBuffer.baseAddress!
+                    if axis == 0 {
+                        for base in stride(from: 0, to: dataBuffer.count, by: length) {
+                            // The line's non-zero span.
+                            var first = 0
+                            while first < length && d[base + first] == 0 { first += 1 }
+                            guard first < length else { continue }
+                            var last = length - 1
+                            while d[base + last] == 0 { last -= 1 }
+                            for p in max(0, first - r)...min(length - 1, last + r) {
+                                var total = 0.0
+                                for t in max(first, p - r)...min(last, p + r) { total += g[t - p + r] * d[base + t] }
+                                o[base + p] = total
+                            }
+                        }
+                    } else {
+                        // Rows (axis 1) or slices (axis 2) of `inner` contiguous values.
+                        let inner = axis == 1 ? c[0] : c[0] * c[1]
+                        let slab = inner * length
+                        var zero = [Bool](repeating: false, count: length)
+                        for base in stride(from: 0, to: dataBuffer.count, by: slab) {
+                            for t in 0..<length {
+                                let row = d + base + t * inner
+                                var any = false
+                                for x in 0..<inner where row[x] != 0 {
+                                    any = true
+                                    break
+                                }
+                                zero[t] = !any
+                            }
+                            for p in 0..<length {
+                                let target = o + base + p * inner
+                                for t in max(0, p - r)...min(length - 1, p + r) where !zero[t] {
+                                    let w = g[t - p + r], source = d + base + t * inner
+                                    for x in 0..<inner { target[x] += w * source[x] }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         return out

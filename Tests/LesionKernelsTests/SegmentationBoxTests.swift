@@ -1,0 +1,155 @@
+import Testing
+import TestSupport
+
+@testable import LesionKernels
+
+/// The segmentations run inside the white matter's box (`SegmentationBox`): the box, its crop and
+/// paste against direct indexing, and each series on the box against the same series on the
+/// whole grid, on random anatomies whose lesions, dilations and closings reach the box's faces.
+@Suite("Segmentation box: crop and paste, and cropped series against whole-grid series")
+struct SegmentationBoxTests {
+    @Test("the box holds the mask grown by the margin, starts on the alignment, and crop and paste read and write it")
+    func cropAndPaste() {
+        var rng = SeededGenerator(seed: 1607)
+        for _ in 0..<300 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 14)
+            let mask = RandomVolumes.boxes(size, count: Int.random(in: 0...2, using: &rng), &rng)
+            let margin = (0..<3).map { _ in Int.random(in: 0...3, using: &rng) }
+            let align = (0..<3).map { _ in Int.random(in: 1...4, using: &rng) }
+            let box = SegmentationBox(around: mask, margin: margin, align: align)
+            let on = (0..<size.voxelCount).filter { mask.voxels[$0] }.map { size.index(ofOffset: $0) }
+            guard let box else {
+                #expect(on.isEmpty)
+                continue
+            }
+            let n = [size.nx, size.ny, size.nz], extent = [box.size.nx, box.size.ny, box.size.nz]
+            for a in 0..<3 {
+                let low = on.map { [$0.i, $0.j, $0.k][a] }.min()!, high = on.map { [$0.i, $0.j, $0.k][a] }.max()!
+                let start = max(0, low - margin[a])
+                #expect(box.lower[a] == start - start % align[a])
+                #expect(box.lower[a] + extent[a] == min(n[a], high + 1 + margin[a]))
+            }
+            let values = Volume(size: size, voxels: (0..<size.voxelCount).map { Float($0) })
+            let cropped = box.crop(values)
+            #expect(cropped.size == box.size)
+            var pasted = Volume<Float>(size: size, repeating: -1)
+            for k in 0..<box.size.nz {
+                for j in 0..<box.size.ny {
+                    for i in 0..<box.size.nx {
+                        let (a, b, c) = (box.lower[0] + i, box.lower[1] + j, box.lower[2] + k)
+                        #expect(cropped[i, j, k] == values[a, b, c])
+                        pasted[a, b, c] = values[a, b, c]
+                    }
+                }
+            }
+            #expect(box.paste(cropped, outside: -1).voxels == pasted.voxels)
+        }
+    }
+
+    /// A random head: white matter a box or two, the brain around it, a random cortex and
+    /// ventricles, images near 1 with bright boxes that straddle the white matter's edge.
+    struct Head {
+        var anatomy: SegmentationAnatomy
+        var images: [Volume<Float>]
+        var flairRatio: Volume<Float>
+        var spacing: Double
+
+        init(_ rng: inout SeededGenerator) {
+            let spacing = [1.0, 2.0, 3.0][Int.random(in: 0..<3, using: &rng)]
+            let size = GridSize(
+                Int.random(in: 16...44, using: &rng), Int.random(in: 16...44, using: &rng), Int.random(in: 12...40, using: &rng))
+            func box(_ extent: ClosedRange<Int>) -> (lower: [Int], upper: [Int]) {
+                let n = [size.nx, size.ny, size.nz]
+                var lower = [0, 0, 0], upper = [0, 0, 0]
+                for a in 0..<3 {
+                    let e = min(n[a], Int.random(in: extent, using: &rng))
+                    lower[a] = Int.random(in: 0...(n[a] - e), using: &rng)
+                    upper[a] = lower[a] + e
+                }
+                return (lower, upper)
+            }
+            func fill(_ mask: inout Volume<Bool>, _ b: (lower: [Int], upper: [Int])) {
+                for k in b.lower[2]..<b.upper[2] {
+                    for j in b.lower[1]..<b.upper[1] { for i in b.lower[0]..<b.upper[0] { mask[i, j, k] = true } }
+                }
+            }
+            var whiteMatter = Volume(size: size, repeating: false)
+            for _ in 0..<Int.random(in: 1...2, using: &rng) { fill(&whiteMatter, box(3...9)) }
+            var brain = MaskMorphology.dilate(whiteMatter, radius: [2, 2, 2])
+            fill(&brain, box(2...6))
+            let cortex = RandomVolumes.noise(size, density: 0.1, &rng)
+            var ventricles = Volume(size: size, repeating: false)
+            fill(&ventricles, box(1...3))
+            var images: [Volume<Float>] = []
+            for _ in 0..<3 {
+                var image = Volume(
+                    size: size, voxels: (0..<size.voxelCount).map { _ in Float.random(in: 0.9...1.1, using: &rng) * 100 })
+                for _ in 0..<Int.random(in: 4...10, using: &rng) {
+                    let b = box(1...5), gain = Float.random(in: 1.2...2, using: &rng)
+                    for k in b.lower[2]..<b.upper[2] {
+                        for j in b.lower[1]..<b.upper[1] { for i in b.lower[0]..<b.upper[0] { image[i, j, k] *= gain } }
+                    }
+                }
+                images.append(image)
+            }
+            anatomy = SegmentationAnatomy(
+                brain: brain, whiteMatter: whiteMatter, cortex: cortex, ventricles: ventricles, spacingMM: [spacing, spacing, spacing])
+            self.images = images
+            flairRatio = Volume(size: size, voxels: (0..<size.voxelCount).map { _ in Float.random(in: 0.8...2, using: &rng) })
+            self.spacing = spacing
+        }
+    }
+
+    /// Equal bit for bit, NaN equal to NaN.
+    static func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+
+    @Test("both series inside the white matter's box find the voxels they find on the whole grid, on 80 random heads")
+    func croppedSeries() {
+        var rng = SeededGenerator(seed: 1608)
+        var cropped = 0, outside = 0
+        for _ in 0..<80 {
+            let head = Head(&rng)
+            let anatomy = head.anatomy
+            let s = head.spacing
+            let normalisation = WhiteMatterNormalisation(
+                sigmaMM: Double.random(in: 2...12, using: &rng), erosionMM: [0, s][Int.random(in: 0..<2, using: &rng)], band: 0.25)
+            func mm() -> Double { Double(Int.random(in: 0...2, using: &rng)) * s }
+            let flair = FLAIRLesionSegmentation(
+                normalisation: normalisation, seedRatio: 1.4, growRatio: 1.15, whiteMatterDilationMM: mm(),
+                ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5)
+            let t1 = Bool.random(using: &rng) ? head.images[1] : nil
+            let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy)
+            let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy)
+            #expect(f.lesions.voxels == fWhole.lesions.voxels)
+            // The ratio where lesions can grow: the white matter dilated.
+            let dilated = anatomy.dilated(anatomy.whiteMatter, mm: flair.whiteMatterDilationMM)
+            #expect((0..<dilated.voxels.count).allSatisfy { !dilated.voxels[$0] || Self.same(f.ratio.voxels[$0], fWhole.ratio.voxels[$0]) })
+
+            let enhancement = EnhancementSegmentation(
+                normalisation: normalisation, seedDifference: 0.3, growDifference: 0.15, whiteMatterDilationMM: mm(),
+                brainMarginMM: mm(), ventricleMarginMM: mm(), closingMM: mm(), flairMinimumRatio: 1.2)
+            let pre = Bool.random(using: &rng) ? head.images[1] : nil
+            let ratio = Bool.random(using: &rng) ? head.flairRatio : nil
+            let e = enhancement.segment(post: head.images[2], pre: pre, flairRatio: ratio, anatomy: anatomy)
+            let eWhole = enhancement.segmentWhole(post: head.images[2], pre: pre, flairRatio: ratio, anatomy: anatomy)
+            #expect(e.lesions.voxels == eWhole.lesions.voxels)
+            let region = enhancement.region(anatomy)
+            #expect(
+                (0..<region.voxels.count).allSatisfy {
+                    !region.voxels[$0] || Self.same(e.difference.voxels[$0], eWhole.difference.voxels[$0])
+                })
+            // The largest box of these settings: every series' box lies in it.
+            let largest = anatomy.box(
+                dilationMM: 2 * s, reachMM: 4 * s, reference: SmoothReference(sigmaMM: normalisation.sigmaMM))
+            if let largest, !largest.isWhole { cropped += 1 }
+            // Lesions off the white matter: grown into the dilated band, towards the box's faces.
+            for lesions in [f.lesions, e.lesions] {
+                if (0..<lesions.voxels.count).contains(where: { lesions.voxels[$0] && !anatomy.whiteMatter.voxels[$0] }) {
+                    outside += 1
+                }
+            }
+        }
+        #expect(cropped >= 30)
+        #expect(outside >= 20)
+    }
+}
