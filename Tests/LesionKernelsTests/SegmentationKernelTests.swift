@@ -154,7 +154,7 @@ struct SegmentationKernelTests {
             for n in 0..<size.voxelCount where label[n] >= 0 {
                 let (total, count) = sum[label[n]] ?? (0, 0)
                 let mean = count > 0 ? total / Double(count) : -1
-                if abs(mean - 1.5) > 1e-9 { #expect(kept.voxels[n] == (count > 0 && mean >= 1.5)) }
+                if abs(mean - 1.5) > 1e-9 { #expect(kept.voxels[n] == (count == 0 || mean >= 1.5)) }
             }
             #expect((0..<size.voxelCount).allSatisfy { label[$0] >= 0 || !kept.voxels[$0] })
         }
@@ -269,5 +269,16 @@ struct SegmentationKernelTests {
         // Means: 1.25 (kept at 1.2), 0.83 (dropped).
         let kept = EnhancementSegmentation.keeping(mask, meanAtLeast: 1.2, of: flair)
         #expect(kept.voxels == [true, true, false, false, false, false, false])
+    }
+
+    @Test("an enhancing region the FLAIR does not reach is kept; NaN voxels do not count in the mean")
+    func flairUnknownKeeps() {
+        let size = GridSize(9, 1, 1)
+        let mask = Volume(size: size, voxels: [true, true, false, true, true, false, true, true, true])
+        let nan = Float.nan
+        let flair = Volume<Float>(size: size, voxels: [nan, nan, 9, nan, 0.5, 9, nan, 1.3, 1.3])
+        // No finite value: kept. One finite 0.5: dropped. Finite mean 1.3 with a NaN: kept.
+        let kept = EnhancementSegmentation.keeping(mask, meanAtLeast: 1.2, of: flair)
+        #expect(kept.voxels == [true, true, false, false, false, false, true, true, true])
     }
 }

@@ -13,8 +13,8 @@
 /// patchy ring stays one lesion.
 ///
 /// With the visit's FLAIR as a ratio to its white matter (`flairRatio`), an enhancing region
-/// (one 26-connected component) is kept only when its mean FLAIR ratio is at least
-/// `flairMinimumRatio`: an enhancing MS lesion is FLAIR-hyperintense, the choroid plexus, sulcal
+/// (one 26-connected component) is dropped only when its mean FLAIR ratio is below
+/// `flairMinimumRatio` (a region the FLAIR does not reach is kept): an enhancing MS lesion is FLAIR-hyperintense, the choroid plexus, sulcal
 /// vessels and the dura lie in CSF or outside the brain, FLAIR-dark.
 public struct EnhancementSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
@@ -108,8 +108,9 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         return (lesions, difference)
     }
 
-    /// The 26-connected components of `mask` whose mean of `values` (finite ones; none: 0) is at
-    /// least `minimum`.
+    /// The 26-connected components of `mask` whose mean of `values` (finite ones) is at least
+    /// `minimum`. A component with no finite value (the FLAIR does not reach it) is kept: the
+    /// check cannot be made there, and an unknown is not a negative.
     public static func keeping(_ mask: Volume<Bool>, meanAtLeast minimum: Float, of values: Volume<Float>) -> Volume<Bool> {
         var out = Volume(size: mask.size, repeating: false)
         Neighbours.components(of: mask) { component in
@@ -118,7 +119,7 @@ public struct EnhancementSegmentation: Sendable, Equatable {
                 sum += Double(values.voxels[Int(n)])
                 count += 1
             }
-            if count > 0 && sum / Double(count) >= Double(minimum) {
+            if count == 0 || sum / Double(count) >= Double(minimum) {
                 for n in component { out.voxels[Int(n)] = true }
             }
         }
