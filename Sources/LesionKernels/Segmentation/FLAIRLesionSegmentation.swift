@@ -11,7 +11,10 @@
 ///   are not T1-bright);
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
 ///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
-///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped.
+///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped;
+/// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
+///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
+///   when it enhances.
 public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
     public var seedRatio: Double
@@ -20,11 +23,15 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var ventricleMarginMM: Double
     public var t1MaximumRatio: Double
     public var edgeFraction: Double
+    /// Whether the visit's enhancing lesions seed lesions too (`growing(fromEnhancing:)`; the
+    /// caller applies it).
+    public var enhancingSeeds: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
-        ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double
+        ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, enhancingSeeds: Bool = true
     ) {
+        self.enhancingSeeds = enhancingSeeds
         self.edgeFraction = edgeFraction
         self.normalisation = normalisation
         self.seedRatio = seedRatio
@@ -34,14 +41,15 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         self.t1MaximumRatio = t1MaximumRatio
     }
 
-    /// The lesion voxels, and the FLAIR's white-matter ratio they were found in.
+    /// The lesion voxels, the FLAIR's white-matter ratio they were found in, and the region they
+    /// could grow in.
     ///
     /// The work is done inside the white matter's box (`SegmentationBox`): the ratio is NaN
     /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
-    /// erosion, and two blocks of the reference from the white matter.
+    /// erosion, and two blocks of the reference from the white matter; the region lies inside it.
     public func segment(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>) {
         let reach = max(ventricleMarginMM, normalisation.erosionMM)
         guard
             let box = anatomy.box(
@@ -49,13 +57,32 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             !box.isWhole
         else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy) }
         let r = segmentWhole(flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box))
-        return (box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan))
+        return (box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan), box.paste(r.region, outside: false))
+    }
+
+    /// Lesions grown from enhancing voxels (a Gd+ lesion of the same visit, on the same grid):
+    /// the enhancing voxels in `region` whose `ratio` is at least `growRatio` seed growth through
+    /// `region` at `growRatio`, trimmed to `edgeFraction` of each region's peak like any lesion,
+    /// pieces without such a seed dropped. `ratio` and `region` are `segment`'s. A lesion already
+    /// found is found again whole when an enhancing voxel lies in it (growth from any of its
+    /// voxels reaches all of them), so the union with `segment`'s lesions adds only what the
+    /// enhancement alone shows.
+    public func growing(fromEnhancing enhancing: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>) -> Volume<Bool> {
+        let seeds = enhancing.intersecting([region], excluding: [])
+        let threshold = Float(growRatio)
+        let grown = LesionGrowth.grow(
+            ratio, seedThreshold: threshold, growThreshold: threshold, seedRegion: seeds, growRegion: region,
+            connectivity: .twentySix)
+        let trimmed = LesionGrowth.trimmed(grown, values: ratio, base: 1, fraction: Float(edgeFraction))
+        return LesionGrowth.grow(
+            ratio, seedThreshold: threshold, growThreshold: threshold, seedRegion: seeds, growRegion: trimmed,
+            connectivity: .twentySix)
     }
 
     /// `segment` on the whole grid.
     func segmentWhole(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>) {
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
@@ -80,6 +107,6 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let kept = LesionGrowth.grow(
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
             connectivity: .twentySix)
-        return (kept, ratio)
+        return (kept, ratio, region)
     }
 }

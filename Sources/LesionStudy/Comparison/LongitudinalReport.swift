@@ -117,7 +117,7 @@ public struct LongitudinalReport {
             }
         case .lesionGrowth:
             if let t1 = s.t1Image { fields.append(("t1_image", JSON.string(t1.text))) }
-            fields += segmentationFields(.lesionGrowth(s.flair, t1: s.t1Image != nil))
+            fields += segmentationFields(.lesionGrowth(s.flair, t1: s.t1Image != nil, enhancementVoxels: 0))
         case .subtraction:
             if let pre = s.preContrast { fields.append(("pre_contrast", JSON.string(pre.text))) }
             fields += segmentationFields(.enhancement(s.enhancement, preContrast: s.preContrast != nil))
@@ -150,7 +150,7 @@ public struct LongitudinalReport {
             ("pattern", JSON.string(inputs.t2Source.pattern.text)),
         ]
         file += Self.ruleFields(visit.t2Rule) + Self.fitFields(visit.t2Fit)
-        if case .lesionGrowth(_, true) = visit.t2Rule, let t1 = inputs.t1File { file.append(("t1_image", JSON.string(t1))) }
+        if case .lesionGrowth(_, true, _) = visit.t2Rule, let t1 = inputs.t1File { file.append(("t1_image", JSON.string(t1))) }
         var gd = "null"
         if let gdFile = inputs.gdFile, let source = inputs.gdSource, let rule = visit.gdRule, let fit = visit.gdFit {
             var fields: [(String, String)] = [
@@ -191,8 +191,11 @@ public struct LongitudinalReport {
                 ("method", JSON.string(rule.method)), ("subtraction_z_threshold", JSON.number(z)),
                 ("brain_statistics", stats(post)), ("pre_contrast_brain_statistics", stats(pre)),
             ]
-        case .lesionGrowth(_, let t1):
-            return [("method", JSON.string(rule.method)), ("t1_support", String(t1))] + segmentationFields(rule)
+        case .lesionGrowth(_, let t1, let enhancementVoxels):
+            return [
+                ("method", JSON.string(rule.method)), ("t1_support", String(t1)),
+                ("voxels_seeded_by_enhancement", String(enhancementVoxels)),
+            ] + segmentationFields(rule)
         case .enhancement(_, let preContrast):
             return [("method", JSON.string(rule.method)), ("less_specific", String(!preContrast))] + segmentationFields(rule)
         }
@@ -207,11 +210,12 @@ public struct LongitudinalReport {
             ]
         }
         switch rule {
-        case .lesionGrowth(let f, _):
+        case .lesionGrowth(let f, _, _):
             return [
                 ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
+                ("enhancing_seeds", String(f.enhancingSeeds)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):
             return [

@@ -8,8 +8,9 @@ public enum ForegroundRule: Sendable, Equatable {
     case zScore(zThreshold: Double, brain: BrainStatistics)
     /// Post-contrast minus pre-contrast z-scores ≥ zThreshold inside the brain mask.
     case subtraction(zThreshold: Double, post: BrainStatistics, pre: BrainStatistics)
-    /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w.
-    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool)
+    /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w, and the
+    /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`).
+    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int)
     /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
     /// (less specific) when the session has no pre-contrast T1w.
     case enhancement(EnhancementSegmentation, preContrast: Bool)

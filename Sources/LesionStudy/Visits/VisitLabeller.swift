@@ -16,8 +16,9 @@ struct VisitLabeller {
     let reader: NIfTIReader
     /// Seconds the segmentation kernels took, summed over the visits labelled.
     let segmentationSeconds = SecondsTally()
-    /// The FLAIR ratio of the visit being labelled (lesion-growth), for the Gd source's FLAIR check.
-    let flairRatio = RatioHolder()
+    /// The FLAIR pass of the visit being labelled (lesion-growth), for the Gd source's FLAIR check,
+    /// and the Gd source's enhancing voxels (subtraction), which seed T2 lesions too.
+    let pass = SegmentationPass()
 
     /// The baseline's brain mask, once read, for the overlap check of later visits.
     struct Brain {
@@ -49,12 +50,19 @@ struct VisitLabeller {
         } else if let derived = grid.templateBrain {
             brain = Brain(file: TemplateAnatomy.brainFile, mask: derived)
         }
-        flairRatio.value = nil
-        let t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
+        pass.flair = nil
+        pass.enhancing = nil
+        var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
+        if let seeded = seededByEnhancement(inputs.t2File, inputs.t2Source, rule: t2.rule) {
+            let (labelling, specks) = split(labelled(seeded.mask, atLeast: 0.5), scan: seeded.mask, keepSpecks: true)
+            t2 = (labelling, t2.fit, seeded.rule, t2.preFit, specks)
+        }
+        pass.flair = nil
+        pass.enhancing = nil
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -82,18 +90,41 @@ struct VisitLabeller {
         _ file: String, _ source: LesionSource, brain: Volume<Bool>?, preContrast: String?, keepSpecks: Bool = false
     ) throws(ScanError) -> (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?) {
         let (labelling, fit, rule, preFit, scan) = try labelBeforeReaderFloor(file, source, brain: brain, preContrast: preContrast)
+        let (kept, specks) = split(labelling, scan: scan, keepSpecks: keepSpecks)
+        return (kept, fit, rule, preFit, specks)
+    }
+
+    /// A labelling under every floor but the reader's length, split by it: the lesions the floor
+    /// keeps, and with `keepSpecks` the specks it drops.
+    private func split(_ labelling: LesionLabelling, scan: Scan, keepSpecks: Bool) -> (LesionLabelling, LesionLabelling?) {
         let minimum = pipeline.floor.minimumReaderLengthMM
-        guard minimum > 0 else { return (labelling, fit, rule, preFit, nil) }
-        // Labelled without the reader's floor, then split by it: the same lesions the floor keeps,
-        // and the specks it drops.
+        guard minimum > 0 else { return (labelling, nil) }
         let whole = LesionLabelling(
             runs: labelling.runs, lesions: labelling.lesions, foregroundVoxels: labelling.foregroundVoxels,
             componentsBeforeFloor: labelling.componentsBeforeFloor, connectivity: labelling.connectivity, floor: pipeline.floor)
         let affine = scan.geometry.affine
-        return (
-            whole.keepingReaderLength(affine: affine), fit, rule, preFit,
-            keepSpecks ? whole.underReaderLength(minimum, affine: affine) : nil
-        )
+        return (whole.keepingReaderLength(affine: affine), keepSpecks ? whole.underReaderLength(minimum, affine: affine) : nil)
+    }
+
+    /// The T2 mask with the lesions the visit's enhancing voxels seed (`FLAIRLesionSegmentation`
+    /// `.growing(fromEnhancing:)`), and its rule, when a lesion-growth T2 source with
+    /// `enhancing_seeds` and a subtraction Gd source found voxels it had not; else nil.
+    private func seededByEnhancement(_ file: String, _ source: LesionSource, rule: ForegroundRule) -> (mask: Scan, rule: ForegroundRule)? {
+        guard source.kind == .lesionGrowth, source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _) = rule,
+            let flair = pass.flair, let enhancing = pass.enhancing
+        else { return nil }
+        let start = ContinuousClock.now
+        let grown = f.growing(fromEnhancing: enhancing, ratio: flair.ratio, region: flair.region)
+        var union = flair.found
+        var added = 0
+        for n in union.voxels.indices where grown.voxels[n] && !union.voxels[n] {
+            union.voxels[n] = true
+            added += 1
+        }
+        let elapsed = ContinuousClock.now - start
+        segmentationSeconds.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        guard added > 0 else { return nil }
+        return (grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file), .lesionGrowth(f, t1: t1, enhancementVoxels: added))
     }
 
     /// A source's lesions under every floor but the reader's length, and the scan they were labelled on.
@@ -121,12 +152,13 @@ struct VisitLabeller {
             if source.kind == .lesionGrowth {
                 let r = source.flair.segment(flair: Self.floats(placed), t1: second?.values, anatomy: anatomy)
                 found = r.lesions
-                flairRatio.value = r.ratio
-                rule = .lesionGrowth(source.flair, t1: second != nil)
+                pass.flair = (r.lesions, r.ratio, r.region)
+                rule = .lesionGrowth(source.flair, t1: second != nil, enhancementVoxels: 0)
             } else {
                 let r = source.enhancement.segment(
-                    post: Self.floats(placed), pre: second?.values, flairRatio: flairRatio.value, anatomy: anatomy)
+                    post: Self.floats(placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
                 found = r.lesions
+                pass.enhancing = r.lesions
                 rule = .enhancement(source.enhancement, preContrast: second != nil)
             }
             let elapsed = ContinuousClock.now - start
@@ -202,7 +234,9 @@ final class SecondsTally: @unchecked Sendable {
     func add(_ value: Double) { seconds += value }
 }
 
-/// The FLAIR ratio of the visit being labelled, handed from its T2 source to its Gd source.
-final class RatioHolder: @unchecked Sendable {
-    var value: Volume<Float>?
+/// What the T2 source of the visit being labelled hands to its Gd source (the FLAIR's ratio, for
+/// the FLAIR check) and the Gd source hands back (its enhancing voxels, which seed T2 lesions).
+final class SegmentationPass: @unchecked Sendable {
+    var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
+    var enhancing: Volume<Bool>?
 }
