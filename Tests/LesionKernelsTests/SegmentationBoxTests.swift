@@ -121,6 +121,7 @@ struct SegmentationBoxTests {
             let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy)
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy)
             #expect(f.lesions.voxels == fWhole.lesions.voxels)
+            #expect(f.region.voxels == fWhole.region.voxels)
             // The ratio where lesions can grow: the white matter dilated.
             let dilated = anatomy.dilated(anatomy.whiteMatter, mm: flair.whiteMatterDilationMM)
             #expect((0..<dilated.voxels.count).allSatisfy { !dilated.voxels[$0] || Self.same(f.ratio.voxels[$0], fWhole.ratio.voxels[$0]) })

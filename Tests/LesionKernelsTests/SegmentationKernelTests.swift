@@ -261,6 +261,60 @@ struct SegmentationKernelTests {
         #expect(abs(v[30, 3, 3] / 500 - 1) > 0.03)
     }
 
+    @Test("growth from enhancing voxels equals per-component brute force on 200 random volumes")
+    func enhancingSeeds() {
+        var rng = SeededGenerator(seed: 1617)
+        let segmentation = FLAIRLesionSegmentation(
+            normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+            whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5)
+        var added = 0
+        for _ in 0..<200 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let ratio = Self.values(size, &rng)
+            let region = RandomVolumes.noise(size, density: 0.8, &rng)
+            let enhancing = RandomVolumes.noise(size, density: Double.random(in: 0.01...0.2, using: &rng), &rng)
+            let fast = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region)
+            // Brute force: the components of (ratio ≥ 1.2 in the region) holding a seed (an
+            // enhancing voxel among them), each trimmed to half its peak above 1, and the trimmed
+            // pieces holding a seed.
+            let n = size.voxelCount
+            let above = Volume(size: size, voxels: (0..<n).map { region.voxels[$0] && ratio.voxels[$0] >= 1.2 })
+            let seed = (0..<n).map { above.voxels[$0] && enhancing.voxels[$0] }
+            let label = Self.referenceComponents(above)
+            let seeded = Set((0..<n).filter { seed[$0] }.map { label[$0] })
+            var peak: [Int: Float] = [:]
+            for v in 0..<n where seeded.contains(label[v]) { peak[label[v]] = max(peak[label[v]] ?? -.infinity, ratio.voxels[v]) }
+            let trimmed = Volume(
+                size: size,
+                voxels: (0..<n).map { v in
+                    seeded.contains(label[v]) && ratio.voxels[v] >= 1 + 0.5 * (peak[label[v]]! - 1)
+                })
+            let pieces = Self.referenceComponents(trimmed)
+            let kept = Set((0..<n).filter { seed[$0] && trimmed.voxels[$0] }.map { pieces[$0] })
+            let slow = (0..<n).map { trimmed.voxels[$0] && kept.contains(pieces[$0]) }
+            #expect(fast.voxels == slow)
+            added += slow.filter { $0 }.count
+        }
+        #expect(added > 1000)
+    }
+
+    @Test("a lesion under the seed ratio is found from its enhancement, a found one is found again whole, nothing grows from outside the region or under the grow ratio")
+    func enhancingSeedCases() {
+        // One row: a faint lesion (peak 1.3, under seed 1.4) | white matter | a bright lesion (1.8) |
+        // white matter | a faint lesion outside the region | a voxel at 1.1 (under grow 1.2).
+        let size = GridSize(12, 1, 1)
+        let ratio = Volume<Float>(size: size, voxels: [1.25, 1.3, 1.0, 1.7, 1.8, 1.0, 1.3, 1.3, 1.0, 1.1, 1.0, 1.0])
+        let region = Volume(size: size, voxels: [true, true, true, true, true, true, false, true, true, true, true, true])
+        let enhancing = Volume(size: size, voxels: [false, true, false, false, true, false, true, true, false, true, false, false])
+        let segmentation = FLAIRLesionSegmentation(
+            normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+            whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5)
+        let grown = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region)
+        // 0-1: grown from voxel 1 (half-maximum edge 1.15 keeps 1.25). 3-4: the bright lesion again,
+        // whole (edge 1.4). 6: outside the region. 7: alone at 1.3, its own peak. 9: under 1.2.
+        #expect(grown.voxels == [true, true, false, true, true, false, false, true, false, false, false, false])
+    }
+
     @Test("enhancing regions are kept or dropped whole by their mean FLAIR ratio")
     func flairCheck() {
         let size = GridSize(7, 1, 1)

@@ -86,6 +86,15 @@ struct PipelineFileTests {
         #expect(t2[0].matches(stem: "sub-1_label-lesion_probseg") && !t2[0].matches(stem: "sub-1_acq-2D_label-lesion_probseg"))
     }
 
+    @Test("lesion growth seeds from enhancing lesions unless enhancing_seeds is false")
+    func enhancingSeeds() throws {
+        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(standard.pipeline.t2Sources[0].flair.enhancingSeeds)
+        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    enhancing_seeds: false\n")
+        #expect(!off.pipeline.t2Sources[0].flair.enhancingSeeds)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingSeeds })
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -114,6 +123,10 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    seed_ratio: 1.2\n    grow_ratio: 1.3\n",
                 "FILE: line 5: t2_sources[1].grow_ratio (1.3) must not exceed seed_ratio (1.2)"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    enhancing_seeds: true\n",
+                "FILE: line 4: t2_sources[1].enhancing_seeds applies to kind lesion-growth only, not mask"
             ),
             (
                 "gd_sources:\n  - kind: mask\n    pattern: x\n    seed_difference: 0.5\n",
