@@ -298,7 +298,9 @@ struct SegmentationKernelTests {
         #expect(added > 1000)
     }
 
-    @Test("a lesion under the seed ratio is found from its enhancement, a found one is found again whole, nothing grows from outside the region or under the grow ratio")
+    @Test(
+        "a lesion under the seed ratio is found from its enhancement, a found one is found again whole, nothing grows from outside the region or under the grow ratio"
+    )
     func enhancingSeedCases() {
         // One row: a faint lesion (peak 1.3, under seed 1.4) | white matter | a bright lesion (1.8) |
         // white matter | a faint lesion outside the region | a voxel at 1.1 (under grow 1.2).

@@ -75,7 +75,9 @@ extension YAMLFileReading {
         return result
     }
 
-    static var growthOnlyKeys: [String] { ["t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "enhancing_seeds"] }
+    static var growthOnlyKeys: [String] {
+        ["t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "enhancing_seeds"]
+    }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
     static var sharedSegmentationKeys: [String] {
         ["white_matter_dilation_mm", "ventricle_margin_mm", "reference_sigma_mm", "reference_erosion_mm", "reference_band"]
