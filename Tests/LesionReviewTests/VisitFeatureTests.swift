@@ -278,5 +278,23 @@ struct VisitFeatureTests {
         #expect(gdOnly.missing[.newActivity]?.hasPrefix("Gd: none found, but it covers 93 %") == true)
         let t2Active = limited(new: 2, enlarging: 0, gd: 0, acquisition: gdCut)
         #expect(t2Active[.gdLesions] == nil && t2Active[.newActivity] == .flag(true))
+
+        // A whole-brain 1 mm Gd series whose regions were kept by a 5 mm FLAIR's check found
+        // nothing: Gd counts unknown (a small enhancing lesion can fail the check there); by a
+        // 3 mm FLAIR's, zero. Positive counts stay.
+        let flair = "/study/sub-01/ses-02/anat/sub-01_ses-02_FLAIR.nii.gz"
+        func checked(_ mm: Double) -> SeriesAcquisition {
+            SeriesAcquisition(file: gdFile, coverage: 1, coarsestVoxelMM: 1, checkFile: flair, checkVoxelMM: mm)
+        }
+        let thickCheck = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(1, 3), gd: checked(5)))
+        #expect(thickCheck[.gdLesions] == nil && thickCheck[.enhancingT2] == nil && thickCheck[.newActivity] == nil)
+        #expect(
+            thickCheck.missing[.gdLesions]
+                == "none found, but its findings were checked on sub-01_ses-02_FLAIR.nii.gz, whose voxels are 5 mm thick, over features.zero_counts.max_voxel_mm 3 (partial volume there can drop a small lesion) (sub-01_ses-02_ce-gadolinium_T1w.nii.gz): a lesion there could be missed"
+        )
+        let thinCheck = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(1, 3), gd: checked(3)))
+        #expect(thinCheck.number(.gdLesions) == 0 && thinCheck[.newActivity] == .flag(false))
+        let foundChecked = limited(new: 0, enlarging: 0, gd: 1, acquisition: VisitAcquisition(t2: Self.series(1, 3), gd: checked(5)))
+        #expect(foundChecked.number(.gdLesions) == 1 && foundChecked[.newActivity] == .flag(true))
     }
 }

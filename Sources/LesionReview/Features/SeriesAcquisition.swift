@@ -12,11 +12,19 @@ public struct SeriesAcquisition: Sendable, Equatable {
     public let coverage: Double
     /// The largest voxel side in mm of this file and of the grid it was compared on.
     public let coarsestVoxelMM: Double
+    /// The series whose intensities decided which of this file's findings are kept (a Gd+
+    /// region is kept when the visit's FLAIR is bright over it), and its largest voxel side in mm;
+    /// nil when none did. A coarse one dilutes a small lesion by partial volume, so it limits a
+    /// zero like this file's own voxels.
+    public let checkFile: String?
+    public let checkVoxelMM: Double?
 
-    public init(file: String, coverage: Double, coarsestVoxelMM: Double) {
+    public init(file: String, coverage: Double, coarsestVoxelMM: Double, checkFile: String? = nil, checkVoxelMM: Double? = nil) {
         self.file = file
         self.coverage = coverage
         self.coarsestVoxelMM = coarsestVoxelMM
+        self.checkFile = checkFile
+        self.checkVoxelMM = checkVoxelMM
     }
 }
 
@@ -48,6 +56,12 @@ extension FeatureParameters {
         if series.coarsestVoxelMM > zeroCountMaximumVoxelMM {
             limits.append(
                 "its voxels (or the grid it is compared on) are \(Self.millimetres(series.coarsestVoxelMM)) mm thick, over features.zero_counts.max_voxel_mm \(Self.millimetres(zeroCountMaximumVoxelMM))"
+            )
+        }
+        if let check = series.checkFile, let voxel = series.checkVoxelMM, voxel > zeroCountMaximumVoxelMM {
+            let name = check.split(separator: "/").last.map(String.init) ?? check
+            limits.append(
+                "its findings were checked on \(name), whose voxels are \(Self.millimetres(voxel)) mm thick, over features.zero_counts.max_voxel_mm \(Self.millimetres(zeroCountMaximumVoxelMM)) (partial volume there can drop a small lesion)"
             )
         }
         guard !limits.isEmpty else { return nil }

@@ -113,7 +113,9 @@ public struct PatientReview: Sendable {
             var gd: SeriesAcquisition?
             if let file = record.inputs.gdFile, let fit = record.gdFit {
                 gd = SeriesAcquisition(
-                    file: file, coverage: fit.coverage, coarsestVoxelMM: max(record.gdCoarsestVoxelMM ?? 0, gridVoxelMM))
+                    file: file, coverage: fit.coverage, coarsestVoxelMM: max(record.gdCoarsestVoxelMM ?? 0, gridVoxelMM),
+                    checkFile: record.gdCheckedOnT2 ? record.inputs.t2File : nil,
+                    checkVoxelMM: record.gdCheckedOnT2 ? record.t2CoarsestVoxelMM : nil)
             }
             return VisitAcquisition(t2: t2, gd: gd)
         }

@@ -54,7 +54,9 @@ struct VisitLabeller {
         pass.enhancing = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
+        var gdCheckedOnT2 = false
         if let file = inputs.gdFile, let source = inputs.gdSource {
+            gdCheckedOnT2 = source.kind == .subtraction && pass.flair != nil
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
         if let seeded = seededByEnhancement(inputs.t2File, inputs.t2Source, rule: t2.rule) {
@@ -80,7 +82,8 @@ struct VisitLabeller {
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
             preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations,
-            t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
+            t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] },
+            gdCheckedOnT2: gdCheckedOnT2)
         let lesions = VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume)
         return (lesions, record, brain)
     }

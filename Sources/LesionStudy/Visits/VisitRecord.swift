@@ -20,12 +20,15 @@ public struct VisitRecord: Sendable {
     /// affines give it: what the review's zero counts need (`SeriesAcquisition`).
     public let t2CoarsestVoxelMM: Double
     public let gdCoarsestVoxelMM: Double?
+    /// Whether the Gd+ regions were kept or dropped by the T2 file's FLAIR (`flair_min_ratio`).
+    public let gdCheckedOnT2: Bool
 
     public init(
         inputs: VisitInputs, t2Fit: GridFit, t2Rule: ForegroundRule, gdFit: GridFit?, gdRule: ForegroundRule?,
         preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?, registrations: [String: Affine] = [:],
-        t2CoarsestVoxelMM: Double = 0, gdCoarsestVoxelMM: Double? = nil
+        t2CoarsestVoxelMM: Double = 0, gdCoarsestVoxelMM: Double? = nil, gdCheckedOnT2: Bool = false
     ) {
+        self.gdCheckedOnT2 = gdCheckedOnT2
         self.registrations = registrations
         self.t2CoarsestVoxelMM = t2CoarsestVoxelMM
         self.gdCoarsestVoxelMM = gdCoarsestVoxelMM
