@@ -143,6 +143,8 @@ public struct GridPlacement: Sendable {
     func forEachTargetVoxel(_ body: (Int, VoxelCoordinate) -> Void) {
         let size = target.size
         let m = targetToSource.rows
+        // The column along i, read once: the matrix is an array of arrays.
+        let (a0, a1, a2) = (m[0][0], m[1][0], m[2][0])
         var offset = 0
         for k in 0..<size.nz {
             for j in 0..<size.ny {
@@ -152,7 +154,7 @@ public struct GridPlacement: Sendable {
                 let row2: Double = m[2][1] * y + m[2][2] * z + m[2][3]
                 for i in 0..<size.nx {
                     let x = Double(i)
-                    body(offset, VoxelCoordinate(row0 + m[0][0] * x, row1 + m[1][0] * x, row2 + m[2][0] * x))
+                    body(offset, VoxelCoordinate(row0 + a0 * x, row1 + a1 * x, row2 + a2 * x))
                     offset += 1
                 }
             }

@@ -121,11 +121,18 @@ private struct Resampler: VolumeVisitor {
     let scaling: IntensityScaling
     let method: GridFit.ResamplingMethod
 
+    @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
+    @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
+    @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
-        let value = { (offset: Int) in scaling.apply(volume.voxels[offset].doubleValue) }
-        return switch method {
-        case .nearest: placement.nearest(value, outside: .nan)
-        case .trilinear: placement.trilinear(value)
+        let scaling = scaling
+        return volume.voxels.withUnsafeBufferPointer { stored in
+            let value = { (offset: Int) in scaling.apply(stored[offset].doubleValue) }
+            return switch method {
+            case .nearest: placement.nearest(value, outside: .nan)
+            case .trilinear: placement.trilinear(value)
+            }
         }
     }
 }
