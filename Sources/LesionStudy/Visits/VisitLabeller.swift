@@ -17,7 +17,7 @@ struct VisitLabeller {
     /// Seconds the segmentation kernels took, summed over the visits labelled.
     let segmentationSeconds = SecondsTally()
     /// The FLAIR pass of the visit being labelled (lesion-growth), for the Gd source's FLAIR check,
-    /// and the Gd source's enhancing voxels (subtraction), which seed T2 lesions too.
+    /// and the Gd source's counted lesions (subtraction), which seed T2 lesions too.
     let pass = SegmentationPass()
 
     /// The baseline's brain mask, once read, for the overlap check of later visits.
@@ -59,6 +59,8 @@ struct VisitLabeller {
             gdCheckedOnT2 = source.kind == .subtraction && pass.flair != nil
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
+        // The Gd+ lesions that count (every size floor applied) seed T2 lesions; a speck does not.
+        if let gd, case .enhancement = gd.rule { pass.enhancing = gd.labelling.map.labels.map { $0 != 0 } }
         if let seeded = seededByEnhancement(inputs.t2File, inputs.t2Source, rule: t2.rule) {
             let (labelling, specks) = split(labelled(seeded.mask, atLeast: 0.5), scan: seeded.mask, keepSpecks: true)
             t2 = (labelling, t2.fit, seeded.rule, t2.preFit, specks)
@@ -161,7 +163,6 @@ struct VisitLabeller {
                 let r = source.enhancement.segment(
                     post: Self.floats(placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
                 found = r.lesions
-                pass.enhancing = r.lesions
                 rule = .enhancement(source.enhancement, preContrast: second != nil)
             }
             let elapsed = ContinuousClock.now - start
@@ -238,7 +239,7 @@ final class SecondsTally: @unchecked Sendable {
 }
 
 /// What the T2 source of the visit being labelled hands to its Gd source (the FLAIR's ratio, for
-/// the FLAIR check) and the Gd source hands back (its enhancing voxels, which seed T2 lesions).
+/// the FLAIR check) and the Gd source hands back (its counted lesions, which seed T2 lesions).
 final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
     var enhancing: Volume<Bool>?
