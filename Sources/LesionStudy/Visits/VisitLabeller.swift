@@ -16,8 +16,8 @@ struct VisitLabeller {
     let reader: NIfTIReader
     /// Seconds the segmentation kernels took, summed over the visits labelled.
     let segmentationSeconds = SecondsTally()
-    /// The FLAIR pass of the visit being labelled (lesion-growth), for the Gd source's FLAIR check,
-    /// and the Gd source's counted lesions (subtraction), which seed T2 lesions too.
+    /// The FLAIR pass of the visit being labelled (lesion-growth), for the Gd source's FLAIR check
+    /// and the T2 lesions its enhancing lesions seed.
     let pass = SegmentationPass()
 
     /// The baseline's brain mask, once read, for the overlap check of later visits.
@@ -51,22 +51,16 @@ struct VisitLabeller {
             brain = Brain(file: TemplateAnatomy.brainFile, mask: derived)
         }
         pass.flair = nil
-        pass.enhancing = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
-        var gdCheckedOnT2 = false
         if let file = inputs.gdFile, let source = inputs.gdSource {
-            gdCheckedOnT2 = source.kind == .subtraction && pass.flair != nil
             gd = try labelSource(file, source, brain: brain?.mask, preContrast: inputs.preContrastFile)
         }
-        // The Gd+ lesions that count (every size floor applied) seed T2 lesions; a speck does not.
-        if let gd, case .enhancement = gd.rule { pass.enhancing = gd.labelling.map.labels.map { $0 != 0 } }
-        if let seeded = seededByEnhancement(inputs.t2File, inputs.t2Source, rule: t2.rule) {
+        if let gd, let seeded = seededByEnhancement(inputs.t2File, inputs.t2Source, rule: t2.rule, gd: gd.labelling, gdRule: gd.rule) {
             let (labelling, specks) = split(labelled(seeded.mask, atLeast: 0.5), scan: seeded.mask, keepSpecks: true)
             t2 = (labelling, t2.fit, seeded.rule, t2.preFit, specks)
         }
         pass.flair = nil
-        pass.enhancing = nil
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -84,8 +78,7 @@ struct VisitLabeller {
         let record = VisitRecord(
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
             preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations,
-            t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] },
-            gdCheckedOnT2: gdCheckedOnT2)
+            t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
         let lesions = VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume)
         return (lesions, record, brain)
     }
@@ -111,14 +104,18 @@ struct VisitLabeller {
         return (whole.keepingReaderLength(affine: affine), keepSpecks ? whole.underReaderLength(minimum, affine: affine) : nil)
     }
 
-    /// The T2 mask with the lesions the visit's enhancing voxels seed (`FLAIRLesionSegmentation`
+    /// The T2 mask with the lesions the visit's Gd+ lesions seed (`FLAIRLesionSegmentation`
     /// `.growing(fromEnhancing:)`), and its rule, when a lesion-growth T2 source with
-    /// `enhancing_seeds` and a subtraction Gd source found voxels it had not; else nil.
-    private func seededByEnhancement(_ file: String, _ source: LesionSource, rule: ForegroundRule) -> (mask: Scan, rule: ForegroundRule)? {
-        guard source.kind == .lesionGrowth, source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _) = rule,
-            let flair = pass.flair, let enhancing = pass.enhancing
+    /// `enhancing_seeds` and a subtraction Gd source found voxels it had not; else nil. The Gd+
+    /// lesions that count seed (every size floor applied): a speck does not.
+    private func seededByEnhancement(
+        _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
+    ) -> (mask: Scan, rule: ForegroundRule)? {
+        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _) = rule, case .enhancement = gdRule,
+            let flair = pass.flair, !gd.lesions.isEmpty
         else { return nil }
         let start = ContinuousClock.now
+        let enhancing = gd.map.labels.map { $0 != 0 }
         let grown = f.growing(fromEnhancing: enhancing, ratio: flair.ratio, region: flair.region)
         var union = flair.found
         var added = 0
@@ -238,9 +235,8 @@ final class SecondsTally: @unchecked Sendable {
     func add(_ value: Double) { seconds += value }
 }
 
-/// What the T2 source of the visit being labelled hands to its Gd source (the FLAIR's ratio, for
-/// the FLAIR check) and the Gd source hands back (its counted lesions, which seed T2 lesions).
+/// What the T2 source of the visit being labelled keeps for its Gd source: the FLAIR's ratio (for
+/// the FLAIR check), its lesions and the region they grew in (for the lesions Gd+ lesions seed).
 final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
-    var enhancing: Volume<Bool>?
 }

@@ -20,15 +20,12 @@ public struct VisitRecord: Sendable {
     /// affines give it: what the review's zero counts need (`SeriesAcquisition`).
     public let t2CoarsestVoxelMM: Double
     public let gdCoarsestVoxelMM: Double?
-    /// Whether the Gd+ regions were kept or dropped by the T2 file's FLAIR (`flair_min_ratio`).
-    public let gdCheckedOnT2: Bool
 
     public init(
         inputs: VisitInputs, t2Fit: GridFit, t2Rule: ForegroundRule, gdFit: GridFit?, gdRule: ForegroundRule?,
         preContrastFit: GridFit?, brainMaskFit: GridFit?, brainMaskDice: Double?, registrations: [String: Affine] = [:],
-        t2CoarsestVoxelMM: Double = 0, gdCoarsestVoxelMM: Double? = nil, gdCheckedOnT2: Bool = false
+        t2CoarsestVoxelMM: Double = 0, gdCoarsestVoxelMM: Double? = nil
     ) {
-        self.gdCheckedOnT2 = gdCheckedOnT2
         self.registrations = registrations
         self.t2CoarsestVoxelMM = t2CoarsestVoxelMM
         self.gdCoarsestVoxelMM = gdCoarsestVoxelMM
@@ -48,5 +45,12 @@ public struct VisitRecord: Sendable {
             if case .resampled = fit { return true }
             return false
         }
+    }
+
+    /// Whether the Gd+ regions were kept or dropped by the T2 file's FLAIR (`flair_min_ratio`): a
+    /// subtraction Gd source beside a lesion-growth T2 source, which hands it the FLAIR's ratio.
+    public var gdCheckedOnT2: Bool {
+        guard case .lesionGrowth = t2Rule, case .enhancement? = gdRule else { return false }
+        return true
     }
 }
