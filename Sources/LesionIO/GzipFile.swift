@@ -20,6 +20,7 @@ final class GzipFile {
         guard fd >= 0 else { throw ScanError(path, "cannot open: \(errnoMessage())") }
         defer { close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(expectedBytes, 1), alignment: 16)
+        adviseHugePages(buffer.baseAddress!, byteCount: buffer.count)
         var done = 0
         while done < expectedBytes {
             let n = Glibc.read(fd, buffer.baseAddress! + done, expectedBytes - done)
