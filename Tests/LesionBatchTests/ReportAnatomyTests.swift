@@ -28,9 +28,12 @@ struct ReportAnatomyTests {
 
     let participant = "sub-raw01"
 
-    /// A generated two-visit patient (2 mm) with the truth's T2 and Gd+ lesions written as a
-    /// segmenter's masks (`derivatives/segmenter`) on each visit's FLAIR grid; returns the study.
-    func rawStudy(_ folder: String, seed: Int) throws -> String {
+    /// A generated two-visit patient (2 mm) with the truth's T2 lesions written as a segmenter's
+    /// masks (`derivatives/segmenter`) on each visit's FLAIR grid and its Gd+ lesions on each
+    /// visit's post-contrast T1w grid (another pose, registered to the FLAIR by the run), with
+    /// a Gd+ lesion with no T2 lesion (`gdOnlyBox`) added to the Gd+ masks of both visits; returns
+    /// the study and that lesion's clearance.
+    func rawStudy(_ folder: String, seed: Int) throws -> (study: String, gdOnlyClearanceMM: Double) {
         let study = folder + "/study"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
@@ -38,30 +41,137 @@ struct ReportAnatomyTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        let images = try Self.truthImages(study)
+        let reader = NIfTIReader()
+        let (gdOnly, clearance) = try gdOnlyBox(study)
+        for session in ["ses-01", "ses-02"] {
+            let anat = "\(study)/derivatives/segmenter/\(participant)/\(session)/anat"
+            try FileManager.default.createDirectory(atPath: anat, withIntermediateDirectories: true)
+            for (truthName, mapName, series) in [
+                ("label-lesion_dseg", "label-T2lesion_mask", "FLAIR"), ("label-gd_mask", "label-Gdlesion_mask", "ce-gadolinium_T1w"),
+            ] {
+                let imagePath = "\(participant)/\(session)/anat/\(participant)_\(session)_\(series).nii.gz"
+                let image = try reader.read(study + "/" + imagePath)
+                let pose = Affine(rows: Array((images[imagePath]!["subject_to_world"] as! [[Double]]).prefix(3)))
+                let map = try reader.read(
+                    "\(study)/derivatives/truth/\(participant)/\(session)/\(participant)_\(session)_space-subject_\(truthName).nii.gz")
+                let added = series == "FLAIR" ? { _ in false } : gdOnly
+                // Image world → subject space: the inverse of the image's pose.
+                let toSubject = try #require(pose.inverse)
+                let placement = try #require(GridPlacement(source: map.geometry, onto: image.geometry, through: toSubject))
+                let onImage = placement.nearest(
+                    { added(map.voxels.size.index(ofOffset: $0)) ? 1 : map.intensity(at: $0) }, outside: 0)
+                let mask = Volume(size: onImage.size, voxels: onImage.voxels.map { $0 > 0 })
+                try NIfTIWriter.writeMask(
+                    mask, like: image.header, to: "\(anat)/\(participant)_\(session)_\(mapName).nii.gz", description: "")
+            }
+        }
+        return (study, clearance)
+    }
+
+    static func truthImages(_ study: String) throws -> [String: [String: Any]] {
         let truth =
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: study + "/derivatives/truth/truth.json")))
             as! [String: Any]
-        let images = truth["images"] as! [String: [String: Any]]
+        return truth["images"] as! [String: [String: Any]]
+    }
+
+    /// A box of subject-grid voxels about 8 mm wide in the white matter, as far in plane (x, y)
+    /// from every truth lesion of either visit as the white matter allows, so that a projection
+    /// along z shows it beside the lesions; and that distance in mm.
+    func gdOnlyBox(_ study: String) throws -> (box: (VoxelIndex) -> Bool, clearanceMM: Double) {
         let reader = NIfTIReader()
+        let truth = "\(study)/derivatives/truth/\(participant)"
+        let wm = try reader.read("\(truth)/\(participant)_space-subject_label-WM_mask.nii.gz")
+        let size = wm.voxels.size
+        let spacing = wm.geometry.spacingMM
+        var lesion: [(x: Double, y: Double)] = []
         for session in ["ses-01", "ses-02"] {
-            let flairPath = "\(participant)/\(session)/anat/\(participant)_\(session)_FLAIR.nii.gz"
-            let flair = try reader.read(study + "/" + flairPath)
-            let pose = Affine(rows: Array((images[flairPath]!["subject_to_world"] as! [[Double]]).prefix(3)))
-            let anat = "\(study)/derivatives/segmenter/\(participant)/\(session)/anat"
-            try FileManager.default.createDirectory(atPath: anat, withIntermediateDirectories: true)
-            for (truthName, mapName) in [("label-lesion_dseg", "label-T2lesion_mask"), ("label-gd_mask", "label-Gdlesion_mask")] {
-                let map = try reader.read(
-                    "\(study)/derivatives/truth/\(participant)/\(session)/\(participant)_\(session)_space-subject_\(truthName).nii.gz")
-                // FLAIR world → subject space: the inverse of the image's pose.
-                let toSubject = try #require(pose.inverse)
-                let placement = try #require(GridPlacement(source: map.geometry, onto: flair.geometry, through: toSubject))
-                let onFLAIR = placement.nearest(map.intensity(at:), outside: 0)
-                let mask = Volume(size: onFLAIR.size, voxels: onFLAIR.voxels.map { $0 > 0 })
-                try NIfTIWriter.writeMask(
-                    mask, like: flair.header, to: "\(anat)/\(participant)_\(session)_\(mapName).nii.gz", description: "")
+            let map = try reader.read("\(truth)/\(session)/\(participant)_\(session)_space-subject_label-lesion_dseg.nii.gz")
+            for offset in 0..<size.voxelCount where map.intensity(at: offset) > 0 {
+                let v = size.index(ofOffset: offset)
+                lesion.append((Double(v.i) * spacing.0, Double(v.j) * spacing.1))
             }
         }
-        return study
+        let half = (Int((4 / spacing.0).rounded()), Int((4 / spacing.1).rounded()), Int((4 / spacing.2).rounded()))
+        var best: (v: VoxelIndex, d: Double)?
+        for k in stride(from: half.2, to: size.nz - half.2, by: 2) {
+            for j in stride(from: half.1, to: size.ny - half.1, by: 2) {
+                for i in stride(from: half.0, to: size.nx - half.0, by: 2) {
+                    // The whole box in white matter.
+                    guard wm.intensity(at: size.offset(i, j, k)) > 0,
+                        wm.intensity(at: size.offset(i - half.0, j, k)) > 0, wm.intensity(at: size.offset(i + half.0, j, k)) > 0,
+                        wm.intensity(at: size.offset(i, j - half.1, k)) > 0, wm.intensity(at: size.offset(i, j + half.1, k)) > 0,
+                        wm.intensity(at: size.offset(i, j, k - half.2)) > 0, wm.intensity(at: size.offset(i, j, k + half.2)) > 0
+                    else { continue }
+                    let x = Double(i) * spacing.0, y = Double(j) * spacing.1
+                    let d = lesion.map { (($0.x - x) * ($0.x - x) + ($0.y - y) * ($0.y - y)).squareRoot() }.min() ?? .infinity
+                    if d > (best?.d ?? -1) { best = (VoxelIndex(i, j, k), d) }
+                }
+            }
+        }
+        let centre = try #require(best).v
+        return (
+            { v in abs(v.i - centre.i) <= half.0 && abs(v.j - centre.j) <= half.1 && abs(v.k - centre.k) <= half.2 },
+            try #require(best).d
+        )
+    }
+
+    /// The largest patch of pixels tinted Gd+ only (cyan over grey; 8-connected) in each panel of a
+    /// projection (panels split at the gap columns): its size and centroid within the panel. Other
+    /// enhancing lesions leave Gd+-only fringes where their Gd+ and T2 masks, on two grids, differ.
+    func gdOnlyPatches(_ image: RGBImage) -> [(count: Int, x: Double, y: Double)] {
+        let gap = LesionMosaic.gapLevel
+        let isGap = (0..<image.width).map { x in
+            (0..<image.height).allSatisfy { y in
+                let p = image.pixel(x: x, y: y)
+                return p.r == gap && p.g == gap && p.b == gap
+            }
+        }
+        var panels: [Range<Int>] = []
+        var start: Int?
+        for x in 0...image.width {
+            if x < image.width && !isGap[x] {
+                if start == nil { start = x }
+            } else if let first = start {
+                panels.append(first..<x)
+                start = nil
+            }
+        }
+        func cyan(_ x: Int, _ y: Int) -> Bool {
+            let p = image.pixel(x: x, y: y)
+            let r = Int(p.r), g = Int(p.g), b = Int(p.b)
+            return g - r > 60 && b - r > 60 && abs(g - b) < 20
+        }
+        return panels.map { columns in
+            var seen = Set<Int>()
+            var best: [(Int, Int)] = []
+            for y in 0..<image.height {
+                for x in columns where cyan(x, y) && !seen.contains(y * image.width + x) {
+                    var patch: [(Int, Int)] = []
+                    var stack = [(x, y)]
+                    seen.insert(y * image.width + x)
+                    while let (px, py) = stack.popLast() {
+                        patch.append((px, py))
+                        for dy in -1...1 {
+                            for dx in -1...1 {
+                                let nx = px + dx, ny = py + dy
+                                guard columns.contains(nx), ny >= 0, ny < image.height, cyan(nx, ny),
+                                    seen.insert(ny * image.width + nx).inserted
+                                else { continue }
+                                stack.append((nx, ny))
+                            }
+                        }
+                    }
+                    if patch.count > best.count { best = patch }
+                }
+            }
+            let n = Double(max(best.count, 1))
+            return (
+                best.count, best.map { Double($0.0 - columns.lowerBound) }.reduce(0, +) / n,
+                best.map { Double($0.1) }.reduce(0, +) / n
+            )
+        }
     }
 
     /// The grey level under a pixel tinted `colour` at the close-up's opacity, from its three channels.
@@ -89,7 +199,8 @@ struct ReportAnatomyTests {
     func rawPatient() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let study = try rawStudy(folder, seed: 3)
+        let (study, clearance) = try rawStudy(folder, seed: 3)
+        print("Gd+-only box: \(Int(clearance)) mm in plane from the nearest truth lesion")
         let output = folder + "/out"
         // The default pipeline but for the field coverage: the generator's random poses leave
         // seed 3's ses-02 FLAIR covering 86.5 % of the baseline's field, below the default 90 %.
@@ -133,6 +244,23 @@ struct ReportAnatomyTests {
                 #expect(grey.share > 0.25, "\(session) \(kind): \(grey.share) of the pixels show anatomy")
                 #expect(Set(grey.levels).count > 100, "\(session) \(kind): \(Set(grey.levels).count) grey levels")
             }
+        }
+
+        // The Gd+ lesion with no T2 lesion, the same subject-space box at both visits: drawn at both
+        // on the baseline grid, in the same place. Its mask lies on each visit's post-contrast T1w
+        // grid, a pose of its own (the same size as the baseline grid at ses-01), which the run
+        // registered to the visit's FLAIR: at ses-01 it is reached through that transform, at
+        // ses-02 through it after the visit's registration to ses-01.
+        let drawn = try ["ses-01", "ses-02"].map { try PNGFile.read("\(report)/\(participant)/\($0)_mip.png") }
+        let panels = drawn.map(gdOnlyPatches)
+        print("Gd+-only pixels in the projections' panels: \(panels)")
+        #expect(panels[0].count == 3 && panels[1].count == 3)
+        for (a, b) in zip(panels[0], panels[1]) {
+            #expect(a.count > 0 && b.count > 0, "\(a) \(b)")
+            #expect(Double(max(a.count, b.count)) <= 2 * Double(min(a.count, b.count)), "\(a) \(b)")
+            // 6 pixels: about 3 voxels of the 2 mm baseline grid at the projections' zoom.
+            let apart = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+            #expect(apart < 6, "Gd+-only centroids \(apart) pixels apart: \(a) \(b)")
         }
 
         // Close-ups: each tile centred on a lesion shows it tinted over bright FLAIR (a lesion is

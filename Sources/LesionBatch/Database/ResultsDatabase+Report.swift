@@ -112,7 +112,7 @@ extension ResultsDatabase {
             db,
             sql: """
                 SELECT visit, session_id, acq_time, t2_lesions, t2_volume_mm3, new_t2, enlarging_t2, new_or_enlarging_t2,
-                       confluent_t2, recurrent_t2, gd_lesions, t2_file
+                       confluent_t2, recurrent_t2, gd_lesions, t2_file, gd_file
                 FROM visits WHERE participant_id = ? ORDER BY visit
                 """, arguments: [id]
         ).map { v in
@@ -120,7 +120,7 @@ extension ResultsDatabase {
                 visit: v["visit"], sessionID: v["session_id"], acquisitionTime: v["acq_time"], t2Lesions: v["t2_lesions"],
                 t2VolumeMM3: v["t2_volume_mm3"], newT2: v["new_t2"], enlargingT2: v["enlarging_t2"],
                 newOrEnlargingT2: v["new_or_enlarging_t2"], confluentT2: v["confluent_t2"], recurrentT2: v["recurrent_t2"],
-                gdLesions: v["gd_lesions"], t2File: v["t2_file"])
+                gdLesions: v["gd_lesions"], t2File: v["t2_file"], gdFile: v["gd_file"])
         }
     }
 

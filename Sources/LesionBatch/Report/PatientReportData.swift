@@ -19,6 +19,8 @@ public struct PatientReportData: Sendable {
         public let gdLesions: Int?
         /// The T2 input as recorded (the label map lies on its grid).
         public let t2File: String
+        /// The Gd input as recorded, relative to the study (the Gd+ label map lies on its grid).
+        public var gdFile: String? = nil
     }
 
     /// One lesion at one visit (`ledger` table).
@@ -83,7 +85,8 @@ public struct PatientReportData: Sendable {
     public let ledger: [LedgerRow]
     /// Session ID → T2 lesion label map, relative to the output folder.
     public let labelMaps: [String: String]
-    /// Session ID → Gd+ lesion label map (on the same grid), relative to the output folder.
+    /// Session ID → Gd+ lesion label map (on the grid of the visit's Gd input), relative to the
+    /// output folder.
     public let gdMaps: [String: String]
     public let therapy: [TherapyMark]
     /// Why therapy dates could not be shown, when they could not.

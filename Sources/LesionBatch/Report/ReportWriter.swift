@@ -141,7 +141,7 @@ public struct ReportWriter {
     /// Reads one session's label map and background and tints each lesion by its ledger state
     /// (`ReviewTint.code`, enhancing lesions flagged).
     private func visitImage(_ data: PatientReportData, visit: PatientReportData.Visit, map: String) throws(ScanError) -> VisitImage {
-        let labels = try onBaselineGrid(try reader.read(map), data, visit: visit)
+        let (labels, toSession) = try onBaselineGrid(try reader.read(map), data, visit: visit)
         var codeOfID: [Int: Int32] = [:]
         for row in data.ledger where row.visit == visit.visit {
             codeOfID[row.lesionID] = ReviewTint.code(state: row.state, enhancing: row.enhancing == true)
@@ -149,17 +149,13 @@ public struct ReportWriter {
         let size = labels.size
         // Gd+ voxels with no T2 lesion under them are drawn too: the ledger follows T2 lesions only.
         // Like the background, an unreadable map leaves them out rather than the page.
-        var gd: Scan?
-        if let gdMap = data.gdMaps[visit.sessionID] {
-            gd = try? reader.read(try ContainedPath.resolve(gdMap, in: outputFolder, source: database.path + " (outputs.path)"))
-            if gd?.voxels.size != size { gd = nil }
-        }
+        let gd = gdOnDrawnGrid(data, visit: visit, drawn: labels, toSession: toSession)
         let gdOnly = ReviewTint.gdOnly.rawValue | ReviewTint.enhancingFlag
         let tints = Volume(
             size: size,
             voxels: (0..<size.voxelCount).map { offset -> Int32 in
                 let id = Int(labels.intensity(at: offset))
-                if id == 0 { return gd.map { $0.intensity(at: offset) > 0 ? gdOnly : 0 } ?? 0 }
+                if id == 0 { return gd.map { $0.voxels[offset] > 0 ? gdOnly : 0 } ?? 0 }
                 return codeOfID[id] ?? ReviewTint.other.rawValue
             })
         let (values, backgroundName) = try background(data, visit: visit, labels: labels)
@@ -184,25 +180,68 @@ public struct ReportWriter {
         return visit.sessionID != baseline && data.registrations.contains { inSession($0.moving) && !inSession($0.fixed) }
     }
 
-    /// The session's label map on the baseline's grid, where every visit is drawn. A registered
-    /// session's map lies on its own image's grid in that image's world (`DerivativeMaps`): it is
-    /// placed on the baseline session's map grid through the stored transform, nearest neighbour.
-    /// Any other map is drawn on its own grid, as are maps whose transform or baseline is missing.
-    private func onBaselineGrid(_ labels: Scan, _ data: PatientReportData, visit: PatientReportData.Visit) throws(ScanError) -> DrawnLabels
-    {
+    /// The session's label map on the baseline's grid, where every visit is drawn, and the
+    /// transform that placed it (drawn grid's world → the session's world), nil when it is drawn
+    /// on its own grid. A registered session's map lies on its own image's grid in that image's
+    /// world (`DerivativeMaps`): it is placed on the baseline session's map grid through the stored
+    /// transform, nearest neighbour. Any other map is drawn on its own grid, as are maps whose
+    /// transform or baseline is missing.
+    private func onBaselineGrid(
+        _ labels: Scan, _ data: PatientReportData, visit: PatientReportData.Visit
+    ) throws(ScanError) -> (DrawnLabels, toSession: Affine?) {
         let own = DrawnLabels(geometry: labels.geometry, values: (0..<labels.voxels.size.voxelCount).map(labels.intensity(at:)))
         guard registered(data, visit), let baseline = data.visits.first?.sessionID, let baselineMap = data.labelMaps[baseline],
             let baselinePath = try? ContainedPath.resolve(baselineMap, in: outputFolder, source: database.path + " (outputs.path)"),
             let target = try? reader.readHeader(baselinePath).geometry
-        else { return own }
+        else { return (own, nil) }
         let transformFile = StoredTransformFile.visitToBaseline(
             participantID: data.participantID, session: visit.sessionID, baselineSession: baseline)
         guard let path = try? ContainedPath.resolve(transformFile, in: outputFolder, source: "report"),
             let transform = StoredTransformFile.transform(at: path, moving: nil),
             let placement = GridPlacement(source: labels.geometry, onto: target, through: transform)
-        else { return own }
+        else { return (own, nil) }
         let placed = placement.nearest(labels.intensity(at:), outside: 0)
-        return DrawnLabels(geometry: target, values: placed.voxels)
+        return (DrawnLabels(geometry: target, values: placed.voxels), transform)
+    }
+
+    /// The session's Gd+ label map on the grid its T2 map is drawn on, nearest neighbour; nil when
+    /// there is none or it cannot be placed (unreadable, or a transform it needs missing).
+    ///
+    /// The map lies on the grid of the visit's Gd input, in that input's world (`DerivativeMaps`).
+    /// When the run registered that input, or the image whose grid it shares (a segmenter's mask
+    /// on the post-contrast T1w's grid), to its visit's reference series (a `registrations` row
+    /// within the session), the map is reached through that stored transform after `toSession`,
+    /// the transform that placed the T2 map; otherwise through `toSession` alone, or by the
+    /// headers when the T2 map is drawn on its own grid. So a grid of the same size in another
+    /// pose (a raw post-contrast T1w) is never drawn as if it were the T2 map's grid.
+    private func gdOnDrawnGrid(
+        _ data: PatientReportData, visit: PatientReportData.Visit, drawn: DrawnLabels, toSession: Affine?
+    ) -> Volume<Double>? {
+        guard let gdMap = data.gdMaps[visit.sessionID],
+            let path = try? ContainedPath.resolve(gdMap, in: outputFolder, source: database.path + " (outputs.path)"),
+            let gd = try? reader.read(path)
+        else { return nil }
+        var transform = toSession ?? Affine.spacing(1, 1, 1)
+        func inSession(_ file: String) -> Bool { file.split(separator: "/").contains { $0 == visit.sessionID } }
+        let within = data.registrations.filter { inSession($0.moving) && inSession($0.fixed) }
+        var registration = within.first { $0.moving == visit.gdFile }
+        if registration == nil, !within.isEmpty, let study = try? database.bidsDirectory(of: data.participantID) {
+            registration = within.first { row in
+                guard let moving = try? reader.readHeader(FileSystem.join(study, row.moving)).geometry else { return false }
+                return moving.size == gd.geometry.size && moving.affine.maximumDifference(from: gd.geometry.affine) < 0.01
+            }
+        }
+        if let registration {
+            let file = StoredTransformFile.withinVisit(
+                participantID: data.participantID, session: visit.sessionID, moving: registration.moving,
+                reference: registration.fixed)
+            guard let stored = try? ContainedPath.resolve(file, in: outputFolder, source: "report"),
+                let toGd = StoredTransformFile.transform(at: stored, moving: registration.moving)
+            else { return nil }
+            transform = toGd.concatenating(transform)
+        }
+        guard let placement = GridPlacement(source: gd.geometry, onto: drawn.geometry, through: transform) else { return nil }
+        return placement.nearest(gd.intensity(at:), outside: 0)
     }
 
     /// The session's anatomy on the label map's grid (`VisitBackground`) and what it is; without

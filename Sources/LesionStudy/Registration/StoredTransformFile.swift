@@ -21,6 +21,14 @@ public enum StoredTransformFile {
             to: VisitAlignment.entity(baselineSession))
     }
 
+    /// The path, relative to the output folder, of the transform that registered `moving` (a
+    /// series of `session`, relative to the study) to its visit's `reference` series.
+    public static func withinVisit(participantID: String, session: String, moving: String, reference: String) -> String {
+        path(
+            participantID: participantID, session: session, from: VisitAlignment.series(moving),
+            to: VisitAlignment.series(reference))
+    }
+
     /// The matrix stored at `path` (fixed world → moving world, RAS mm) when the file is a stored
     /// transform whose moving image is `moving` (a path relative to the study, matched against the
     /// end of the recorded one; nil: any); nil when it is missing, unreadable or of another image.
