@@ -235,6 +235,8 @@ struct ReportAnatomyTests {
                 "Background: FLAIR (\(participant)_ses-02_FLAIR.nii.gz), registered to ses-01 and resampled trilinearly onto the label map&#39;s grid.</span>"
             ))
 
+        #expect(!page.contains("are not drawn"), "every Gd+ map is drawn")
+
         // Mosaics and projections: anatomy (untinted grey) over much of the image, lesions tinted.
         for session in ["ses-01", "ses-02"] {
             for kind in ["mosaic", "mip"] {
@@ -313,6 +315,8 @@ struct ReportAnatomyTests {
         let transform = "\(output)/\(participant)/ses-02/anat/\(participant)_ses-02_from-02_to-01_mode-image_xfm.txt"
         #expect(FileManager.default.fileExists(atPath: transform))
         try FileManager.default.removeItem(atPath: transform)
+        let gdTransform = "\(participant)/ses-02/anat/\(participant)_ses-02_from-cegadoliniumT1w_to-FLAIR_mode-image_xfm.txt"
+        try FileManager.default.removeItem(atPath: "\(output)/\(gdTransform)")
         try Data("not a NIfTI file".utf8).write(
             to: URL(fileURLWithPath: "\(study)/\(participant)/ses-01/anat/\(participant)_ses-01_FLAIR.nii.gz"))
         let again = try CommandRunner.run(["report", output, "--quiet"])
@@ -322,6 +326,11 @@ struct ReportAnatomyTests {
         #expect(
             fallback.contains(
                 "Background: label map in grey: the transform registering \(participant)_ses-02_FLAIR.nii.gz to ses-01, \(participant)/ses-02/anat/\(participant)_ses-02_from-02_to-01_mode-image_xfm.txt, is missing or unreadable."
+            ))
+        // Without the post-contrast T1w's transform, ses-02's Gd+ map is left out, and the page says so.
+        #expect(
+            fallback.contains(
+                "Gd+ lesions with no T2 lesion are not drawn: the transform registering \(participant)_ses-02_ce-gadolinium_T1w.nii.gz to its visit&#39;s reference series, \(gdTransform), is missing or unreadable."
             ))
         // No anatomy left: the only untinted greys are the gaps between tiles (the lesion maps
         // are grey only under their tints).

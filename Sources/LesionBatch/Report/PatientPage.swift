@@ -22,6 +22,8 @@ struct PatientPage {
         /// The length of the white scale bar in the first tile, in mm; nil when none is drawn.
         let scaleBarMM: Double?
         let note: String?
+        /// Why the session's Gd+ map is not drawn (its Gd+ voxels with no T2 lesion), when it exists.
+        var gdNote: String? = nil
     }
 
     /// The close-up strip of one lesion.
@@ -158,7 +160,7 @@ struct PatientPage {
             if let file = mosaic.file {
                 out += "<img src=\"\(HTML.escape(file))\" alt=\"\(id) \(session) axial lesion mosaic\">\n"
                 out +=
-                    "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? ""). <span class=\"background\">Background: \(HTML.escape(mosaic.background)).</span></figcaption>\n"
+                    "<figcaption>\(session): axial slices \(mosaic.slices.map(String.init).joined(separator: ", ")); R ← image left, L → image right, A top, P bottom\(mosaic.scaleBarMM.map { "; white bar: \(HTML.fixed($0, 0)) mm" } ?? ""). <span class=\"background\">Background: \(HTML.escape(mosaic.background)).</span>\(mosaic.gdNote.map { " <span class=\"gd-note\">Gd+ lesions with no T2 lesion are not drawn: \(HTML.escape($0)).</span>" } ?? "")</figcaption>\n"
                 if let projection = mosaic.projection {
                     out += "<img src=\"\(HTML.escape(projection))\" alt=\"\(id) \(session) maximum-intensity projections\">\n"
                     out +=

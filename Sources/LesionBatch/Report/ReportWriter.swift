@@ -113,7 +113,7 @@ public struct ReportWriter {
                     sessionID: visit.sessionID, file: data.participantID + "/" + name,
                     projection: data.participantID + "/" + mip, slices: result.slices,
                     background: image.background,
-                    scaleBarMM: result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil, note: nil))
+                    scaleBarMM: result.scaleBarPixels > 0 ? mosaic.scaleBarMM : nil, note: nil, gdNote: image.gdNote))
             written += ["report/\(data.participantID)/\(name)", "report/\(data.participantID)/\(mip)"]
         }
         var closeUps: [PatientPage.CloseUp] = []
@@ -136,6 +136,8 @@ public struct ReportWriter {
         let values: [Double]
         let window: (low: Double, high: Double)
         let background: String
+        /// Why the session's Gd+ map is not drawn, when it exists and is not.
+        let gdNote: String?
     }
 
     /// Reads one session's label map and background and tints each lesion by its ledger state
@@ -149,7 +151,7 @@ public struct ReportWriter {
         let size = labels.size
         // Gd+ voxels with no T2 lesion under them are drawn too: the ledger follows T2 lesions only.
         // Like the background, an unreadable map leaves them out rather than the page.
-        let gd = gdOnDrawnGrid(data, visit: visit, drawn: labels, toSession: toSession)
+        let (gd, gdNote) = gdOnDrawnGrid(data, visit: visit, drawn: labels, toSession: toSession)
         let gdOnly = ReviewTint.gdOnly.rawValue | ReviewTint.enhancingFlag
         let tints = Volume(
             size: size,
@@ -161,7 +163,8 @@ public struct ReportWriter {
         let (values, backgroundName) = try background(data, visit: visit, labels: labels)
         var window = DisplayWindow.quantiles(voxelCount: values.count, intensity: { values[$0] })
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
-        return VisitImage(geometry: labels.geometry, tints: tints, values: values, window: window, background: backgroundName)
+        return VisitImage(
+            geometry: labels.geometry, tints: tints, values: values, window: window, background: backgroundName, gdNote: gdNote)
     }
 
     /// A label map as drawn: its values by storage offset on a grid.
@@ -204,8 +207,9 @@ public struct ReportWriter {
         return (DrawnLabels(geometry: target, values: placed.voxels), transform)
     }
 
-    /// The session's Gd+ label map on the grid its T2 map is drawn on, nearest neighbour; nil when
-    /// there is none or it cannot be placed (unreadable, or a transform it needs missing).
+    /// The session's Gd+ label map on the grid its T2 map is drawn on, nearest neighbour; nil and
+    /// why when there is a map that cannot be placed (unreadable, or a transform it needs missing),
+    /// nil and no reason when there is none.
     ///
     /// The map lies on the grid of the visit's Gd input, in that input's world (`DerivativeMaps`).
     /// When the run registered that input, or the image whose grid it shares (a segmenter's mask
@@ -216,11 +220,15 @@ public struct ReportWriter {
     /// pose (a raw post-contrast T1w) is never drawn as if it were the T2 map's grid.
     private func gdOnDrawnGrid(
         _ data: PatientReportData, visit: PatientReportData.Visit, drawn: DrawnLabels, toSession: Affine?
-    ) -> Volume<Double>? {
-        guard let gdMap = data.gdMaps[visit.sessionID],
-            let path = try? ContainedPath.resolve(gdMap, in: outputFolder, source: database.path + " (outputs.path)"),
-            let gd = try? reader.read(path)
-        else { return nil }
+    ) -> (Volume<Double>?, note: String?) {
+        guard let gdMap = data.gdMaps[visit.sessionID] else { return (nil, nil) }
+        let name = gdMap.split(separator: "/").last.map(String.init) ?? gdMap
+        let gd: Scan
+        do throws(ScanError) {
+            gd = try reader.read(try ContainedPath.resolve(gdMap, in: outputFolder, source: database.path + " (outputs.path)"))
+        } catch {
+            return (nil, "\(name) could not be read: \(error.problem)")
+        }
         var transform = toSession ?? Affine.spacing(1, 1, 1)
         func inSession(_ file: String) -> Bool { file.split(separator: "/").contains { $0 == visit.sessionID } }
         let within = data.registrations.filter { inSession($0.moving) && inSession($0.fixed) }
@@ -237,11 +245,16 @@ public struct ReportWriter {
                 reference: registration.fixed)
             guard let stored = try? ContainedPath.resolve(file, in: outputFolder, source: "report"),
                 let toGd = StoredTransformFile.transform(at: stored, moving: registration.moving)
-            else { return nil }
+            else {
+                let moving = registration.moving.split(separator: "/").last.map(String.init) ?? registration.moving
+                return (nil, "the transform registering \(moving) to its visit's reference series, \(file), is missing or unreadable")
+            }
             transform = toGd.concatenating(transform)
         }
-        guard let placement = GridPlacement(source: gd.geometry, onto: drawn.geometry, through: transform) else { return nil }
-        return placement.nearest(gd.intensity(at:), outside: 0)
+        guard let placement = GridPlacement(source: gd.geometry, onto: drawn.geometry, through: transform) else {
+            return (nil, "\(name) has a singular affine")
+        }
+        return (placement.nearest(gd.intensity(at:), outside: 0), nil)
     }
 
     /// The session's anatomy on the label map's grid (`VisitBackground`) and what it is; without
