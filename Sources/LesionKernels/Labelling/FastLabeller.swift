@@ -92,7 +92,7 @@ public enum FastLabeller {
         }
         var foreground = 0
         var keptCount = 0
-        let lesions = [Lesion](unsafeUninitializedCapacity: count) { place, initialized in
+        let lesions = [Lesion](uninitializedCapacity: count) { place, initialized in
             var partVoxels = [Int](repeating: 0, count: ranges.count)
             var partKept = [Int](repeating: 0, count: ranges.count)
             volume.voxels.withUnsafeBufferPointer { data in

@@ -129,7 +129,7 @@ public enum FeretDiameter {
                     let n = (a - lowA) + width * (b - lowB)
                     range[n] = SIMD2(min(range[n].x, Int32(t)), max(range[n].y, Int32(t)))
                 }
-                return [VoxelIndex](unsafeUninitializedCapacity: voxels.count) { kept, count in
+                return [VoxelIndex](uninitializedCapacity: voxels.count) { kept, count in
                     var n = 0
                     for v in voxels {
                         let (a, b, t) = split(v)

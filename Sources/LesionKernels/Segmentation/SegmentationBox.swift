@@ -62,7 +62,7 @@ struct SegmentationBox: Equatable {
     func crop<T>(_ volume: Volume<T>) -> Volume<T> {
         precondition(volume.size == grid)
         let (nx, ny) = (size.nx, size.ny)
-        let voxels = [T](unsafeUninitializedCapacity: size.voxelCount) { out, count in
+        let voxels = [T](uninitializedCapacity: size.voxelCount) { out, count in
             volume.voxels.withUnsafeBufferPointer { v in
                 for k in 0..<size.nz {
                     for j in 0..<ny {

@@ -40,7 +40,7 @@ final class Int32Buffer {
     /// coexist at full size.
     func takeArray() -> [Int32] {
         let n = count
-        let result = [Int32](unsafeUninitializedCapacity: n) { target, initialized in
+        let result = [Int32](uninitializedCapacity: n) { target, initialized in
             target.baseAddress!.moveInitialize(from: base, count: n)
             initialized = n
         }

@@ -14,7 +14,7 @@ struct ScaledVolume: VolumeVisitor {
     func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
         let count = volume.voxels.count
         let scaling = scaling
-        let voxels = [Double](unsafeUninitializedCapacity: count) { out, initialized in
+        let voxels = [Double](uninitializedCapacity: count) { out, initialized in
             volume.voxels.withUnsafeBufferPointer { stored in
                 for n in 0..<count { out[n] = scaling.apply(stored[n].doubleValue) }
             }
