@@ -133,6 +133,49 @@ let enhancement = EnhancementSegmentation(
 let args = CommandLine.arguments
 let runs = args.count > 1 ? Int(args[1])! : 1
 let kernels = args.contains("kernels")
+
+// `run.sh . N resampling`: the head's FLAIR (float32) and an Int16 copy of it resampled onto
+// the same grid turned by 0.1 rad about z and shifted, trilinear and nearest, by the
+// closure-based kernel and by the one reading stored values, alternated, with the bits compared.
+if args.contains("resampling") {
+    let (c, s) = (cos(0.1), sin(0.1))
+    let size = flair.size
+    let turned = VoxelGeometry(size: size, affine: Affine(rows: [[c, -s, 0, 12], [s, c, 0, -9], [0, 0, 1, 1.5]]))
+    let placement = GridPlacement(source: VoxelGeometry(size: size, affine: .spacing(1, 1, 1)), onto: turned)!
+    let int16 = flair.voxels.map { Int16(clamping: Int(($0 * 100).rounded())) }
+    let scaling = IntensityScaling(slope: 0.01, intercept: 0)
+    func same(_ a: Volume<Double>, _ b: Volume<Double>) -> Bool {
+        zip(a.voxels, b.voxels).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+    let n = Double(size.voxelCount)
+    for run in 0..<runs {
+        var t = now()
+        let a = flair.voxels.withUnsafeBufferPointer { v in placement.trilinear({ Double(v[$0]) }) }
+        let ta = now() - t
+        t = now()
+        let b = flair.voxels.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: .identity) }
+        let tb = now() - t
+        t = now()
+        let c16 = int16.withUnsafeBufferPointer { v in placement.trilinear({ scaling.apply(Double(v[$0])) }) }
+        let tc = now() - t
+        t = now()
+        let d16 = int16.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: scaling) }
+        let td = now() - t
+        t = now()
+        let e = int16.withUnsafeBufferPointer { v in placement.nearest({ scaling.apply(Double(v[$0])) }, outside: .nan) }
+        let te = now() - t
+        t = now()
+        let f = int16.withUnsafeBufferPointer { placement.nearest(stored: $0, scaling: scaling, outside: .nan) }
+        let tf = now() - t
+        func ns(_ seconds: Double) -> Double { (seconds / n * 1e10).rounded() / 10 }
+        func ratio(_ x: Double, _ y: Double) -> Double { (x / y * 100).rounded() / 100 }
+        print(
+            "run \(run), ns per target voxel (closure, stored, ratio): trilinear float32 \(ns(ta)), \(ns(tb)), \(ratio(ta, tb)); "
+                + "trilinear int16 scaled \(ns(tc)), \(ns(td)), \(ratio(tc, td)); nearest int16 scaled \(ns(te)), \(ns(tf)), \(ratio(te, tf)); "
+                + "bits equal: \(same(a, b) && same(c16, d16) && same(e, f))")
+    }
+    exit(0)
+}
 for run in 0..<runs {
     if kernels {
         var t = now()

@@ -133,7 +133,8 @@ public struct GridPlacement: Sendable {
         // Compared as Doubles first, so a far-away (or non-finite) position never reaches Int().
         func cell(_ x: Double, _ n: Int) -> Int? {
             guard x >= -0.5, x < Double(n) - 0.5 else { return nil }
-            return min(n - 1, Int((x + 0.5).rounded(.down)))
+            // x + 0.5 ≥ 0, so truncating is rounding down (without a call to floor).
+            return min(n - 1, Int(x + 0.5))
         }
         guard let i = cell(u.i, s.nx), let j = cell(u.j, s.ny), let k = cell(u.k, s.nz) else { return nil }
         return VoxelIndex(i, j, k)

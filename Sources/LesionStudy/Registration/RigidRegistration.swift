@@ -110,7 +110,8 @@ final class RigidRegistration {
         guard let placement = GridPlacement(source: geometry, onto: coarse, through: transform) else {
             return AlignmentQuality(correlation: 0, mutualInformation: 0, voxelCount: 0)
         }
-        return AlignmentQuality.measure(fixed: values, moving: placement.trilinear({ moving.voxels[$0] }))
+        let placed = moving.voxels.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: .identity) }
+        return AlignmentQuality.measure(fixed: values, moving: placed)
     }
 
     /// The grid of every second voxel of an image (voxel (i, j, k) is the image's (2i, 2j, 2k)) and its values.

@@ -90,12 +90,12 @@ struct TemplateAnatomy {
         var maps: [String: Volume<Bool>] = [:]
         for (role, file) in Self.structures {
             let scan = try reader.readSingleVolume(kit + "/" + file, role: "template \(role) mask")
-            let values = ScaledVolume.of(scan)
             let transform = gridToReference.map { result.transform.concatenating($0) } ?? result.transform
             guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: transform) else {
                 throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
             }
-            maps[role] = placement.nearest({ values.voxels[$0] }, outside: 0).map { $0 > 0 }
+            // Outside the kit's field the value is NaN, which is not > 0: not in the structure.
+            maps[role] = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: .nearest)).map { $0 > 0 }
         }
         return (maps, result.transform)
     }

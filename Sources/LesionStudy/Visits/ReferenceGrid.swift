@@ -116,7 +116,8 @@ public struct ReferenceGrid: Sendable {
 }
 
 /// Resamples a volume in its stored type, scaling each value read: the source is never copied.
-private struct Resampler: VolumeVisitor {
+/// Voxels outside the source's field are NaN.
+struct Resampler: VolumeVisitor {
     let placement: GridPlacement
     let scaling: IntensityScaling
     let method: GridFit.ResamplingMethod
@@ -126,12 +127,10 @@ private struct Resampler: VolumeVisitor {
     @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
     @_specialize(where T == Double)
     func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
-        let scaling = scaling
-        return volume.voxels.withUnsafeBufferPointer { stored in
-            let value = { (offset: Int) in scaling.apply(stored[offset].doubleValue) }
-            return switch method {
-            case .nearest: placement.nearest(value, outside: .nan)
-            case .trilinear: placement.trilinear(value)
+        volume.voxels.withUnsafeBufferPointer { stored in
+            switch method {
+            case .nearest: placement.nearest(stored: stored, scaling: scaling, outside: .nan)
+            case .trilinear: placement.trilinear(stored: stored, scaling: scaling)
             }
         }
     }

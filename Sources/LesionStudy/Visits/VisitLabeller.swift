@@ -51,6 +51,7 @@ struct VisitLabeller {
             brain = Brain(file: TemplateAnatomy.brainFile, mask: derived)
         }
         pass.flair = nil
+        pass.second = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
@@ -61,6 +62,7 @@ struct VisitLabeller {
             t2 = (labelling, t2.fit, seeded.rule, t2.preFit, specks)
         }
         pass.flair = nil
+        pass.second = nil
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -142,8 +144,7 @@ struct VisitLabeller {
             let (placed, fit) = try grid.place(scan, method: .trilinear)
             var second: (values: Volume<Float>, fit: GridFit)?
             if let preContrast {
-                let (placedSecond, secondFit) = try grid.place(try reader.read(preContrast), method: .trilinear)
-                second = (Self.floats(placedSecond), secondFit)
+                second = try placedOnce(preContrast)
             }
             let anatomy = SegmentationAnatomy(
                 brain: brain, whiteMatter: maps["white_matter"]!, cortex: maps["cortex"]!, ventricles: maps["ventricles"]!,
@@ -195,6 +196,17 @@ struct VisitLabeller {
         }
     }
 
+    /// A second image of a segmentation (the T1w of the FLAIR's source, the pre-contrast T1w of
+    /// the Gd source) placed on the grid as float32: read and resampled once per visit, as the
+    /// session's T1w usually serves both.
+    private func placedOnce(_ file: String) throws(ScanError) -> (values: Volume<Float>, fit: GridFit) {
+        if let placed = pass.second, placed.file == file { return (placed.values, placed.fit) }
+        let (scan, fit) = try grid.place(try reader.read(file), method: .trilinear)
+        let values = Self.floats(scan)
+        pass.second = (file, values, fit)
+        return (values, fit)
+    }
+
     /// A scan's scaled values as float32 on its grid.
     static func floats(_ scan: Scan) -> Volume<Float> {
         ScaledVolume.of(scan).map { Float($0) }
@@ -239,4 +251,6 @@ final class SecondsTally: @unchecked Sendable {
 /// the FLAIR check), its lesions and the region they grew in (for the lesions Gd+ lesions seed).
 final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
+    /// The visit's second image on the grid (`VisitLabeller.placedOnce`).
+    var second: (file: String, values: Volume<Float>, fit: GridFit)?
 }

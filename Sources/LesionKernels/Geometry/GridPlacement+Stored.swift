@@ -1,0 +1,111 @@
+extension GridPlacement {
+    /// ``trilinear(_:outside:)`` reading a volume's stored values directly, each scaled by
+    /// `scaling` as it is read: the same result bit for bit (the same products, sums and skipped
+    /// zero weights, in the same order), without a closure call per neighbour.
+    ///
+    /// A scan's file on a reference grid is resampled this way: four of them per visit of a raw
+    /// study on a 1 mm grid are some 40 million target voxels.
+    @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
+    @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
+    @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func trilinear<T: ScanScalar>(
+        stored: UnsafeBufferPointer<T>, scaling: IntensityScaling, outside: Double = .nan
+    ) -> Volume<Double> {
+        let s = source.size
+        precondition(stored.count == s.voxelCount, "the stored values are not the source grid's")
+        let (nx, ny) = (s.nx, s.ny)
+        let plane = nx * ny
+        let (lastI, lastJ, lastK) = (Double(s.nx - 1), Double(s.ny - 1), Double(s.nz - 1))
+        let (lowestI, lowestJ, lowestK) = (max(0, s.nx - 2), max(0, s.ny - 2), max(0, s.nz - 2))
+        let (endI, endJ, endK) = (Double(s.nx) - 0.5, Double(s.ny) - 0.5, Double(s.nz) - 0.5)
+        let (slope, intercept) = (scaling.slope, scaling.intercept)
+        let base = stored.baseAddress!
+        // `corner` of `trilinear(_:outside:)`: the lower index, the upper and the fraction.
+        @inline(__always) func corner(_ x: Double, _ last: Double, _ lowest: Int) -> (Int, Int, Double) {
+            let clamped = min(max(x, 0), last)
+            // `Int(_:)` truncates, which is `rounded(.down)` here (clamped ≥ 0) without a call to floor.
+            let low = min(Int(clamped), lowest)
+            return (low, min(low + 1, Int(last)), clamped - Double(low))
+        }
+        @inline(__always) func interpolate(_ u0: Double, _ u1: Double, _ u2: Double, _ value: (Int) -> Double) -> Double {
+            guard u0 >= -0.5, u0 < endI, u1 >= -0.5, u1 < endJ, u2 >= -0.5, u2 < endK else { return outside }
+            let (i0, i1, fi) = corner(u0, lastI, lowestI)
+            let (j0, j1, fj) = corner(u1, lastJ, lowestJ)
+            let (k0, k1, fk) = corner(u2, lastK, lowestK)
+            @inline(__always) func along(_ row: Int) -> Double {
+                let low = fi == 1 ? 0 : (1 - fi) * value(row + i0)
+                let high = fi == 0 ? 0 : fi * value(row + i1)
+                return low + high
+            }
+            @inline(__always) func across(_ k: Int) -> Double {
+                let low = fj == 1 ? 0 : (1 - fj) * along(nx * j0 + plane * k)
+                let high = fj == 0 ? 0 : fj * along(nx * j1 + plane * k)
+                return low + high
+            }
+            return (fk == 1 ? 0 : (1 - fk) * across(k0)) + (fk == 0 ? 0 : fk * across(k1))
+        }
+        // One loop per case of `IntensityScaling.apply`, so its test is not made per value.
+        if scaling.isIdentity {
+            return rows { u0, u1, u2 in
+                interpolate(u0, u1, u2) { base[$0].doubleValue }
+            }
+        }
+        return rows { u0, u1, u2 in
+            interpolate(u0, u1, u2) { base[$0].doubleValue * slope + intercept }
+        }
+    }
+
+    /// ``nearest(_:outside:)`` reading a volume's stored values directly, each scaled by
+    /// `scaling`: the same result bit for bit.
+    @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
+    @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
+    @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func nearest<T: ScanScalar>(stored: UnsafeBufferPointer<T>, scaling: IntensityScaling, outside: Double) -> Volume<Double> {
+        let s = source.size
+        precondition(stored.count == s.voxelCount, "the stored values are not the source grid's")
+        let (nx, plane) = (s.nx, s.nx * s.ny)
+        let (endI, endJ, endK) = (Double(s.nx) - 0.5, Double(s.ny) - 0.5, Double(s.nz) - 0.5)
+        let (slope, intercept) = (scaling.slope, scaling.intercept)
+        let base = stored.baseAddress!
+        // `sourceVoxel`'s cell: the voxel whose centre is nearest, the upper edge excluded. The
+        // position is at least -0.5, so truncating is rounding down, without a call to floor.
+        @inline(__always) func cell(_ x: Double, _ n: Int) -> Int { min(n - 1, Int(x + 0.5)) }
+        @inline(__always) func offset(_ u0: Double, _ u1: Double, _ u2: Double) -> Int? {
+            guard u0 >= -0.5, u0 < endI, u1 >= -0.5, u1 < endJ, u2 >= -0.5, u2 < endK else { return nil }
+            return cell(u0, s.nx) + nx * cell(u1, s.ny) + plane * cell(u2, s.nz)
+        }
+        if scaling.isIdentity {
+            return rows { u0, u1, u2 in offset(u0, u1, u2).map { base[$0].doubleValue } ?? outside }
+        }
+        return rows { u0, u1, u2 in offset(u0, u1, u2).map { base[$0].doubleValue * slope + intercept } ?? outside }
+    }
+
+    /// A volume on the target grid whose voxels are `body` of their continuous source index, visited in
+    /// storage order with the same arithmetic as `forEachTargetVoxel`.
+    @inline(__always)
+    private func rows(_ body: (Double, Double, Double) -> Double) -> Volume<Double> {
+        let size = target.size
+        let m = targetToSource.rows
+        let (a0, a1, a2) = (m[0][0], m[1][0], m[2][0])
+        let voxels = [Double](uninitializedCapacity: size.voxelCount) { out, initialized in
+            var offset = 0
+            for k in 0..<size.nz {
+                for j in 0..<size.ny {
+                    let y = Double(j), z = Double(k)
+                    let row0: Double = m[0][1] * y + m[0][2] * z + m[0][3]
+                    let row1: Double = m[1][1] * y + m[1][2] * z + m[1][3]
+                    let row2: Double = m[2][1] * y + m[2][2] * z + m[2][3]
+                    for i in 0..<size.nx {
+                        let x = Double(i)
+                        out[offset] = body(row0 + a0 * x, row1 + a1 * x, row2 + a2 * x)
+                        offset += 1
+                    }
+                }
+            }
+            initialized = offset
+        }
+        return Volume(size: size, voxels: voxels)
+    }
+}
