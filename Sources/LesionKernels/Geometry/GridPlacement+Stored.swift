@@ -83,28 +83,13 @@ extension GridPlacement {
     }
 
     /// A volume on the target grid whose voxels are `body` of their continuous source index, visited in
-    /// storage order with the same arithmetic as `forEachTargetVoxel`.
+    /// storage order by `forEachTargetVoxel`.
     @inline(__always)
     private func rows(_ body: (Double, Double, Double) -> Double) -> Volume<Double> {
         let size = target.size
-        let m = targetToSource.rows
-        let (a0, a1, a2) = (m[0][0], m[1][0], m[2][0])
         let voxels = [Double](uninitializedCapacity: size.voxelCount) { out, initialized in
-            var offset = 0
-            for k in 0..<size.nz {
-                for j in 0..<size.ny {
-                    let y = Double(j), z = Double(k)
-                    let row0: Double = m[0][1] * y + m[0][2] * z + m[0][3]
-                    let row1: Double = m[1][1] * y + m[1][2] * z + m[1][3]
-                    let row2: Double = m[2][1] * y + m[2][2] * z + m[2][3]
-                    for i in 0..<size.nx {
-                        let x = Double(i)
-                        out[offset] = body(row0 + a0 * x, row1 + a1 * x, row2 + a2 * x)
-                        offset += 1
-                    }
-                }
-            }
-            initialized = offset
+            forEachTargetVoxel { offset, u in out[offset] = body(u.i, u.j, u.k) }
+            initialized = size.voxelCount
         }
         return Volume(size: size, voxels: voxels)
     }

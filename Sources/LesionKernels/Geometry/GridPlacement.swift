@@ -141,6 +141,7 @@ public struct GridPlacement: Sendable {
     }
 
     /// Calls `body` with each target storage offset and its continuous source index, in storage order.
+    @inline(__always)
     func forEachTargetVoxel(_ body: (Int, VoxelCoordinate) -> Void) {
         let size = target.size
         let m = targetToSource.rows
