@@ -121,7 +121,7 @@ public enum ChildProcess {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw EngineError(folder, "cannot create a temporary file for a child's output") }
         close(descriptor)
-        return String(cString: template)
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func readText(_ path: String) -> String {

@@ -56,7 +56,7 @@ final class RigidRegistration {
         var template = Array("\(folder)/lesiontrack-registration-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else { throw ScanError(folder, "cannot create a working folder for elastix", kind: .output) }
-        workFolder = String(cString: template)
+        workFolder = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         try AtomicFile.write(parameterBytes, to: workFolder + "/parameters.txt")
     }
 

@@ -209,7 +209,7 @@ struct VisitLabeller {
 
     /// A scan's scaled values as float32 on its grid.
     static func floats(_ scan: Scan) -> Volume<Float> {
-        ScaledFloatVolume.of(scan)
+        ScaledVolume.floats(of: scan)
     }
 
     /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel
