@@ -38,8 +38,8 @@ struct StoredResamplingTests {
             #expect(sameBits(trilinear, placement.trilinear(closure)), "trilinear \(note)")
             let nearest = placement.nearest(stored: stored, scaling: scaling, outside: -7)
             #expect(sameBits(nearest, placement.nearest(closure, outside: -7)), "nearest \(note)")
-            let outsideNaN = placement.trilinear(stored: stored, scaling: scaling, outside: 3)
-            #expect(sameBits(outsideNaN, placement.trilinear(closure, outside: 3)), "trilinear outside 3 \(note)")
+            let outsideThree = placement.trilinear(stored: stored, scaling: scaling, outside: 3)
+            #expect(sameBits(outsideThree, placement.trilinear(closure, outside: 3)), "trilinear outside 3 \(note)")
         }
     }
 

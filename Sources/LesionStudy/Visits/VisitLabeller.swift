@@ -153,13 +153,13 @@ struct VisitLabeller {
             let found: Volume<Bool>
             let rule: ForegroundRule
             if source.kind == .lesionGrowth {
-                let r = source.flair.segment(flair: Self.floats(placed), t1: second?.values, anatomy: anatomy)
+                let r = source.flair.segment(flair: ScaledVolume.floats(of: placed), t1: second?.values, anatomy: anatomy)
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
                 rule = .lesionGrowth(source.flair, t1: second != nil, enhancementVoxels: 0)
             } else {
                 let r = source.enhancement.segment(
-                    post: Self.floats(placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
+                    post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
                 found = r.lesions
                 rule = .enhancement(source.enhancement, preContrast: second != nil)
             }
@@ -202,14 +202,9 @@ struct VisitLabeller {
     private func placedOnce(_ file: String) throws(ScanError) -> (values: Volume<Float>, fit: GridFit) {
         if let placed = pass.second, placed.file == file { return (placed.values, placed.fit) }
         let (scan, fit) = try grid.place(try reader.read(file), method: .trilinear)
-        let values = Self.floats(scan)
+        let values = ScaledVolume.floats(of: scan)
         pass.second = (file, values, fit)
         return (values, fit)
-    }
-
-    /// A scan's scaled values as float32 on its grid.
-    static func floats(_ scan: Scan) -> Volume<Float> {
-        ScaledVolume.floats(of: scan)
     }
 
     /// Foreground is value ≥ `threshold` (NaN never), labelled and measured by the fast kernel
