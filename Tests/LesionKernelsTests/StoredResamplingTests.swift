@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 
 /// The resampling that reads stored values directly against the closure-based one it replaces
-/// on a scan's path: the same bits at every voxel, on random grids, poses and stored types.
+/// on a scan's path: the same bits at every voxel, on random grids, poses and stored types, with
+/// the target's slices shared by 1 to 4 threads.
 @Suite("Resampling from stored values")
 struct StoredResamplingTests {
     /// A random source grid and a target grid posed by a random rotation, scale and shift that
@@ -31,14 +32,17 @@ struct StoredResamplingTests {
         a.size == b.size && zip(a.voxels, b.voxels).allSatisfy { $0.bitPattern == $1.bitPattern }
     }
 
-    static func check<T: ScanScalar>(_ values: [T], _ placement: GridPlacement, _ scaling: IntensityScaling, _ note: String) {
+    static func check<T: ScanScalar>(
+        _ values: [T], _ placement: GridPlacement, _ scaling: IntensityScaling, threads: Int, _ note: String
+    ) {
         let closure = { (n: Int) in scaling.apply(values[n].doubleValue) }
+        let note = "\(note), \(threads) threads"
         values.withUnsafeBufferPointer { stored in
-            let trilinear = placement.trilinear(stored: stored, scaling: scaling)
+            let trilinear = placement.trilinear(stored: stored, scaling: scaling, threads: threads)
             #expect(sameBits(trilinear, placement.trilinear(closure)), "trilinear \(note)")
-            let nearest = placement.nearest(stored: stored, scaling: scaling, outside: -7)
+            let nearest = placement.nearest(stored: stored, scaling: scaling, outside: -7, threads: threads)
             #expect(sameBits(nearest, placement.nearest(closure, outside: -7)), "nearest \(note)")
-            let outsideThree = placement.trilinear(stored: stored, scaling: scaling, outside: 3)
+            let outsideThree = placement.trilinear(stored: stored, scaling: scaling, outside: 3, threads: threads)
             #expect(sameBits(outsideThree, placement.trilinear(closure, outside: 3)), "trilinear outside 3 \(note)")
         }
     }
@@ -52,16 +56,20 @@ struct StoredResamplingTests {
             let n = placement.source.size.voxelCount
             let scaling = seed % 2 == 0 ? IntensityScaling.identity : IntensityScaling(slope: 0.37, intercept: -12.5)
             let note = "seed \(seed)"
+            // More threads than target slices as well (a target has 1 to 9).
+            let threads = Int(seed / 4 % 4) + 1
             switch seed % 4 {
-            case 0: Self.check((0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }, placement, scaling, note)
-            case 1: Self.check((0..<n).map { _ in Int16.random(in: -3000...3000, using: &rng) }, placement, scaling, note)
+            case 0: Self.check((0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }, placement, scaling, threads: threads, note)
+            case 1:
+                Self.check((0..<n).map { _ in Int16.random(in: -3000...3000, using: &rng) }, placement, scaling, threads: threads, note)
             case 2:
                 // NaN neighbours: kept where their weight is nonzero, skipped where it is zero.
                 let values = (0..<n).map { _ in
                     Double.random(in: 0..<1, using: &rng) < 0.05 ? Float.nan : Float.random(in: -2...2, using: &rng)
                 }
-                Self.check(values, placement, scaling, note)
-            default: Self.check((0..<n).map { _ in Double.random(in: -1e3...1e3, using: &rng) }, placement, scaling, note)
+                Self.check(values, placement, scaling, threads: threads, note)
+            default:
+                Self.check((0..<n).map { _ in Double.random(in: -1e3...1e3, using: &rng) }, placement, scaling, threads: threads, note)
             }
             inside += placement.trilinear { _ in 0 }.voxels.filter { !$0.isNaN }.count
         }

@@ -136,7 +136,8 @@ let kernels = args.contains("kernels")
 
 // `run.sh . N resampling`: the head's FLAIR (float32) and an Int16 copy of it resampled onto
 // the same grid turned by 0.1 rad about z and shifted, trilinear and nearest, by the
-// closure-based kernel and by the one reading stored values, alternated, with the bits compared.
+// closure-based kernel and by the one reading stored values, alternated, with the bits compared;
+// the stored int16 trilinear also in wall time on one thread and on two.
 if args.contains("resampling") {
     let (c, s) = (cos(0.1), sin(0.1))
     let size = flair.size
@@ -161,6 +162,13 @@ if args.contains("resampling") {
         t = now()
         let d16 = int16.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: scaling) }
         let td = now() - t
+        // Wall time, one thread against two (`now()` is the calling thread's CPU time only).
+        var w = wall()
+        _ = int16.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: scaling) }
+        let wdOne = wall() - w
+        w = wall()
+        let d16Two = int16.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: scaling, threads: 2) }
+        let wdTwo = wall() - w
         t = now()
         let e = int16.withUnsafeBufferPointer { v in placement.nearest({ scaling.apply(Double(v[$0])) }, outside: .nan) }
         let te = now() - t
@@ -172,7 +180,8 @@ if args.contains("resampling") {
         print(
             "run \(run), ns per target voxel (closure, stored, ratio): trilinear float32 \(ns(ta)), \(ns(tb)), \(ratio(ta, tb)); "
                 + "trilinear int16 scaled \(ns(tc)), \(ns(td)), \(ratio(tc, td)); nearest int16 scaled \(ns(te)), \(ns(tf)), \(ratio(te, tf)); "
-                + "bits equal: \(same(a, b) && same(c16, d16) && same(e, f))")
+                + "stored trilinear int16, wall, 1 and 2 threads \(ns(wdOne)), \(ns(wdTwo)) (\(ratio(wdOne, wdTwo))×); "
+                + "bits equal: \(same(a, b) && same(c16, d16) && same(e, f) && same(d16, d16Two))")
     }
     exit(0)
 }

@@ -143,12 +143,18 @@ public struct GridPlacement: Sendable {
     /// Calls `body` with each target storage offset and its continuous source index, in storage order.
     @inline(__always)
     func forEachTargetVoxel(_ body: (Int, VoxelCoordinate) -> Void) {
+        forEachTargetVoxel(slices: 0..<target.size.nz, body)
+    }
+
+    /// `forEachTargetVoxel` over the target slices `slices` (k) only.
+    @inline(__always)
+    func forEachTargetVoxel(slices: Range<Int>, _ body: (Int, VoxelCoordinate) -> Void) {
         let size = target.size
         let m = targetToSource.rows
         // The column along i, read once: the matrix is an array of arrays.
         let (a0, a1, a2) = (m[0][0], m[1][0], m[2][0])
-        var offset = 0
-        for k in 0..<size.nz {
+        var offset = slices.lowerBound * size.nx * size.ny
+        for k in slices {
             for j in 0..<size.ny {
                 let y = Double(j), z = Double(k)
                 let row0: Double = m[0][1] * y + m[0][2] * z + m[0][3]

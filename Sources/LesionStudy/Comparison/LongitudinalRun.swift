@@ -57,6 +57,7 @@ public struct LongitudinalRun: Sendable {
     ) throws(ScanError) -> LongitudinalRun {
         let reference = try reader.readHeader(visits[0].t2File)
         var grid = ReferenceGrid(header: reference, rule: pipeline.pipeline.grid)
+        grid.threads = registration.threads
         // The one place registration enters a run: every file's transform to the baseline.
         let aligned = try VisitAlignment(
             settings: pipeline.pipeline.registration, context: registration, reader: reader, participantID: participantID,

@@ -4,12 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Where a run keeps its transforms and how many threads elastix may use.
+/// Where a run keeps its transforms and how many threads elastix and the resampling onto the
+/// baseline grid may use.
 public struct RegistrationContext: Sendable {
     /// The output folder under which transforms are stored (`sub-<id>/ses-<label>/anat/…_xfm.txt`)
     /// and reused by the next run; nil: transforms are computed and not kept.
     public var transformsFolder: String?
-    /// elastix's `-threads`: at most the cores this run may use.
+    /// elastix's `-threads`, and the threads that share each resampling onto the baseline grid
+    /// (`ReferenceGrid.threads`): at most the cores this run may use.
     public var threads: Int
     /// The folders searched for `elastix`, as in `PATH`; nil: the `PATH` of the process.
     public var enginePath: String?

@@ -95,7 +95,9 @@ struct TemplateAnatomy {
                 throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
             }
             // Outside the kit's field the value is NaN, which is not > 0: not in the structure.
-            maps[role] = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: .nearest)).map { $0 > 0 }
+            maps[role] = scan.voxels.visit(
+                Resampler(placement: placement, scaling: scan.scaling, method: .nearest, threads: threads)
+            ).map { $0 > 0 }
         }
         return (maps, result.transform)
     }

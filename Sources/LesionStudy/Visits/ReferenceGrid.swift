@@ -22,6 +22,9 @@ public struct ReferenceGrid: Sendable {
     public var templateBrain: Volume<Bool>?
     /// The template's maps on this grid by role (`TemplateAnatomy.structures`), when a source needed them.
     public var templateAnatomy: [String: Volume<Bool>]?
+    /// The threads that share each resampling onto this grid: the cores the run may use
+    /// (`RegistrationContext.threads`, which divides them between a batch's jobs).
+    public var threads = 1
 
     public init(header: ScanHeader, rule: GridRule) {
         self.header = header
@@ -83,7 +86,8 @@ public struct ReferenceGrid: Sendable {
                     intercept: h.headerIntercept, scaling: h.scaling), fit
             )
         }
-        let resampled = scan.voxels.visit(Resampler(placement: placement, scaling: scan.scaling, method: method))
+        let resampled = scan.voxels.visit(
+            Resampler(placement: placement, scaling: scan.scaling, method: method, threads: threads))
         return (self.scan(resampled, path: scan.path), fit)
     }
 
@@ -116,11 +120,12 @@ public struct ReferenceGrid: Sendable {
 }
 
 /// Resamples a volume in its stored type, scaling each value read: the source is never copied.
-/// Voxels outside the source's field are NaN.
+/// Voxels outside the source's field are NaN. `threads` share the target's slices.
 struct Resampler: VolumeVisitor {
     let placement: GridPlacement
     let scaling: IntensityScaling
     let method: GridFit.ResamplingMethod
+    let threads: Int
 
     @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
     @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
@@ -129,8 +134,8 @@ struct Resampler: VolumeVisitor {
     func visit<T: ScanScalar>(_ volume: Volume<T>) -> Volume<Double> {
         volume.voxels.withUnsafeBufferPointer { stored in
             switch method {
-            case .nearest: placement.nearest(stored: stored, scaling: scaling, outside: .nan)
-            case .trilinear: placement.trilinear(stored: stored, scaling: scaling)
+            case .nearest: placement.nearest(stored: stored, scaling: scaling, outside: .nan, threads: threads)
+            case .trilinear: placement.trilinear(stored: stored, scaling: scaling, threads: threads)
             }
         }
     }
