@@ -64,7 +64,7 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Refuse volumes larger than this many MiB.")
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
 
-    @Option(help: "Slabs of the volume labelled concurrently (default: the number of cores).")
+    @Option(help: "Slabs of the volume labelled concurrently (default: the CPUs this process may run on, as nproc counts them).")
     var threads: Int?
 
     @Option(help: .hidden)
@@ -104,7 +104,8 @@ struct LabelCommand: ParsableCommand {
 }
 
 extension LabelCommand {
-    static var cores: Int { max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64)) }
+    /// The CPUs this process may run on (its affinity mask), at most 64.
+    static var cores: Int { min(Processors.usable, 64) }
 }
 
 extension ViewPlane: ExpressibleByArgument {}

@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var reviewOptions: ReviewOptions
 
-    @Option(help: "Participants processed at once (default: the number of cores).")
+    @Option(help: "Participants processed at once (default: the CPUs this process may run on, as nproc counts them).")
     var jobs: Int?
 
     @Option(help: "Process only shard I of N (1 ≤ I ≤ N) of the participants, by a hash of each label.")

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LesionIO
 
 /// Where a run keeps its transforms and how many threads elastix and the resampling onto the
 /// baseline grid may use.
@@ -33,8 +29,9 @@ public struct RegistrationContext: Sendable {
         RegistrationContext(transformsFolder: transformsFolder, threads: max(1, cores / max(1, jobs)))
     }
 
-    /// The cores online.
-    public static var cores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// The CPUs this process may run on (`Processors.usable`: its affinity mask, which a Slurm
+    /// task's binding narrows).
+    public static var cores: Int { Processors.usable }
 
     /// What the batch's input key records of registration: the parameter file's SHA-256, so a
     /// changed parameter file redoes the participant.
