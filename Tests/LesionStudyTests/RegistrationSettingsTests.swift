@@ -54,9 +54,9 @@ struct RegistrationSettingsTests {
         }
     }
 
-    @Test("jobs × elastix threads never exceed the cores")
+    @Test("jobs × elastix threads never exceed the CPUs the process may run on")
     func threads() {
-        let cores = RegistrationContext.cores
+        let cores = Processors.usable
         for jobs in 1...(2 * cores + 1) {
             let context = RegistrationContext.sharing(jobs: jobs, transformsFolder: nil)
             #expect(context.threads >= 1)

@@ -18,20 +18,16 @@ public struct RegistrationContext: Sendable {
         self.enginePath = enginePath
     }
 
-    /// A single run on this machine: every core, nothing stored.
+    /// A single run on this machine: every CPU it may run on, nothing stored.
     public static var standalone: RegistrationContext {
-        RegistrationContext(transformsFolder: nil, threads: cores)
+        RegistrationContext(transformsFolder: nil, threads: Processors.usable)
     }
 
     /// `jobs` runs side by side storing under `transformsFolder`: each elastix gets an equal share
-    /// of the cores, so jobs × threads never exceeds them.
+    /// of the CPUs the process may run on, so jobs × threads never exceeds them.
     public static func sharing(jobs: Int, transformsFolder: String?) -> RegistrationContext {
-        RegistrationContext(transformsFolder: transformsFolder, threads: max(1, cores / max(1, jobs)))
+        RegistrationContext(transformsFolder: transformsFolder, threads: max(1, Processors.usable / max(1, jobs)))
     }
-
-    /// The CPUs this process may run on (`Processors.usable`: its affinity mask, which a Slurm
-    /// task's binding narrows).
-    public static var cores: Int { Processors.usable }
 
     /// What the batch's input key records of registration: the parameter file's SHA-256, so a
     /// changed parameter file redoes the participant.
