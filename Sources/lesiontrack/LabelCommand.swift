@@ -64,7 +64,10 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "Refuse volumes larger than this many MiB.")
     var maxScanMb: Int = NIfTIReader.defaultMaximumVolumeBytes >> 20
 
-    @Option(help: "Slabs of the volume labelled concurrently (default: the CPUs this process may run on, as nproc counts them).")
+    @Option(
+        help:
+            "Slabs of the volume labelled concurrently (default: the CPUs this process may run on: its affinity mask, as nproc counts them, within its cgroup's CPU quota)."
+    )
     var threads: Int?
 
     @Option(help: .hidden)
@@ -104,7 +107,7 @@ struct LabelCommand: ParsableCommand {
 }
 
 extension LabelCommand {
-    /// The CPUs this process may run on (its affinity mask), at most 64.
+    /// The CPUs this process may run on (its affinity mask, within its cgroup's CPU quota), at most 64.
     static var cores: Int { min(Processors.usable, 64) }
 }
 

@@ -38,7 +38,10 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var reviewOptions: ReviewOptions
 
-    @Option(help: "Participants processed at once (default: the CPUs this process may run on, as nproc counts them).")
+    @Option(
+        help:
+            "Participants processed at once (default: the CPUs this process may run on: its affinity mask, as nproc counts them, within its cgroup's CPU quota)."
+    )
     var jobs: Int?
 
     @Option(help: "Process only shard I of N (1 ≤ I ≤ N) of the participants, by a hash of each label.")
