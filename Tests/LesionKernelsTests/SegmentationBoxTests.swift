@@ -116,7 +116,8 @@ struct SegmentationBoxTests {
             func mm() -> Double { Double(Int.random(in: 0...2, using: &rng)) * s }
             let flair = FLAIRLesionSegmentation(
                 normalisation: normalisation, seedRatio: 1.4, growRatio: 1.15, whiteMatterDilationMM: mm(),
-                ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5)
+                ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
+                cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)])
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy)
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy)

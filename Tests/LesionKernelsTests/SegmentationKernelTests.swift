@@ -160,6 +160,78 @@ struct SegmentationKernelTests {
         }
     }
 
+    @Test("regions mostly in an area are dropped whole, by per-component brute force on 200 random masks")
+    func mostlyInArea() {
+        var rng = SeededGenerator(seed: 2323)
+        for _ in 0..<200 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let mask = RandomVolumes.noise(size, density: Double.random(in: 0.05...0.5, using: &rng), &rng)
+            let area = RandomVolumes.noise(size, density: Double.random(in: 0.1...0.9, using: &rng), &rng)
+            let fraction = [0, 0.25, 0.5, 0.75, 1][Int.random(in: 0..<5, using: &rng)]
+            let label = Self.referenceComponents(mask)
+            var inside: [Int: Int] = [:]
+            var count: [Int: Int] = [:]
+            for n in 0..<size.voxelCount where label[n] >= 0 {
+                count[label[n], default: 0] += 1
+                if area.voxels[n] { inside[label[n], default: 0] += 1 }
+            }
+            let kept = (0..<size.voxelCount).map { n in
+                label[n] >= 0 && Double(inside[label[n]] ?? 0) <= fraction * Double(count[label[n]]!)
+            }
+            #expect(LesionGrowth.dropping(mask, mostlyIn: area, maximumFraction: fraction).voxels == kept)
+        }
+        // Exactly half in the area: kept at 0.5, dropped just under it.
+        var two = Volume(size: GridSize(2, 1, 1), repeating: true)
+        let half = Volume(size: two.size, voxels: [true, false])
+        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 0.5).voxels == [true, true])
+        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 0.49).voxels == [false, false])
+        two.voxels[1] = false
+        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 1).voxels == [true, false])
+    }
+
+    @Test("a lesion grown mostly into the cortex is dropped above cortex_max_fraction; one in white matter is kept")
+    func mostlyCortical() {
+        // White matter below slice 12, cortex from slice 10 (the two overlap, as a misplaced
+        // template's maps can). Lesion A (3 × 3 × 5, slices 9 to 13) has its seed slice in white
+        // matter only and 36 of its 45 voxels (0.8) in the cortex; lesion B (3 × 3 × 3, slices 3 to
+        // 5) lies in white matter only.
+        let size = GridSize(16, 16, 20)
+        var whiteMatter = Volume(size: size, repeating: false)
+        var cortex = Volume(size: size, repeating: false)
+        var flair = Volume<Float>(size: size, repeating: 100)
+        var a = Volume(size: size, repeating: false)
+        var b = Volume(size: size, repeating: false)
+        for k in 0..<size.nz {
+            for j in 0..<size.ny {
+                for i in 0..<size.nx {
+                    whiteMatter[i, j, k] = k < 12
+                    cortex[i, j, k] = k >= 10
+                    let inside = (6...8).contains(i) && (6...8).contains(j)
+                    a[i, j, k] = inside && (9...13).contains(k)
+                    b[i, j, k] = inside && (3...5).contains(k)
+                    if a[i, j, k] || b[i, j, k] { flair[i, j, k] = 200 }
+                }
+            }
+        }
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: cortex,
+            ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        func lesions(_ fraction: Double) -> [Bool] {
+            FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 2, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5,
+                cortexMaximumFraction: fraction
+            ).segment(flair: flair, t1: nil, anatomy: anatomy).lesions.voxels
+        }
+        let both = (0..<size.voxelCount).map { a.voxels[$0] || b.voxels[$0] }
+        // Compared as booleans: a failure then names the fraction, not two 5120-voxel arrays.
+        for (fraction, expected) in [(1, both), (0.8, both), (0.79, b.voxels), (0.5, b.voxels)] {
+            let found = lesions(fraction)
+            let same = found == expected
+            #expect(same, "cortex_max_fraction \(fraction): \(found.filter { $0 }.count) voxels found")
+        }
+    }
+
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D
     /// Gaussian sum over the coarse grid, and trilinear interpolation evaluated per voxel.
     static func referenceField(_ v: Volume<Float>, _ w: Volume<Bool>, spacing: [Double], sigmaMM: Double, blockMM: Double) -> [Double] {

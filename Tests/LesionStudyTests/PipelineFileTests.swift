@@ -95,6 +95,15 @@ struct PipelineFileTests {
         #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingSeeds })
     }
 
+    @Test("cortex_max_fraction is off (1) unless set, is read as a fraction, and applies to lesion growth only")
+    func cortexFraction() throws {
+        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(standard.pipeline.t2Sources[0].flair.cortexMaximumFraction == 1)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.cortexMaximumFraction == 1 })
+        let set = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    cortex_max_fraction: 0.5\n")
+        #expect(set.pipeline.t2Sources[0].flair.cortexMaximumFraction == 0.5)
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -127,6 +136,14 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    enhancing_seeds: true\n",
                 "FILE: line 4: t2_sources[1].enhancing_seeds applies to kind lesion-growth only, not mask"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    cortex_max_fraction: 1.5\n",
+                "FILE: line 4: t2_sources[1].cortex_max_fraction is a fraction from 0 to 1, not 1.5"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    cortex_max_fraction: 0.5\n",
+                "FILE: line 4: t2_sources[1].cortex_max_fraction applies to kind lesion-growth only, not mask"
             ),
             (
                 "gd_sources:\n  - kind: mask\n    pattern: x\n    seed_difference: 0.5\n",

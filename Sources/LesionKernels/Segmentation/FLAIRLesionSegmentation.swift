@@ -12,6 +12,9 @@
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
 ///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
 ///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped;
+/// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon is
+///   dropped: its seed lies in white matter, but it grew mostly through the cortex, as a cortical
+///   or sulcal FLAIR hyperintensity next to misplaced template white matter does;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
 ///   when it enhances.
@@ -23,14 +26,18 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var ventricleMarginMM: Double
     public var t1MaximumRatio: Double
     public var edgeFraction: Double
+    /// Lesions with more than this fraction of their voxels in the cortex are dropped (1: none).
+    public var cortexMaximumFraction: Double
     /// Whether the visit's enhancing lesions seed lesions too (`growing(fromEnhancing:)`; the
     /// caller applies it).
     public var enhancingSeeds: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
-        ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, enhancingSeeds: Bool = true
+        ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
+        enhancingSeeds: Bool = true
     ) {
+        self.cortexMaximumFraction = cortexMaximumFraction
         self.enhancingSeeds = enhancingSeeds
         self.edgeFraction = edgeFraction
         self.normalisation = normalisation
@@ -107,6 +114,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let kept = LesionGrowth.grow(
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
             connectivity: .twentySix)
-        return (kept, ratio, region)
+        let outOfCortex = LesionGrowth.dropping(kept, mostlyIn: anatomy.cortex, maximumFraction: cortexMaximumFraction)
+        return (outOfCortex, ratio, region)
     }
 }

@@ -62,6 +62,23 @@ extension LesionGrowth {
     }
 }
 
+extension LesionGrowth {
+    /// `mask` without each 26-connected region of which more than `maximumFraction` of the voxels
+    /// lie in `area` (a region exactly at the fraction stays). `maximumFraction` 1 keeps every region.
+    public static func dropping(_ mask: Volume<Bool>, mostlyIn area: Volume<Bool>, maximumFraction: Double) -> Volume<Bool> {
+        precondition(area.size == mask.size)
+        guard maximumFraction < 1 else { return mask }
+        var out = mask
+        Neighbours.components(of: mask) { region in
+            var inside = 0
+            for n in region where area.voxels[Int(n)] { inside += 1 }
+            guard Double(inside) > maximumFraction * Double(region.count) else { return }
+            for n in region { out.voxels[Int(n)] = false }
+        }
+        return out
+    }
+}
+
 /// Neighbours of a voxel by linear offset, with the grid's edges checked only for voxels on them.
 struct Neighbours {
     let size: GridSize

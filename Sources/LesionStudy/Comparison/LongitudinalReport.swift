@@ -215,7 +215,7 @@ public struct LongitudinalReport {
                 ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
-                ("enhancing_seeds", String(f.enhancingSeeds)),
+                ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):
             return [

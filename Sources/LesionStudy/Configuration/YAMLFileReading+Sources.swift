@@ -76,7 +76,10 @@ extension YAMLFileReading {
     }
 
     static var growthOnlyKeys: [String] {
-        ["t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "enhancing_seeds"]
+        [
+            "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
+            "enhancing_seeds",
+        ]
     }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
     static var sharedSegmentationKeys: [String] {
@@ -114,6 +117,9 @@ extension YAMLFileReading {
             if let value = try positive("grow_ratio") { f.growRatio = value }
             if let value = try positive("t1_max_ratio") { f.t1MaximumRatio = value }
             if let node = m["edge_fraction"] { f.edgeFraction = try fraction(node, "\(context).edge_fraction") }
+            if let node = m["cortex_max_fraction"] {
+                f.cortexMaximumFraction = try fraction(node, "\(context).cortex_max_fraction")
+            }
             if let node = m["enhancing_seeds"] { f.enhancingSeeds = try boolean(node, "\(context).enhancing_seeds") }
             if let value = try distance("white_matter_dilation_mm") { f.whiteMatterDilationMM = value }
             if let value = try distance("ventricle_margin_mm") { f.ventricleMarginMM = value }
