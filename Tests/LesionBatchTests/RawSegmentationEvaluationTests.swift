@@ -233,7 +233,7 @@ struct RawSegmentationEvaluationTests {
         #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [2, 2], "\(new)")
     }
 
-    @Test("cortex_max_fraction 0.5 (off by default): the cortical false positives go, with one new lesion (docs/segmentation.md)")
+    @Test("cortex_max_fraction 0.5 (off by default): fewer cortical false positives, no lesion lost, more new ones (docs/segmentation.md)")
     func cortexFraction() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -245,22 +245,22 @@ struct RawSegmentationEvaluationTests {
             .write(toFile: pipeline, atomically: true, encoding: .utf8)
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
-        // Measured (docs/segmentation.md): F1 per visit within 0.05 of these; 2 false positives in
-        // all, against 14 with the default.
-        let measured: [(String, String, f1: Double, fn: Int)] = [
-            ("sub-raw01", "ses-01", 0.923, 0), ("sub-raw01", "ses-02", 0.875, 1),
-            ("sub-raw02", "ses-01", 1.000, 0), ("sub-raw02", "ses-02", 1.000, 0),
+        // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
+        // 4 false positives in all, against 14 with the key off.
+        let measured: [(String, String, f1: Double)] = [
+            ("sub-raw01", "ses-01", 0.923), ("sub-raw01", "ses-02", 0.889),
+            ("sub-raw02", "ses-01", 1.000), ("sub-raw02", "ses-02", 0.947),
         ]
-        for (participant, session, f1, fn) in measured {
+        for (participant, session, f1) in measured {
             let visit = try #require(score.visit(participant, session))
             #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
-            #expect(visit.fn == fn, "\(participant) \(session): \(visit.fn) truth lesions missed")
+            #expect(visit.fn == 0, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        #expect(score.visits.map(\.fp).reduce(0, +) <= 3)
-        // The price, and why it is off by default: sub-raw01 ses-02's new juxtacortical lesion, 0.78
-        // in the template's cortex and not enhancing, is dropped with the mimics (new lesions 1 of 2).
+        #expect(score.visits.map(\.fp).reduce(0, +) <= 5)
+        // Both new lesions of each follow-up are kept, and so is one more: a baseline mimic, dropped
+        // there, that the 6 mm FLAIR spreads past 1.5 times its size, counted as new. Why it is off.
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)
-        #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [1, 2], "\(new)")
+        #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [3, 3], "\(new)")
     }
 
     @Test(

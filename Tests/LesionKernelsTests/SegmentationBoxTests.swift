@@ -119,9 +119,13 @@ struct SegmentationBoxTests {
                 ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
                 cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)])
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
-            let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy)
-            let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy)
+            let before =
+                Bool.random(using: &rng)
+                ? RandomVolumes.noise(anatomy.brain.size, density: Double.random(in: 0...0.3, using: &rng), &rng) : nil
+            let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, corticalBefore: before)
+            let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, corticalBefore: before)
             #expect(f.lesions.voxels == fWhole.lesions.voxels)
+            #expect(f.cortical?.voxels == fWhole.cortical?.voxels)
             #expect(f.region.voxels == fWhole.region.voxels)
             // The ratio where lesions can grow: the white matter dilated.
             let dilated = anatomy.dilated(anatomy.whiteMatter, mm: flair.whiteMatterDilationMM)

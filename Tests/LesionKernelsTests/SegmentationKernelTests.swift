@@ -1,5 +1,5 @@
 import Foundation
-import LesionKernels
+@testable import LesionKernels
 import Testing
 import TestSupport
 
@@ -160,6 +160,27 @@ struct SegmentationKernelTests {
         }
     }
 
+    @Test("the voxels of a mask within a box radius of a region equal brute force on 200 random masks")
+    func countNear() {
+        var rng = SeededGenerator(seed: 2324)
+        for _ in 0..<200 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let mask = RandomVolumes.noise(size, density: Double.random(in: 0.05...0.6, using: &rng), &rng)
+            let regionMask = RandomVolumes.noise(size, density: Double.random(in: 0.02...0.3, using: &rng), &rng)
+            let region = (0..<size.voxelCount).filter { regionMask.voxels[$0] }.map(Int32.init)
+            let radius = (0..<3).map { _ in Int.random(in: 0...2, using: &rng) }
+            let points = region.map { size.index(ofOffset: Int($0)) }
+            let slow = (0..<size.voxelCount).filter { n in
+                let v = size.index(ofOffset: n)
+                return mask.voxels[n]
+                    && points.contains {
+                        abs($0.i - v.i) <= radius[0] && abs($0.j - v.j) <= radius[1] && abs($0.k - v.k) <= radius[2]
+                    }
+            }.count
+            #expect(LesionGrowth.count(mask, near: region[...], radius: radius) == slow)
+        }
+    }
+
     @Test("regions mostly in an area are dropped whole, by per-component brute force on 200 random masks")
     func mostlyInArea() {
         var rng = SeededGenerator(seed: 2323)
@@ -189,7 +210,9 @@ struct SegmentationKernelTests {
         #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 1).voxels == [true, false])
     }
 
-    @Test("a lesion grown mostly into the cortex is dropped above cortex_max_fraction; one in white matter is kept")
+    @Test(
+        "a lesion grown mostly into the cortex is dropped above cortex_max_fraction at the first visit, later only when dropped before"
+    )
     func mostlyCortical() {
         // White matter below slice 12, cortex from slice 10 (the two overlap, as a misplaced
         // template's maps can). Lesion A (3 × 3 × 5, slices 9 to 13) has its seed slice in white
@@ -216,19 +239,51 @@ struct SegmentationKernelTests {
         let anatomy = SegmentationAnatomy(
             brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: cortex,
             ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
-        func lesions(_ fraction: Double) -> [Bool] {
-            FLAIRLesionSegmentation(
+        func segmented(_ fraction: Double, before: Volume<Bool>? = nil) -> (lesions: [Bool], cortical: [Bool]?) {
+            let r = FLAIRLesionSegmentation(
                 normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
                 whiteMatterDilationMM: 2, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5,
                 cortexMaximumFraction: fraction
-            ).segment(flair: flair, t1: nil, anatomy: anatomy).lesions.voxels
+            ).segment(flair: flair, t1: nil, anatomy: anatomy, corticalBefore: before)
+            return (r.lesions.voxels, r.cortical?.voxels)
         }
+        func lesions(_ fraction: Double, before: Volume<Bool>? = nil) -> [Bool] { segmented(fraction, before: before).lesions }
         let both = (0..<size.voxelCount).map { a.voxels[$0] || b.voxels[$0] }
         // Compared as booleans: a failure then names the fraction, not two 5120-voxel arrays.
         for (fraction, expected) in [(1, both), (0.8, both), (0.79, b.voxels), (0.5, b.voxels)] {
             let found = lesions(fraction)
             let same = found == expected
             #expect(same, "cortex_max_fraction \(fraction): \(found.filter { $0 }.count) voxels found")
+        }
+        // The first visit reports what it dropped: lesion A.
+        let first = segmented(0.5)
+        #expect(first.cortical == a.voxels && segmented(1).cortical == nil)
+        // A later visit drops it only when more than half of it lies within 2 mm of what was
+        // dropped before and it has at most 1.5 times the voxels dropped before within 2 mm of it:
+        // A itself (45 of 45 near, 45 before), or A's slices 10 to 13 (45 near, 36 before). Slices 9
+        // and 10 lie near 36 of A's voxels, but A has grown from 18 (45 > 27); one voxel at (7, 7,
+        // 13) lies near 27 of them, grown from 1; one at (7, 7, 15) near 9 only: new or grown, A
+        // stays; so does everything when nothing was dropped before.
+        func voxel(_ k: Int) -> Volume<Bool> {
+            var v = Volume(size: size, repeating: false)
+            v[7, 7, k] = true
+            return v
+        }
+        func slices(_ ks: ClosedRange<Int>) -> Volume<Bool> {
+            var v = a
+            for k in 0..<size.nz where !ks.contains(k) {
+                for j in 0..<size.ny { for i in 0..<size.nx { v[i, j, k] = false } }
+            }
+            return v
+        }
+        let nothing = Volume(size: size, repeating: false)
+        for (before, expected, cortical) in [
+            (a, b.voxels, a.voxels), (slices(10...13), b.voxels, a.voxels), (slices(9...10), both, nothing.voxels),
+            (voxel(13), both, nothing.voxels), (voxel(15), both, nothing.voxels), (nothing, both, nothing.voxels),
+        ] {
+            let later = segmented(0.5, before: before)
+            let same = later.lesions == expected && later.cortical == cortical
+            #expect(same, "before: \(before.voxels.filter { $0 }.count) voxels; \(later.lesions.filter { $0 }.count) found")
         }
     }
 

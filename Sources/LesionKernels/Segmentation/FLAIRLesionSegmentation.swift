@@ -12,9 +12,12 @@
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
 ///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
 ///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped;
-/// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon is
-///   dropped: its seed lies in white matter, but it grew mostly through the cortex, as a cortical
-///   or sulcal FLAIR hyperintensity next to misplaced template white matter does;
+/// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
+///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
+///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
+///   first visit; at a later visit only when it is one dropped before and has not grown
+///   (`sameAsBefore`, `grownRatio`), so a new or growing one stays a lesion, as evidence: cortical
+///   involvement is a sign of PML;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
 ///   when it enhances.
@@ -26,8 +29,19 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var ventricleMarginMM: Double
     public var t1MaximumRatio: Double
     public var edgeFraction: Double
-    /// Lesions with more than this fraction of their voxels in the cortex are dropped (1: none).
+    /// Lesions with more than this fraction of their voxels in the cortex are dropped (1: none): all
+    /// of them at the patient's first visit, those dropped before at later ones.
     public var cortexMaximumFraction: Double
+    /// A mostly cortical lesion of a later visit is the one dropped before when more than this
+    /// share of its voxels lie within `beforeMarginMM` of the voxels dropped at earlier visits.
+    public static let sameAsBefore = 0.5
+    /// The margin around earlier visits' dropped voxels: the registration's and the resampling's
+    /// uncertainty, a voxel of a 2 mm grid.
+    public static let beforeMarginMM = 2.0
+    /// A mostly cortical lesion of a later visit with more than this many times the voxels dropped
+    /// before within `beforeMarginMM` of it has grown, and stays a lesion: 1.5, the ledger's
+    /// default `enlarging_ratio`.
+    public static let grownRatio = 1.5
     /// Whether the visit's enhancing lesions seed lesions too (`growing(fromEnhancing:)`; the
     /// caller applies it).
     public var enhancingSeeds: Bool
@@ -54,17 +68,29 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// The work is done inside the white matter's box (`SegmentationBox`): the ratio is NaN
     /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
     /// erosion, and two blocks of the reference from the white matter; the region lies inside it.
+    ///
+    /// `corticalBefore` holds the mostly cortical lesions dropped at the patient's earlier visits
+    /// (their `cortical`), on the same grid; nil at the first visit. `cortical` is what this visit
+    /// dropped; nil when `cortexMaximumFraction` is 1.
     public func segment(
-        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>) {
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, corticalBefore: Volume<Bool>? = nil
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
         let reach = max(ventricleMarginMM, normalisation.erosionMM)
         guard
             let box = anatomy.box(
                 dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
             !box.isWhole
-        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy) }
-        let r = segmentWhole(flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box))
-        return (box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan), box.paste(r.region, outside: false))
+        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, corticalBefore: corticalBefore) }
+        // Dilated on the whole grid: earlier voxels outside the box still reach into it.
+        let before = corticalBefore.flatMap { dropped in
+            cortexMaximumFraction < 1 ? (box.crop(dropped), box.crop(anatomy.dilated(dropped, mm: Self.beforeMarginMM))) : nil
+        }
+        let r = segmentWhole(
+            flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box), before: before)
+        return (
+            box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan), box.paste(r.region, outside: false),
+            r.cortical.map { box.paste($0, outside: false) }
+        )
     }
 
     /// Lesions grown from enhancing voxels (a Gd+ lesion of the same visit, on the same grid):
@@ -88,8 +114,20 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
 
     /// `segment` on the whole grid.
     func segmentWhole(
-        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>) {
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, corticalBefore: Volume<Bool>? = nil
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
+        let before = corticalBefore.flatMap { dropped in
+            cortexMaximumFraction < 1 ? (dropped, anatomy.dilated(dropped, mm: Self.beforeMarginMM)) : nil
+        }
+        return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, before: before)
+    }
+
+    /// `segment` on the whole grid (or the box), given earlier visits' dropped voxels and those
+    /// voxels dilated by `beforeMarginMM` (on the whole grid).
+    private func segmentWhole(
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy,
+        before: (dropped: Volume<Bool>, near: Volume<Bool>)?
+    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
@@ -114,7 +152,16 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let kept = LesionGrowth.grow(
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
             connectivity: .twentySix)
-        let outOfCortex = LesionGrowth.dropping(kept, mostlyIn: anatomy.cortex, maximumFraction: cortexMaximumFraction)
-        return (outOfCortex, ratio, region)
+        guard cortexMaximumFraction < 1 else { return (kept, ratio, region, nil) }
+        let margin = MaskMorphology.radius(mm: Self.beforeMarginMM, spacingMM: anatomy.spacingMM)
+        let split = LesionGrowth.splitting(kept) { lesion in
+            guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
+            guard let before else { return true }
+            // The one dropped before, not grown since: a new or growing cortical lesion is evidence.
+            guard LesionGrowth.share(of: lesion, in: before.near) > Self.sameAsBefore else { return false }
+            let earlier = LesionGrowth.count(before.dropped, near: lesion, radius: margin)
+            return Double(lesion.count) <= Self.grownRatio * Double(earlier)
+        }
+        return (split.kept, ratio, region, split.dropped)
     }
 }

@@ -68,14 +68,66 @@ extension LesionGrowth {
     public static func dropping(_ mask: Volume<Bool>, mostlyIn area: Volume<Bool>, maximumFraction: Double) -> Volume<Bool> {
         precondition(area.size == mask.size)
         guard maximumFraction < 1 else { return mask }
-        var out = mask
-        Neighbours.components(of: mask) { region in
-            var inside = 0
-            for n in region where area.voxels[Int(n)] { inside += 1 }
-            guard Double(inside) > maximumFraction * Double(region.count) else { return }
-            for n in region { out.voxels[Int(n)] = false }
+        return splitting(mask) { region in share(of: region, in: area) > maximumFraction }.kept
+    }
+
+    /// The share of `region`'s voxels (offsets) that lie in `area`; 0 for no voxels.
+    static func share(of region: ArraySlice<Int32>, in area: Volume<Bool>) -> Double {
+        guard !region.isEmpty else { return 0 }
+        var inside = 0
+        for n in region where area.voxels[Int(n)] { inside += 1 }
+        return Double(inside) / Double(region.count)
+    }
+
+    /// The voxels of `mask` within `radius` (voxels per axis, a box, as `MaskMorphology.dilate`)
+    /// of a voxel of `region` (offsets on `mask`'s grid).
+    static func count(_ mask: Volume<Bool>, near region: ArraySlice<Int32>, radius: [Int]) -> Int {
+        let size = mask.size
+        guard !region.isEmpty else { return 0 }
+        var low = [Int.max, Int.max, Int.max], high = [Int.min, Int.min, Int.min]
+        for n in region {
+            let index = size.index(ofOffset: Int(n))
+            for (a, v) in [index.i, index.j, index.k].enumerated() {
+                low[a] = min(low[a], v)
+                high[a] = max(high[a], v)
+            }
         }
-        return out
+        let limit = [size.nx, size.ny, size.nz]
+        for a in 0..<3 {
+            low[a] = max(0, low[a] - radius[a])
+            high[a] = min(limit[a] - 1, high[a] + radius[a])
+        }
+        let local = GridSize(high[0] - low[0] + 1, high[1] - low[1] + 1, high[2] - low[2] + 1)
+        var marked = Volume(size: local, repeating: false)
+        for n in region {
+            let index = size.index(ofOffset: Int(n))
+            marked[index.i - low[0], index.j - low[1], index.k - low[2]] = true
+        }
+        let reach = MaskMorphology.dilate(marked, radius: radius)
+        var count = 0
+        for k in 0..<local.nz {
+            for j in 0..<local.ny {
+                for i in 0..<local.nx where reach[i, j, k] && mask[i + low[0], j + low[1], k + low[2]] { count += 1 }
+            }
+        }
+        return count
+    }
+
+    /// The 26-connected regions of `mask` that `drop` (given each region's voxel offsets) refuses
+    /// and those it takes.
+    static func splitting(
+        _ mask: Volume<Bool>, drop: (ArraySlice<Int32>) -> Bool
+    ) -> (kept: Volume<Bool>, dropped: Volume<Bool>) {
+        var kept = mask
+        var dropped = Volume(size: mask.size, repeating: false)
+        Neighbours.components(of: mask) { region in
+            guard drop(region) else { return }
+            for n in region {
+                kept.voxels[Int(n)] = false
+                dropped.voxels[Int(n)] = true
+            }
+        }
+        return (kept, dropped)
     }
 }
 

@@ -63,6 +63,14 @@ struct VisitLabeller {
         }
         pass.flair = nil
         pass.second = nil
+        // The mostly cortical lesions dropped so far (`cortex_max_fraction`); after the first visit
+        // never nil, so every later visit drops only those it finds again.
+        var before = pass.corticalBefore ?? Volume(size: grid.geometry.size, repeating: false)
+        if let dropped = pass.corticalDropped {
+            for n in 0..<before.voxels.count where dropped.voxels[n] { before.voxels[n] = true }
+        }
+        pass.corticalBefore = before
+        pass.corticalDropped = nil
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -153,8 +161,10 @@ struct VisitLabeller {
             let found: Volume<Bool>
             let rule: ForegroundRule
             if source.kind == .lesionGrowth {
-                let r = source.flair.segment(flair: ScaledVolume.floats(of: placed), t1: second?.values, anatomy: anatomy)
+                let r = source.flair.segment(
+                    flair: ScaledVolume.floats(of: placed), t1: second?.values, anatomy: anatomy, corticalBefore: pass.corticalBefore)
                 found = r.lesions
+                pass.corticalDropped = r.cortical
                 pass.flair = (r.lesions, r.ratio, r.region)
                 rule = .lesionGrowth(source.flair, t1: second != nil, enhancementVoxels: 0)
             } else {
@@ -243,9 +253,15 @@ final class SecondsTally: @unchecked Sendable {
 }
 
 /// What the T2 source of the visit being labelled keeps for its Gd source: the FLAIR's ratio (for
-/// the FLAIR check), its lesions and the region they grew in (for the lesions Gd+ lesions seed).
+/// the FLAIR check), its lesions and the region they grew in (for the lesions Gd+ lesions seed);
+/// and, from visit to visit of the patient, the mostly cortical lesions dropped so far.
 final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
     /// The visit's second image on the grid (`VisitLabeller.placedOnce`).
     var second: (file: String, values: Volume<Float>, fit: GridFit)?
+    /// The mostly cortical lesions the patient's earlier visits dropped (`cortex_max_fraction`);
+    /// nil before the first visit was labelled.
+    var corticalBefore: Volume<Bool>?
+    /// Those the visit being labelled dropped.
+    var corticalDropped: Volume<Bool>?
 }
