@@ -8,9 +8,10 @@ public enum ForegroundRule: Sendable, Equatable {
     case zScore(zThreshold: Double, brain: BrainStatistics)
     /// Post-contrast minus pre-contrast z-scores ≥ zThreshold inside the brain mask.
     case subtraction(zThreshold: Double, post: BrainStatistics, pre: BrainStatistics)
-    /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w, and the
-    /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`).
-    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int)
+    /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w, the
+    /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`) and those of
+    /// the mostly cortical lesions dropped (`cortex_max_fraction`).
+    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0)
     /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
     /// (less specific) when the session has no pre-contrast T1w.
     case enhancement(EnhancementSegmentation, preContrast: Bool)

@@ -121,7 +121,7 @@ struct VisitLabeller {
     private func seededByEnhancement(
         _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
     ) -> (mask: Scan, rule: ForegroundRule)? {
-        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _) = rule, case .enhancement = gdRule,
+        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical) = rule, case .enhancement = gdRule,
             let flair = pass.flair, !gd.lesions.isEmpty
         else { return nil }
         let start = ContinuousClock.now
@@ -136,7 +136,10 @@ struct VisitLabeller {
         let elapsed = ContinuousClock.now - start
         segmentationSeconds.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         guard added > 0 else { return nil }
-        return (grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file), .lesionGrowth(f, t1: t1, enhancementVoxels: added))
+        return (
+            grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
+            .lesionGrowth(f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical)
+        )
     }
 
     /// A source's lesions under every floor but the reader's length, and the scan they were labelled on.
@@ -166,7 +169,9 @@ struct VisitLabeller {
                 found = r.lesions
                 pass.corticalDropped = r.cortical
                 pass.flair = (r.lesions, r.ratio, r.region)
-                rule = .lesionGrowth(source.flair, t1: second != nil, enhancementVoxels: 0)
+                rule = .lesionGrowth(
+                    source.flair, t1: second != nil, enhancementVoxels: 0,
+                    corticalVoxels: r.cortical?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } ?? 0)
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
