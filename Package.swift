@@ -43,6 +43,12 @@ let package = Package(
             providers: [.apt(["libdeflate-dev"])]
         ),
 
+        // One gzip member inflated on two threads (libdeflate for both parts, zlib for the seam).
+        .target(
+            name: "CSplitInflate",
+            linkerSettings: [.linkedLibrary("deflate"), .linkedLibrary("z")]
+        ),
+
         // Pure kernels: volumes, thresholds, labelling, statistics, rasterising. No I/O.
         .target(name: "LesionKernels"),
 
@@ -50,7 +56,7 @@ let package = Package(
         // atomic files.
         .target(
             name: "LesionIO",
-            dependencies: ["CNIfTI", "CPNG", "CDeflate", "LesionKernels"]
+            dependencies: ["CNIfTI", "CPNG", "CDeflate", "CSplitInflate", "LesionKernels"]
         ),
 
         // Orchestration: one scan in, lesions and files out.
@@ -127,7 +133,7 @@ let package = Package(
 
         .testTarget(name: "LesionKernelsTests", dependencies: ["LesionKernels", "TestSupport"]),
         .testTarget(name: "LesionEnginesTests", dependencies: ["LesionEngines"]),
-        .testTarget(name: "LesionIOTests", dependencies: ["LesionIO", "LesionKernels", "TestSupport"]),
+        .testTarget(name: "LesionIOTests", dependencies: ["LesionIO", "CSplitInflate", "LesionKernels", "TestSupport"]),
         .testTarget(
             name: "LesionLongitudinalTests",
             dependencies: ["LesionLongitudinal", "LesionKernels", "TestSupport"]

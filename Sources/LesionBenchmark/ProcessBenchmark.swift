@@ -91,10 +91,12 @@ public struct ProcessBenchmark {
         let wholeFast = try childMedian(common + ["--labels", labelsFast])
         let wholeSlow = try childMedian(common + ["--labels", labelsSlow, "--gzip", "zlib"])
         let wholePlain = try childMedian(common)
+        let wholeOneThread = try childMedian(common.dropLast(2) + ["--threads", "1"])
         print("whole process (wall time)")
         print("  lesiontrack label --labels OUT.nii.gz            \(ms(wholeFast)) ms")
         print("  the same with --gzip zlib (before libdeflate)     \(ms(wholeSlow)) ms")
         print("  lesiontrack label, no label map                  \(ms(wholePlain)) ms")
+        print("  the same with --threads 1 (inflated in one piece) \(ms(wholeOneThread)) ms")
         var pythonWhole: Double?
         if let python, pythonFigures != nil {
             let script = try writeScript()
@@ -112,7 +114,7 @@ public struct ProcessBenchmark {
             )
             if let pythonWhole {
                 print(
-                    "ratio: Python script whole process ÷ lesiontrack label whole process = \(times(pythonWhole / wholeFast))× (zlib, before: \(times(pythonWhole / wholeSlow))×)"
+                    "ratio: Python script whole process ÷ lesiontrack label whole process = \(times(pythonWhole / wholeFast))× (zlib, before: \(times(pythonWhole / wholeSlow))×); without the label map \(times(pythonWhole / wholePlain))× (--threads 1: \(times(pythonWhole / wholeOneThread))×)"
                 )
             }
         }
@@ -126,16 +128,19 @@ public struct ProcessBenchmark {
 
     /// The stages as `label` runs them, in this process, reading and writing with `gzip`.
     private func inProcess(_ gzip: NIfTIReader.GzipReading, labels: String) throws(ScanError) -> Figures {
-        let reader = NIfTIReader(gzipReading: gzip)
+        var reader = NIfTIReader(gzipReading: gzip)
+        reader.inflateThreads = threads
         let options = LabelOptions(window: IntensityWindow(lower: threshold), connectivity: connectivity, threads: threads)
         var samples: [[Double]] = []
         var streamed: String?
+        var split: SplitInflation?
         var fused: [Double] = []
         var parts: [[Double]] = []
         for repetition in 0...repetitions {
             var stages = NIfTIReader.Stages()
             let scan = try reader.read(file, stages: &stages)
             streamed = stages.streamedBecause
+            split = stages.split
             let (kernel, statistics, labelling) = scan.voxels.visit(
                 KernelStages(scan: scan, window: options.window, connectivity: connectivity, threads: threads))
             let fusedStart = Measure.now()
@@ -177,6 +182,10 @@ public struct ProcessBenchmark {
         figures.note =
             "kernel = SIMD threshold + run labelling, \(threads) threads; `label` runs them fused with the statistics in \(ms(median(fused))) ms; output writing = label map painted \(part[0]) ms + written as .nii.gz \(part[1]) ms (from the runs with libdeflate's column, unpainted) + JSON report \(part[2]) ms"
         if let streamed, gzip == .libdeflate { figures.note += "; streamed through zlib: \(streamed)" }
+        if let split, gzip == .libdeflate {
+            figures.note +=
+                "; inflated in two parts on two threads, split at compressed byte \(split.boundaryBit / 8): \(mebibytes(split.firstBytes)) + \(mebibytes(split.secondBytes)) inflated, of which \(mebibytes(split.reinflatedBytes)) again with the true window"
+        }
         return figures
     }
 
@@ -247,6 +256,8 @@ public struct ProcessBenchmark {
         let fill = String(repeating: " ", count: max(0, width - s.count))
         return right ? fill + s : s + fill
     }
+
+    private func mebibytes(_ count: Int) -> String { "\(BenchTable.number(Double(count) / 1_048_576)) MiB" }
 
     private func byteCount(_ path: String) -> String {
         var info = stat()

@@ -38,6 +38,8 @@ public struct NIfTIReader: Sendable {
         public var conversionSeconds = 0.0
         /// For a `.nii.gz`: nil when libdeflate inflated it, else why the streaming reader did.
         public var streamedBecause: String?
+        /// For a `.nii.gz` libdeflate inflated in two parts on two threads: how it was split.
+        public var split: SplitInflation?
 
         public init() {}
         public var totalSeconds: Double { headerCheckSeconds + decompressionSeconds + conversionSeconds }
@@ -47,6 +49,10 @@ public struct NIfTIReader: Sendable {
     public var gzipReading: GzipReading = .libdeflate
     /// Gzip files whose uncompressed size exceeds this are streamed through zlib instead.
     public var wholeBufferLimitBytes: Int = NIfTIReader.defaultWholeBufferLimitBytes
+    /// Threads that inflate one `.nii.gz`: with 2 or more, a file of at least 8 MiB is inflated
+    /// in two parts at once (`GzipFile.inflate`). 1 by default, for batch runs whose jobs already
+    /// share the cores; `label` passes its `--threads`.
+    public var inflateThreads = 1
     /// Called with the path of every file whose voxels `read` is asked for, before reading them;
     /// nil by default. Tests count reads through it.
     public var readObserver: (@Sendable (_ path: String) -> Void)?
@@ -97,6 +103,7 @@ public struct NIfTIReader: Sendable {
         stages.decompressionSeconds += mine.decompressionSeconds
         stages.conversionSeconds += mine.conversionSeconds
         stages.streamedBecause = mine.streamedBecause
+        stages.split = mine.split
         return scan
     }
 
@@ -157,7 +164,7 @@ public struct NIfTIReader: Sendable {
             stages.streamedBecause = "the gzip trailer (ISIZE) does not give the size the header implies"
             return nil
         }
-        var whole = WholeRead(file: file, facts: facts, volume: volume, total: total, start: start)
+        var whole = WholeRead(file: file, facts: facts, volume: volume, total: total, start: start, threads: inflateThreads)
         guard let voxels = try Self.dispatch(facts, path, &whole) else {
             stages.streamedBecause = whole.failure
             return nil
@@ -169,6 +176,7 @@ public struct NIfTIReader: Sendable {
         defer { nifti_image_free(nim) }
         let header = try scanHeader(path, facts: facts, volume: volume, image: nim.pointee)
         stages.decompressionSeconds += whole.decompressionSeconds
+        stages.split = file.split
         stages.conversionSeconds += monotonicSeconds() - start - whole.decompressionSeconds
         return Scan(header: header, voxels: voxels)
     }

@@ -16,6 +16,8 @@ struct WholeRead: VoxelReading {
     let total: Int
     /// When the read began (`monotonicSeconds`), for the decompression time.
     let start: Double
+    /// Threads that may inflate the file (`GzipFile.inflate`).
+    let threads: Int
 
     /// The header bytes (up to 540, or vox_offset if smaller), after a successful read.
     private(set) var headerBytes: [UInt8] = []
@@ -41,7 +43,7 @@ struct WholeRead: VoxelReading {
                 initialized = 0
                 let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
                 adviseHugePages(raw, byteCount: buffer.count * stride)
-                failure = file.inflate(into: raw, count: total)
+                failure = file.inflate(into: raw, count: total, threads: threads)
                 inflated = monotonicSeconds()
                 guard failure == nil else { return }
                 header = Array(UnsafeRawBufferPointer(start: raw, count: headerCount))
@@ -56,7 +58,7 @@ struct WholeRead: VoxelReading {
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 16)
             defer { scratch.deallocate() }
             adviseHugePages(scratch.baseAddress!, byteCount: total)
-            failure = file.inflate(into: scratch.baseAddress!, count: total)
+            failure = file.inflate(into: scratch.baseAddress!, count: total, threads: threads)
             inflated = monotonicSeconds()
             if failure == nil {
                 header = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<headerCount]))

@@ -83,7 +83,8 @@ public struct LabelJob: Sendable {
 
     /// The scan, its labelling, and the report naming the label map and PNG asked for.
     private func labelled() throws(ScanError) -> (Scan, LesionLabelling, LabelReport) {
-        let reader = NIfTIReader(maximumVolumeBytes: options.maximumVolumeBytes, gzipReading: gzip)
+        var reader = NIfTIReader(maximumVolumeBytes: options.maximumVolumeBytes, gzipReading: gzip)
+        reader.inflateThreads = options.threads
         let scan = try reader.read(self.scan, volume: options.volume)
         let labelling = ScanLabeller.label(scan, options: options)
         var report = LabelReport(scan: scan.header, labelling: labelling, options: options)

@@ -15,8 +15,9 @@ struct BenchProcessCommand: ParsableCommand {
             with libdeflate (as `label` reads and writes .nii.gz), with zlib's streams (as before \
             libdeflate), and for the Python pipeline (nibabel load, threshold, cc3d, \
             cc3d.statistics, nibabel save) in a Python that has nibabel and cc3d. Then it times whole \
-            processes: `lesiontrack label FILE --labels OUT.nii.gz` both ways and the Python \
-            pipeline as a script, and prints the ratios. The Python environment is the peer kit's \
+            processes: `lesiontrack label FILE --labels OUT.nii.gz` both ways, `label` without a \
+            label map (also with --threads 1, which inflates in one piece) and the Python pipeline \
+            as a script, and prints the ratios. The Python environment is the peer kit's \
             (../shared/peers/peers.sh creates it) unless --python names one. Build in release mode \
             before measuring.
             """
@@ -34,7 +35,10 @@ struct BenchProcessCommand: ParsableCommand {
     @Option(help: "Timed repetitions of each stage and process, after one warm-up (the median is reported).")
     var repetitions: Int = 5
 
-    @Option(help: "Slabs labelled concurrently, in this process and in the `label` children.")
+    @Option(
+        help:
+            "Slabs labelled concurrently, in this process and in the `label` children; 2 or more also inflates a .nii.gz of at least 8 MiB in two parts."
+    )
     var threads: Int = LabelCommand.cores
 
     @Option(help: "A Python with nibabel and cc3d (default: the peer kit's environment).")

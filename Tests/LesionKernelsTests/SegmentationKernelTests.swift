@@ -181,6 +181,14 @@ struct SegmentationKernelTests {
         }
     }
 
+    /// The segmentation's cortical rule as it calls the kernels: a region is dropped when more
+    /// than `maximumFraction` of it lies in `area`.
+    static func dropping(
+        _ mask: Volume<Bool>, mostlyIn area: Volume<Bool>, maximumFraction: Double
+    ) -> (kept: Volume<Bool>, dropped: Volume<Bool>) {
+        LesionGrowth.splitting(mask) { LesionGrowth.share(of: $0, in: area) > maximumFraction }
+    }
+
     @Test("regions mostly in an area are dropped whole, by per-component brute force on 200 random masks")
     func mostlyInArea() {
         var rng = SeededGenerator(seed: 2323)
@@ -199,15 +207,17 @@ struct SegmentationKernelTests {
             let kept = (0..<size.voxelCount).map { n in
                 label[n] >= 0 && Double(inside[label[n]] ?? 0) <= fraction * Double(count[label[n]]!)
             }
-            #expect(LesionGrowth.dropping(mask, mostlyIn: area, maximumFraction: fraction).voxels == kept)
+            let split = Self.dropping(mask, mostlyIn: area, maximumFraction: fraction)
+            #expect(split.kept.voxels == kept)
+            #expect(split.dropped.voxels == (0..<size.voxelCount).map { mask.voxels[$0] && !kept[$0] })
         }
         // Exactly half in the area: kept at 0.5, dropped just under it.
         var two = Volume(size: GridSize(2, 1, 1), repeating: true)
         let half = Volume(size: two.size, voxels: [true, false])
-        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 0.5).voxels == [true, true])
-        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 0.49).voxels == [false, false])
+        #expect(Self.dropping(two, mostlyIn: half, maximumFraction: 0.5).kept.voxels == [true, true])
+        #expect(Self.dropping(two, mostlyIn: half, maximumFraction: 0.49).kept.voxels == [false, false])
         two.voxels[1] = false
-        #expect(LesionGrowth.dropping(two, mostlyIn: half, maximumFraction: 1).voxels == [true, false])
+        #expect(Self.dropping(two, mostlyIn: half, maximumFraction: 1).kept.voxels == [true, false])
     }
 
     @Test(

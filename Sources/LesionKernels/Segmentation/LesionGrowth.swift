@@ -63,14 +63,6 @@ extension LesionGrowth {
 }
 
 extension LesionGrowth {
-    /// `mask` without each 26-connected region of which more than `maximumFraction` of the voxels
-    /// lie in `area` (a region exactly at the fraction stays). `maximumFraction` 1 keeps every region.
-    public static func dropping(_ mask: Volume<Bool>, mostlyIn area: Volume<Bool>, maximumFraction: Double) -> Volume<Bool> {
-        precondition(area.size == mask.size)
-        guard maximumFraction < 1 else { return mask }
-        return splitting(mask) { region in share(of: region, in: area) > maximumFraction }.kept
-    }
-
     /// The share of `region`'s voxels (offsets) that lie in `area`; 0 for no voxels.
     static func share(of region: ArraySlice<Int32>, in area: Volume<Bool>) -> Double {
         guard !region.isEmpty else { return 0 }
