@@ -42,6 +42,12 @@ final class GzipFile {
     /// The smallest uncompressed size inflated in two parts: 8 MiB (LesionTrack's own choice; a
     /// 182×218×182 float32 volume is 28.9 MB, a 1 mm int16 head 10–20 MB).
     static let splitMinimumBytes = 8 << 20
+    /// The largest inflated in two parts: 512 MiB. The second part's compressed bytes are copied
+    /// and its output held apart before it is moved into place, so the peak memory grows by about
+    /// 45 % of the compressed and uncompressed sizes (peak resident memory of `label` 74.6 →
+    /// 97.2 MiB on the peer kit's 182×218×182 float32 volume);
+    /// above this a `label` in a memory-limited container is not put at risk for speed.
+    static let splitMaximumBytes = 512 << 20
     /// Where the compressed bytes are split: the first part, inflated straight into the output,
     /// takes 55 %, since the second also copies its input and output once (measured on the
     /// 182×218×182 float32 volume: both parts then end within a few milliseconds of each other).
@@ -63,13 +69,13 @@ final class GzipFile {
     /// file is one valid gzip member (CRC and ISIZE checked) of exactly `count` bytes with nothing
     /// after it, else why not (then `output` holds garbage).
     ///
-    /// With `threads` 2 or more and at least `splitMinimumBytes` to inflate, the member is first
+    /// With `threads` 2 or more and `splitMinimumBytes` to `splitMaximumBytes` to inflate, the member is first
     /// inflated in two parts on two threads (`lt_split_inflate_gzip`); whenever that does not
     /// succeed and verify, it is inflated in one piece as before, which gives the verdict. `split`
     /// says afterwards whether the two parts did it.
     func inflate(into output: UnsafeMutableRawPointer, count: Int, threads: Int = 1) -> String? {
         split = nil
-        if threads >= 2 && count >= Self.splitMinimumBytes {
+        if threads >= 2 && count >= Self.splitMinimumBytes && count <= Self.splitMaximumBytes {
             var report = lt_split_report()
             let status = lt_split_inflate_gzip(
                 bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count,

@@ -49,8 +49,8 @@ public struct NIfTIReader: Sendable {
     public var gzipReading: GzipReading = .libdeflate
     /// Gzip files whose uncompressed size exceeds this are streamed through zlib instead.
     public var wholeBufferLimitBytes: Int = NIfTIReader.defaultWholeBufferLimitBytes
-    /// Threads that inflate one `.nii.gz`: with 2 or more, a file of at least 8 MiB is inflated
-    /// in two parts at once (`GzipFile.inflate`). 1 by default, for batch runs whose jobs already
+    /// Threads that inflate one `.nii.gz`: with 2 or more, a file of 8 to 512 MiB is inflated in
+    /// two parts at once (`GzipFile.inflate`). 1 by default, for batch runs whose jobs already
     /// share the cores; `label` passes its `--threads`.
     public var inflateThreads = 1
     /// Called with the path of every file whose voxels `read` is asked for, before reading them;

@@ -37,7 +37,7 @@ struct BenchProcessCommand: ParsableCommand {
 
     @Option(
         help:
-            "Slabs labelled concurrently, in this process and in the `label` children; 2 or more also inflates a .nii.gz of at least 8 MiB in two parts."
+            "Slabs labelled concurrently, in this process and in the `label` children; 2 or more also inflates a .nii.gz of 8 to 512 MiB in two parts."
     )
     var threads: Int = LabelCommand.cores
 

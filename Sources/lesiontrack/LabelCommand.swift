@@ -66,7 +66,7 @@ struct LabelCommand: ParsableCommand {
 
     @Option(
         help:
-            "Slabs of the volume labelled concurrently; 2 or more also inflates a .nii.gz of at least 8 MiB in two parts at once (default: the CPUs this process may run on: its affinity mask, as nproc counts them, within its cgroup's CPU quota)."
+            "Slabs of the volume labelled concurrently; 2 or more also inflates a .nii.gz of 8 to 512 MiB in two parts at once (default: the CPUs this process may run on: its affinity mask, as nproc counts them, within its cgroup's CPU quota)."
     )
     var threads: Int?
 
