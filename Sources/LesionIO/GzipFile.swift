@@ -1,7 +1,8 @@
 import CDeflate
 import CSplitInflate
 
-/// A whole gzip file held in memory, inflated or written in one call to libdeflate.
+/// A whole gzip file held in memory, inflated or written in one call to libdeflate (or inflated in
+/// two parts on two threads, see `inflate`).
 ///
 /// libdeflate decompresses a complete DEFLATE stream into a buffer of known size, typically two to
 /// three times as fast as zlib's streaming `inflate`. It needs the whole input and an output
