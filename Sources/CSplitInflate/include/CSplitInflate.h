@@ -11,9 +11,9 @@
    split works around that, in the manner of pugz (Kerbiriou and Chikhi, 2019) and rapidgzip
    (Knespel and Brunst, 2023):
 
-   1. A dynamic-Huffman block header is searched for near the middle of the compressed bytes,
-      bit by bit (its fields, its code-length code and both Huffman codes must be valid and
-      complete).
+   1. A dynamic-Huffman block header is searched for from `first_share` of the compressed
+      bytes on, bit by bit over at most 320 KiB (its fields, its code-length code and both
+      Huffman codes must be valid and complete).
    2. The first part is inflated by libdeflate as a stream of its own, ended at the found
       boundary by an empty final block written over the bits there (restored afterwards).
    3. At the same time a second thread inflates the rest by libdeflate, behind a fixed-Huffman
@@ -21,6 +21,8 @@
    4. The first bytes of the second part are then inflated again by zlib with the true window,
       until their last 32 KiB equal the stand-in inflation's: from there on both are the same,
       since every copy reaches at most 32 KiB back. The rest is copied from the stand-in output.
+      When they do not agree within 256 KiB, libdeflate inflates the whole second part again,
+      behind a block of the true window, straight into place.
    5. The CRC-32 and ISIZE of the trailer are checked over the whole result.
 
    Any step that does not hold (no boundary found, a false one, a short or long part, a CRC
