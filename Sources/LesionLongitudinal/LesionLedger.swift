@@ -47,7 +47,8 @@ public struct LesionLedger: Sendable {
                 earlier: previous.map, earlierIDs: previous.ids, later: visit.t2Map, rule: rule,
                 voxelVolumeMM3: voxelVolume, nextID: nextID, connectivity: visit.t2.connectivity,
                 resolved: resolved.isEmpty ? nil : resolved, visit: index,
-                shell: zip(previous.partialVolume, visit.partialVolumeVoxels).map { max($0, $1) })
+                shell: zip(previous.partialVolume, visit.partialVolumeVoxels).map { max($0, $1) },
+                reacquired: visit.earlierReacquired)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
                 let hasPartners = !continued.previousIDs.isEmpty

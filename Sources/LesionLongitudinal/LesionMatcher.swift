@@ -103,10 +103,14 @@ public enum LesionMatcher {
     ///     confluent region is made of them), and when it is not zero a lesion's growth for the
     ///     volume rule is its voxels outside it, `min(later, earlier + outside)`. [0, 0, 0] leaves
     ///     every rule as it is.
+    ///   - reacquired: the earlier visit's lesions as the later visit's series would show them
+    ///     (`VisitLesions.earlierReacquired`), or nil. Later voxels in it are not new, as within
+    ///     the shell: what the earlier visit already showed, blurred by this visit's acquisition,
+    ///     is not growth.
     public static func match(
         earlier: LabelMap, earlierIDs: [LesionID], later: LabelMap, rule: MatchingRule,
         voxelVolumeMM3: Double, nextID: Int, connectivity: Connectivity = .default,
-        resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0]
+        resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0], reacquired: Volume<Bool>? = nil
     ) -> Step {
         precondition(earlierIDs.count == earlier.count, "one ID per earlier lesion")
         precondition(resolved.map { $0.ids.size == later.size } ?? true, "resolved footprints on another grid")
@@ -122,10 +126,10 @@ public enum LesionMatcher {
             resolved.map { r in
                 Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
             } ?? []
-        let partialVolume = shell.contains { $0 > 0 }
+        let partialVolume = shell.contains { $0 > 0 } || reacquired != nil
         let regions = NewVoxelRegions(
             earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity,
-            shell: partialVolume ? shell : nil)
+            shell: shell.contains { $0 > 0 } ? shell : nil, explained: reacquired)
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
         for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }
@@ -160,7 +164,8 @@ public enum LesionMatcher {
             let added = regions.largestAdded[f]
             let confluent =
                 (!partners.isEmpty || !resolvedPartners[f].isEmpty) && rule.isConfluent(voxels: added, voxelVolumeMM3: voxelVolumeMM3)
-            // Within the partial-volume shell a later lesion is no larger than the earlier one.
+            // Within the partial-volume shell (and the earlier lesions re-acquired) a later lesion
+            // is no larger than the earlier one.
             func measured(from voxels: Int) -> Int {
                 partialVolume ? min(laterVoxels, voxels + regions.outside[f]) : laterVoxels
             }

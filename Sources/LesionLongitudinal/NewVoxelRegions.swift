@@ -3,8 +3,9 @@ import LesionKernels
 /// The connected regions of a later visit's new voxels, and its overlap with remembered footprints.
 ///
 /// A voxel is new when it is in a later lesion, in no earlier lesion (dilated by the
-/// partial-volume `shell`, a box of half-widths in voxels, when given), and in no live resolved
-/// footprint. New voxels are labelled into components with `connectivity` (the lesions' own, so
+/// partial-volume `shell`, a box of half-widths in voxels, when given), not `explained` (the
+/// earlier visit's lesions as the later visit's series would show them, when given), and in no
+/// live resolved footprint. New voxels are labelled into components with `connectivity` (the lesions' own, so
 /// each component lies inside one later lesion); `largestAdded[label]` is the size of the largest
 /// component inside each later lesion. One pass to build the mask, one labelling: O(N).
 struct NewVoxelRegions {
@@ -22,18 +23,22 @@ struct NewVoxelRegions {
 
     init(
         earlier: LabelMap, later: LabelMap, resolved: Volume<Int32>?, live: Set<Int32>, connectivity: Connectivity,
-        shell: [Int]? = nil
+        shell: [Int]? = nil, explained: Volume<Bool>? = nil
     ) {
         let size = later.size
         var mask = BitMask(size: size)
         var shared: [Pair: Int] = [:]
         let b = later.labels.voxels
-        let a: [Int32]
+        var a: [Int32]
         if let shell {
             let grown = MaskMorphology.dilate(Volume(size: size, voxels: earlier.labels.voxels.map { $0 != 0 }), radius: shell)
             a = grown.voxels.map { $0 ? 1 : 0 }
         } else {
             a = earlier.labels.voxels
+        }
+        if let explained {
+            precondition(explained.size == size, "the explained voxels are on another grid")
+            for n in a.indices where explained.voxels[n] { a[n] = 1 }
         }
         let nx = size.nx, wordsPerRow = mask.wordsPerRow
         mask.words.withUnsafeMutableBufferPointer { words in

@@ -19,9 +19,20 @@ public struct VisitLesions: Sendable {
     /// within it is not growth (`LesionMatcher.match`'s `shell`). [0, 0, 0] when the series was
     /// acquired at the grid's resolution or finer; [0, 0, 1] for 6 mm slices on a 2 mm grid.
     public let partialVolumeVoxels: [Int]
+    /// The previous visit's T2 lesions as this visit's T2 series would have shown them: found by
+    /// the same method in the previous visit's image re-acquired as this series
+    /// (`Reacquisition`). Growth into them is acquisition, not change (`LesionMatcher.match`'s
+    /// `reacquired`). Nil when there is none: the first visit, lesions from a segmenter's maps,
+    /// or a previous image not acquired at the grid's resolution.
+    public let earlierReacquired: Volume<Bool>?
 
-    public init(t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil, partialVolumeVoxels: [Int] = [0, 0, 0]) {
+    public init(
+        t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil, partialVolumeVoxels: [Int] = [0, 0, 0],
+        earlierReacquired: Volume<Bool>? = nil
+    ) {
         precondition(partialVolumeVoxels.count == 3 && partialVolumeVoxels.allSatisfy { $0 >= 0 })
+        precondition(earlierReacquired.map { $0.size == t2.size } ?? true, "the re-acquired lesions are on another grid")
+        self.earlierReacquired = earlierReacquired
         self.t2 = t2
         self.gd = gd
         self.t2Specks = t2Specks

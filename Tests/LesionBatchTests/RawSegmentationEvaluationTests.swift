@@ -210,8 +210,8 @@ struct RawSegmentationEvaluationTests {
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/segmentation.md): F1 per
         // visit within 0.05 of these; each at least 0.1 above the baseline's at the same visit.
         let measured: [(String, String, f1: Double, fn: Int)] = [
-            ("sub-raw01", "ses-01", 0.667, 0), ("sub-raw01", "ses-02", 0.842, 0),
-            ("sub-raw02", "ses-01", 0.778, 0), ("sub-raw02", "ses-02", 0.947, 0),
+            ("sub-raw01", "ses-01", 0.923, 0), ("sub-raw01", "ses-02", 0.941, 0),
+            ("sub-raw02", "ses-01", 1.000, 0), ("sub-raw02", "ses-02", 1.000, 0),
         ]
         for (participant, session, f1, fn) in measured {
             let visit = try #require(score.visit(participant, session))
@@ -221,11 +221,11 @@ struct RawSegmentationEvaluationTests {
         }
         // What is left: every false positive lies on the cortical FLAIR mimics.
         #expect(score.visits.allSatisfy { $0.fp == ($0.fp_kinds["cortical"] ?? 0) }, "\(score.visits.map(\.fp_kinds))")
-        // Enlarging lesions at the thick-slice (6 mm) follow-ups against the truth's 2 and 1: 4 and 2
-        // with the partial-volume shell and confluent pieces of at least lesions.min_voxels voxels
-        // (9 and 7 with neither); never fewer than the truth.
+        // Enlarging lesions at the thick-slice (6 mm) follow-ups equal the truth's 2 and 1: growth
+        // into the baseline's lesions re-acquired as the 6 mm series is not growth, and the
+        // cortical mimics are dropped (4 and 2 with neither).
         let enlarging = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.enlarging)
-        #expect(enlarging.map(\.truth) == [2, 1] && enlarging.map(\.run) == [4, 2], "\(enlarging)")
+        #expect(enlarging.map(\.truth) == [2, 1] && enlarging.map(\.run) == [2, 1], "\(enlarging)")
         // New lesions at the follow-ups equal the truth's 2 and 2: sub-raw01's second one (8 voxels
         // of 2 mm, Gd+) peaks under seed_ratio on the 6 mm FLAIR and is found by growth from its
         // enhancement (enhancing_seeds; 1 of 2 without).
@@ -233,41 +233,44 @@ struct RawSegmentationEvaluationTests {
         #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [2, 2], "\(new)")
     }
 
-    @Test("cortex_max_fraction 0.5 (off by default): fewer cortical false positives, no lesion lost, more new ones (docs/segmentation.md)")
+    @Test(
+        "cortex_max_fraction 1 (off): the cortical false positives return, and a re-acquired baseline still keeps the enlarging count near (docs/segmentation.md)"
+    )
     func cortexFraction() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let standard = try String(contentsOfFile: RawEvaluation.defaultPipeline, encoding: .utf8)
-        let key = "    cortex_max_fraction: 1\n"
-        #expect(standard.components(separatedBy: key).count == 2, "the built-in pipeline sets cortex_max_fraction: 1 once")
+        let key = "    cortex_max_fraction: 0.5\n"
+        #expect(standard.components(separatedBy: key).count == 2, "the built-in pipeline sets cortex_max_fraction: 0.5 once")
         let pipeline = folder + "/cortex.yaml"
-        try standard.replacingOccurrences(of: key, with: "    cortex_max_fraction: 0.5\n")
+        try standard.replacingOccurrences(of: key, with: "    cortex_max_fraction: 1\n")
             .write(toFile: pipeline, atomically: true, encoding: .utf8)
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
-        // 4 false positives in all, against 14 with the key off.
+        // 14 false positives in all, every one cortical, against 2 with the key at 0.5.
         let measured: [(String, String, f1: Double)] = [
-            ("sub-raw01", "ses-01", 0.923), ("sub-raw01", "ses-02", 0.889),
-            ("sub-raw02", "ses-01", 1.000), ("sub-raw02", "ses-02", 0.947),
+            ("sub-raw01", "ses-01", 0.667), ("sub-raw01", "ses-02", 0.842),
+            ("sub-raw02", "ses-01", 0.778), ("sub-raw02", "ses-02", 0.947),
         ]
         for (participant, session, f1) in measured {
             let visit = try #require(score.visit(participant, session))
             #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
             #expect(visit.fn == 0, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        #expect(score.visits.map(\.fp).reduce(0, +) <= 5)
-        // Both new lesions of each follow-up are kept, and so is one more: a baseline mimic, dropped
-        // there, that the 6 mm FLAIR spreads past 1.5 times its size, counted as new. Why it is off.
+        #expect(score.visits.map(\.fp).reduce(0, +) >= 10)
+        #expect(score.visits.allSatisfy { $0.fp == ($0.fp_kinds["cortical"] ?? 0) }, "\(score.visits.map(\.fp_kinds))")
+        // The new lesions equal the truth's; the cortical mimics kept at the baseline and grown by the
+        // 6 mm slices past the re-acquired baseline are read as enlarging: 3 and 2 against 2 and 1.
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)
-        #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [3, 3], "\(new)")
+        #expect(new.map(\.truth) == [2, 2] && new.map(\.run) == [2, 2], "\(new)")
+        let enlarging = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.enlarging)
+        #expect(enlarging.map(\.run) == [3, 2], "\(enlarging)")
     }
 
     @Test(
-        "issue #16's target: lesion-wise F1 ≥ 0.9 at every visit; counts exact at ≥ 90 % of visits, never off by more than one",
-        .disabled(
-            "not reached: F1 0.667-0.947 (cortical FLAIR mimics taken), enlarging over-counted at the thick-slice follow-ups (4 and 2 against 2 and 1)"
-        ))
+        "issue #16's target on this study: lesion-wise F1 ≥ 0.9 at every visit; counts exact at ≥ 90 % of visits, never off by more than one"
+    )
     func issueTarget() throws {
         let score = try RawEvaluation.evaluate(pipeline: RawEvaluation.defaultPipeline)
         #expect(score.summary.missing_visits == 0)

@@ -119,11 +119,16 @@ struct SegmentationBoxTests {
                 ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
                 cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)])
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
-            let before =
+            // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
+            // lowered by up to 0.4 at random voxels.
+            let previous =
                 Bool.random(using: &rng)
-                ? RandomVolumes.noise(anatomy.brain.size, density: Double.random(in: 0...0.3, using: &rng), &rng) : nil
-            let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, corticalBefore: before)
-            let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, corticalBefore: before)
+                ? PreviousVisit(
+                    ratio: head.flairRatio.map { $0 - Float.random(in: 0...0.4, using: &rng) * (Bool.random(using: &rng) ? 1 : 0) },
+                    lesions: RandomVolumes.noise(anatomy.brain.size, density: Double.random(in: 0...0.3, using: &rng), &rng))
+                : nil
+            let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
+            let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             #expect(f.lesions.voxels == fWhole.lesions.voxels)
             #expect(f.cortical?.voxels == fWhole.cortical?.voxels)
             #expect(f.region.voxels == fWhole.region.voxels)

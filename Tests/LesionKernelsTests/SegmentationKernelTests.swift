@@ -221,7 +221,7 @@ struct SegmentationKernelTests {
     }
 
     @Test(
-        "a lesion grown mostly into the cortex is dropped above cortex_max_fraction at the first visit, later only when dropped before"
+        "a lesion grown mostly into the cortex is dropped above cortex_max_fraction at the first visit, later only when unchanged"
     )
     func mostlyCortical() {
         // White matter below slice 12, cortex from slice 10 (the two overlap, as a misplaced
@@ -249,15 +249,15 @@ struct SegmentationKernelTests {
         let anatomy = SegmentationAnatomy(
             brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: cortex,
             ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
-        func segmented(_ fraction: Double, before: Volume<Bool>? = nil) -> (lesions: [Bool], cortical: [Bool]?) {
+        func segmented(_ fraction: Double, previous: PreviousVisit? = nil) -> (lesions: [Bool], cortical: [Bool]?, ratio: Volume<Float>) {
             let r = FLAIRLesionSegmentation(
                 normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
                 whiteMatterDilationMM: 2, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5,
                 cortexMaximumFraction: fraction
-            ).segment(flair: flair, t1: nil, anatomy: anatomy, corticalBefore: before)
-            return (r.lesions.voxels, r.cortical?.voxels)
+            ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+            return (r.lesions.voxels, r.cortical?.voxels, r.ratio)
         }
-        func lesions(_ fraction: Double, before: Volume<Bool>? = nil) -> [Bool] { segmented(fraction, before: before).lesions }
+        func lesions(_ fraction: Double) -> [Bool] { segmented(fraction).lesions }
         let both = (0..<size.voxelCount).map { a.voxels[$0] || b.voxels[$0] }
         // Compared as booleans: a failure then names the fraction, not two 5120-voxel arrays.
         for (fraction, expected) in [(1, both), (0.8, both), (0.79, b.voxels), (0.5, b.voxels)] {
@@ -268,33 +268,34 @@ struct SegmentationKernelTests {
         // The first visit reports what it dropped: lesion A.
         let first = segmented(0.5)
         #expect(first.cortical == a.voxels && segmented(1).cortical == nil)
-        // A later visit drops it only when more than half of it lies within 2 mm of what was
-        // dropped before and it has at most 1.5 times the voxels dropped before within 2 mm of it:
-        // A itself (45 of 45 near, 45 before), or A's slices 10 to 13 (45 near, 36 before). Slices 9
-        // and 10 lie near 36 of A's voxels, but A has grown from 18 (45 > 27); one voxel at (7, 7,
-        // 13) lies near 27 of them, grown from 1; one at (7, 7, 15) near 9 only: new or grown, A
-        // stays; so does everything when nothing was dropped before.
-        func voxel(_ k: Int) -> Volume<Bool> {
-            var v = Volume(size: size, repeating: false)
-            v[7, 7, k] = true
-            return v
-        }
-        func slices(_ ks: ClosedRange<Int>) -> Volume<Bool> {
-            var v = a
-            for k in 0..<size.nz where !ks.contains(k) {
-                for j in 0..<size.ny { for i in 0..<size.nx { v[i, j, k] = false } }
-            }
-            return v
-        }
+        // A later visit drops it only when it is unchanged: no voxel of it in the previous visit's
+        // lesions, and its FLAIR ratio nowhere 0.2 (of white matter) or more above the previous
+        // visit's, nor unknown. The previous ratio is this visit's, less `fall` over lesion A.
+        let ratio = first.ratio
         let nothing = Volume(size: size, repeating: false)
-        for (before, expected, cortical) in [
-            (a, b.voxels, a.voxels), (slices(10...13), b.voxels, a.voxels), (slices(9...10), both, nothing.voxels),
-            (voxel(13), both, nothing.voxels), (voxel(15), both, nothing.voxels), (nothing, both, nothing.voxels),
-        ] {
-            let later = segmented(0.5, before: before)
-            let same = later.lesions == expected && later.cortical == cortical
-            #expect(same, "before: \(before.voxels.filter { $0 }.count) voxels; \(later.lesions.filter { $0 }.count) found")
+        func previous(fall: Float, at voxel: (Int, Int, Int)? = nil, lesions: Volume<Bool>? = nil) -> PreviousVisit {
+            var earlier = ratio
+            for n in earlier.voxels.indices where a.voxels[n] {
+                if let voxel, n != size.offset(voxel.0, voxel.1, voxel.2) { continue }
+                earlier.voxels[n] -= fall
+            }
+            return PreviousVisit(ratio: earlier, lesions: lesions ?? nothing)
         }
+        var oneOfA = nothing
+        oneOfA[7, 7, 13] = true
+        for (earlier, expected, cortical, what) in [
+            (previous(fall: 0), b.voxels, a.voxels, "the same"),
+            (previous(fall: 0.15), b.voxels, a.voxels, "0.15 brighter throughout"),
+            (previous(fall: 0.25, at: (7, 7, 13)), both, nothing.voxels, "0.25 brighter at one voxel"),
+            (previous(fall: .nan, at: (7, 7, 9)), both, nothing.voxels, "unknown at one voxel"),
+            (previous(fall: 0, lesions: oneOfA), both, nothing.voxels, "one voxel a lesion before"),
+            (PreviousVisit(ratio: nil, lesions: nothing), both, nothing.voxels, "no previous FLAIR"),
+        ] {
+            let later = segmented(0.5, previous: earlier)
+            let same = later.lesions == expected && later.cortical == cortical
+            #expect(same, "\(what): \(later.lesions.filter { $0 }.count) found")
+        }
+        #expect(ratio[7, 7, 13] > 1.4)
     }
 
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D

@@ -210,4 +210,41 @@ struct PartialVolumeShellTests {
         // The volume rule sees the growth outside the shell only: 27 → min(54, 27 + 9) = 36 voxels, ×1.33.
         #expect(beyond.previousVoxels == 27)
     }
+
+    /// The earlier lesion as the later visit's thick slices showed it: two slices more at each end,
+    /// and a second bright place (9…10, 9…10, 9…10) where the earlier visit had no lesion.
+    static let reacquired = Volume(
+        size: size,
+        voxels: (0..<size.voxelCount).map { n in
+            let v = size.index(ofOffset: n)
+            return ((4...6).contains(v.i) && (4...6).contains(v.j) && (2...8).contains(v.k))
+                || ((9...10).contains(v.i) && (9...10).contains(v.j) && (9...10).contains(v.k))
+        })
+
+    @Test(
+        "growth into the earlier lesion re-acquired as the later series is acquisition; growth beyond it is not, and a lesion with no earlier partner stays new"
+    )
+    func reacquiredEarlier() {
+        func step(_ later: LabelMap, reacquired: Volume<Bool>?) -> LesionMatcher.Step {
+            LesionMatcher.match(
+                earlier: Self.map([(4...6, 4...6, 4...6)]), earlierIDs: [LesionID(1)], later: later, rule: .default,
+                voxelVolumeMM3: 8, nextID: 2, connectivity: .twentySix, reacquired: reacquired)
+        }
+        // Two slices more at each end: 63 voxels, ×2.33, beyond a one-voxel shell.
+        let spread = Self.map([(4...6, 4...6, 2...8)])
+        #expect(step(spread, reacquired: nil).later[0].state == .enlarging)
+        let within = step(spread, reacquired: Self.reacquired).later[0]
+        #expect(within.state == .stable && !within.confluent && !within.active && within.largestAddedVoxels == 0)
+        // Three slices more at the top: the one beyond (9 voxels, 72 mm³) is a confluent region.
+        let beyond = step(Self.map([(4...6, 4...6, 4...9)]), reacquired: Self.reacquired).later[0]
+        #expect(beyond.state == .enlarging && beyond.confluent && beyond.largestAddedVoxels == 9)
+        // Grown by a voxel all round in plane: 75 voxels, 48 of them outside.
+        let inPlane = step(Self.map([(3...7, 3...7, 4...6)]), reacquired: Self.reacquired).later[0]
+        #expect(inPlane.state == .enlarging && inPlane.largestAddedVoxels == 48)
+        // A second lesion on the bright place the earlier visit did not call a lesion: new.
+        var labels = Self.map([(4...6, 4...6, 4...6)]).labels
+        for k in 9...10 { for j in 9...10 { for i in 9...10 { labels[i, j, k] = 2 } } }
+        let two = step(LabelMap(labels: labels, count: 2), reacquired: Self.reacquired)
+        #expect(two.later.map(\.state) == [.stable, .new] && two.later[1].active)
+    }
 }

@@ -18,4 +18,14 @@ struct LesionGrowthRecordTests {
         #expect(!off.contains { $0.0 == "voxels_dropped_as_cortical" })
         #expect(off.first { $0.0 == "cortex_max_fraction" }?.1 == "1")
     }
+
+    @Test("previous_visit_reacquired_voxels appears only when the previous visit was re-acquired, with its count")
+    func reacquiredVoxels() {
+        let reacquired = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0, reacquiredVoxels: 42))
+        #expect(reacquired.first { $0.0 == "previous_visit_reacquired_voxels" }?.1 == "42")
+        let none = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0, reacquiredVoxels: 0))
+        #expect(none.first { $0.0 == "previous_visit_reacquired_voxels" }?.1 == "0")
+        let not = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
+        #expect(!not.contains { $0.0 == "previous_visit_reacquired_voxels" })
+    }
 }

@@ -15,9 +15,8 @@
 /// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
 ///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
-///   first visit; at a later visit only when it is one dropped before and has not grown
-///   (`sameAsBefore`, `grownRatio`), so a new or growing one stays a lesion, as evidence: cortical
-///   involvement is a sign of PML;
+///   first visit; at a later visit only when it is unchanged (`PreviousVisit.isUnchanged`), so a
+///   new or growing one stays a lesion, as evidence: cortical involvement is a sign of PML;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
 ///   when it enhances.
@@ -30,18 +29,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var t1MaximumRatio: Double
     public var edgeFraction: Double
     /// Lesions with more than this fraction of their voxels in the cortex are dropped (1: none): all
-    /// of them at the patient's first visit, those dropped before at later ones.
+    /// of them at the patient's first visit, the unchanged ones at later visits.
     public var cortexMaximumFraction: Double
-    /// A mostly cortical lesion of a later visit is the one dropped before when more than this
-    /// share of its voxels lie within `beforeMarginMM` of the voxels dropped at earlier visits.
-    public static let sameAsBefore = 0.5
-    /// The margin around earlier visits' dropped voxels: the registration's and the resampling's
-    /// uncertainty, a voxel of a 2 mm grid.
-    public static let beforeMarginMM = 2.0
-    /// A mostly cortical lesion of a later visit with more than this many times the voxels dropped
-    /// before within `beforeMarginMM` of it has grown, and stays a lesion: 1.5, the ledger's
-    /// default `enlarging_ratio`.
-    public static let grownRatio = 1.5
     /// Whether the visit's enhancing lesions seed lesions too (`growing(fromEnhancing:)`; the
     /// caller applies it).
     public var enhancingSeeds: Bool
@@ -69,24 +58,20 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
     /// erosion, and two blocks of the reference from the white matter; the region lies inside it.
     ///
-    /// `corticalBefore` holds the mostly cortical lesions dropped at the patient's earlier visits
-    /// (their `cortical`), on the same grid; nil at the first visit. `cortical` is what this visit
-    /// dropped; nil when `cortexMaximumFraction` is 1.
+    /// `previous` is the patient's previous visit on the same grid; nil at the first visit.
+    /// `cortical` is what this visit dropped; nil when `cortexMaximumFraction` is 1.
     public func segment(
-        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, corticalBefore: Volume<Bool>? = nil
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
     ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
         let reach = max(ventricleMarginMM, normalisation.erosionMM)
         guard
             let box = anatomy.box(
                 dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
             !box.isWhole
-        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, corticalBefore: corticalBefore) }
-        // Dilated on the whole grid: earlier voxels outside the box still reach into it.
-        let before = corticalBefore.flatMap { dropped in
-            cortexMaximumFraction < 1 ? (box.crop(dropped), box.crop(anatomy.dilated(dropped, mm: Self.beforeMarginMM))) : nil
-        }
+        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, previous: previous) }
         let r = segmentWhole(
-            flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box), before: before)
+            flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box),
+            previous: previous.map { PreviousVisit(ratio: $0.ratio.map { box.crop($0) }, lesions: box.crop($0.lesions)) })
         return (
             box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan), box.paste(r.region, outside: false),
             r.cortical.map { box.paste($0, outside: false) }
@@ -112,21 +97,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             connectivity: .twentySix)
     }
 
-    /// `segment` on the whole grid.
+    /// `segment` on the whole grid (or the box).
     func segmentWhole(
-        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, corticalBefore: Volume<Bool>? = nil
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
-        let before = corticalBefore.flatMap { dropped in
-            cortexMaximumFraction < 1 ? (dropped, anatomy.dilated(dropped, mm: Self.beforeMarginMM)) : nil
-        }
-        return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, before: before)
-    }
-
-    /// `segment` on the whole grid (or the box), given earlier visits' dropped voxels and those
-    /// voxels dilated by `beforeMarginMM` (on the whole grid).
-    private func segmentWhole(
-        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy,
-        before: (dropped: Volume<Bool>, near: Volume<Bool>)?
+        flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
     ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
@@ -153,15 +126,45 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
             connectivity: .twentySix)
         guard cortexMaximumFraction < 1 else { return (kept, ratio, region, nil) }
-        let margin = MaskMorphology.radius(mm: Self.beforeMarginMM, spacingMM: anatomy.spacingMM)
         let split = LesionGrowth.splitting(kept) { lesion in
             guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
-            guard let before else { return true }
-            // The one dropped before, not grown since: a new or growing cortical lesion is evidence.
-            guard LesionGrowth.share(of: lesion, in: before.near) > Self.sameAsBefore else { return false }
-            let earlier = LesionGrowth.count(before.dropped, near: lesion, radius: margin)
-            return Double(lesion.count) <= Self.grownRatio * Double(earlier)
+            // A new or changing cortical lesion is evidence.
+            return previous.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
         }
         return (split.kept, ratio, region, split.dropped)
+    }
+}
+
+/// The patient's previous visit on the grid of the visit being segmented, for its mostly cortical
+/// lesions (`FLAIRLesionSegmentation.cortexMaximumFraction`).
+public struct PreviousVisit: Sendable {
+    /// The previous visit's FLAIR as a ratio to its white matter, as the visit being segmented
+    /// would show it (re-acquired as its series when that is coarser, `Reacquisition`); NaN where
+    /// unknown. Nil when the previous visit has none (its lesions came from a segmenter's map).
+    public var ratio: Volume<Float>?
+    /// The previous visit's T2 lesions.
+    public var lesions: Volume<Bool>
+
+    /// A rise of the FLAIR ratio by this much (of white matter) at a voxel is change: the
+    /// distance from white matter (1) to `grow_ratio`'s default (1.2). LesionTrack's own.
+    public static let changeRatio: Float = 0.2
+
+    public init(ratio: Volume<Float>?, lesions: Volume<Bool>) {
+        precondition(ratio.map { $0.size == lesions.size } ?? true, "the previous visit's maps are on two grids")
+        self.ratio = ratio
+        self.lesions = lesions
+    }
+
+    /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this
+    /// visit: it shares no voxel with the previous visit's lesions (a lesion counted before is never
+    /// dropped), and at none of its voxels does `ratio` exceed the previous ratio by `changeRatio`
+    /// or more, nor is either unknown there. Without the previous ratio nothing is unchanged.
+    public func isUnchanged(_ lesion: some Collection<Int32>, ratio current: Volume<Float>) -> Bool {
+        guard let ratio else { return false }
+        precondition(current.size == ratio.size, "the previous visit is on another grid")
+        // A NaN fails the comparison: unknown is change.
+        return lesion.allSatisfy { n in
+            !lesions.voxels[Int(n)] && current.voxels[Int(n)] - ratio.voxels[Int(n)] < Self.changeRatio
+        }
     }
 }

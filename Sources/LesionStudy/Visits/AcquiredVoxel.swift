@@ -24,4 +24,20 @@ public enum AcquiredVoxel {
     public static func partialVolumeVoxels(extent: [Double]) -> [Int] {
         extent.map { Int((0.5 * $0 + 1e-6).rounded(.down)) }
     }
+
+    /// Whether a series of voxel edges `voxelMM` is coarser than an earlier one of `earlierMM`
+    /// acquired near the grid's resolution, so the earlier image can be re-acquired as the series
+    /// (`Reacquisition`): the earlier voxel's longest edge is at most `nearGrid` times the grid's
+    /// finest spacing, and the series' longest edge more than `coarser` times that edge. An
+    /// earlier image already blurred by coarse voxels of its own would be blurred twice, and hide
+    /// growth; LesionTrack's own bounds.
+    public static func isCoarser(_ voxelMM: [Double], than earlierMM: [Double], grid: VoxelGeometry) -> Bool {
+        let (x, y, z) = grid.spacingMM
+        let earliest = earlierMM.max() ?? .infinity
+        return earliest <= nearGrid * min(x, y, z) && (voxelMM.max() ?? 0) > coarser * earliest
+    }
+
+    /// See `isCoarser`: 1.25 and 1.5.
+    public static let nearGrid = 1.25
+    public static let coarser = 1.5
 }

@@ -9,9 +9,12 @@ public enum ForegroundRule: Sendable, Equatable {
     /// Post-contrast minus pre-contrast z-scores ≥ zThreshold inside the brain mask.
     case subtraction(zThreshold: Double, post: BrainStatistics, pre: BrainStatistics)
     /// A raw FLAIR's lesion growth (`lesion-growth`), with or without the session's T1w, the
-    /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`) and those of
-    /// the mostly cortical lesions dropped (`cortex_max_fraction`).
-    case lesionGrowth(FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0)
+    /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`), those of
+    /// the mostly cortical lesions dropped (`cortex_max_fraction`), and, when the previous visit
+    /// was re-acquired as this visit's coarser FLAIR (`VisitLesions.earlierReacquired`), the
+    /// voxels of its lesions as this series shows them (nil when it was not).
+    case lesionGrowth(
+        FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0, reacquiredVoxels: Int? = nil)
     /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
     /// (less specific) when the session has no pre-contrast T1w.
     case enhancement(EnhancementSegmentation, preContrast: Bool)

@@ -52,6 +52,11 @@ struct VisitLabeller {
         }
         pass.flair = nil
         pass.second = nil
+        // Only the visit just before may be re-acquired: a visit whose T2 lesions came otherwise,
+        // or that failed, leaves none.
+        pass.earlier = pass.previous
+        pass.previous = nil
+        pass.current = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
@@ -63,14 +68,6 @@ struct VisitLabeller {
         }
         pass.flair = nil
         pass.second = nil
-        // The mostly cortical lesions dropped so far (`cortex_max_fraction`); after the first visit
-        // never nil, so every later visit drops only those it finds again.
-        var before = pass.corticalBefore ?? Volume(size: grid.geometry.size, repeating: false)
-        if let dropped = pass.corticalDropped {
-            for n in 0..<before.voxels.count where dropped.voxels[n] { before.voxels[n] = true }
-        }
-        pass.corticalBefore = before
-        pass.corticalDropped = nil
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -89,7 +86,16 @@ struct VisitLabeller {
             inputs: inputs, t2Fit: t2.fit, t2Rule: t2.rule, gdFit: gd?.fit, gdRule: gd?.rule,
             preContrastFit: gd?.preFit, brainMaskFit: brainFit, brainMaskDice: dice, registrations: registrations,
             t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
-        let lesions = VisitLesions(t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume)
+        let lesions = VisitLesions(
+            t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume,
+            earlierReacquired: pass.earlierReacquired)
+        pass.earlierReacquired = nil
+        pass.earlier = nil
+        pass.previous = SegmentationPass.Visit(
+            flair: pass.current?.flair, t1: pass.current?.t1, voxel: pass.current?.voxel ?? [], ratio: pass.current?.ratio,
+            lesions: t2.labelling.map.labels.map { $0 != 0 })
+        pass.current = nil
+        pass.labelledVisits += 1
         return (lesions, record, brain)
     }
 
@@ -121,7 +127,8 @@ struct VisitLabeller {
     private func seededByEnhancement(
         _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
     ) -> (mask: Scan, rule: ForegroundRule)? {
-        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical) = rule, case .enhancement = gdRule,
+        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical, let reacquired) = rule,
+            case .enhancement = gdRule,
             let flair = pass.flair, !gd.lesions.isEmpty
         else { return nil }
         let start = ContinuousClock.now
@@ -138,7 +145,7 @@ struct VisitLabeller {
         guard added > 0 else { return nil }
         return (
             grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
-            .lesionGrowth(f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical)
+            .lesionGrowth(f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired)
         )
     }
 
@@ -164,14 +171,39 @@ struct VisitLabeller {
             let found: Volume<Bool>
             let rule: ForegroundRule
             if source.kind == .lesionGrowth {
-                let r = source.flair.segment(
-                    flair: ScaledVolume.floats(of: placed), t1: second?.values, anatomy: anatomy, corticalBefore: pass.corticalBefore)
+                let flair = ScaledVolume.floats(of: placed)
+                let registration = grid.registration(of: file, geometry: scan.geometry)
+                let (x, y, z) = scan.geometry.spacingMM
+                let voxel = [x, y, z]
+                // The previous visit as this series would have shown it, when this series is
+                // coarser: its FLAIR ratio and its lesions, found by the same method.
+                let earlier = pass.earlier.flatMap { previous -> (lesions: Volume<Bool>, ratio: Volume<Float>)? in
+                    guard let previousFLAIR = previous.flair, AcquiredVoxel.isCoarser(voxel, than: previous.voxel, grid: grid.geometry),
+                        let again = Reacquisition.reacquired(
+                            previousFLAIR, grid: grid.geometry, series: scan.geometry, gridToSeriesWorld: registration,
+                            threads: grid.threads)
+                    else { return nil }
+                    let r = source.flair.segment(flair: again, t1: previous.t1, anatomy: anatomy)
+                    return (r.lesions, r.ratio)
+                }
+                pass.earlierReacquired = earlier?.lesions
+                // After the patient's first visit, a mostly cortical lesion is dropped only when
+                // unchanged since the previous visit; a previous visit that failed or has no FLAIR
+                // shows no change, so nothing is dropped then.
+                let previous =
+                    pass.labelledVisits == 0
+                    ? nil
+                    : PreviousVisit(
+                        ratio: earlier?.ratio ?? pass.earlier?.ratio,
+                        lesions: pass.earlier?.lesions ?? Volume(size: grid.geometry.size, repeating: false))
+                let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
+                pass.current = (flair, second?.values, voxel, r.ratio)
                 found = r.lesions
-                pass.corticalDropped = r.cortical
                 pass.flair = (r.lesions, r.ratio, r.region)
                 rule = .lesionGrowth(
                     source.flair, t1: second != nil, enhancementVoxels: 0,
-                    corticalVoxels: r.cortical?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } ?? 0)
+                    corticalVoxels: r.cortical?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } ?? 0,
+                    reacquiredVoxels: earlier?.lesions.voxels.reduce(0) { $0 + ($1 ? 1 : 0) })
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
@@ -259,14 +291,30 @@ final class SecondsTally: @unchecked Sendable {
 
 /// What the T2 source of the visit being labelled keeps for its Gd source: the FLAIR's ratio (for
 /// the FLAIR check), its lesions and the region they grew in (for the lesions Gd+ lesions seed);
-/// and, from visit to visit of the patient, the mostly cortical lesions dropped so far.
+/// and, from visit to visit of the patient, the previous visit (`PreviousVisit`, `Reacquisition`).
 final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
     /// The visit's second image on the grid (`VisitLabeller.placedOnce`).
     var second: (file: String, values: Volume<Float>, fit: GridFit)?
-    /// The mostly cortical lesions the patient's earlier visits dropped (`cortex_max_fraction`);
-    /// nil before the first visit was labelled.
-    var corticalBefore: Volume<Bool>?
-    /// Those the visit being labelled dropped.
-    var corticalDropped: Volume<Bool>?
+    /// The patient's visits labelled so far.
+    var labelledVisits = 0
+
+    /// A visit as the next one needs it: its FLAIR and T1w on the grid, the FLAIR's voxel size
+    /// (mm), to re-acquire it as a coarser series (`Reacquisition`), and its white-matter ratio
+    /// (nil without a lesion-growth source); its T2 lesions.
+    struct Visit {
+        var flair: Volume<Float>?
+        var t1: Volume<Float>?
+        var voxel: [Double]
+        var ratio: Volume<Float>?
+        var lesions: Volume<Bool>
+    }
+    /// The previous visit, once the visit is labelled; nil when it failed.
+    var previous: Visit?
+    /// The previous visit's, while the visit after it is labelled.
+    var earlier: Visit?
+    /// The lesion-growth source's of the visit being labelled, until it is labelled.
+    var current: (flair: Volume<Float>, t1: Volume<Float>?, voxel: [Double], ratio: Volume<Float>)?
+    /// The previous visit's lesions as the visit being labelled would show them, when re-acquired.
+    var earlierReacquired: Volume<Bool>?
 }
