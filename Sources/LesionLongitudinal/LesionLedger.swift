@@ -48,7 +48,7 @@ public struct LesionLedger: Sendable {
                 voxelVolumeMM3: voxelVolume, nextID: nextID, connectivity: visit.t2.connectivity,
                 resolved: resolved.isEmpty ? nil : resolved, visit: index,
                 shell: zip(previous.partialVolume, visit.partialVolumeVoxels).map { max($0, $1) },
-                reacquired: visit.earlierReacquired)
+                reacquired: visit.earlierReacquired, changed: visit.changed)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
                 let hasPartners = !continued.previousIDs.isEmpty

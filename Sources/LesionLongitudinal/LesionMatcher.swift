@@ -27,6 +27,11 @@ import LesionKernels
 /// lesions, and `merged`, `split` and `recurrent` lesions that are confluent or grew by the
 /// enlarging rule against their partners together (for `recurrent`: their volume when last present).
 ///
+/// **Change.** When the voxels whose FLAIR changed since the earlier visit are known (`changed`),
+/// a lesion with partners has grown — is confluent, enlarging or active — only when at least one
+/// of its new voxels changed: a lesion drawn larger where its FLAIR did not rise is the same
+/// lesion seen differently. A lesion without partners is new whatever its FLAIR.
+///
 /// **IDs.** Corresponding pairs are visited by decreasing shared voxels (ties: lower earlier label,
 /// then lower later label); a pair passes the earlier lesion's ID to the later one when neither
 /// has been paired yet. So an ID continues into at most one lesion and each lesion takes at most
@@ -54,7 +59,8 @@ public enum LesionMatcher {
         public let splitFrom: LesionID?
         /// Voxels of its largest connected region of new voxels; 0 when new (all of it is new).
         public let largestAddedVoxels: Int
-        /// It has partners and its largest region of new voxels reaches the confluent floor.
+        /// It has partners, its largest region of new voxels reaches the confluent floor, and (when
+        /// the change is known) one of its new voxels changed.
         public let confluent: Bool
         /// It counts as new or enlarging activity.
         public let active: Bool
@@ -107,11 +113,15 @@ public enum LesionMatcher {
     ///     (`VisitLesions.earlierReacquired`), or nil. Later voxels in it are not new, as within
     ///     the shell: what the earlier visit already showed, blurred by this visit's acquisition,
     ///     is not growth.
+    ///   - changed: the voxels whose FLAIR changed since the earlier visit
+    ///     (`VisitLesions.changed`), or nil when that is not known. See **Change** above.
     public static func match(
         earlier: LabelMap, earlierIDs: [LesionID], later: LabelMap, rule: MatchingRule,
         voxelVolumeMM3: Double, nextID: Int, connectivity: Connectivity = .default,
-        resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0], reacquired: Volume<Bool>? = nil
+        resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0], reacquired: Volume<Bool>? = nil,
+        changed: Volume<Bool>? = nil
     ) -> Step {
+        precondition(changed.map { $0.size == later.size } ?? true, "the changed voxels are on another grid")
         precondition(earlierIDs.count == earlier.count, "one ID per earlier lesion")
         precondition(resolved.map { $0.ids.size == later.size } ?? true, "resolved footprints on another grid")
         let table = OverlapTable(earlier, later)
@@ -129,7 +139,7 @@ public enum LesionMatcher {
         let partialVolume = shell.contains { $0 > 0 } || reacquired != nil
         let regions = NewVoxelRegions(
             earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity,
-            shell: shell.contains { $0 > 0 } ? shell : nil, explained: reacquired)
+            shell: shell.contains { $0 > 0 } ? shell : nil, explained: reacquired, changed: changed)
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
         for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }
@@ -162,16 +172,20 @@ public enum LesionMatcher {
             let id = idOf[f]!
             let laterVoxels = table.secondSizes[f]
             let added = regions.largestAdded[f]
+            // Growth needs a new voxel whose FLAIR changed, when that is known.
+            let changedSince = changed == nil || regions.changedNew[f] > 0
             let confluent =
-                (!partners.isEmpty || !resolvedPartners[f].isEmpty) && rule.isConfluent(voxels: added, voxelVolumeMM3: voxelVolumeMM3)
+                changedSince && (!partners.isEmpty || !resolvedPartners[f].isEmpty)
+                && rule.isConfluent(voxels: added, voxelVolumeMM3: voxelVolumeMM3)
             // Within the partial-volume shell (and the earlier lesions re-acquired) a later lesion
             // is no larger than the earlier one.
             func measured(from voxels: Int) -> Int {
                 partialVolume ? min(laterVoxels, voxels + regions.outside[f]) : laterVoxels
             }
             func grew(from voxels: Int) -> Bool {
-                rule.volumeState(earlierVoxels: voxels, laterVoxels: measured(from: voxels), voxelVolumeMM3: voxelVolumeMM3)
-                    == .enlarging
+                changedSince
+                    && rule.volumeState(earlierVoxels: voxels, laterVoxels: measured(from: voxels), voxelVolumeMM3: voxelVolumeMM3)
+                        == .enlarging
             }
             if partners.isEmpty {
                 let old = resolvedPartners[f].sorted()
@@ -200,7 +214,7 @@ public enum LesionMatcher {
             case 1:
                 let byVolume = rule.volumeState(
                     earlierVoxels: previousVoxels, laterVoxels: measured(from: previousVoxels), voxelVolumeMM3: voxelVolumeMM3)
-                state = confluent ? .enlarging : byVolume
+                state = confluent ? .enlarging : byVolume == .enlarging && !changedSince ? .stable : byVolume
                 active = state == .enlarging
             default:
                 state = .merged

@@ -13,6 +13,8 @@ struct NewVoxelRegions {
     let largestAdded: [Int]
     /// Per later label (index 0 unused): all its new voxels.
     let outside: [Int]
+    /// Per later label (index 0 unused): its new voxels in `changed` (0 when not given).
+    let changedNew: [Int]
     /// Voxels shared by each later lesion and each live resolved footprint, by ID then label.
     let resolvedPairs: [(id: LesionID, later: Int, voxels: Int)]
 
@@ -23,11 +25,12 @@ struct NewVoxelRegions {
 
     init(
         earlier: LabelMap, later: LabelMap, resolved: Volume<Int32>?, live: Set<Int32>, connectivity: Connectivity,
-        shell: [Int]? = nil, explained: Volume<Bool>? = nil
+        shell: [Int]? = nil, explained: Volume<Bool>? = nil, changed: Volume<Bool>? = nil
     ) {
         let size = later.size
         var mask = BitMask(size: size)
         var shared: [Pair: Int] = [:]
+        var changedNew = [Int](repeating: 0, count: later.count + 1)
         let b = later.labels.voxels
         var a: [Int32]
         if let shell {
@@ -47,6 +50,7 @@ struct NewVoxelRegions {
                     shared[Pair(id: resolved.voxels[n], later: b[n]), default: 0] += 1
                     continue
                 }
+                if let changed, changed.voxels[n] { changedNew[Int(b[n])] += 1 }
                 let row = n / nx, i = n - row * nx
                 words[row * wordsPerRow + i >> 6] |= 1 << UInt64(i & 63)
             }
@@ -69,6 +73,7 @@ struct NewVoxelRegions {
         }
         largestAdded = largest
         outside = total
+        self.changedNew = changedNew
         resolvedPairs = shared.map { (id: LesionID(Int($0.key.id)), later: Int($0.key.later), voxels: $0.value) }
             .sorted { ($0.id, $0.later) < ($1.id, $1.later) }
     }

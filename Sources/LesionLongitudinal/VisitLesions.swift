@@ -25,14 +25,21 @@ public struct VisitLesions: Sendable {
     /// `reacquired`). Nil when there is none: the first visit, lesions from a segmenter's maps,
     /// or a previous image not acquired at the grid's resolution.
     public let earlierReacquired: Volume<Bool>?
+    /// The voxels whose FLAIR changed since the previous visit (`PreviousVisit.changed`): a lesion
+    /// with earlier partners has grown only where one of its new voxels is among them
+    /// (`LesionMatcher.match`'s `changed`). Nil when that is not known: the first visit, lesions
+    /// from a segmenter's maps, or a previous visit without a FLAIR.
+    public let changed: Volume<Bool>?
 
     public init(
         t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil, partialVolumeVoxels: [Int] = [0, 0, 0],
-        earlierReacquired: Volume<Bool>? = nil
+        earlierReacquired: Volume<Bool>? = nil, changed: Volume<Bool>? = nil
     ) {
         precondition(partialVolumeVoxels.count == 3 && partialVolumeVoxels.allSatisfy { $0 >= 0 })
         precondition(earlierReacquired.map { $0.size == t2.size } ?? true, "the re-acquired lesions are on another grid")
+        precondition(changed.map { $0.size == t2.size } ?? true, "the changed voxels are on another grid")
         self.earlierReacquired = earlierReacquired
+        self.changed = changed
         self.t2 = t2
         self.gd = gd
         self.t2Specks = t2Specks

@@ -298,6 +298,17 @@ struct SegmentationKernelTests {
         #expect(ratio[7, 7, 13] > 1.4)
     }
 
+    @Test("a voxel changed when its ratio rose by 0.2 or more since the previous visit, or either is unknown")
+    func changedVoxels() {
+        let size = GridSize(6, 1, 1)
+        let current = Volume<Float>(size: size, voxels: [1.5, 1.5, 1.5, .nan, 1.5, 1])
+        let previous = Volume<Float>(size: size, voxels: [1.25, 1.3, 1.35, 1, .nan, 1.5])
+        let visit = PreviousVisit(ratio: previous, lesions: Volume(size: size, repeating: false))
+        // Rises of 0.25, 0.2, 0.15, unknown, unknown, −0.5.
+        #expect(visit.changed(current)?.voxels == [true, true, false, true, true, false])
+        #expect(PreviousVisit(ratio: nil, lesions: Volume(size: size, repeating: false)).changed(current) == nil)
+    }
+
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D
     /// Gaussian sum over the coarse grid, and trilinear interpolation evaluated per voxel.
     static func referenceField(_ v: Volume<Float>, _ w: Volume<Bool>, spacing: [Double], sigmaMM: Double, blockMM: Double) -> [Double] {

@@ -247,4 +247,46 @@ struct PartialVolumeShellTests {
         let two = step(LabelMap(labels: labels, count: 2), reacquired: Self.reacquired)
         #expect(two.later.map(\.state) == [.stable, .new] && two.later[1].active)
     }
+
+    /// A volume of the grid, true at `voxels`.
+    static func voxels(_ voxels: [(Int, Int, Int)]) -> Volume<Bool> {
+        var v = Volume(size: size, repeating: false)
+        for (i, j, k) in voxels { v[i, j, k] = true }
+        return v
+    }
+
+    @Test("with the FLAIR's change known, a lesion grew only where one of its new voxels changed; a new lesion is new regardless")
+    func changedVoxels() {
+        func step(_ earlier: LabelMap, _ later: LabelMap, changed: Volume<Bool>?) -> LesionMatcher.Step {
+            LesionMatcher.match(
+                earlier: earlier, earlierIDs: (1...earlier.count).map { LesionID($0) }, later: later, rule: .default,
+                voxelVolumeMM3: 8, nextID: earlier.count + 1, connectivity: .twentySix, changed: changed)
+        }
+        let earlier = Self.map([(4...6, 4...6, 4...6)])
+        // Grown by a voxel all round in plane: 75 voxels, 48 new, ×2.8 and a confluent region.
+        let grown = Self.map([(3...7, 3...7, 4...6)])
+        let unknown = step(earlier, grown, changed: nil).later[0]
+        #expect(unknown.state == .enlarging && unknown.confluent && unknown.active)
+        let nowhere = step(earlier, grown, changed: Self.voxels([])).later[0]
+        #expect(nowhere.state == .stable && !nowhere.confluent && !nowhere.active && nowhere.largestAddedVoxels == 48)
+        // A changed voxel inside the earlier lesion is not a new voxel: still no growth.
+        let inside = step(earlier, grown, changed: Self.voxels([(5, 5, 5)])).later[0]
+        #expect(inside.state == .stable && !inside.active)
+        let one = step(earlier, grown, changed: Self.voxels([(3, 4, 4)])).later[0]
+        #expect(one.state == .enlarging && one.confluent && one.active)
+        // A new lesion elsewhere with no change anywhere: new, and activity.
+        var labels = grown.labels
+        for k in 9...10 { for j in 9...10 { for i in 9...10 { labels[i, j, k] = 2 } } }
+        let withNew = step(earlier, LabelMap(labels: labels, count: 2), changed: Self.voxels([]))
+        #expect(withNew.later.map(\.state) == [.stable, .new] && withNew.later[1].active)
+        // Two earlier lesions bridged by a column of 9 new voxels (72 mm³): merged, and activity only
+        // when a bridge voxel changed.
+        var pair = Self.map([(4...6, 4...6, 4...6)]).labels
+        for k in 4...6 { for j in 4...6 { for i in 8...9 { pair[i, j, k] = 2 } } }
+        let bridged = Self.map([(4...9, 4...6, 4...6)])
+        let still = step(LabelMap(labels: pair, count: 2), bridged, changed: Self.voxels([])).later[0]
+        #expect(still.state == .merged && !still.confluent && !still.active)
+        let joined = step(LabelMap(labels: pair, count: 2), bridged, changed: Self.voxels([(7, 5, 5)])).later[0]
+        #expect(joined.state == .merged && joined.confluent && joined.active)
+    }
 }

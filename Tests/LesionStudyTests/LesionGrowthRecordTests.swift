@@ -28,4 +28,12 @@ struct LesionGrowthRecordTests {
         let not = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!not.contains { $0.0 == "previous_visit_reacquired_voxels" })
     }
+
+    @Test("flair_change_ratio appears only when growth needed a change of the FLAIR, with its value")
+    func changeKnown() {
+        let known = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0, changeKnown: true))
+        #expect(known.first { $0.0 == "flair_change_ratio" }?.1 == "0.2")
+        let unknown = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
+        #expect(!unknown.contains { $0.0 == "flair_change_ratio" })
+    }
 }

@@ -147,12 +147,22 @@ public struct PreviousVisit: Sendable {
 
     /// A rise of the FLAIR ratio by this much (of white matter) at a voxel is change: the
     /// distance from white matter (1) to `grow_ratio`'s default (1.2). LesionTrack's own.
-    public static let changeRatio: Float = 0.2
+    public static let changeRatio = 0.2
 
     public init(ratio: Volume<Float>?, lesions: Volume<Bool>) {
         precondition(ratio.map { $0.size == lesions.size } ?? true, "the previous visit's maps are on two grids")
         self.ratio = ratio
         self.lesions = lesions
+    }
+
+    /// The voxels of the visit being segmented (its FLAIR ratio, `current`) whose ratio is at least
+    /// `changeRatio` above the previous visit's, or unknown in either; nil without the previous
+    /// ratio. Where a lesion of that visit grew, its FLAIR rose (`LesionMatcher.match`'s `changed`).
+    public func changed(_ current: Volume<Float>) -> Volume<Bool>? {
+        guard let ratio else { return nil }
+        precondition(current.size == ratio.size, "the previous visit is on another grid")
+        let rise = Float(Self.changeRatio)
+        return Volume(size: current.size, voxels: zip(current.voxels, ratio.voxels).map { !($0 - $1 < rise) })
     }
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this
@@ -163,8 +173,9 @@ public struct PreviousVisit: Sendable {
         guard let ratio else { return false }
         precondition(current.size == ratio.size, "the previous visit is on another grid")
         // A NaN fails the comparison: unknown is change.
+        let rise = Float(Self.changeRatio)
         return lesion.allSatisfy { n in
-            !lesions.voxels[Int(n)] && current.voxels[Int(n)] - ratio.voxels[Int(n)] < Self.changeRatio
+            !lesions.voxels[Int(n)] && current.voxels[Int(n)] - ratio.voxels[Int(n)] < rise
         }
     }
 }

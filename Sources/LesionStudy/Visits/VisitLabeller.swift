@@ -57,6 +57,8 @@ struct VisitLabeller {
         pass.earlier = pass.previous
         pass.previous = nil
         pass.current = nil
+        pass.changed = nil
+        pass.earlierReacquired = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
@@ -88,8 +90,9 @@ struct VisitLabeller {
             t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
         let lesions = VisitLesions(
             t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume,
-            earlierReacquired: pass.earlierReacquired)
+            earlierReacquired: pass.earlierReacquired, changed: pass.changed)
         pass.earlierReacquired = nil
+        pass.changed = nil
         pass.earlier = nil
         pass.previous = SegmentationPass.Visit(
             flair: pass.current?.flair, t1: pass.current?.t1, voxel: pass.current?.voxel ?? [], ratio: pass.current?.ratio,
@@ -127,7 +130,7 @@ struct VisitLabeller {
     private func seededByEnhancement(
         _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
     ) -> (mask: Scan, rule: ForegroundRule)? {
-        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical, let reacquired) = rule,
+        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical, let reacquired, let changeKnown) = rule,
             case .enhancement = gdRule,
             let flair = pass.flair, !gd.lesions.isEmpty
         else { return nil }
@@ -145,7 +148,8 @@ struct VisitLabeller {
         guard added > 0 else { return nil }
         return (
             grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
-            .lesionGrowth(f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired)
+            .lesionGrowth(
+                f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired, changeKnown: changeKnown)
         )
     }
 
@@ -198,12 +202,13 @@ struct VisitLabeller {
                         lesions: pass.earlier?.lesions ?? Volume(size: grid.geometry.size, repeating: false))
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = (flair, second?.values, voxel, r.ratio)
+                pass.changed = previous?.changed(r.ratio)
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
                 rule = .lesionGrowth(
                     source.flair, t1: second != nil, enhancementVoxels: 0,
                     corticalVoxels: r.cortical?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } ?? 0,
-                    reacquiredVoxels: earlier?.lesions.voxels.reduce(0) { $0 + ($1 ? 1 : 0) })
+                    reacquiredVoxels: earlier?.lesions.voxels.reduce(0) { $0 + ($1 ? 1 : 0) }, changeKnown: pass.changed != nil)
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
@@ -317,4 +322,6 @@ final class SegmentationPass: @unchecked Sendable {
     var current: (flair: Volume<Float>, t1: Volume<Float>?, voxel: [Double], ratio: Volume<Float>)?
     /// The previous visit's lesions as the visit being labelled would show them, when re-acquired.
     var earlierReacquired: Volume<Bool>?
+    /// The voxels of the visit being labelled whose FLAIR changed since the previous visit.
+    var changed: Volume<Bool>?
 }
