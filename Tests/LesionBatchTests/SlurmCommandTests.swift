@@ -100,6 +100,6 @@ struct SlurmCommandTests {
     func memoryEstimate() throws {
         let bytes = try TaskMemory.largestParticipantBytes(
             study: Fixtures.path("study"), pipeline: try PipelineFile.builtIn().pipeline, reader: NIfTIReader())
-        #expect(bytes == 56 * 32 * 32 * 16 + 2 * 64 * 64 * 32)
+        #expect(bytes == 80 * 32 * 32 * 16 + 2 * 64 * 64 * 32)
     }
 }

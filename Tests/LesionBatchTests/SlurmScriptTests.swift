@@ -129,7 +129,7 @@ struct SlurmScriptTests {
         #expect(TaskMemory.budgetMB(requestMB: 2048) == 1536)
         // docs/cluster.md: a 256×256×170 float32 study, four participants at once.
         let voxels = 256 * 256 * 170
-        #expect(TaskMemory.requestMB(largestParticipantBytes: voxels * 56 + 2 * voxels * 4, jobs: 4) == 3264)
+        #expect(TaskMemory.requestMB(largestParticipantBytes: voxels * 80 + 2 * voxels * 4, jobs: 4) == 4288)
     }
 
     static func bash(_ command: String) throws -> String {
