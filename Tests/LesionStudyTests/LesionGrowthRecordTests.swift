@@ -8,13 +8,14 @@ import Testing
 struct LesionGrowthRecordTests {
     @Test("voxels_dropped_as_cortical appears with cortex_max_fraction on, with the visit's count, and not when it is off")
     func corticalVoxels() {
-        var on = FLAIRLesionSegmentation.standard
-        on.cortexMaximumFraction = 0.5
-        let recorded = LongitudinalReport.ruleFields(.lesionGrowth(on, t1: true, enhancementVoxels: 3, corticalVoxels: 17))
+        // On by default (Pipelines/default.yaml), so the built-in values record it.
+        let recorded = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 3, corticalVoxels: 17))
         #expect(recorded.first { $0.0 == "voxels_dropped_as_cortical" }?.1 == "17")
         #expect(recorded.first { $0.0 == "voxels_seeded_by_enhancement" }?.1 == "3")
         #expect(recorded.first { $0.0 == "cortex_max_fraction" }?.1 == "0.5")
-        let off = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 3))
+        var offRule = FLAIRLesionSegmentation.standard
+        offRule.cortexMaximumFraction = 1
+        let off = LongitudinalReport.ruleFields(.lesionGrowth(offRule, t1: true, enhancementVoxels: 3))
         #expect(!off.contains { $0.0 == "voxels_dropped_as_cortical" })
         #expect(off.first { $0.0 == "cortex_max_fraction" }?.1 == "1")
     }

@@ -95,13 +95,13 @@ struct PipelineFileTests {
         #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingSeeds })
     }
 
-    @Test("cortex_max_fraction is off (1) unless set, is read as a fraction, and applies to lesion growth only")
+    @Test("cortex_max_fraction is 0.5 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
     func cortexFraction() throws {
         let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
-        #expect(standard.pipeline.t2Sources[0].flair.cortexMaximumFraction == 1)
-        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.cortexMaximumFraction == 1 })
-        let set = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    cortex_max_fraction: 0.5\n")
-        #expect(set.pipeline.t2Sources[0].flair.cortexMaximumFraction == 0.5)
+        #expect(standard.pipeline.t2Sources[0].flair.cortexMaximumFraction == 0.5)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.cortexMaximumFraction == 0.5 })
+        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    cortex_max_fraction: 1\n")
+        #expect(off.pipeline.t2Sources[0].flair.cortexMaximumFraction == 1)
     }
 
     @Test(
