@@ -9,7 +9,8 @@
 /// Each series voxel is averaged over `samples` points per axis, evenly spread over its extent
 /// (the midpoints of equal parts), each read from the grid by trilinear interpolation. A series
 /// voxel with a sample outside the grid's field, or on a NaN, is NaN; so is a grid voxel placed
-/// from such a series voxel. Time O(S + N) for S samples and N grid voxels.
+/// from such a series voxel. Time O(S + N) for S samples and N grid voxels; memory for one
+/// series slice's samples.
 public enum Reacquisition {
     /// Samples per series voxel along each of its axes: one per `gridSpacingMM` of its extent,
     /// rounded up, at least one (a 5 mm slice on a 1 mm grid: 5).
@@ -34,37 +35,40 @@ public enum Reacquisition {
         let (gx, gy, gz) = grid.spacingMM
         let n = samples(series: series, gridSpacingMM: min(gx, gy, gz))
         let s = series.size
-        let fineSize = GridSize(s.nx * n[0], s.ny * n[1], s.nz * n[2])
-        // Fine index f along an axis is the series index (f + 0.5) / n − 0.5.
-        let within = Affine(
-            rows: (0..<3).map { a in
-                var row = [0.0, 0, 0, 0.5 / Double(n[a]) - 0.5]
-                row[a] = 1 / Double(n[a])
-                return row
-            })
-        let fine = VoxelGeometry(size: fineSize, affine: series.affine.concatenating(within))
-        let toFine: GridPlacement?
+        // The samples of one series slice (along its third axis) at a time, so the samples never
+        // take more than a slice's worth of memory: fine index f along an axis is the series
+        // index (f + 0.5) / n − 0.5, and along the third axis k more for slice k.
+        let sliceSize = GridSize(s.nx * n[0], s.ny * n[1], n[2])
+        let back: Affine?
         if let transform = gridToSeriesWorld {
-            guard let back = transform.inverse else { return nil }
-            toFine = GridPlacement(source: grid, onto: fine, through: back)
+            guard let inverse = transform.inverse else { return nil }
+            back = inverse
         } else {
-            toFine = GridPlacement(source: grid, onto: fine)
-        }
-        guard let toFine else { return nil }
-        let sampled = values.voxels.withUnsafeBufferPointer {
-            toFine.trilinear(stored: $0, scaling: .identity, threads: threads)
+            back = nil
         }
         var acquired = [Float](repeating: 0, count: s.voxelCount)
         let share = 1 / Double(n[0] * n[1] * n[2])
-        sampled.voxels.withUnsafeBufferPointer { f in
-            acquired.withUnsafeMutableBufferPointer { out in
-                for k in 0..<s.nz {
+        for k in 0..<s.nz {
+            let within = Affine(
+                rows: (0..<3).map { a in
+                    var row = [0.0, 0, 0, 0.5 / Double(n[a]) - 0.5 + (a == 2 ? Double(k) : 0)]
+                    row[a] = 1 / Double(n[a])
+                    return row
+                })
+            let fine = VoxelGeometry(size: sliceSize, affine: series.affine.concatenating(within))
+            let toFine = back.map { GridPlacement(source: grid, onto: fine, through: $0) } ?? GridPlacement(source: grid, onto: fine)
+            guard let toFine else { return nil }
+            let sampled = values.voxels.withUnsafeBufferPointer {
+                toFine.trilinear(stored: $0, scaling: .identity, threads: threads)
+            }
+            sampled.voxels.withUnsafeBufferPointer { f in
+                acquired.withUnsafeMutableBufferPointer { out in
                     for j in 0..<s.ny {
                         for i in 0..<s.nx {
                             var sum = 0.0
                             for c in 0..<n[2] {
                                 for b in 0..<n[1] {
-                                    let row = fineSize.offset(i * n[0], j * n[1] + b, k * n[2] + c)
+                                    let row = sliceSize.offset(i * n[0], j * n[1] + b, c)
                                     for a in 0..<n[0] { sum += f[row + a] }
                                 }
                             }
