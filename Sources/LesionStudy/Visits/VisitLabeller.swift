@@ -52,13 +52,6 @@ struct VisitLabeller {
         }
         pass.flair = nil
         pass.second = nil
-        // Only the visit just before may be re-acquired: a visit whose T2 lesions came otherwise,
-        // or that failed, leaves none.
-        pass.earlier = pass.previous
-        pass.previous = nil
-        pass.current = nil
-        pass.changed = nil
-        pass.earlierReacquired = nil
         var t2 = try labelSource(inputs.t2File, inputs.t2Source, brain: brain?.mask, preContrast: inputs.t1File, keepSpecks: true)
         var gd: (labelling: LesionLabelling, fit: GridFit, rule: ForegroundRule, preFit: GridFit?, specks: LesionLabelling?)?
         if let file = inputs.gdFile, let source = inputs.gdSource {
@@ -93,12 +86,9 @@ struct VisitLabeller {
             earlierReacquired: pass.earlierReacquired, changed: pass.changed)
         pass.earlierReacquired = nil
         pass.changed = nil
-        pass.earlier = nil
-        pass.previous = SegmentationPass.Visit(
-            flair: pass.current?.flair, t1: pass.current?.t1, voxel: pass.current?.voxel ?? [], ratio: pass.current?.ratio,
-            lesions: t2.labelling.map.labels.map { $0 != 0 })
+        // A visit whose T2 lesions did not come from lesion growth leaves only its lesions.
+        pass.previous = SegmentationPass.Visit(flair: pass.current, lesions: t2.labelling.map.labels.map { $0 != 0 })
         pass.current = nil
-        pass.labelledVisits += 1
         return (lesions, record, brain)
     }
 
@@ -181,10 +171,10 @@ struct VisitLabeller {
                 let voxel = [x, y, z]
                 // The previous visit as this series would have shown it, when this series is
                 // coarser: its FLAIR ratio and its lesions, found by the same method.
-                let earlier = pass.earlier.flatMap { previous -> (lesions: Volume<Bool>, ratio: Volume<Float>)? in
-                    guard let previousFLAIR = previous.flair, AcquiredVoxel.isCoarser(voxel, than: previous.voxel, grid: grid.geometry),
+                let earlier = pass.previous?.flair.flatMap { previous -> (lesions: Volume<Bool>, ratio: Volume<Float>)? in
+                    guard AcquiredVoxel.isCoarser(voxel, than: previous.voxel, grid: grid.geometry),
                         let again = Reacquisition.reacquired(
-                            previousFLAIR, grid: grid.geometry, series: scan.geometry, gridToSeriesWorld: registration,
+                            previous.values, grid: grid.geometry, series: scan.geometry, gridToSeriesWorld: registration,
                             threads: grid.threads)
                     else { return nil }
                     let r = source.flair.segment(flair: again, t1: previous.t1, anatomy: anatomy)
@@ -192,16 +182,13 @@ struct VisitLabeller {
                 }
                 pass.earlierReacquired = earlier?.lesions
                 // After the patient's first visit, a mostly cortical lesion is dropped only when
-                // unchanged since the previous visit; a previous visit that failed or has no FLAIR
-                // shows no change, so nothing is dropped then.
-                let previous =
-                    pass.labelledVisits == 0
-                    ? nil
-                    : PreviousVisit(
-                        ratio: earlier?.ratio ?? pass.earlier?.ratio,
-                        lesions: pass.earlier?.lesions ?? Volume(size: grid.geometry.size, repeating: false))
+                // unchanged since the previous visit; a previous visit without a FLAIR shows no
+                // change, so nothing is dropped then.
+                let previous = pass.previous.map {
+                    PreviousVisit(ratio: earlier?.ratio ?? $0.flair?.ratio, lesions: $0.lesions)
+                }
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
-                pass.current = (flair, second?.values, voxel, r.ratio)
+                pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
                 pass.changed = previous?.changed(r.ratio)
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
@@ -301,25 +288,26 @@ final class SegmentationPass: @unchecked Sendable {
     var flair: (found: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>)?
     /// The visit's second image on the grid (`VisitLabeller.placedOnce`).
     var second: (file: String, values: Volume<Float>, fit: GridFit)?
-    /// The patient's visits labelled so far.
-    var labelledVisits = 0
-
-    /// A visit as the next one needs it: its FLAIR and T1w on the grid, the FLAIR's voxel size
-    /// (mm), to re-acquire it as a coarser series (`Reacquisition`), and its white-matter ratio
-    /// (nil without a lesion-growth source); its T2 lesions.
-    struct Visit {
-        var flair: Volume<Float>?
+    /// A visit's lesion-growth FLAIR as the next visit needs it: on the grid, with the T1w it was
+    /// segmented with, its voxel size (mm), to re-acquire it as a coarser series
+    /// (`Reacquisition`), and its white-matter ratio.
+    struct FLAIR {
+        var values: Volume<Float>
         var t1: Volume<Float>?
         var voxel: [Double]
-        var ratio: Volume<Float>?
+        var ratio: Volume<Float>
+    }
+    /// A labelled visit as the next one needs it: its FLAIR (nil without a lesion-growth source)
+    /// and its T2 lesions.
+    struct Visit {
+        var flair: FLAIR?
         var lesions: Volume<Bool>
     }
-    /// The previous visit, once the visit is labelled; nil when it failed.
+    /// The patient's previous visit; nil while the first is labelled. (A visit that fails ends
+    /// the patient's run, and this labeller with it.)
     var previous: Visit?
-    /// The previous visit's, while the visit after it is labelled.
-    var earlier: Visit?
-    /// The lesion-growth source's of the visit being labelled, until it is labelled.
-    var current: (flair: Volume<Float>, t1: Volume<Float>?, voxel: [Double], ratio: Volume<Float>)?
+    /// The FLAIR of the visit being labelled, until it is labelled.
+    var current: FLAIR?
     /// The previous visit's lesions as the visit being labelled would show them, when re-acquired.
     var earlierReacquired: Volume<Bool>?
     /// The voxels of the visit being labelled whose FLAIR changed since the previous visit.
