@@ -106,6 +106,8 @@ struct SegmentationBoxTests {
     @Test("both series inside the white matter's box find the voxels they find on the whole grid, on 80 random heads")
     func croppedSeries() {
         var rng = SeededGenerator(seed: 1608)
+        // The later-visit rules drawn apart, so the heads are those drawn before they existed.
+        var rules = SeededGenerator(seed: 1609)
         var cropped = 0, outside = 0
         for _ in 0..<80 {
             let head = Head(&rng)
@@ -117,7 +119,8 @@ struct SegmentationBoxTests {
             let flair = FLAIRLesionSegmentation(
                 normalisation: normalisation, seedRatio: 1.4, growRatio: 1.15, whiteMatterDilationMM: mm(),
                 ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
-                cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)])
+                cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)],
+                changeSeedRatio: [0, 0.1, 0.3][Int.random(in: 0..<3, using: &rules)], dropUnchanged: Bool.random(using: &rules))
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
             // lowered by up to 0.4 at random voxels.
@@ -131,6 +134,8 @@ struct SegmentationBoxTests {
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             #expect(f.lesions.voxels == fWhole.lesions.voxels)
             #expect(f.cortical?.voxels == fWhole.cortical?.voxels)
+            #expect(f.unchanged?.voxels == fWhole.unchanged?.voxels)
+            #expect(f.foundByChange?.voxels == fWhole.foundByChange?.voxels)
             #expect(f.region.voxels == fWhole.region.voxels)
             // The ratio where lesions can grow: the white matter dilated.
             let dilated = anatomy.dilated(anatomy.whiteMatter, mm: flair.whiteMatterDilationMM)

@@ -298,6 +298,122 @@ struct SegmentationKernelTests {
         #expect(ratio[7, 7, 13] > 1.4)
     }
 
+    /// White matter everywhere but the border, FLAIR 100 with lesion `faint` (3 × 3 × 3) at 130, a
+    /// ratio between grow_ratio and seed_ratio, and lesion `bright` (3 × 3 × 3) at 200.
+    struct ChangeScene {
+        let size = GridSize(16, 16, 12)
+        var flair: Volume<Float>
+        var faint: Volume<Bool>
+        var bright: Volume<Bool>
+        let anatomy: SegmentationAnatomy
+
+        init() {
+            var whiteMatter = Volume(size: size, repeating: false)
+            flair = Volume(size: size, repeating: 100)
+            faint = Volume(size: size, repeating: false)
+            bright = faint
+            for k in 0..<size.nz {
+                for j in 0..<size.ny {
+                    for i in 0..<size.nx {
+                        whiteMatter[i, j, k] = (1..<15).contains(i) && (1..<15).contains(j) && (1..<11).contains(k)
+                        faint[i, j, k] = (3...5).contains(i) && (3...5).contains(j) && (4...6).contains(k)
+                        bright[i, j, k] = (10...12).contains(i) && (10...12).contains(j) && (4...6).contains(k)
+                        if faint[i, j, k] { flair[i, j, k] = 130 }
+                        if bright[i, j, k] { flair[i, j, k] = 200 }
+                    }
+                }
+            }
+            anatomy = SegmentationAnatomy(
+                brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: Volume(size: size, repeating: false),
+                ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        }
+
+        func segmented(changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, previous: PreviousVisit? = nil) -> FLAIRLesions {
+            FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
+                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged
+            ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+        }
+
+        /// The previous visit: this visit's `ratio`, less `fall` over `lesion` (at one voxel of it
+        /// when given), with `lesions` (none when not given).
+        func previous(
+            _ ratio: Volume<Float>, fall: Float, over lesion: Volume<Bool>, at voxel: (Int, Int, Int)? = nil,
+            lesions: Volume<Bool>? = nil
+        ) -> PreviousVisit {
+            var earlier = ratio
+            for n in earlier.voxels.indices where lesion.voxels[n] {
+                if let voxel, n != size.offset(voxel.0, voxel.1, voxel.2) { continue }
+                earlier.voxels[n] -= fall
+            }
+            return PreviousVisit(ratio: earlier, lesions: lesions ?? Volume(size: size, repeating: false))
+        }
+    }
+
+    @Test("at a later visit a voxel whose ratio rose by change_seed_ratio seeds growth from grow_ratio; an unknown one does not")
+    func changeSeeds() {
+        let scene = ChangeScene()
+        let first = scene.segmented()
+        // The first visit: only the bright lesion reaches seed_ratio; the faint one lies between
+        // grow_ratio and seed_ratio.
+        #expect(first.lesions.voxels == scene.bright.voxels)
+        #expect(first.foundByChange == nil && first.unchanged == nil)
+        let ratio = first.ratio
+        #expect(scene.faint.voxels.indices.allSatisfy { !scene.faint.voxels[$0] || (1.25...1.35).contains(ratio.voxels[$0]) })
+        let nothing = Volume(size: scene.size, repeating: false)
+        // The previous visit counted the bright lesion (so it is never unchanged-new).
+        let both = Volume(size: scene.size, voxels: (0..<scene.size.voxelCount).map { scene.faint.voxels[$0] || scene.bright.voxels[$0] })
+        for (earlier, changeSeedRatio, expected, byChange, what) in [
+            (scene.previous(ratio, fall: 0.35, over: scene.faint, lesions: scene.bright), 0.3, both, scene.faint, "rose 0.35"),
+            (
+                scene.previous(ratio, fall: 0.35, over: scene.faint, at: (4, 4, 5), lesions: scene.bright), 0.3, both, scene.faint,
+                "rose 0.35 at one voxel: grown from it"
+            ),
+            (scene.previous(ratio, fall: 0.25, over: scene.faint, lesions: scene.bright), 0.3, scene.bright, nothing, "rose 0.25"),
+            (scene.previous(ratio, fall: .nan, over: scene.faint, lesions: scene.bright), 0.3, scene.bright, nothing, "unknown"),
+            (scene.previous(ratio, fall: 0.35, over: scene.faint, lesions: scene.bright), 0, scene.bright, nil, "change seeds off"),
+        ] {
+            let later = scene.segmented(changeSeedRatio: changeSeedRatio, previous: earlier)
+            let same = later.lesions.voxels == expected.voxels && later.foundByChange?.voxels == byChange?.voxels
+            #expect(same, "\(what): \(later.lesions.voxels.filter { $0 }.count) voxels found")
+        }
+        // Without the previous visit's FLAIR there is no change to seed from.
+        let blind = scene.segmented(previous: PreviousVisit(ratio: nil, lesions: scene.bright))
+        #expect(blind.lesions.voxels == scene.bright.voxels && blind.foundByChange == nil)
+    }
+
+    @Test("at a later visit drop_unchanged drops a lesion unchanged since the previous visit, and nothing new or unknown")
+    func unchangedDropped() {
+        let scene = ChangeScene()
+        let ratio = scene.segmented().ratio
+        let nothing = Volume(size: scene.size, repeating: false)
+        var oneOfBright = nothing
+        oneOfBright[11, 11, 6] = true
+        for (earlier, drop, expected, dropped, what) in [
+            (scene.previous(ratio, fall: 0, over: scene.bright), true, nothing, scene.bright, "the same"),
+            (scene.previous(ratio, fall: 0.15, over: scene.bright), true, nothing, scene.bright, "0.15 brighter throughout"),
+            (
+                scene.previous(ratio, fall: 0.25, over: scene.bright, at: (12, 10, 4)), true, scene.bright, nothing,
+                "0.25 brighter at one voxel"
+            ),
+            (scene.previous(ratio, fall: .nan, over: scene.bright, at: (10, 12, 6)), true, scene.bright, nothing, "unknown at one voxel"),
+            (
+                scene.previous(ratio, fall: 0, over: scene.bright, lesions: oneOfBright), true, scene.bright, nothing,
+                "one voxel a lesion before"
+            ),
+            (scene.previous(ratio, fall: 0, over: scene.bright), false, scene.bright, nil, "the rule off"),
+            (PreviousVisit(ratio: nil, lesions: nothing), true, scene.bright, nil, "no previous FLAIR"),
+        ] {
+            let later = scene.segmented(changeSeedRatio: 0, dropUnchanged: drop, previous: earlier)
+            let same = later.lesions.voxels == expected.voxels && later.unchanged?.voxels == dropped?.voxels
+            #expect(same, "\(what): \(later.lesions.voxels.filter { $0 }.count) voxels found")
+        }
+        // The first visit drops nothing as unchanged.
+        let first = scene.segmented()
+        #expect(first.lesions.voxels == scene.bright.voxels && first.unchanged == nil)
+    }
+
     @Test("a voxel changed when its ratio rose by 0.2 or more since the previous visit, or either is unknown")
     func changedVoxels() {
         let size = GridSize(6, 1, 1)

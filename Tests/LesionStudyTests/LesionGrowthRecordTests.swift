@@ -37,4 +37,16 @@ struct LesionGrowthRecordTests {
         let unknown = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!unknown.contains { $0.0 == "flair_change_ratio" })
     }
+
+    @Test("voxels_dropped_as_unchanged and voxels_found_by_change appear only when their rules applied, with their counts")
+    func laterVisitRules() {
+        let applied = LongitudinalReport.ruleFields(
+            .lesionGrowth(.standard, t1: true, enhancementVoxels: 0, changeKnown: true, unchangedVoxels: 11, changeVoxels: 0))
+        #expect(applied.first { $0.0 == "voxels_dropped_as_unchanged" }?.1 == "11")
+        #expect(applied.first { $0.0 == "voxels_found_by_change" }?.1 == "0")
+        #expect(applied.first { $0.0 == "change_seed_ratio" }?.1 == "0.3")
+        #expect(applied.first { $0.0 == "drop_unchanged" }?.1 == "true")
+        let first = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
+        #expect(!first.contains { $0.0 == "voxels_dropped_as_unchanged" || $0.0 == "voxels_found_by_change" })
+    }
 }

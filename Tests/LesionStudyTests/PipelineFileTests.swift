@@ -104,6 +104,21 @@ struct PipelineFileTests {
         #expect(off.pipeline.t2Sources[0].flair.cortexMaximumFraction == 1)
     }
 
+    @Test("change_seed_ratio is 0.3 and drop_unchanged true unless set, as in the built-in pipeline; 0 and false turn them off")
+    func laterVisitRules() throws {
+        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(standard.pipeline.t2Sources[0].flair.changeSeedRatio == 0.3)
+        #expect(standard.pipeline.t2Sources[0].flair.dropUnchanged)
+        #expect(
+            Pipeline.standard.t2Sources.contains {
+                $0.kind == .lesionGrowth && $0.flair.changeSeedRatio == 0.3 && $0.flair.dropUnchanged
+            })
+        let off = try load(
+            "t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    change_seed_ratio: 0\n    drop_unchanged: false\n")
+        #expect(off.pipeline.t2Sources[0].flair.changeSeedRatio == 0)
+        #expect(!off.pipeline.t2Sources[0].flair.dropUnchanged)
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -144,6 +159,14 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    cortex_max_fraction: 0.5\n",
                 "FILE: line 4: t2_sources[1].cortex_max_fraction applies to kind lesion-growth only, not mask"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    change_seed_ratio: -0.3\n",
+                "FILE: line 4: t2_sources[1].change_seed_ratio must be at least 0, not -0.3"
+            ),
+            (
+                "t2_sources:\n  - kind: probseg\n    pattern: x\n    drop_unchanged: true\n",
+                "FILE: line 4: t2_sources[1].drop_unchanged applies to kind lesion-growth only, not probseg"
             ),
             (
                 "gd_sources:\n  - kind: mask\n    pattern: x\n    seed_difference: 0.5\n",

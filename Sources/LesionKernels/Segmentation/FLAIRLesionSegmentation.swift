@@ -17,6 +17,13 @@
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
 ///   first visit; at a later visit only when it is unchanged (`PreviousVisit.isUnchanged`), so a
 ///   new or growing one stays a lesion, as evidence: cortical involvement is a sign of PML;
+/// - at a later visit, with `dropUnchanged`, any lesion unchanged since the previous visit is
+///   dropped, wherever it lies: the previous visit saw the same signal there and did not count
+///   it, so it is neither a new lesion nor evidence;
+/// - at a later visit, with `changeSeedRatio` above 0, a seed-region voxel whose ratio rose by at
+///   least that much since the previous visit seeds growth too, from `growRatio` (a subtraction
+///   of the registered FLAIRs): a new lesion a thick-slice FLAIR blurs under `seedRatio` is found
+///   by its change. An unknown voxel (NaN in either visit) is no such seed;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
 ///   when it enhances.
@@ -34,12 +41,20 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether the visit's enhancing lesions seed lesions too (`growing(fromEnhancing:)`; the
     /// caller applies it).
     public var enhancingSeeds: Bool
+    /// A rise of the FLAIR ratio since the previous visit by at least this much seeds growth at a
+    /// later visit (0: off).
+    public var changeSeedRatio: Double
+    /// Whether a lesion unchanged since the previous visit (`PreviousVisit.isUnchanged`) is
+    /// dropped at a later visit, wherever it lies.
+    public var dropUnchanged: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
-        enhancingSeeds: Bool = true
+        enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false
     ) {
+        self.changeSeedRatio = changeSeedRatio
+        self.dropUnchanged = dropUnchanged
         self.cortexMaximumFraction = cortexMaximumFraction
         self.enhancingSeeds = enhancingSeeds
         self.edgeFraction = edgeFraction
@@ -59,10 +74,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// erosion, and two blocks of the reference from the white matter; the region lies inside it.
     ///
     /// `previous` is the patient's previous visit on the same grid; nil at the first visit.
-    /// `cortical` is what this visit dropped; nil when `cortexMaximumFraction` is 1.
     public func segment(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
+    ) -> FLAIRLesions {
         let reach = max(ventricleMarginMM, normalisation.erosionMM)
         guard
             let box = anatomy.box(
@@ -72,10 +86,11 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let r = segmentWhole(
             flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box),
             previous: previous.map { PreviousVisit(ratio: $0.ratio.map { box.crop($0) }, lesions: box.crop($0.lesions)) })
-        return (
-            box.paste(r.lesions, outside: false), box.paste(r.ratio, outside: .nan), box.paste(r.region, outside: false),
-            r.cortical.map { box.paste($0, outside: false) }
-        )
+        return FLAIRLesions(
+            lesions: box.paste(r.lesions, outside: false), ratio: box.paste(r.ratio, outside: .nan),
+            region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
+            unchanged: r.unchanged.map { box.paste($0, outside: false) },
+            foundByChange: r.foundByChange.map { box.paste($0, outside: false) })
     }
 
     /// Lesions grown from enhancing voxels (a Gd+ lesion of the same visit, on the same grid):
@@ -100,7 +115,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// `segment` on the whole grid (or the box).
     func segmentWhole(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
-    ) -> (lesions: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, cortical: Volume<Bool>?) {
+    ) -> FLAIRLesions {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
@@ -117,26 +132,76 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
                 }
             }
         }
+        // Seeds: the seed region's voxels at `seedRatio`, and at a later visit with change seeds,
+        // also those whose ratio rose by `changeSeedRatio`, all from `growRatio` on.
+        let before = changeSeedRatio > 0 ? previous?.ratio : nil
+        var seedRegion = seeds
+        if let before {
+            let (high, rise) = (Float(seedRatio), Float(changeSeedRatio))
+            for n in seedRegion.voxels.indices where seedRegion.voxels[n] {
+                // NaN fails both comparisons: an unknown voxel seeds only by its own ratio.
+                seedRegion.voxels[n] = ratio.voxels[n] >= high || ratio.voxels[n] - before.voxels[n] >= rise
+            }
+        }
+        let seedThreshold = Float(before == nil ? seedRatio : growRatio)
         let lesions = LesionGrowth.grow(
-            ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,
+            ratio, seedThreshold: seedThreshold, growThreshold: Float(growRatio), seedRegion: seedRegion, growRegion: region,
             connectivity: .twentySix)
         // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
         let trimmed = LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
-        let kept = LesionGrowth.grow(
-            ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: trimmed,
+        var kept = LesionGrowth.grow(
+            ratio, seedThreshold: seedThreshold, growThreshold: Float(growRatio), seedRegion: seedRegion, growRegion: trimmed,
             connectivity: .twentySix)
-        guard cortexMaximumFraction < 1 else { return (kept, ratio, region, nil) }
-        let split = LesionGrowth.splitting(kept) { lesion in
-            guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
-            // A new or changing cortical lesion is evidence.
-            return previous.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
+        // Unchanged since the previous visit: neither new nor evidence.
+        var unchanged: Volume<Bool>?
+        if dropUnchanged, let previous, previous.ratio != nil {
+            let split = LesionGrowth.splitting(kept) { previous.isUnchanged($0, ratio: ratio) }
+            kept = split.kept
+            unchanged = split.dropped
         }
-        return (split.kept, ratio, region, split.dropped)
+        var cortical: Volume<Bool>?
+        if cortexMaximumFraction < 1 {
+            let split = LesionGrowth.splitting(kept) { lesion in
+                guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
+                // A new or changing cortical lesion is evidence.
+                return previous.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
+            }
+            kept = split.kept
+            cortical = split.dropped
+        }
+        // The lesions holding no seed at `seedRatio`: found by their change alone.
+        let foundByChange = before.map { _ in
+            let high = Float(seedRatio)
+            return LesionGrowth.splitting(kept) { lesion in
+                !lesion.contains { seeds.voxels[Int($0)] && ratio.voxels[Int($0)] >= high }
+            }.dropped
+        }
+        return FLAIRLesions(
+            lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange)
     }
 }
 
-/// The patient's previous visit on the grid of the visit being segmented, for its mostly cortical
-/// lesions (`FLAIRLesionSegmentation.cortexMaximumFraction`).
+/// What `FLAIRLesionSegmentation.segment` found in a visit's FLAIR.
+public struct FLAIRLesions: Sendable {
+    /// The lesion voxels.
+    public var lesions: Volume<Bool>
+    /// The FLAIR as a ratio to the patient's white matter (NaN outside the segmentation's box).
+    public var ratio: Volume<Float>
+    /// Where lesions could grow.
+    public var region: Volume<Bool>
+    /// The mostly cortical lesions dropped; nil when `cortexMaximumFraction` is 1.
+    public var cortical: Volume<Bool>?
+    /// The lesions dropped as unchanged since the previous visit (`dropUnchanged`); nil when the
+    /// rule did not apply (off, the first visit, or a previous visit without a FLAIR).
+    public var unchanged: Volume<Bool>?
+    /// The lesions that hold no seed at `seedRatio`, found by their change alone
+    /// (`changeSeedRatio`); nil when change seeds did not apply.
+    public var foundByChange: Volume<Bool>?
+}
+
+/// The patient's previous visit on the grid of the visit being segmented: what its lesions are
+/// compared with (`FLAIRLesionSegmentation`'s `cortexMaximumFraction`, `dropUnchanged` and
+/// `changeSeedRatio`).
 public struct PreviousVisit: Sendable {
     /// The previous visit's FLAIR as a ratio to its white matter, as the visit being segmented
     /// would show it (re-acquired as its series when that is coarser, `Reacquisition`); NaN where

@@ -150,7 +150,9 @@ public struct LongitudinalReport {
             ("pattern", JSON.string(inputs.t2Source.pattern.text)),
         ]
         file += Self.ruleFields(visit.t2Rule) + Self.fitFields(visit.t2Fit)
-        if case .lesionGrowth(_, true, _, _, _, _) = visit.t2Rule, let t1 = inputs.t1File { file.append(("t1_image", JSON.string(t1))) }
+        if case .lesionGrowth(_, true, _, _, _, _, _, _) = visit.t2Rule, let t1 = inputs.t1File {
+            file.append(("t1_image", JSON.string(t1)))
+        }
         var gd = "null"
         if let gdFile = inputs.gdFile, let source = inputs.gdSource, let rule = visit.gdRule, let fit = visit.gdFit {
             var fields: [(String, String)] = [
@@ -191,17 +193,22 @@ public struct LongitudinalReport {
                 ("method", JSON.string(rule.method)), ("subtraction_z_threshold", JSON.number(z)),
                 ("brain_statistics", stats(post)), ("pre_contrast_brain_statistics", stats(pre)),
             ]
-        case .lesionGrowth(let f, let t1, let enhancementVoxels, let corticalVoxels, let reacquiredVoxels, let changeKnown):
+        case .lesionGrowth(
+            let f, let t1, let enhancementVoxels, let corticalVoxels, let reacquiredVoxels, let changeKnown, let unchangedVoxels,
+            let changeVoxels):
             // Recorded only when the rule is on, so outputs with it off read as before it existed.
             let cortical = f.cortexMaximumFraction < 1 ? [("voxels_dropped_as_cortical", String(corticalVoxels))] : []
             // Recorded only when the previous visit was re-acquired as this visit's series.
             let reacquired = reacquiredVoxels.map { [("previous_visit_reacquired_voxels", String($0))] } ?? []
             // Recorded only when growth needed a change of the FLAIR (a later visit with the previous one's FLAIR).
             let change = changeKnown ? [("flair_change_ratio", JSON.number(PreviousVisit.changeRatio))] : []
+            // Recorded only when the rules applied (on, at a later visit with the previous FLAIR).
+            let unchanged = unchangedVoxels.map { [("voxels_dropped_as_unchanged", String($0))] } ?? []
+            let byChange = changeVoxels.map { [("voxels_found_by_change", String($0))] } ?? []
             return [
                 ("method", JSON.string(rule.method)), ("t1_support", String(t1)),
                 ("voxels_seeded_by_enhancement", String(enhancementVoxels)),
-            ] + cortical + reacquired + change + segmentationFields(rule)
+            ] + cortical + reacquired + change + unchanged + byChange + segmentationFields(rule)
         case .enhancement(_, let preContrast):
             return [("method", JSON.string(rule.method)), ("less_specific", String(!preContrast))] + segmentationFields(rule)
         }
@@ -216,12 +223,13 @@ public struct LongitudinalReport {
             ]
         }
         switch rule {
-        case .lesionGrowth(let f, _, _, _, _, _):
+        case .lesionGrowth(let f, _, _, _, _, _, _, _):
             return [
                 ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
                 ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
+                ("change_seed_ratio", JSON.number(f.changeSeedRatio)), ("drop_unchanged", String(f.dropUnchanged)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):
             return [

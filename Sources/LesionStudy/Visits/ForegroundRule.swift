@@ -12,11 +12,13 @@ public enum ForegroundRule: Sendable, Equatable {
     /// voxels added by growth from the visit's enhancing lesions (`enhancing_seeds`), those of
     /// the mostly cortical lesions dropped (`cortex_max_fraction`), and, when the previous visit
     /// was re-acquired as this visit's coarser FLAIR (`VisitLesions.earlierReacquired`), the
-    /// voxels of its lesions as this series shows them (nil when it was not); and whether the
-    /// FLAIR's change since the previous visit was known (`VisitLesions.changed`).
+    /// voxels of its lesions as this series shows them (nil when it was not); whether the
+    /// FLAIR's change since the previous visit was known (`VisitLesions.changed`); the voxels of
+    /// the lesions dropped as unchanged since then (`drop_unchanged`; nil when the rule did not
+    /// apply) and of those found by their change alone (`change_seed_ratio`; nil likewise).
     case lesionGrowth(
         FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0, reacquiredVoxels: Int? = nil,
-        changeKnown: Bool = false)
+        changeKnown: Bool = false, unchangedVoxels: Int? = nil, changeVoxels: Int? = nil)
     /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
     /// (less specific) when the session has no pre-contrast T1w.
     case enhancement(EnhancementSegmentation, preContrast: Bool)

@@ -120,7 +120,8 @@ struct VisitLabeller {
     private func seededByEnhancement(
         _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
     ) -> (mask: Scan, rule: ForegroundRule)? {
-        guard source.flair.enhancingSeeds, case .lesionGrowth(let f, let t1, _, let cortical, let reacquired, let changeKnown) = rule,
+        guard source.flair.enhancingSeeds,
+            case .lesionGrowth(let f, let t1, _, let cortical, let reacquired, let changeKnown, let unchanged, let byChange) = rule,
             case .enhancement = gdRule,
             let flair = pass.flair, !gd.lesions.isEmpty
         else { return nil }
@@ -139,7 +140,8 @@ struct VisitLabeller {
         return (
             grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
             .lesionGrowth(
-                f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired, changeKnown: changeKnown)
+                f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired, changeKnown: changeKnown,
+                unchangedVoxels: unchanged, changeVoxels: byChange)
         )
     }
 
@@ -192,10 +194,11 @@ struct VisitLabeller {
                 pass.changed = previous?.changed(r.ratio)
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
+                func count(_ mask: Volume<Bool>?) -> Int? { mask?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } }
                 rule = .lesionGrowth(
-                    source.flair, t1: second != nil, enhancementVoxels: 0,
-                    corticalVoxels: r.cortical?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } ?? 0,
-                    reacquiredVoxels: earlier?.lesions.voxels.reduce(0) { $0 + ($1 ? 1 : 0) }, changeKnown: pass.changed != nil)
+                    source.flair, t1: second != nil, enhancementVoxels: 0, corticalVoxels: count(r.cortical) ?? 0,
+                    reacquiredVoxels: count(earlier?.lesions), changeKnown: pass.changed != nil,
+                    unchangedVoxels: count(r.unchanged), changeVoxels: count(r.foundByChange))
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
