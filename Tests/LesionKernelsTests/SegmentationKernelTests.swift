@@ -337,21 +337,26 @@ struct SegmentationKernelTests {
         }
 
         /// The previous visit: this visit's `ratio`, less `fall` over `lesion` (at one voxel of it
-        /// when given), with `lesions` (none when not given).
+        /// when given, and `elsewhere` over its others), with `lesions` (none when not given).
         func previous(
             _ ratio: Volume<Float>, fall: Float, over lesion: Volume<Bool>, at voxel: (Int, Int, Int)? = nil,
-            lesions: Volume<Bool>? = nil
+            elsewhere: Float = 0, lesions: Volume<Bool>? = nil
         ) -> PreviousVisit {
             var earlier = ratio
             for n in earlier.voxels.indices where lesion.voxels[n] {
-                if let voxel, n != size.offset(voxel.0, voxel.1, voxel.2) { continue }
-                earlier.voxels[n] -= fall
+                if let voxel, n != size.offset(voxel.0, voxel.1, voxel.2) {
+                    earlier.voxels[n] -= elsewhere
+                } else {
+                    earlier.voxels[n] -= fall
+                }
             }
             return PreviousVisit(ratio: earlier, lesions: lesions ?? Volume(size: size, repeating: false))
         }
     }
 
-    @Test("at a later visit a voxel whose ratio rose by change_seed_ratio seeds growth from grow_ratio; an unknown one does not")
+    @Test(
+        "at a later visit a voxel whose ratio rose by change_seed_ratio seeds growth from grow_ratio where the ratio rose; an unknown one does not"
+    )
     func changeSeeds() {
         let scene = ChangeScene()
         let first = scene.segmented()
@@ -362,13 +367,21 @@ struct SegmentationKernelTests {
         let ratio = first.ratio
         #expect(scene.faint.voxels.indices.allSatisfy { !scene.faint.voxels[$0] || (1.25...1.35).contains(ratio.voxels[$0]) })
         let nothing = Volume(size: scene.size, repeating: false)
+        var one = nothing
+        one[4, 4, 5] = true
+        var brightAndOne = scene.bright
+        brightAndOne[4, 4, 5] = true
         // The previous visit counted the bright lesion (so it is never unchanged-new).
         let both = Volume(size: scene.size, voxels: (0..<scene.size.voxelCount).map { scene.faint.voxels[$0] || scene.bright.voxels[$0] })
         for (earlier, changeSeedRatio, expected, byChange, what) in [
             (scene.previous(ratio, fall: 0.35, over: scene.faint, lesions: scene.bright), 0.3, both, scene.faint, "rose 0.35"),
             (
-                scene.previous(ratio, fall: 0.35, over: scene.faint, at: (4, 4, 5), lesions: scene.bright), 0.3, both, scene.faint,
-                "rose 0.35 at one voxel: grown from it"
+                scene.previous(ratio, fall: 0.35, over: scene.faint, at: (4, 4, 5), elsewhere: 0.25, lesions: scene.bright), 0.3,
+                both, scene.faint, "rose 0.35 at one voxel and 0.25 at the others: grown from it through them"
+            ),
+            (
+                scene.previous(ratio, fall: 0.35, over: scene.faint, at: (4, 4, 5), elsewhere: 0.15, lesions: scene.bright), 0.3,
+                brightAndOne, one, "rose 0.35 at one voxel and 0.15 at the others: that voxel alone"
             ),
             (scene.previous(ratio, fall: 0.25, over: scene.faint, lesions: scene.bright), 0.3, scene.bright, nothing, "rose 0.25"),
             (scene.previous(ratio, fall: .nan, over: scene.faint, lesions: scene.bright), 0.3, scene.bright, nothing, "unknown"),

@@ -21,9 +21,10 @@
 ///   dropped, wherever it lies: the previous visit saw the same signal there and did not count
 ///   it, so it is neither a new lesion nor evidence;
 /// - at a later visit, with `changeSeedRatio` above 0, a seed-region voxel whose ratio rose by at
-///   least that much since the previous visit seeds growth too, from `growRatio` (a subtraction
-///   of the registered FLAIRs): a new lesion a thick-slice FLAIR blurs under `seedRatio` is found
-///   by its change. An unknown voxel (NaN in either visit) is no such seed;
+///   least that much since the previous visit seeds growth too, from `growRatio`, through the
+///   voxels whose ratio rose by `PreviousVisit.changeRatio` (a subtraction of the registered
+///   FLAIRs): a new lesion a thick-slice FLAIR blurs under `seedRatio` is found by its change, and
+///   drawn where it changed. An unknown voxel (NaN in either visit) is no such seed;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
 ///   when it enhances.
@@ -132,26 +133,35 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
                 }
             }
         }
-        // Seeds: the seed region's voxels at `seedRatio`, and at a later visit with change seeds,
-        // also those whose ratio rose by `changeSeedRatio`, all from `growRatio` on.
+        // Seeds at `seedRatio`, grown through the region; at a later visit with change seeds, also
+        // seeds whose ratio rose by `changeSeedRatio`, grown only where the FLAIR changed: a
+        // lesion found by its change is where it changed.
         let before = changeSeedRatio > 0 ? previous?.ratio : nil
-        var seedRegion = seeds
-        if let before {
-            let (high, rise) = (Float(seedRatio), Float(changeSeedRatio))
-            for n in seedRegion.voxels.indices where seedRegion.voxels[n] {
-                // NaN fails both comparisons: an unknown voxel seeds only by its own ratio.
-                seedRegion.voxels[n] = ratio.voxels[n] >= high || ratio.voxels[n] - before.voxels[n] >= rise
-            }
-        }
-        let seedThreshold = Float(before == nil ? seedRatio : growRatio)
-        let lesions = LesionGrowth.grow(
-            ratio, seedThreshold: seedThreshold, growThreshold: Float(growRatio), seedRegion: seedRegion, growRegion: region,
+        var lesions = LesionGrowth.grow(
+            ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,
             connectivity: .twentySix)
+        var allSeeds = seeds
+        if let before {
+            let (rise, change) = (Float(changeSeedRatio), Float(PreviousVisit.changeRatio))
+            var changeSeeds = seeds
+            var changedRegion = region
+            for n in ratio.voxels.indices {
+                let r = ratio.voxels[n] - before.voxels[n]
+                // NaN fails `>=`: an unknown voxel seeds nothing; as everywhere, unknown is change.
+                changeSeeds.voxels[n] = seeds.voxels[n] && r >= rise
+                changedRegion.voxels[n] = region.voxels[n] && !(r < change)
+                allSeeds.voxels[n] = seeds.voxels[n] && (ratio.voxels[n] >= Float(seedRatio) || r >= rise)
+            }
+            let byChange = LesionGrowth.grow(
+                ratio, seedThreshold: Float(growRatio), growThreshold: Float(growRatio), seedRegion: changeSeeds,
+                growRegion: changedRegion, connectivity: .twentySix)
+            for n in lesions.voxels.indices where byChange.voxels[n] { lesions.voxels[n] = true }
+        }
         // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
         let trimmed = LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
         var kept = LesionGrowth.grow(
-            ratio, seedThreshold: seedThreshold, growThreshold: Float(growRatio), seedRegion: seedRegion, growRegion: trimmed,
-            connectivity: .twentySix)
+            ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
+            seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
         // Unchanged since the previous visit: neither new nor evidence.
         var unchanged: Volume<Bool>?
         if dropUnchanged, let previous, previous.ratio != nil {
