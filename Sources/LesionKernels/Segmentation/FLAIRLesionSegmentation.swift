@@ -141,20 +141,18 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             ratio, seedThreshold: Float(seedRatio), growThreshold: Float(growRatio), seedRegion: seeds, growRegion: region,
             connectivity: .twentySix)
         var allSeeds = seeds
-        if let before {
-            let (rise, change) = (Float(changeSeedRatio), Float(PreviousVisit.changeRatio))
+        if let before, let changed = previous?.changed(ratio) {
+            let (high, rise) = (Float(seedRatio), Float(changeSeedRatio))
             var changeSeeds = seeds
-            var changedRegion = region
-            for n in ratio.voxels.indices {
-                let r = ratio.voxels[n] - before.voxels[n]
-                // NaN fails `>=`: an unknown voxel seeds nothing; as everywhere, unknown is change.
-                changeSeeds.voxels[n] = seeds.voxels[n] && r >= rise
-                changedRegion.voxels[n] = region.voxels[n] && !(r < change)
-                allSeeds.voxels[n] = seeds.voxels[n] && (ratio.voxels[n] >= Float(seedRatio) || r >= rise)
+            for n in ratio.voxels.indices where seeds.voxels[n] {
+                // NaN fails `>=`: an unknown voxel seeds nothing.
+                changeSeeds.voxels[n] = ratio.voxels[n] - before.voxels[n] >= rise
+                allSeeds.voxels[n] = ratio.voxels[n] >= high || changeSeeds.voxels[n]
             }
+            // Grown only where the FLAIR changed (`PreviousVisit.changed`: unknown is change).
             let byChange = LesionGrowth.grow(
                 ratio, seedThreshold: Float(growRatio), growThreshold: Float(growRatio), seedRegion: changeSeeds,
-                growRegion: changedRegion, connectivity: .twentySix)
+                growRegion: region.intersecting([changed], excluding: []), connectivity: .twentySix)
             for n in lesions.voxels.indices where byChange.voxels[n] { lesions.voxels[n] = true }
         }
         // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
