@@ -87,7 +87,9 @@ public enum Processors {
             guard let path = paths[mount.version] else { continue }
             let root = mount.root.split(separator: "/")
             let components = path.split(separator: "/")
-            guard components.starts(with: root) else { continue }
+            // A cgroup namespace shows a cgroup outside its own root as `/../PATH`: outside what
+            // the mount shows, as is any path that climbs (`.`, `..`).
+            guard components.starts(with: root), !components.contains(where: { $0 == ".." || $0 == "." }) else { continue }
             let below = components.dropFirst(root.count)
             let point = mount.point.hasSuffix("/") ? String(mount.point.dropLast()) : mount.point
             found.append(

@@ -68,6 +68,12 @@ struct ProcessorsTests {
         #expect(Processors.cgroupCPUs(cgroup: "0::/docker/abc\n", mountInfo: mounts, read: Self.reader(files)) == 2)
         // A cgroup outside the mount's root cannot be reached through it.
         #expect(Processors.cgroupCPUs(cgroup: "0::/other\n", mountInfo: mounts, read: Self.reader(files)) == nil)
+        // A cgroup namespace shows a cgroup outside its root as /../PATH: never read above the mount.
+        let namespaced = "40 30 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"
+        let above = ["/sys/fs/cgroup/../job/cpu.max": "100000 100000\n", "/sys/fs/cgroup/cpu.max": "300000 100000\n"]
+        #expect(Processors.cpuCgroups(cgroup: "0::/../job\n", mountInfo: namespaced).isEmpty)
+        #expect(Processors.cgroupCPUs(cgroup: "0::/../job\n", mountInfo: namespaced, read: Self.reader(above)) == nil)
+        #expect(Processors.cgroupCPUs(cgroup: "0::/a/../../job\n", mountInfo: namespaced, read: Self.reader(above)) == nil)
         let spaced = "41 30 0:26 / /mnt/cg\\040two rw - cgroup2 none rw\n"
         let spacedFiles = ["/mnt/cg two/a/cpu.max": "300000 100000\n"]
         #expect(Processors.cgroupCPUs(cgroup: "0::/a\n", mountInfo: spaced, read: Self.reader(spacedFiles)) == 3)
