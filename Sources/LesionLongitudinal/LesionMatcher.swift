@@ -136,10 +136,11 @@ public enum LesionMatcher {
             resolved.map { r in
                 Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
             } ?? []
-        let partialVolume = shell.contains { $0 > 0 } || reacquired != nil
+        let hasShell = shell.contains { $0 > 0 }
+        let partialVolume = hasShell || reacquired != nil
         let regions = NewVoxelRegions(
             earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity,
-            shell: shell.contains { $0 > 0 } ? shell : nil, explained: reacquired, changed: changed)
+            shell: hasShell ? shell : nil, explained: reacquired, changed: changed)
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
         for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }

@@ -26,17 +26,6 @@ extension ResultsDatabase {
         return stored.map { data, bids in Self.withTherapy(data, bidsDirectory: bids) }
     }
 
-    /// The BIDS folder recorded by the run that processed `participant`, if any.
-    func bidsDirectory(of participant: String) throws(ScanError) -> String? {
-        try read { db in
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT r.bids_dir FROM patients p JOIN runs r ON r.id = p.run_id WHERE p.participant_id = ?
-                    """, arguments: [participant])
-        }
-    }
-
     private static func data(_ db: Database, row: Row, id: String) throws -> PatientReportData {
         let visits = try Self.visits(db, id), ledger = try Self.ledger(db, id), windows = try Self.windows(db, id)
         let labelMaps = try Self.labelMaps(db, id, "T2lesions"), gdMaps = try Self.labelMaps(db, id, "Gdlesions")
@@ -220,7 +209,8 @@ extension ResultsDatabase {
             rulesFile: data.rulesFile, rulesSHA256: data.rulesSHA256, pipelineFile: data.pipelineFile,
             pipelineSHA256: data.pipelineSHA256, toolVersion: data.toolVersion, visits: data.visits, ledger: data.ledger,
             labelMaps: data.labelMaps, gdMaps: data.gdMaps, therapy: marks, therapyNote: note, errors: data.errors,
-            windows: data.windows, sessionFiles: data.sessionFiles, registrations: data.registrations)
+            windows: data.windows, sessionFiles: data.sessionFiles, registrations: data.registrations,
+            bidsDirectory: bidsDirectory)
     }
 
     private static func isDate(_ text: String) -> Bool {

@@ -100,4 +100,6 @@ public struct PatientReportData: Sendable {
     /// The registrations that placed the participant's images on the baseline grid (`registrations`
     /// table), relative to the study.
     public var registrations: [(moving: String, fixed: String)] = []
+    /// The BIDS folder recorded by the run that processed the participant, if any.
+    public var bidsDirectory: String? = nil
 }

@@ -160,7 +160,7 @@ public struct ReportWriter {
                 if id == 0 { return gd.map { $0.voxels[offset] > 0 ? gdOnly : 0 } ?? 0 }
                 return codeOfID[id] ?? ReviewTint.other.rawValue
             })
-        let (values, backgroundName) = try background(data, visit: visit, labels: labels)
+        let (values, backgroundName) = background(data, visit: visit, labels: labels)
         var window = DisplayWindow.quantiles(voxelCount: values.count, intensity: { values[$0] })
         if window.high <= window.low { window = (min(0, window.low), max(window.high, 1)) }
         return VisitImage(
@@ -233,7 +233,7 @@ public struct ReportWriter {
         func inSession(_ file: String) -> Bool { file.split(separator: "/").contains { $0 == visit.sessionID } }
         let within = data.registrations.filter { inSession($0.moving) && inSession($0.fixed) }
         var registration = within.first { $0.moving == visit.gdFile }
-        if registration == nil, !within.isEmpty, let study = try? database.bidsDirectory(of: data.participantID) {
+        if registration == nil, !within.isEmpty, let study = data.bidsDirectory {
             registration = within.first { row in
                 guard let moving = try? reader.readHeader(FileSystem.join(study, row.moving)).geometry else { return false }
                 return moving.size == gd.geometry.size && moving.affine.maximumDifference(from: gd.geometry.affine) < 0.01
@@ -263,8 +263,8 @@ public struct ReportWriter {
     /// the reason.
     private func background(
         _ data: PatientReportData, visit: PatientReportData.Visit, labels: DrawnLabels
-    ) throws(ScanError) -> (values: [Double], description: String) {
-        let bids = try database.bidsDirectory(of: data.participantID)
+    ) -> (values: [Double], description: String) {
+        let bids = data.bidsDirectory
         let baseline = data.visits.first?.sessionID ?? visit.sessionID
         // A later session the run registered: its files lie in its own world, whatever their grids.
         let registered = registered(data, visit)
