@@ -124,12 +124,17 @@ struct SegmentationBoxTests {
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
             // lowered by up to 0.4 at random voxels.
-            let previous =
+            var previous =
                 Bool.random(using: &rng)
                 ? PreviousVisit(
                     ratio: head.flairRatio.map { $0 - Float.random(in: 0...0.4, using: &rng) * (Bool.random(using: &rng) ? 1 : 0) },
                     lesions: RandomVolumes.noise(anatomy.brain.size, density: Double.random(in: 0...0.3, using: &rng), &rng))
                 : nil
+            // Perhaps the previous visit's own image too (its ratio re-acquired above), from the
+            // rules' generator so the heads stay the same.
+            if previous != nil, Bool.random(using: &rules) {
+                previous?.ownRatio = head.flairRatio.map { $0 + Float.random(in: -0.1...0.3, using: &rules) }
+            }
             let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             #expect(f.lesions.voxels == fWhole.lesions.voxels)

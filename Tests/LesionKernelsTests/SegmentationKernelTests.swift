@@ -338,9 +338,10 @@ struct SegmentationKernelTests {
 
         /// The previous visit: this visit's `ratio`, less `fall` over `lesion` (at one voxel of it
         /// when given, and `elsewhere` over its others), with `lesions` (none when not given).
+        /// With `own`, the previous visit's own ratio (`ownRatio`), less `ownFall` everywhere.
         func previous(
             _ ratio: Volume<Float>, fall: Float, over lesion: Volume<Bool>, at voxel: (Int, Int, Int)? = nil,
-            elsewhere: Float = 0, lesions: Volume<Bool>? = nil
+            elsewhere: Float = 0, lesions: Volume<Bool>? = nil, own: Volume<Float>? = nil, ownFall: Float = 0
         ) -> PreviousVisit {
             var earlier = ratio
             for n in earlier.voxels.indices where lesion.voxels[n] {
@@ -350,7 +351,8 @@ struct SegmentationKernelTests {
                     earlier.voxels[n] -= fall
                 }
             }
-            return PreviousVisit(ratio: earlier, lesions: lesions ?? Volume(size: size, repeating: false))
+            return PreviousVisit(
+                ratio: earlier, lesions: lesions ?? Volume(size: size, repeating: false), ownRatio: own?.map { $0 - ownFall })
         }
     }
 
@@ -417,6 +419,14 @@ struct SegmentationKernelTests {
             ),
             (scene.previous(ratio, fall: 0, over: scene.bright), false, scene.bright, nil, "the rule off"),
             (PreviousVisit(ratio: nil, lesions: nothing), true, scene.bright, nil, "no previous FLAIR"),
+            (
+                scene.previous(ratio, fall: 0.25, over: scene.bright, at: (12, 10, 4), own: ratio), true, nothing, scene.bright,
+                "0.25 brighter at one voxel than re-acquired, but the previous visit's own image as bright there"
+            ),
+            (
+                scene.previous(ratio, fall: 0.25, over: scene.bright, at: (12, 10, 4), own: ratio, ownFall: 0.05), true,
+                scene.bright, nothing, "0.25 brighter at one voxel than re-acquired, and brighter than the previous own image"
+            ),
         ] {
             let later = scene.segmented(changeSeedRatio: 0, dropUnchanged: drop, previous: earlier)
             let same = later.lesions.voxels == expected.voxels && later.unchanged?.voxels == dropped?.voxels
@@ -436,6 +446,27 @@ struct SegmentationKernelTests {
         // Rises of 0.25, 0.2, 0.15, unknown, unknown, −0.5.
         #expect(visit.changed(current)?.voxels == [true, true, false, true, true, false])
         #expect(PreviousVisit(ratio: nil, lesions: Volume(size: size, repeating: false)).changed(current) == nil)
+    }
+
+    @Test("unchanged: every voxel rose by less than 0.2 over the re-acquired previous visit, or is no brighter than its own image")
+    func unchangedAgainstOwnImage() {
+        let size = GridSize(6, 1, 1)
+        let current = Volume<Float>(size: size, voxels: [1.6, 1.6, 1.6, 1.6, 1.6, .nan])
+        let reacquired = Volume<Float>(size: size, voxels: [1.35, 1.35, 1.5, 1.35, 1.35, 1.5])
+        let own = Volume<Float>(size: size, voxels: [1.8, 1.5, .nan, 1.6, .nan, 2])
+        let nothing = Volume(size: size, repeating: false)
+        let visit = PreviousVisit(ratio: reacquired, lesions: nothing, ownRatio: own)
+        // Rises of 0.25, 0.25, 0.1, 0.25, 0.25, unknown; own image 1.8, 1.5, unknown, 1.6, unknown, 2.
+        #expect(visit.isUnchanged([0], ratio: current))
+        #expect(!visit.isUnchanged([1], ratio: current), "brighter than the own image too")
+        #expect(visit.isUnchanged([0, 2, 3], ratio: current), "a small rise needs no own image; as bright as it is no change")
+        #expect(!visit.isUnchanged([0, 1], ratio: current))
+        #expect(!visit.isUnchanged([4], ratio: current), "the own image unknown where the rise is 0.25")
+        #expect(!visit.isUnchanged([5], ratio: current), "unknown now")
+        #expect(!PreviousVisit(ratio: reacquired, lesions: nothing).isUnchanged([0], ratio: current), "without the own image")
+        var before = nothing
+        before[0, 0, 0] = true
+        #expect(!PreviousVisit(ratio: reacquired, lesions: before, ownRatio: own).isUnchanged([0, 2], ratio: current), "a lesion before")
     }
 
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D

@@ -86,7 +86,10 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, previous: previous) }
         let r = segmentWhole(
             flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box),
-            previous: previous.map { PreviousVisit(ratio: $0.ratio.map { box.crop($0) }, lesions: box.crop($0.lesions)) })
+            previous: previous.map {
+                PreviousVisit(
+                    ratio: $0.ratio.map { box.crop($0) }, lesions: box.crop($0.lesions), ownRatio: $0.ownRatio.map { box.crop($0) })
+            })
         return FLAIRLesions(
             lesions: box.paste(r.lesions, outside: false), ratio: box.paste(r.ratio, outside: .nan),
             region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
@@ -217,15 +220,22 @@ public struct PreviousVisit: Sendable {
     public var ratio: Volume<Float>?
     /// The previous visit's T2 lesions.
     public var lesions: Volume<Bool>
+    /// The previous visit's FLAIR ratio at its own resolution, when `ratio` is it re-acquired;
+    /// nil otherwise. Re-acquisition blurs the previous image a second time (its own
+    /// acquisition, then the series'), so it reads a small bright structure's core lower than
+    /// the series shows it: there the finer image's own value says whether the signal rose.
+    public var ownRatio: Volume<Float>?
 
     /// A rise of the FLAIR ratio by this much (of white matter) at a voxel is change: the
     /// distance from white matter (1) to `grow_ratio`'s default (1.2). LesionTrack's own.
     public static let changeRatio = 0.2
 
-    public init(ratio: Volume<Float>?, lesions: Volume<Bool>) {
+    public init(ratio: Volume<Float>?, lesions: Volume<Bool>, ownRatio: Volume<Float>? = nil) {
         precondition(ratio.map { $0.size == lesions.size } ?? true, "the previous visit's maps are on two grids")
+        precondition(ownRatio.map { $0.size == lesions.size } ?? true, "the previous visit's maps are on two grids")
         self.ratio = ratio
         self.lesions = lesions
+        self.ownRatio = ownRatio
     }
 
     /// The voxels of the visit being segmented (its FLAIR ratio, `current`) whose ratio is at least
@@ -240,15 +250,18 @@ public struct PreviousVisit: Sendable {
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this
     /// visit: it shares no voxel with the previous visit's lesions (a lesion counted before is never
-    /// dropped), and at none of its voxels does `ratio` exceed the previous ratio by `changeRatio`
-    /// or more, nor is either unknown there. Without the previous ratio nothing is unchanged.
+    /// dropped), and at each of its voxels `ratio` is less than `changeRatio` above the previous
+    /// ratio, or at most the previous visit's own (`ownRatio`: the finer image already showed that
+    /// signal there), and known in both. Without the previous ratio nothing is unchanged.
     public func isUnchanged(_ lesion: some Collection<Int32>, ratio current: Volume<Float>) -> Bool {
         guard let ratio else { return false }
         precondition(current.size == ratio.size, "the previous visit is on another grid")
-        // A NaN fails the comparison: unknown is change.
+        // A NaN fails every comparison: unknown is change.
         let rise = Float(Self.changeRatio)
         return lesion.allSatisfy { n in
-            !lesions.voxels[Int(n)] && current.voxels[Int(n)] - ratio.voxels[Int(n)] < rise
+            let now = current.voxels[Int(n)]
+            guard !lesions.voxels[Int(n)], now.isFinite, ratio.voxels[Int(n)].isFinite else { return false }
+            return now - ratio.voxels[Int(n)] < rise || (ownRatio.map { $0.voxels[Int(n)] >= now } ?? false)
         }
     }
 }

@@ -187,7 +187,8 @@ struct VisitLabeller {
                 // unchanged since the previous visit; a previous visit without a FLAIR shows no
                 // change, so nothing is dropped then.
                 let previous = pass.previous.map {
-                    PreviousVisit(ratio: earlier?.ratio ?? $0.flair?.ratio, lesions: $0.lesions)
+                    PreviousVisit(
+                        ratio: earlier?.ratio ?? $0.flair?.ratio, lesions: $0.lesions, ownRatio: earlier == nil ? nil : $0.flair?.ratio)
                 }
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
