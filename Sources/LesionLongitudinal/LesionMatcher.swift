@@ -108,11 +108,11 @@ public enum LesionMatcher {
     ///     earlier lesion are the edge's partial volume, not growth: they are not new (no
     ///     confluent region is made of them), and when it is not zero a lesion's growth for the
     ///     volume rule is its voxels outside it, `min(later, earlier + outside)`. [0, 0, 0] leaves
-    ///     every rule as it is.
+    ///     every rule as it is. Not used when `reacquired` is given.
     ///   - reacquired: the earlier visit's lesions as the later visit's series would show them
-    ///     (`VisitLesions.earlierReacquired`), or nil. Later voxels in it are not new, as within
-    ///     the shell: what the earlier visit already showed, blurred by this visit's acquisition,
-    ///     is not growth.
+    ///     (`VisitLesions.earlierReacquired`), or nil. Later voxels in them or in the earlier
+    ///     lesions are not new, in place of the shell: what the earlier visit already showed,
+    ///     blurred by this visit's acquisition, is not growth, and this measures it.
     ///   - changed: the voxels whose FLAIR changed since the earlier visit
     ///     (`VisitLesions.changed`), or nil when that is not known. See **Change** above.
     public static func match(
@@ -136,7 +136,9 @@ public enum LesionMatcher {
             resolved.map { r in
                 Set(r.remembered.keys.filter { r.isLive($0, atVisit: visit, rule: rule) }.map { Int32($0.value) })
             } ?? []
-        let hasShell = shell.contains { $0 > 0 }
+        // The earlier lesions re-acquired as the later series are the partial volume measured;
+        // the shell stands in for them only when they are not known (both would take it twice).
+        let hasShell = reacquired == nil && shell.contains { $0 > 0 }
         let partialVolume = hasShell || reacquired != nil
         let regions = NewVoxelRegions(
             earlier: earlier, later: later, resolved: live.isEmpty ? nil : resolved!.ids, live: live, connectivity: connectivity,

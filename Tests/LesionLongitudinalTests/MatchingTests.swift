@@ -248,6 +248,23 @@ struct PartialVolumeShellTests {
         #expect(two.later.map(\.state) == [.stable, .new] && two.later[1].active)
     }
 
+    @Test("the earlier lesion re-acquired replaces the shell: growth in plane within a one-voxel shell is growth beside it")
+    func reacquiredReplacesShell() {
+        func grown(shell: [Int], reacquired: Volume<Bool>?) -> LesionMatcher.Continued {
+            LesionMatcher.match(
+                earlier: Self.map([(4...6, 4...6, 4...6)]), earlierIDs: [LesionID(1)], later: Self.map([(3...7, 3...7, 4...6)]),
+                rule: .default, voxelVolumeMM3: 8, nextID: 2, connectivity: .twentySix, shell: shell, reacquired: reacquired
+            ).later[0]
+        }
+        // Grown by a voxel all round in plane (75 voxels against 27): all of it within a one-voxel
+        // shell in every axis, so the shell alone reads it as the edge's partial volume.
+        let shellOnly = grown(shell: [1, 1, 1], reacquired: nil)
+        #expect(shellOnly.state == .stable && !shellOnly.active && shellOnly.largestAddedVoxels == 0)
+        // The re-acquired lesion spreads along k only: the 48 voxels in plane are growth.
+        let both = grown(shell: [1, 1, 1], reacquired: Self.reacquired)
+        #expect(both.state == .enlarging && both.active && both.largestAddedVoxels == 48)
+    }
+
     /// A volume of the grid, true at `voxels`.
     static func voxels(_ voxels: [(Int, Int, Int)]) -> Volume<Bool> {
         var v = Volume(size: size, repeating: false)
