@@ -636,6 +636,54 @@ struct SegmentationKernelTests {
         #expect(kept.voxels == [true, true, false, false, false, false, false])
     }
 
+    /// Post-contrast 170 against 100 (a difference of 0.7 of white matter) over an enhancing
+    /// lesion (3 × 3 × 3, FLAIR ratio 1.5) and, one voxel (2 mm between centres) away, a larger
+    /// FLAIR-dark enhancing region (8 × 6 × 6, FLAIR 0.6, the choroid plexus where the template's
+    /// ventricles miss it); the FLAIR 1 elsewhere. With `plexusFLAIR` 1.5 both are lesion-bright.
+    static func nearPlexus(plexusFLAIR: Float) -> (lesions: Volume<Bool>, lesion: Volume<Bool>, plexus: Volume<Bool>) {
+        let size = GridSize(20, 12, 12)
+        var post = Volume<Float>(size: size, repeating: 100)
+        var flair = Volume<Float>(size: size, repeating: 1)
+        var lesion = Volume(size: size, repeating: false)
+        var plexus = lesion
+        for k in 0..<size.nz {
+            for j in 0..<size.ny {
+                for i in 0..<size.nx {
+                    lesion[i, j, k] = (3...5).contains(i) && (4...6).contains(j) && (4...6).contains(k)
+                    plexus[i, j, k] = (7...14).contains(i) && (3...8).contains(j) && (3...8).contains(k)
+                    if lesion[i, j, k] || plexus[i, j, k] { post[i, j, k] = 170 }
+                    if lesion[i, j, k] { flair[i, j, k] = 1.5 }
+                    if plexus[i, j, k] { flair[i, j, k] = plexusFLAIR }
+                }
+            }
+        }
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: Volume(size: size, repeating: true),
+            cortex: Volume(size: size, repeating: false), ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        let enhancement = EnhancementSegmentation(
+            normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedDifference: 0.45,
+            growDifference: 0.3, whiteMatterDilationMM: 0, brainMarginMM: 0, ventricleMarginMM: 0, closingMM: 2,
+            flairMinimumRatio: 1.1)
+        let pre = Volume<Float>(size: size, repeating: 100)
+        return (enhancement.segmentWhole(post: post, pre: pre, flairRatio: flair, anatomy: anatomy).lesions, lesion, plexus)
+    }
+
+    @Test("the FLAIR check reads each grown region before the closing: a lesion 2 mm from a FLAIR-dark region is kept, the region dropped")
+    func flairCheckBeforeClosing() {
+        // Closed first, the two were one region of mean FLAIR 0.69 (under 1.1), and the lesion was lost.
+        let (lesions, lesion, _) = Self.nearPlexus(plexusFLAIR: 0.6)
+        let found = lesions.voxels.filter { $0 }.count
+        let onlyTheLesion = lesions.voxels == lesion.voxels
+        #expect(onlyTheLesion, "\(found) voxels found, the lesion is 27")
+        // Both FLAIR-bright: the closing still joins them across the gap, as it joins a patchy ring.
+        let (both, a, b) = Self.nearPlexus(plexusFLAIR: 1.5)
+        #expect((0..<both.voxels.count).allSatisfy { !(a.voxels[$0] || b.voxels[$0]) || both.voxels[$0] })
+        #expect(both[6, 5, 5] && both[6, 4, 4] && both[6, 6, 6])
+        var components = 0
+        Neighbours.components(of: both) { _ in components += 1 }
+        #expect(components == 1)
+    }
+
     @Test("an enhancing region the FLAIR does not reach is kept; NaN voxels do not count in the mean")
     func flairUnknownKeeps() {
         let size = GridSize(9, 1, 1)

@@ -12,10 +12,12 @@
 /// closed (a dilation and an erosion of the grown voxels, kept inside the parenchyma), so a
 /// patchy ring stays one lesion.
 ///
-/// With the visit's FLAIR as a ratio to its white matter (`flairRatio`), an enhancing region
-/// (one 26-connected component) is dropped only when its mean FLAIR ratio is below
-/// `flairMinimumRatio` (a region the FLAIR does not reach is kept): an enhancing MS lesion is FLAIR-hyperintense, the choroid plexus, sulcal
-/// vessels and the dura lie in CSF or outside the brain, FLAIR-dark.
+/// With the visit's FLAIR as a ratio to its white matter (`flairRatio`), a grown region (one
+/// 26-connected component, before the closing, so a lesion near the choroid plexus is not
+/// joined to it) is dropped only when its mean FLAIR ratio is below `flairMinimumRatio` (a
+/// region the FLAIR does not reach is kept): an enhancing MS lesion is FLAIR-hyperintense, the
+/// choroid plexus, sulcal vessels and the dura lie in CSF or outside the brain, FLAIR-dark. The
+/// closing then joins only the regions kept.
 public struct EnhancementSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
     public var seedDifference: Double
@@ -93,6 +95,9 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         var lesions = LesionGrowth.grow(
             difference, seedThreshold: Float(seedDifference), growThreshold: Float(growDifference), seedRegion: region,
             growRegion: region, connectivity: .twentySix)
+        // The FLAIR check reads each grown region before the closing: closed first, a lesion 2 mm
+        // from the choroid plexus became one region with it and was dropped with it.
+        if let flairRatio { lesions = Self.keeping(lesions, meanAtLeast: Float(flairMinimumRatio), of: flairRatio) }
         let radius = MaskMorphology.radius(mm: closingMM, spacingMM: anatomy.spacingMM)
         if radius.contains(where: { $0 > 0 }) {
             let closed = MaskMorphology.erode(MaskMorphology.dilate(lesions, radius: radius), radius: radius)
@@ -104,7 +109,6 @@ public struct EnhancementSegmentation: Sendable, Equatable {
                 }
             }
         }
-        if let flairRatio { lesions = Self.keeping(lesions, meanAtLeast: Float(flairMinimumRatio), of: flairRatio) }
         return (lesions, difference)
     }
 
