@@ -570,24 +570,42 @@ struct SegmentationKernelTests {
         #expect(abs(v[30, 3, 3] / 500 - 1) > 0.03)
     }
 
-    @Test("growth from enhancing voxels equals per-component brute force on 200 random volumes")
+    @Test("growth from enhancing voxels equals per-component brute force on 200 random volumes, with and without a reach")
     func enhancingSeeds() {
         var rng = SeededGenerator(seed: 1617)
-        let segmentation = FLAIRLesionSegmentation(
-            normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
-            whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5)
-        var added = 0
+        // The reach drawn apart, so the volumes are those drawn before it existed.
+        var reaches = SeededGenerator(seed: 1618)
+        var added = 0, bounded = 0, differs = 0
         for _ in 0..<200 {
+            let reach = [0, 1, 2][Int.random(in: 0..<3, using: &reaches)]
+            let segmentation = FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5,
+                enhancingReachMM: Double(reach) * 0.8)
             let size = RandomVolumes.size(&rng, maximumExtent: 9)
             let ratio = Self.values(size, &rng)
             let region = RandomVolumes.noise(size, density: 0.8, &rng)
             let enhancing = RandomVolumes.noise(size, density: Double.random(in: 0.01...0.2, using: &rng), &rng)
-            let fast = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region)
-            // Brute force: the components of (ratio ≥ 1.2 in the region) holding a seed (an
-            // enhancing voxel among them), each trimmed to half its peak above 1, and the trimmed
-            // pieces holding a seed.
+            // 0.8 mm voxels: a reach of 0.8 or 1.6 mm is one or two voxels.
+            let fast = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region, spacingMM: [0.8, 0.8, 0.8])
+            var anywhere = segmentation
+            anywhere.enhancingReachMM = 0
+            if reach > 0 && anywhere.growing(fromEnhancing: enhancing, ratio: ratio, region: region).voxels != fast.voxels {
+                differs += 1
+            }
+            // Brute force: the components of (ratio ≥ 1.2 in the region, within `reach` voxels along
+            // every axis of an enhancing voxel when the reach is set) holding a seed (an enhancing
+            // voxel among them), each trimmed to half its peak above 1, and the trimmed pieces
+            // holding a seed.
             let n = size.voxelCount
-            let above = Volume(size: size, voxels: (0..<n).map { region.voxels[$0] && ratio.voxels[$0] >= 1.2 })
+            let enhancingVoxels = (0..<n).filter { enhancing.voxels[$0] }.map { size.index(ofOffset: $0) }
+            func near(_ v: Int) -> Bool {
+                guard reach > 0 else { return true }
+                let c = size.index(ofOffset: v)
+                return enhancingVoxels.contains { abs($0.i - c.i) <= reach && abs($0.j - c.j) <= reach && abs($0.k - c.k) <= reach }
+            }
+            let above = Volume(size: size, voxels: (0..<n).map { region.voxels[$0] && ratio.voxels[$0] >= 1.2 && near($0) })
+            if reach > 0 { bounded += 1 }
             let seed = (0..<n).map { above.voxels[$0] && enhancing.voxels[$0] }
             let label = Self.referenceComponents(above)
             let seeded = Set((0..<n).filter { seed[$0] }.map { label[$0] })
@@ -605,6 +623,40 @@ struct SegmentationKernelTests {
             added += slow.filter { $0 }.count
         }
         #expect(added > 1000)
+        // The reach was drawn in about two thirds of the volumes, and changed the lesions in some.
+        #expect(bounded > 100)
+        #expect(differs > 10, "\(differs) of \(bounded)")
+    }
+
+    @Test(
+        "growth from an enhancing lesion stays within enhancing_reach_mm: a band of grey matter does not join it to a mimic whose half-maximum edge trims it away"
+    )
+    func enhancingReach() {
+        // 1 mm voxels, along i: an enhancing lesion at 1.31 (i 2...4), a grey-matter band at 1.25
+        // (i 5...30, over grow_ratio 1.2), a cortical mimic at 1.72 (i 31...33), white matter after.
+        let size = GridSize(40, 5, 5)
+        var ratio = Volume<Float>(size: size, repeating: 1)
+        var enhancing = Volume(size: size, repeating: false)
+        for k in 0..<5 {
+            for j in 0..<5 {
+                for i in 0..<40 {
+                    ratio[i, j, k] = (2...4).contains(i) ? 1.31 : (5...30).contains(i) ? 1.25 : (31...33).contains(i) ? 1.72 : 1
+                    enhancing[i, j, k] = (2...4).contains(i)
+                }
+            }
+        }
+        let region = Volume(size: size, repeating: true)
+        func grown(reachMM: Double) -> [Int] {
+            let segmentation = FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5, enhancingReachMM: reachMM)
+            let g = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region, spacingMM: [1, 1, 1])
+            return (0..<40).filter { g[$0, 2, 2] }
+        }
+        // Anywhere: one region from i 2 to 33, peak 1.72, edge 1.36: the lesion is trimmed away.
+        #expect(grown(reachMM: 0) == [])
+        // Within 2 mm: i 0...6, peak 1.31, edge 1.155: the lesion and the band within reach.
+        #expect(grown(reachMM: 2) == [2, 3, 4, 5, 6])
     }
 
     @Test(

@@ -119,6 +119,15 @@ struct PipelineFileTests {
         #expect(!off.pipeline.t2Sources[0].flair.dropUnchanged)
     }
 
+    @Test("enhancing_reach_mm is 2 unless set, as in the built-in pipeline; 0 lets enhancing seeds grow anywhere in the region")
+    func enhancingReach() throws {
+        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(standard.pipeline.t2Sources[0].flair.enhancingReachMM == 2)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingReachMM == 2 })
+        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    enhancing_reach_mm: 0\n")
+        #expect(off.pipeline.t2Sources[0].flair.enhancingReachMM == 0)
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -163,6 +172,14 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    change_seed_ratio: -0.3\n",
                 "FILE: line 4: t2_sources[1].change_seed_ratio must be at least 0, not -0.3"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    enhancing_reach_mm: -1\n",
+                "FILE: line 4: t2_sources[1].enhancing_reach_mm must be at least 0, not -1"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    enhancing_reach_mm: 2\n",
+                "FILE: line 4: t2_sources[1].enhancing_reach_mm applies to kind lesion-growth only, not mask"
             ),
             (
                 "t2_sources:\n  - kind: probseg\n    pattern: x\n    drop_unchanged: true\n",

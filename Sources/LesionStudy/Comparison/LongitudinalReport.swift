@@ -229,6 +229,7 @@ public struct LongitudinalReport {
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
                 ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
+                ("enhancing_reach_mm", JSON.number(f.enhancingReachMM)),
                 ("change_seed_ratio", JSON.number(f.changeSeedRatio)), ("drop_unchanged", String(f.dropUnchanged)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):

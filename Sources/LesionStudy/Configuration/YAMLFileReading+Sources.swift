@@ -78,7 +78,7 @@ extension YAMLFileReading {
     static var growthOnlyKeys: [String] {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
-            "enhancing_seeds", "change_seed_ratio", "drop_unchanged",
+            "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged",
         ]
     }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
@@ -121,6 +121,7 @@ extension YAMLFileReading {
                 f.cortexMaximumFraction = try fraction(node, "\(context).cortex_max_fraction")
             }
             if let node = m["enhancing_seeds"] { f.enhancingSeeds = try boolean(node, "\(context).enhancing_seeds") }
+            if let value = try distance("enhancing_reach_mm") { f.enhancingReachMM = value }
             if let node = m["change_seed_ratio"] {
                 f.changeSeedRatio = try number(node, "\(context).change_seed_ratio", atLeast: 0)
             }

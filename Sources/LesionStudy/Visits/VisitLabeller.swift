@@ -127,7 +127,8 @@ struct VisitLabeller {
         else { return nil }
         let start = ContinuousClock.now
         let enhancing = gd.map.labels.map { $0 != 0 }
-        let grown = f.growing(fromEnhancing: enhancing, ratio: flair.ratio, region: flair.region)
+        let (x, y, z) = grid.geometry.spacingMM
+        let grown = f.growing(fromEnhancing: enhancing, ratio: flair.ratio, region: flair.region, spacingMM: [x, y, z])
         var union = flair.found
         var added = 0
         for n in union.voxels.indices where grown.voxels[n] && !union.voxels[n] {
