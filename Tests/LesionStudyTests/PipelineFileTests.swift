@@ -97,11 +97,19 @@ struct PipelineFileTests {
 
     @Test("cortex_max_fraction is 0.5 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
     func cortexFraction() throws {
-        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
-        #expect(standard.pipeline.t2Sources[0].flair.cortexMaximumFraction == 0.5)
-        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.cortexMaximumFraction == 0.5 })
-        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    cortex_max_fraction: 1\n")
-        #expect(off.pipeline.t2Sources[0].flair.cortexMaximumFraction == 1)
+        try growthKey("cortex_max_fraction", \.cortexMaximumFraction, standard: 0.5, set: 1)
+    }
+
+    /// A lesion-growth key: `standard` when not set, in the file and the built-in pipeline alike,
+    /// and `set` when set to it.
+    func growthKey(
+        _ key: String, _ value: (FLAIRLesionSegmentation) -> Double, standard: Double, set: Double
+    ) throws {
+        let file = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(value(file.pipeline.t2Sources[0].flair) == standard)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && value($0.flair) == standard })
+        let changed = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    \(key): \(set)\n")
+        #expect(value(changed.pipeline.t2Sources[0].flair) == set)
     }
 
     @Test("change_seed_ratio is 0.3 and drop_unchanged true unless set, as in the built-in pipeline; 0 and false turn them off")
@@ -121,11 +129,7 @@ struct PipelineFileTests {
 
     @Test("enhancing_reach_mm is 2 unless set, as in the built-in pipeline; 0 lets enhancing seeds grow anywhere in the region")
     func enhancingReach() throws {
-        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
-        #expect(standard.pipeline.t2Sources[0].flair.enhancingReachMM == 2)
-        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingReachMM == 2 })
-        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    enhancing_reach_mm: 0\n")
-        #expect(off.pipeline.t2Sources[0].flair.enhancingReachMM == 0)
+        try growthKey("enhancing_reach_mm", \.enhancingReachMM, standard: 2, set: 0)
     }
 
     @Test(
