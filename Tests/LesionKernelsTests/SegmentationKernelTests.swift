@@ -590,7 +590,10 @@ struct SegmentationKernelTests {
             let fast = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region, spacingMM: [0.8, 0.8, 0.8])
             var anywhere = segmentation
             anywhere.enhancingReachMM = 0
-            if reach > 0 && anywhere.growing(fromEnhancing: enhancing, ratio: ratio, region: region).voxels != fast.voxels {
+            if reach > 0
+                && anywhere.growing(fromEnhancing: enhancing, ratio: ratio, region: region, spacingMM: [0.8, 0.8, 0.8]).voxels
+                    != fast.voxels
+            {
                 differs += 1
             }
             // Brute force: the components of (ratio ≥ 1.2 in the region, within `reach` voxels along
@@ -672,7 +675,7 @@ struct SegmentationKernelTests {
         let segmentation = FLAIRLesionSegmentation(
             normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
             whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5)
-        let grown = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region)
+        let grown = segmentation.growing(fromEnhancing: enhancing, ratio: ratio, region: region, spacingMM: [1, 1, 1])
         // 0-1: grown from voxel 1 (half-maximum edge 1.15 keeps 1.25). 3-4: the bright lesion again,
         // whole (edge 1.4). 6: outside the region. 7: alone at 1.3, its own peak. 9: under 1.2.
         #expect(grown.voxels == [true, true, false, true, true, false, false, true, false, false, false, false])

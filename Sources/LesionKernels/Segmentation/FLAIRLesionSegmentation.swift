@@ -26,8 +26,8 @@
 ///   FLAIRs): a new lesion a thick-slice FLAIR blurs under `seedRatio` is found by its change, and
 ///   drawn where it changed. An unknown voxel (NaN in either visit) is no such seed;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
-///   growth too, from `growRatio`, so a lesion a thick-slice FLAIR blurs under `seedRatio` is kept
-///   when it enhances.
+///   growth too, from `growRatio` and within `enhancingReachMM` of them, so a lesion a thick-slice
+///   FLAIR blurs under `seedRatio` is kept when it enhances.
 public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
     public var seedRatio: Double
@@ -104,18 +104,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Lesions grown from enhancing voxels (a Gd+ lesion of the same visit, on the same grid):
     /// the enhancing voxels in `region` whose `ratio` is at least `growRatio` seed growth through
     /// `region` at `growRatio`, trimmed to `edgeFraction` of each region's peak like any lesion,
-    /// pieces without such a seed dropped. `ratio` and `region` are `segment`'s. A lesion already
-    /// found is found again whole when an enhancing voxel lies in it (growth from any of its
-    /// voxels reaches all of them), so the union with `segment`'s lesions adds only what the
-    /// enhancement alone shows.
+    /// pieces without such a seed dropped. `ratio` and `region` are `segment`'s. The caller keeps
+    /// the union with `segment`'s lesions, so a lesion already found stays whole (this may find
+    /// only part of it) and only what the enhancement alone shows is added.
     ///
     /// With `enhancingReachMM` above 0 the growth stays within that distance of the enhancing
-    /// voxels (`spacingMM` turns it into voxels): grey matter reads about 1.3 of white matter, so
+    /// voxels (`spacingMM`, the grid's, turns it into voxels): grey matter reads about 1.3 of white matter, so
     /// at `growRatio` a seed next to the cortex grew through the whole juxtacortical band (12,559
     /// voxels, peak 1.72 at a cortical mimic), and the half-maximum edge of that (1.36) trimmed
     /// away the enhancing lesion itself (peak 1.31).
     public func growing(
-        fromEnhancing enhancing: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, spacingMM: [Double] = [1, 1, 1]
+        fromEnhancing enhancing: Volume<Bool>, ratio: Volume<Float>, region: Volume<Bool>, spacingMM: [Double]
     ) -> Volume<Bool> {
         let seeds = enhancing.intersecting([region], excluding: [])
         let threshold = Float(growRatio)
