@@ -297,10 +297,16 @@ struct RawSegmentationEvaluationTests {
         #expect((count("sub-raw02", "voxels_dropped_as_unchanged") ?? 0) > 0, "\(recorded["sub-raw02"] ?? [:])")
         let first = try #require(score.visit("sub-raw01", "ses-02"))
         #expect(first.f1 >= 0.9 && first.fp == 0 && first.fn == 1, "F1 \(first.f1), \(first.fp) false, \(first.fn) missed")
-        // New lesions: 2 and 3 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
-        // 0.27 only: no change seed).
+        // sub-raw02's other mimic read as new rose where the 6 mm series re-acquires it a voxel off,
+        // and not within unchanged_neighbourhood_mm (2): it is dropped too (2 false positives there
+        // with the neighbourhood 0, new 3 against 3 only because the third new lesion, Gd+ and 7
+        // voxels, is missed).
+        let second = try #require(score.visit("sub-raw02", "ses-02"))
+        #expect(second.fp == 1 && second.fn == 2, "\(second.fp) false, \(second.fn) missed")
+        // New lesions: 2 and 2 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
+        // 0.27 only: no change seed; sub-raw02's third is the missed one above).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)
-        #expect(new.map(\.truth) == [3, 3] && new.map(\.run) == [2, 3], "\(new)")
+        #expect(new.map(\.truth) == [3, 3] && new.map(\.run) == [2, 2], "\(new)")
     }
 
     @Test(

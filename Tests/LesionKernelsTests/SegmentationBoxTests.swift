@@ -120,7 +120,8 @@ struct SegmentationBoxTests {
                 normalisation: normalisation, seedRatio: 1.4, growRatio: 1.15, whiteMatterDilationMM: mm(),
                 ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
                 cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)],
-                changeSeedRatio: [0, 0.1, 0.3][Int.random(in: 0..<3, using: &rules)], dropUnchanged: Bool.random(using: &rules))
+                changeSeedRatio: [0, 0.1, 0.3][Int.random(in: 0..<3, using: &rules)], dropUnchanged: Bool.random(using: &rules),
+                unchangedNeighbourhoodMM: Double(Int.random(in: 0...2, using: &rules)) * s)
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
             // lowered by up to 0.4 at random voxels.

@@ -49,6 +49,51 @@ struct SegmentationKernelTests {
         #expect(MaskMorphology.radius(mm: 2, spacingMM: [1, 2, 5]) == [2, 1, 0])
     }
 
+    /// The box maximum by brute force: NaN where the voxel is NaN, else the largest known value
+    /// in its box (the voxel itself is one).
+    static func referenceBoxMaximum(_ v: Volume<Float>, _ r: [Int]) -> Volume<Float> {
+        let s = v.size
+        var out = v
+        for k in 0..<s.nz {
+            for j in 0..<s.ny {
+                for i in 0..<s.nx where !v[i, j, k].isNaN {
+                    for c in max(0, k - r[2])...min(s.nz - 1, k + r[2]) {
+                        for b in max(0, j - r[1])...min(s.ny - 1, j + r[1]) {
+                            for a in max(0, i - r[0])...min(s.nx - 1, i + r[0]) where v[a, b, c] > out[i, j, k] {
+                                out[i, j, k] = v[a, b, c]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    @Test("the box maximum equals brute force on 300 random volumes (up to half NaN) and radii; NaN stays NaN and never wins")
+    func boxMaximum() {
+        var rng = SeededGenerator(seed: 2)
+        var lonely = 0
+        for _ in 0..<300 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let unknown = Double.random(in: 0...0.5, using: &rng)
+            let v = Volume<Float>(
+                size: size,
+                voxels: (0..<size.voxelCount).map { _ in
+                    Double.random(in: 0..<1, using: &rng) < unknown ? .nan : Float.random(in: 0..<3, using: &rng)
+                })
+            let r = (0..<3).map { _ in Int.random(in: 0...3, using: &rng) }
+            let fast = BoxMaximum.of(v, radius: r), slow = Self.referenceBoxMaximum(v, r)
+            // Bit for bit: a maximum is one of the values, and NaN matches NaN.
+            #expect(fast.voxels.map(\.bitPattern) == slow.voxels.map(\.bitPattern))
+            lonely += zip(v.voxels, fast.voxels).filter { !$0.0.isNaN && $0.0 == $0.1 }.count
+        }
+        // Some voxels stay themselves (the brightest of their box, or alone among NaN).
+        #expect(lonely > 100)
+        let row = Volume<Float>(size: GridSize(5, 1, 1), voxels: [1, .nan, 2, 0.5, .nan])
+        #expect(BoxMaximum.of(row, radius: [1, 1, 1]).voxels.map(\.bitPattern) == [1, Float.nan, 2, 2, .nan].map(\.bitPattern))
+    }
+
     /// Growth by repeated sweeps: add any candidate voxel touching the set, until nothing changes.
     static func referenceGrow(
         _ v: Volume<Float>, seed: Float, grow: Float, seeds: Volume<Bool>, region: Volume<Bool>, _ connectivity: Connectivity
@@ -328,11 +373,13 @@ struct SegmentationKernelTests {
                 ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
         }
 
-        func segmented(changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, previous: PreviousVisit? = nil) -> FLAIRLesions {
+        func segmented(
+            changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, neighbourhoodMM: Double = 0, previous: PreviousVisit? = nil
+        ) -> FLAIRLesions {
             FLAIRLesionSegmentation(
                 normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
                 whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
-                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged
+                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged, unchangedNeighbourhoodMM: neighbourhoodMM
             ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
         }
 
@@ -435,6 +482,47 @@ struct SegmentationKernelTests {
         // The first visit drops nothing as unchanged.
         let first = scene.segmented()
         #expect(first.lesions.voxels == scene.bright.voxels && first.unchanged == nil)
+    }
+
+    @Test(
+        "unchanged_neighbourhood_mm: a lesion the previous visit showed as bright a voxel off is unchanged within 1 mm, two voxels off within 2 mm; an unknown voxel is still change"
+    )
+    func unchangedNearby() {
+        let scene = ChangeScene()
+        let ratio = scene.segmented().ratio
+        let nothing = Volume(size: scene.size, repeating: false)
+        /// The previous visit: this visit's ratio moved `shift` voxels along x (the bright lesion
+        /// at x 10 + shift … 12 + shift then), unknown at `unknown`.
+        func shifted(_ shift: Int, unknown: (Int, Int, Int)? = nil) -> PreviousVisit {
+            var earlier = ratio
+            for k in 0..<scene.size.nz {
+                for j in 0..<scene.size.ny {
+                    for i in shift..<scene.size.nx { earlier[i, j, k] = ratio[i - shift, j, k] }
+                }
+            }
+            if let u = unknown { earlier[u.0, u.1, u.2] = .nan }
+            return PreviousVisit(ratio: earlier, lesions: nothing)
+        }
+        // Where the bright lesion's first column lies now, the previous visit read white matter.
+        #expect(ratio[10, 11, 5] > 1.6 && abs(shifted(1).ratio![10, 11, 5] - 1) < 0.1)
+        for (earlier, mm, unchanged, what) in [
+            (shifted(1), 0.0, false, "a voxel off, the voxel itself"),
+            (shifted(1), 1.0, true, "a voxel off, within 1 mm"),
+            (shifted(2), 1.0, false, "two voxels off, within 1 mm"),
+            (shifted(2), 2.0, true, "two voxels off, within 2 mm"),
+            (shifted(1, unknown: (10, 11, 5)), 1.0, false, "a voxel off, within 1 mm, unknown at one of its voxels"),
+            (shifted(0), 0.0, true, "the same place"),
+        ] {
+            let later = scene.segmented(changeSeedRatio: 0, neighbourhoodMM: mm, previous: earlier)
+            let same = later.lesions.voxels == (unchanged ? nothing : scene.bright).voxels
+            #expect(same && later.unchanged?.voxels == (unchanged ? scene.bright : nothing).voxels, "\(what)")
+        }
+        // A lesion counted at the previous visit is never dropped, however near its signal.
+        var counted = nothing
+        counted[12, 11, 5] = true
+        let kept = scene.segmented(
+            changeSeedRatio: 0, neighbourhoodMM: 2, previous: PreviousVisit(ratio: shifted(1).ratio, lesions: counted))
+        #expect(kept.lesions.voxels == scene.bright.voxels)
     }
 
     @Test("a voxel changed when its ratio rose by 0.2 or more since the previous visit, or either is unknown")

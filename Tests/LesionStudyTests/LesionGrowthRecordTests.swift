@@ -47,6 +47,7 @@ struct LesionGrowthRecordTests {
         #expect(applied.first { $0.0 == "change_seed_ratio" }?.1 == "0.3")
         #expect(applied.first { $0.0 == "drop_unchanged" }?.1 == "true")
         #expect(applied.first { $0.0 == "enhancing_reach_mm" }?.1 == "2")
+        #expect(applied.first { $0.0 == "unchanged_neighbourhood_mm" }?.1 == "2")
         let first = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!first.contains { $0.0 == "voxels_dropped_as_unchanged" || $0.0 == "voxels_found_by_change" })
     }

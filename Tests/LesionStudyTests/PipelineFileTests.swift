@@ -132,6 +132,11 @@ struct PipelineFileTests {
         try growthKey("enhancing_reach_mm", \.enhancingReachMM, standard: 2, set: 0)
     }
 
+    @Test("unchanged_neighbourhood_mm is 2 unless set, as in the built-in pipeline; 0 compares each voxel with itself")
+    func unchangedNeighbourhood() throws {
+        try growthKey("unchanged_neighbourhood_mm", \.unchangedNeighbourhoodMM, standard: 2, set: 0)
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -180,6 +185,14 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    enhancing_reach_mm: -1\n",
                 "FILE: line 4: t2_sources[1].enhancing_reach_mm must be at least 0, not -1"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    unchanged_neighbourhood_mm: -2\n",
+                "FILE: line 4: t2_sources[1].unchanged_neighbourhood_mm must be at least 0, not -2"
+            ),
+            (
+                "t2_sources:\n  - kind: probseg\n    pattern: x\n    unchanged_neighbourhood_mm: 2\n",
+                "FILE: line 4: t2_sources[1].unchanged_neighbourhood_mm applies to kind lesion-growth only, not probseg"
             ),
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    enhancing_reach_mm: 2\n",

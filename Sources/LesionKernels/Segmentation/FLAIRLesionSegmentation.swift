@@ -20,6 +20,10 @@
 /// - at a later visit, with `dropUnchanged`, any lesion unchanged since the previous visit is
 ///   dropped, wherever it lies: the previous visit saw the same signal there and did not count
 ///   it, so it is neither a new lesion nor evidence;
+/// - "unchanged" (both rules above) compares each voxel with the brightest of the previous visit
+///   within `unchangedNeighbourhoodMM` of it (`PreviousVisit.brightestNearby`): a thin structure
+///   the series re-acquires a voxel off (registration, and a thick slice's partial volume) did
+///   not rise where it now lies;
 /// - at a later visit, with `changeSeedRatio` above 0, a seed-region voxel whose ratio rose by at
 ///   least that much since the previous visit seeds growth too, from `growRatio`, through the
 ///   voxels whose ratio rose by `PreviousVisit.changeRatio` (a subtraction of the registered
@@ -51,12 +55,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether a lesion unchanged since the previous visit (`PreviousVisit.isUnchanged`) is
     /// dropped at a later visit, wherever it lies.
     public var dropUnchanged: Bool
+    /// How far, in mm, "unchanged" looks for the previous visit's signal around a voxel (0: the
+    /// voxel itself).
+    public var unchangedNeighbourhoodMM: Double
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
-        enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0
+        enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
+        unchangedNeighbourhoodMM: Double = 0
     ) {
+        self.unchangedNeighbourhoodMM = unchangedNeighbourhoodMM
         self.enhancingReachMM = enhancingReachMM
         self.changeSeedRatio = changeSeedRatio
         self.dropUnchanged = dropUnchanged
@@ -180,10 +189,16 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         var kept = LesionGrowth.grow(
             ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
             seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
-        // Unchanged since the previous visit: neither new nor evidence.
+        // Unchanged since the previous visit: neither new nor evidence. Computed only when a rule
+        // asks (the neighbourhood maxima cost three passes over the box).
+        let asks = dropUnchanged || cortexMaximumFraction < 1
+        let nearby =
+            asks
+            ? previous.map { $0.brightestNearby(radius: MaskMorphology.radius(mm: unchangedNeighbourhoodMM, spacingMM: anatomy.spacingMM)) }
+            : nil
         var unchanged: Volume<Bool>?
-        if dropUnchanged, let previous, previous.ratio != nil {
-            let split = LesionGrowth.splitting(kept) { previous.isUnchanged($0, ratio: ratio) }
+        if dropUnchanged, let nearby, nearby.ratio != nil {
+            let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
             kept = split.kept
             unchanged = split.dropped
         }
@@ -192,7 +207,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             let split = LesionGrowth.splitting(kept) { lesion in
                 guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
                 // A new or changing cortical lesion is evidence.
-                return previous.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
+                return nearby.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
             }
             kept = split.kept
             cortical = split.dropped
@@ -263,6 +278,17 @@ public struct PreviousVisit: Sendable {
         precondition(current.size == ratio.size, "the previous visit is on another grid")
         let rise = Float(Self.changeRatio)
         return Volume(size: current.size, voxels: zip(current.voxels, ratio.voxels).map { !($0 - $1 < rise) })
+    }
+
+    /// This visit with each ratio (`ratio`, `ownRatio`) the brightest known value within `radius`
+    /// voxels of the voxel (`BoxMaximum`; NaN stays NaN), its lesions as they are: what
+    /// `isUnchanged` compares with to allow for a structure seen a voxel or two off. A radius of 0
+    /// is this visit.
+    public func brightestNearby(radius: [Int]) -> PreviousVisit {
+        guard radius.contains(where: { $0 > 0 }) else { return self }
+        return PreviousVisit(
+            ratio: ratio.map { BoxMaximum.of($0, radius: radius) }, lesions: lesions,
+            ownRatio: ownRatio.map { BoxMaximum.of($0, radius: radius) })
     }
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this

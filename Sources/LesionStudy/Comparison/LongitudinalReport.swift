@@ -230,6 +230,7 @@ public struct LongitudinalReport {
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
                 ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
                 ("enhancing_reach_mm", JSON.number(f.enhancingReachMM)),
+                ("unchanged_neighbourhood_mm", JSON.number(f.unchangedNeighbourhoodMM)),
                 ("change_seed_ratio", JSON.number(f.changeSeedRatio)), ("drop_unchanged", String(f.dropUnchanged)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):

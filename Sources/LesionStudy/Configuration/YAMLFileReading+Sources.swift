@@ -78,7 +78,7 @@ extension YAMLFileReading {
     static var growthOnlyKeys: [String] {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
-            "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged",
+            "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged", "unchanged_neighbourhood_mm",
         ]
     }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
@@ -122,6 +122,7 @@ extension YAMLFileReading {
             }
             if let node = m["enhancing_seeds"] { f.enhancingSeeds = try boolean(node, "\(context).enhancing_seeds") }
             if let value = try distance("enhancing_reach_mm") { f.enhancingReachMM = value }
+            if let value = try distance("unchanged_neighbourhood_mm") { f.unchangedNeighbourhoodMM = value }
             if let node = m["change_seed_ratio"] {
                 f.changeSeedRatio = try number(node, "\(context).change_seed_ratio", atLeast: 0)
             }
