@@ -21,7 +21,7 @@
 ///   dropped, wherever it lies: the previous visit saw the same signal there and did not count
 ///   it, so it is neither a new lesion nor evidence;
 /// - "unchanged" (both rules above) compares each voxel with the brightest of the previous visit
-///   within `unchangedNeighbourhoodMM` of it (`PreviousVisit.brightestNearby`): a thin structure
+///   within `unchangedNeighbourhoodMM` of it (`PreviousVisit.neighbourhood`): a thin structure
 ///   the series re-acquires a voxel off (registration, and a thick slice's partial volume) did
 ///   not rise where it now lies;
 /// - at a later visit, with `changeSeedRatio` above 0, a seed-region voxel whose ratio rose by at
@@ -189,13 +189,10 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         var kept = LesionGrowth.grow(
             ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
             seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
-        // Unchanged since the previous visit: neither new nor evidence. Computed only when a rule
-        // asks (the neighbourhood maxima cost three passes over the box).
-        let asks = dropUnchanged || cortexMaximumFraction < 1
-        let nearby =
-            asks
-            ? previous.map { $0.brightestNearby(radius: MaskMorphology.radius(mm: unchangedNeighbourhoodMM, spacingMM: anatomy.spacingMM)) }
-            : nil
+        // Unchanged since the previous visit: neither new nor evidence.
+        let nearby = previous.map {
+            $0.lookingNearby(radius: MaskMorphology.radius(mm: unchangedNeighbourhoodMM, spacingMM: anatomy.spacingMM))
+        }
         var unchanged: Volume<Bool>?
         if dropUnchanged, let nearby, nearby.ratio != nil {
             let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
@@ -257,6 +254,10 @@ public struct PreviousVisit: Sendable {
     /// acquisition, then the series'), so it reads a small bright structure's core lower than
     /// the series shows it: there the finer image's own value says whether the signal rose.
     public var ownRatio: Volume<Float>?
+    /// How far `isUnchanged` looks around a voxel for the previous visit's signal, in voxels along
+    /// each axis: it compares with the brightest known value of each ratio in that box. [0, 0, 0]:
+    /// the voxel itself.
+    public var neighbourhood: [Int] = [0, 0, 0]
 
     /// A rise of the FLAIR ratio by this much (of white matter) at a voxel is change: the
     /// distance from white matter (1) to `grow_ratio`'s default (1.2). LesionTrack's own.
@@ -280,31 +281,52 @@ public struct PreviousVisit: Sendable {
         return Volume(size: current.size, voxels: zip(current.voxels, ratio.voxels).map { !($0 - $1 < rise) })
     }
 
-    /// This visit with each ratio (`ratio`, `ownRatio`) the brightest known value within `radius`
-    /// voxels of the voxel (`BoxMaximum`; NaN stays NaN), its lesions as they are: what
-    /// `isUnchanged` compares with to allow for a structure seen a voxel or two off. A radius of 0
-    /// is this visit.
-    public func brightestNearby(radius: [Int]) -> PreviousVisit {
-        guard radius.contains(where: { $0 > 0 }) else { return self }
-        return PreviousVisit(
-            ratio: ratio.map { BoxMaximum.of($0, radius: radius) }, lesions: lesions,
-            ownRatio: ownRatio.map { BoxMaximum.of($0, radius: radius) })
+    /// This visit, with `isUnchanged` looking `radius` voxels around each voxel (`neighbourhood`):
+    /// a structure the series shows a voxel or two off did not rise where it now lies.
+    public func lookingNearby(radius: [Int]) -> PreviousVisit {
+        precondition(radius.count == 3 && radius.allSatisfy { $0 >= 0 })
+        var visit = self
+        visit.neighbourhood = radius
+        return visit
+    }
+
+    /// The brightest known value of `volume` in the box of `radius` voxels around voxel `n` (off
+    /// the grid left out); NaN when voxel `n` itself is (a NaN neighbour never wins, and what is
+    /// unknown at the voxel is not made known by its neighbours). Only the lesions' voxels ask, so
+    /// each reads its own box (at most 5 × 5 × 5 values at 2 mm on a 1 mm grid).
+    static func brightest(_ volume: Volume<Float>, at n: Int, radius: [Int]) -> Float {
+        var best = volume.voxels[n]
+        guard !best.isNaN, radius[0] | radius[1] | radius[2] > 0 else { return best }
+        let s = volume.size
+        let (i, j, k) = (n % s.nx, (n / s.nx) % s.ny, n / (s.nx * s.ny))
+        volume.voxels.withUnsafeBufferPointer { v in
+            for c in max(0, k - radius[2])...min(s.nz - 1, k + radius[2]) {
+                for b in max(0, j - radius[1])...min(s.ny - 1, j + radius[1]) {
+                    let row = (c * s.ny + b) * s.nx
+                    for a in max(0, i - radius[0])...min(s.nx - 1, i + radius[0]) where v[row + a] > best { best = v[row + a] }
+                }
+            }
+        }
+        return best
     }
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this
     /// visit: it shares no voxel with the previous visit's lesions (a lesion counted before is never
     /// dropped), and at each of its voxels `ratio` is less than `changeRatio` above the previous
     /// ratio, or at most the previous visit's own (`ownRatio`: the finer image already showed that
-    /// signal there), and known in both. Without the previous ratio nothing is unchanged.
+    /// signal there), and known in both; "the previous" is the brightest within `neighbourhood`.
+    /// Without the previous ratio nothing is unchanged.
     public func isUnchanged(_ lesion: some Collection<Int32>, ratio current: Volume<Float>) -> Bool {
         guard let ratio else { return false }
         precondition(current.size == ratio.size, "the previous visit is on another grid")
         // A NaN fails every comparison: unknown is change.
         let rise = Float(Self.changeRatio)
+        let radius = neighbourhood
         return lesion.allSatisfy { n in
             let now = current.voxels[Int(n)]
-            guard !lesions.voxels[Int(n)], now.isFinite, ratio.voxels[Int(n)].isFinite else { return false }
-            return now - ratio.voxels[Int(n)] < rise || (ownRatio.map { $0.voxels[Int(n)] >= now } ?? false)
+            let before = Self.brightest(ratio, at: Int(n), radius: radius)
+            guard !lesions.voxels[Int(n)], now.isFinite, before.isFinite else { return false }
+            return now - before < rise || (ownRatio.map { Self.brightest($0, at: Int(n), radius: radius) >= now } ?? false)
         }
     }
 }
