@@ -49,8 +49,9 @@ struct SegmentationKernelTests {
         #expect(MaskMorphology.radius(mm: 2, spacingMM: [1, 2, 5]) == [2, 1, 0])
     }
 
-    /// The brightest value around each voxel by brute force (a whole volume at once): NaN where the voxel is NaN, else the largest known value
-    /// in its box (the voxel itself is one).
+    /// The brightest value around each voxel by brute force (a whole volume at once, by
+    /// subscripts): NaN where the voxel is NaN, else the largest known value in its box (the voxel
+    /// itself is one).
     static func referenceBoxMaximum(_ v: Volume<Float>, _ r: [Int]) -> Volume<Float> {
         let s = v.size
         var out = v
@@ -75,7 +76,6 @@ struct SegmentationKernelTests {
     )
     func brightestNearby() {
         var rng = SeededGenerator(seed: 2)
-        var lonely = 0
         for _ in 0..<300 {
             let size = RandomVolumes.size(&rng, maximumExtent: 9)
             let unknown = Double.random(in: 0...0.5, using: &rng)
@@ -88,10 +88,7 @@ struct SegmentationKernelTests {
             let fast = v.voxels.indices.map { PreviousVisit.brightest(v, at: $0, radius: r) }, slow = Self.referenceBoxMaximum(v, r)
             // Bit for bit: a maximum is one of the values, and NaN matches NaN.
             #expect(fast.map(\.bitPattern) == slow.voxels.map(\.bitPattern))
-            lonely += zip(v.voxels, fast).filter { !$0.0.isNaN && $0.0 == $0.1 }.count
         }
-        // Some voxels stay themselves (the brightest of their box, or alone among NaN).
-        #expect(lonely > 100)
         let row = Volume<Float>(size: GridSize(5, 1, 1), voxels: [1, .nan, 2, 0.5, .nan])
         let around = row.voxels.indices.map { PreviousVisit.brightest(row, at: $0, radius: [1, 1, 1]) }
         #expect(around.map(\.bitPattern) == [1, Float.nan, 2, 2, .nan].map(\.bitPattern))

@@ -324,8 +324,9 @@ public struct PreviousVisit: Sendable {
         let radius = neighbourhood
         return lesion.allSatisfy { n in
             let now = current.voxels[Int(n)]
+            guard !lesions.voxels[Int(n)], now.isFinite else { return false }
             let before = Self.brightest(ratio, at: Int(n), radius: radius)
-            guard !lesions.voxels[Int(n)], now.isFinite, before.isFinite else { return false }
+            guard before.isFinite else { return false }
             return now - before < rise || (ownRatio.map { Self.brightest($0, at: Int(n), radius: radius) >= now } ?? false)
         }
     }
