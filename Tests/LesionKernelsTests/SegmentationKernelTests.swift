@@ -205,6 +205,83 @@ struct SegmentationKernelTests {
         }
     }
 
+    /// Trimming around peaks by brute force: from each mask voxel, a breadth-first walk through the
+    /// mask voxels at least as bright finds the brightest it reaches and whether it reaches a seed.
+    static func referenceTrimAroundPeaks(
+        _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, fraction: Float
+    )
+        -> [Bool]
+    {
+        let s = mask.size
+        return (0..<s.voxelCount).map { start in
+            let x = v.voxels[start]
+            guard mask.voxels[start], !x.isNaN else { return false }
+            var seen: Set<Int> = [start]
+            var queue = [start]
+            var peak = x
+            var seeded = false
+            while let n = queue.popLast() {
+                peak = max(peak, v.voxels[n])
+                seeded = seeded || seeds.voxels[n]
+                let (i, j, k) = (n % s.nx, (n / s.nx) % s.ny, n / (s.nx * s.ny))
+                for (di, dj, dk) in Connectivity.twentySix.neighbourOffsets where s.contains(i + di, j + dj, k + dk) {
+                    let m = s.offset(i + di, j + dj, k + dk)
+                    if mask.voxels[m] && v.voxels[m] >= x && !seen.contains(m) {
+                        seen.insert(m)
+                        queue.append(m)
+                    }
+                }
+            }
+            return seeded && x >= 1 + fraction * (peak - 1)
+        }
+    }
+
+    @Test("trimming around peaks equals a brute-force walk from every voxel on 200 random masks, seeds, ties and NaN included")
+    func aroundPeaks() {
+        var rng = SeededGenerator(seed: 4242)
+        for round in 0..<200 {
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            var v = Self.values(size, &rng)
+            // Every fourth volume on a coarse scale of values, so ties are common.
+            if round % 4 == 0 { v = Volume(size: size, voxels: v.voxels.map { ($0 * 4).rounded() / 4 }) }
+            let mask = RandomVolumes.noise(size, density: Double.random(in: 0.1...0.7, using: &rng), &rng)
+            let seeds = RandomVolumes.noise(size, density: Double.random(in: 0.02...0.4, using: &rng), &rng)
+            let fraction = [Float(0.5), 0.25, 0.8][round % 3]
+            let expected = Self.referenceTrimAroundPeaks(mask, v, seeds: seeds, fraction: fraction)
+            let trimmed = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: seeds, base: 1, fraction: fraction)
+            #expect(trimmed.voxels == expected)
+        }
+    }
+
+    @Test(
+        "a faint lesion joined to a bright one through a low band keeps its own half-maximum edge; a peak without a seed keeps nothing"
+    )
+    func faintBesideBright() {
+        // Along x: a bright lesion (peak 2.2), a band at 1.25, a faint lesion (peak 1.6), white matter.
+        let row: [Float] = [1.0, 1.5, 2.2, 1.5, 1.25, 1.25, 1.35, 1.6, 1.35, 1.0]
+        let size = GridSize(row.count, 1, 1)
+        let v = Volume(size: size, voxels: row)
+        let mask = Volume(size: size, voxels: row.map { $0 >= 1.2 })
+        let seeds = Volume(size: size, voxels: row.map { $0 >= 1.4 })
+        // Around peaks: the bright lesion to its edge 1.6 (the peak alone), the band reaches 2.2 and
+        // goes, the faint lesion to its own edge 1.3 (all three voxels).
+        let around = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: seeds, base: 1, fraction: 0.5)
+        #expect(around.voxels == [false, false, true, false, false, false, true, true, true, false])
+        // The faint peak not a seed (a grey-matter band, a mimic): its voxels reach no seed and go.
+        var brightOnly = seeds
+        brightOnly.voxels[7] = false
+        let unseeded = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: brightOnly, base: 1, fraction: 0.5)
+        #expect(unseeded.voxels == [false, false, true, false, false, false, false, false, false, false])
+        // The whole region trimmed at the bright peak's edge leaves the faint lesion one voxel.
+        let whole = LesionGrowth.trimmed(mask, values: v, base: 1, fraction: 0.5)
+        #expect(whole.voxels == [false, false, true, false, false, false, false, true, false, false])
+        // One peak: both trims agree.
+        let single = Volume(size: size, voxels: row.enumerated().map { $0.offset >= 5 })
+        #expect(
+            LesionGrowth.trimmedAroundPeaks(single, values: v, seeds: seeds, base: 1, fraction: 0.5).voxels
+                == LesionGrowth.trimmed(single, values: v, base: 1, fraction: 0.5).voxels)
+    }
+
     @Test("the voxels of a mask within a box radius of a region equal brute force on 200 random masks")
     func countNear() {
         var rng = SeededGenerator(seed: 2324)
@@ -443,6 +520,53 @@ struct SegmentationKernelTests {
         // Without the previous visit's FLAIR there is no change to seed from.
         let blind = scene.segmented(previous: PreviousVisit(ratio: nil, lesions: scene.bright))
         #expect(blind.lesions.voxels == scene.bright.voxels && blind.foundByChange == nil)
+    }
+
+    @Test(
+        "a faint lesion joined to a bright one by a band at grow_ratio: trimmed away at the first visit, kept whole at a later visit that drop_unchanged screens"
+    )
+    func faintJoinedToBright() {
+        let size = GridSize(16, 16, 12)
+        var whiteMatter = Volume(size: size, repeating: false)
+        var flair = Volume<Float>(size: size, repeating: 100)
+        var faint = Volume(size: size, repeating: false)
+        var bright = faint
+        for k in 0..<size.nz {
+            for j in 0..<size.ny {
+                for i in 0..<size.nx {
+                    whiteMatter[i, j, k] = (1..<15).contains(i) && (1..<15).contains(j) && (1..<11).contains(k)
+                    faint[i, j, k] = (3...5).contains(i) && (3...5).contains(j) && (4...6).contains(k)
+                    bright[i, j, k] = (10...12).contains(i) && (3...5).contains(j) && (4...6).contains(k)
+                    if faint[i, j, k] { flair[i, j, k] = 145 }
+                    if bright[i, j, k] { flair[i, j, k] = 230 }
+                }
+            }
+        }
+        flair[4, 4, 5] = 160
+        // The band: 1.25 of white matter, from the faint lesion to the bright one.
+        for i in 6...9 { flair[i, 4, 5] = 125 }
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: Volume(size: size, repeating: false),
+            ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        func segmented(dropUnchanged: Bool = true, previous: PreviousVisit? = nil) -> FLAIRLesions {
+            FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
+                changeSeedRatio: 0.3, dropUnchanged: dropUnchanged
+            ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+        }
+        // First visit: one region (peak 2.3, edge 1.65); the faint lesion (peak 1.6) is trimmed away.
+        let first = segmented()
+        #expect(first.lesions.voxels == bright.voxels)
+        // Later visit: the faint lesion rose by 0.5 (new), the bright one was a lesion before. Each
+        // keeps its own edge (the faint one's 1.3: all 27 voxels); the band reaches 2.3 and goes.
+        var earlier = first.ratio
+        for n in earlier.voxels.indices where faint.voxels[n] { earlier.voxels[n] -= 0.5 }
+        let previous = PreviousVisit(ratio: earlier, lesions: bright)
+        let later = segmented(previous: previous)
+        #expect(later.lesions.voxels == zip(bright.voxels, faint.voxels).map { $0 || $1 })
+        // Without drop_unchanged nothing screens the local peaks: the region's peak decides.
+        #expect(segmented(dropUnchanged: false, previous: previous).lesions.voxels == bright.voxels)
     }
 
     @Test("at a later visit drop_unchanged drops a lesion unchanged since the previous visit, and nothing new or unknown")

@@ -11,7 +11,13 @@
 ///   are not T1-bright);
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
 ///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
-///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped;
+///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped.
+///   At a later visit that `dropUnchanged` screens, each voxel is trimmed against the peak it
+///   reaches without passing a value below its own, and only when that reaches a seed
+///   (`LesionGrowth.trimmedAroundPeaks`): 5–6 mm slices join a faint lesion to a bright one through
+///   a band at `growRatio`, and the bright one's edge trimmed the faint one away. At the first visit
+///   nothing screens what such local peaks would add (grey-matter bands, mimics' flanks), so the
+///   region's own peak decides there;
 /// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
 ///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
@@ -184,17 +190,23 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
                 growRegion: region.intersecting([changed], excluding: []), connectivity: .twentySix)
             for n in lesions.voxels.indices where byChange.voxels[n] { lesions.voxels[n] = true }
         }
-        // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
-        let trimmed = LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
-        var kept = LesionGrowth.grow(
-            ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
-            seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
         // Unchanged since the previous visit: neither new nor evidence.
         let nearby = previous.map {
             $0.lookingNearby(radius: MaskMorphology.radius(mm: unchangedNeighbourhoodMM, spacingMM: anatomy.spacingMM))
         }
+        let screened = dropUnchanged && nearby?.ratio != nil
+        // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
+        let trimmed =
+            screened && edgeFraction > 0
+            ? LesionGrowth.trimmedAroundPeaks(
+                lesions, values: ratio, seeds: seedVoxels(allSeeds, ratio, at: Float(before == nil ? seedRatio : growRatio)),
+                base: 1, fraction: Float(edgeFraction))
+            : LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
+        var kept = LesionGrowth.grow(
+            ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
+            seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
         var unchanged: Volume<Bool>?
-        if dropUnchanged, let nearby, nearby.ratio != nil {
+        if screened, let nearby {
             let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
             kept = split.kept
             unchanged = split.dropped
@@ -219,6 +231,13 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange)
     }
+}
+
+/// The voxels of `region` whose ratio is at least `threshold`.
+private func seedVoxels(_ region: Volume<Bool>, _ ratio: Volume<Float>, at threshold: Float) -> Volume<Bool> {
+    var out = region
+    for n in out.voxels.indices where out.voxels[n] { out.voxels[n] = ratio.voxels[n] >= threshold }
+    return out
 }
 
 /// What `FLAIRLesionSegmentation.segment` found in a visit's FLAIR.

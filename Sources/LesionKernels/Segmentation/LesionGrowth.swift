@@ -179,3 +179,103 @@ struct Neighbours {
         }
     }
 }
+
+extension LesionGrowth {
+    /// `mask` trimmed around each peak: a voxel stays when its value is at least
+    /// `base + fraction · (peak − base)`, `peak` the largest value of the voxels of `mask` it
+    /// reaches (26-connected) without passing a value below its own. A region with one peak is
+    /// trimmed as `trimmed` trims it; where a faint lesion and a bright one join through a band
+    /// below the faint one's edge, each keeps its own edge (the faint one is not trimmed away
+    /// at the bright one's). A voxel is kept only when what it reaches holds a voxel of `seeds`,
+    /// so a band of grey matter or a mimic with a peak of its own is not kept for it. NaN voxels
+    /// are never kept and join nothing. `fraction` 0 keeps every voxel at least `base` that reaches a
+    /// seed.
+    ///
+    /// The voxels are taken brightest first and joined to their neighbours taken before them
+    /// (union–find, each set holding its peak and whether it holds a seed): when a voxel is taken, its set is what it
+    /// reaches at its own value. Voxels of equal value are joined together before any is decided.
+    public static func trimmedAroundPeaks(
+        _ mask: Volume<Bool>, values: Volume<Float>, seeds: Volume<Bool>, base: Float, fraction: Float
+    ) -> Volume<Bool> {
+        let size = mask.size
+        precondition(values.size == size && seeds.size == size)
+        var order: [(value: Float, voxel: Int32)] = []
+        values.voxels.withUnsafeBufferPointer { v in
+            mask.voxels.withUnsafeBufferPointer { m in
+                for n in 0..<m.count where m[n] && !v[n].isNaN { order.append((v[n], Int32(n))) }
+            }
+        }
+        order.sort { $0.value > $1.value }
+        // Each taken voxel's place in `order` (-1: not taken); sets by place, each root holding
+        // its set's peak and whether the set holds a seed.
+        var slot = [Int32](repeating: -1, count: size.voxelCount)
+        var parent = [Int32](repeating: 0, count: order.count)
+        var peak = [Float](repeating: 0, count: order.count)
+        var seeded = [Bool](repeating: false, count: order.count)
+        var out = Volume(size: size, repeating: false)
+        let neighbours = Neighbours(size, .twentySix)
+        let (nx, ny, nz) = (size.nx, size.ny, size.nz)
+        slot.withUnsafeMutableBufferPointer { slot in
+            parent.withUnsafeMutableBufferPointer { parent in
+                peak.withUnsafeMutableBufferPointer { peak in
+                    seeded.withUnsafeMutableBufferPointer { seeded in
+                        seeds.voxels.withUnsafeBufferPointer { sd in
+                            out.voxels.withUnsafeMutableBufferPointer { o in
+                                func join(_ p: Int32, _ m: Int) {
+                                    let q = slot[m]
+                                    guard q >= 0 else { return }
+                                    let a = root(p, parent), b = root(q, parent)
+                                    guard a != b else { return }
+                                    // The root keeps the larger peak, and holds a seed when either did.
+                                    let (r, c) = peak[Int(a)] >= peak[Int(b)] ? (a, b) : (b, a)
+                                    parent[Int(c)] = r
+                                    seeded[Int(r)] = seeded[Int(r)] || seeded[Int(c)]
+                                }
+                                var start = 0
+                                while start < order.count {
+                                    let value = order[start].value
+                                    var end = start
+                                    while end < order.count && order[end].value == value { end += 1 }
+                                    for p in start..<end {
+                                        let n = Int(order[p].voxel)
+                                        slot[n] = Int32(p)
+                                        parent[p] = Int32(p)
+                                        peak[p] = value
+                                        seeded[p] = sd[n]
+                                        let i = n % nx, j = (n / nx) % ny, k = n / (nx * ny)
+                                        if i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1 {
+                                            for d in neighbours.linear { join(Int32(p), n + d) }
+                                        } else {
+                                            for (di, dj, dk) in neighbours.offsets {
+                                                let (a, b, c) = (i + di, j + dj, k + dk)
+                                                guard a >= 0, a < nx, b >= 0, b < ny, c >= 0, c < nz else { continue }
+                                                join(Int32(p), a + nx * (b + ny * c))
+                                            }
+                                        }
+                                    }
+                                    for p in start..<end {
+                                        let r = Int(root(Int32(p), parent))
+                                        o[Int(order[p].voxel)] = seeded[r] && value >= base + fraction * (peak[r] - base)
+                                    }
+                                    start = end
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The root of `p`'s set, halving the path on the way.
+    private static func root(_ p: Int32, _ parent: UnsafeMutableBufferPointer<Int32>) -> Int32 {
+        var p = p
+        while parent[Int(p)] != p {
+            let up = parent[Int(parent[Int(p)])]
+            parent[Int(p)] = up
+            p = up
+        }
+        return p
+    }
+}
