@@ -526,34 +526,17 @@ struct SegmentationKernelTests {
         "a faint lesion joined to a bright one by a band at grow_ratio: trimmed away at the first visit, kept whole at a later visit that drop_unchanged screens"
     )
     func faintJoinedToBright() {
-        let size = GridSize(16, 16, 12)
-        var whiteMatter = Volume(size: size, repeating: false)
-        var flair = Volume<Float>(size: size, repeating: 100)
-        var faint = Volume(size: size, repeating: false)
-        var bright = faint
-        for k in 0..<size.nz {
-            for j in 0..<size.ny {
-                for i in 0..<size.nx {
-                    whiteMatter[i, j, k] = (1..<15).contains(i) && (1..<15).contains(j) && (1..<11).contains(k)
-                    faint[i, j, k] = (3...5).contains(i) && (3...5).contains(j) && (4...6).contains(k)
-                    bright[i, j, k] = (10...12).contains(i) && (3...5).contains(j) && (4...6).contains(k)
-                    if faint[i, j, k] { flair[i, j, k] = 145 }
-                    if bright[i, j, k] { flair[i, j, k] = 230 }
-                }
-            }
+        var scene = ChangeScene()
+        for n in scene.flair.voxels.indices {
+            if scene.faint.voxels[n] { scene.flair.voxels[n] = 145 }
+            if scene.bright.voxels[n] { scene.flair.voxels[n] = 230 }
         }
-        flair[4, 4, 5] = 160
-        // The band: 1.25 of white matter, from the faint lesion to the bright one.
-        for i in 6...9 { flair[i, 4, 5] = 125 }
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: Volume(size: size, repeating: false),
-            ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        scene.flair[4, 4, 5] = 160
+        // The band: 1.25 of white matter, diagonally from the faint lesion to the bright one.
+        for d in 6...9 { scene.flair[d, d, 5] = 125 }
+        let (faint, bright) = (scene.faint, scene.bright)
         func segmented(dropUnchanged: Bool = true, previous: PreviousVisit? = nil) -> FLAIRLesions {
-            FLAIRLesionSegmentation(
-                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
-                whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
-                changeSeedRatio: 0.3, dropUnchanged: dropUnchanged
-            ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+            scene.segmented(dropUnchanged: dropUnchanged, previous: previous)
         }
         // First visit: one region (peak 2.3, edge 1.65); the faint lesion (peak 1.6) is trimmed away.
         let first = segmented()

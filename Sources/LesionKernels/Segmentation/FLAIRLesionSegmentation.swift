@@ -11,13 +11,13 @@
 ///   are not T1-bright);
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
 ///   peak (`LesionGrowth.trimmed`; 0.5 is the half-maximum edge), so partial volume and a
-///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are dropped.
-///   At a later visit that `dropUnchanged` screens, each voxel is trimmed against the peak it
-///   reaches without passing a value below its own, and only when that reaches a seed
-///   (`LesionGrowth.trimmedAroundPeaks`): 5–6 mm slices join a faint lesion to a bright one through
-///   a band at `growRatio`, and the bright one's edge trimmed the faint one away. At the first visit
-///   nothing screens what such local peaks would add (grey-matter bands, mimics' flanks), so the
-///   region's own peak decides there;
+///   thick-slice FLAIR's blur do not swell it; pieces of the trimmed region without a seed are
+///   dropped. At a later visit that `dropUnchanged` screens, each voxel is trimmed against the
+///   peak it reaches without passing a value below its own, and only when that reaches a seed
+///   (`LesionGrowth.trimmedAroundPeaks`): 5–6 mm slices join a faint lesion to a bright one
+///   through a band at `growRatio`, and the bright one's edge trimmed the faint one away. At the
+///   first visit nothing screens what such local peaks would add (grey-matter bands, mimics'
+///   flanks), so the region's own peak decides there;
 /// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
 ///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's

@@ -186,14 +186,15 @@ extension LesionGrowth {
     /// reaches (26-connected) without passing a value below its own. A region with one peak is
     /// trimmed as `trimmed` trims it; where a faint lesion and a bright one join through a band
     /// below the faint one's edge, each keeps its own edge (the faint one is not trimmed away
-    /// at the bright one's). A voxel is kept only when what it reaches holds a voxel of `seeds`,
-    /// so a band of grey matter or a mimic with a peak of its own is not kept for it. NaN voxels
-    /// are never kept and join nothing. `fraction` 0 keeps every voxel at least `base` that reaches a
-    /// seed.
+    /// at the bright one's). A voxel is kept only when what it reaches holds a voxel of
+    /// `seeds`, so a band of grey matter or a mimic with a peak of its own is not kept for it.
+    /// NaN voxels are never kept and join nothing. `fraction` 0 keeps every voxel at least
+    /// `base` that reaches a seed.
     ///
     /// The voxels are taken brightest first and joined to their neighbours taken before them
-    /// (union–find, each set holding its peak and whether it holds a seed): when a voxel is taken, its set is what it
-    /// reaches at its own value. Voxels of equal value are joined together before any is decided.
+    /// (union–find with the labeller's `Slab.find`, each set holding its peak and whether it holds
+    /// a seed): when a voxel is taken, its set is what it reaches at its own value. Voxels of equal
+    /// value are joined together before any is decided.
     public static func trimmedAroundPeaks(
         _ mask: Volume<Bool>, values: Volume<Float>, seeds: Volume<Bool>, base: Float, fraction: Float
     ) -> Volume<Bool> {
@@ -224,7 +225,7 @@ extension LesionGrowth {
                                 func join(_ p: Int32, _ m: Int) {
                                     let q = slot[m]
                                     guard q >= 0 else { return }
-                                    let a = root(p, parent), b = root(q, parent)
+                                    let a = Slab.find(p, parent.baseAddress!), b = Slab.find(q, parent.baseAddress!)
                                     guard a != b else { return }
                                     // The root keeps the larger peak, and holds a seed when either did.
                                     let (r, c) = peak[Int(a)] >= peak[Int(b)] ? (a, b) : (b, a)
@@ -254,7 +255,7 @@ extension LesionGrowth {
                                         }
                                     }
                                     for p in start..<end {
-                                        let r = Int(root(Int32(p), parent))
+                                        let r = Int(Slab.find(Int32(p), parent.baseAddress!))
                                         o[Int(order[p].voxel)] = seeded[r] && value >= base + fraction * (peak[r] - base)
                                     }
                                     start = end
@@ -266,16 +267,5 @@ extension LesionGrowth {
             }
         }
         return out
-    }
-
-    /// The root of `p`'s set, halving the path on the way.
-    private static func root(_ p: Int32, _ parent: UnsafeMutableBufferPointer<Int32>) -> Int32 {
-        var p = p
-        while parent[Int(p)] != p {
-            let up = parent[Int(parent[Int(p)])]
-            parent[Int(p)] = up
-            p = up
-        }
-        return p
     }
 }
