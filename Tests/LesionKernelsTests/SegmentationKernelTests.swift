@@ -206,9 +206,10 @@ struct SegmentationKernelTests {
     }
 
     /// Trimming around peaks by brute force: from each mask voxel, a breadth-first walk through the
-    /// mask voxels at least as bright finds the brightest it reaches and whether it reaches a seed.
+    /// mask voxels at least as bright finds the brightest it reaches and whether it reaches a seed
+    /// (a voxel of `seeds` at least `threshold`).
     static func referenceTrimAroundPeaks(
-        _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, fraction: Float
+        _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, threshold: Float, fraction: Float
     )
         -> [Bool]
     {
@@ -222,7 +223,7 @@ struct SegmentationKernelTests {
             var seeded = false
             while let n = queue.popLast() {
                 peak = max(peak, v.voxels[n])
-                seeded = seeded || seeds.voxels[n]
+                seeded = seeded || (seeds.voxels[n] && v.voxels[n] >= threshold)
                 let (i, j, k) = (n % s.nx, (n / s.nx) % s.ny, n / (s.nx * s.ny))
                 for (di, dj, dk) in Connectivity.twentySix.neighbourOffsets where s.contains(i + di, j + dj, k + dk) {
                     let m = s.offset(i + di, j + dj, k + dk)
@@ -236,7 +237,7 @@ struct SegmentationKernelTests {
         }
     }
 
-    @Test("trimming around peaks equals a brute-force walk from every voxel on 200 random masks, seeds, ties and NaN included")
+    @Test("trimming around peaks equals a brute-force walk from every voxel on 200 random masks, seed thresholds, ties and NaN included")
     func aroundPeaks() {
         var rng = SeededGenerator(seed: 4242)
         for round in 0..<200 {
@@ -246,9 +247,11 @@ struct SegmentationKernelTests {
             if round % 4 == 0 { v = Volume(size: size, voxels: v.voxels.map { ($0 * 4).rounded() / 4 }) }
             let mask = RandomVolumes.noise(size, density: Double.random(in: 0.1...0.7, using: &rng), &rng)
             let seeds = RandomVolumes.noise(size, density: Double.random(in: 0.02...0.4, using: &rng), &rng)
+            let threshold = round % 2 == 0 ? -Float.infinity : Float.random(in: 0..<3, using: &rng)
             let fraction = [Float(0.5), 0.25, 0.8][round % 3]
-            let expected = Self.referenceTrimAroundPeaks(mask, v, seeds: seeds, fraction: fraction)
-            let trimmed = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: seeds, base: 1, fraction: fraction)
+            let expected = Self.referenceTrimAroundPeaks(mask, v, seeds: seeds, threshold: threshold, fraction: fraction)
+            let trimmed = LesionGrowth.trimmedAroundPeaks(
+                mask, values: v, seedRegion: seeds, seedThreshold: threshold, base: 1, fraction: fraction)
             #expect(trimmed.voxels == expected)
         }
     }
@@ -262,15 +265,14 @@ struct SegmentationKernelTests {
         let size = GridSize(row.count, 1, 1)
         let v = Volume(size: size, voxels: row)
         let mask = Volume(size: size, voxels: row.map { $0 >= 1.2 })
-        let seeds = Volume(size: size, voxels: row.map { $0 >= 1.4 })
         // Around peaks: the bright lesion to its edge 1.6 (the peak alone), the band reaches 2.2 and
         // goes, the faint lesion to its own edge 1.3 (all three voxels).
-        let around = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: seeds, base: 1, fraction: 0.5)
+        let around = LesionGrowth.trimmedAroundPeaks(mask, values: v, seedRegion: mask, seedThreshold: 1.4, base: 1, fraction: 0.5)
         #expect(around.voxels == [false, false, true, false, false, false, true, true, true, false])
         // The faint peak not a seed (a grey-matter band, a mimic): its voxels reach no seed and go.
-        var brightOnly = seeds
+        var brightOnly = mask
         brightOnly.voxels[7] = false
-        let unseeded = LesionGrowth.trimmedAroundPeaks(mask, values: v, seeds: brightOnly, base: 1, fraction: 0.5)
+        let unseeded = LesionGrowth.trimmedAroundPeaks(mask, values: v, seedRegion: brightOnly, seedThreshold: 1.4, base: 1, fraction: 0.5)
         #expect(unseeded.voxels == [false, false, true, false, false, false, false, false, false, false])
         // The whole region trimmed at the bright peak's edge leaves the faint lesion one voxel.
         let whole = LesionGrowth.trimmed(mask, values: v, base: 1, fraction: 0.5)
@@ -278,7 +280,7 @@ struct SegmentationKernelTests {
         // One peak: both trims agree.
         let single = Volume(size: size, voxels: row.enumerated().map { $0.offset >= 5 })
         #expect(
-            LesionGrowth.trimmedAroundPeaks(single, values: v, seeds: seeds, base: 1, fraction: 0.5).voxels
+            LesionGrowth.trimmedAroundPeaks(single, values: v, seedRegion: single, seedThreshold: 1.4, base: 1, fraction: 0.5).voxels
                 == LesionGrowth.trimmed(single, values: v, base: 1, fraction: 0.5).voxels)
     }
 

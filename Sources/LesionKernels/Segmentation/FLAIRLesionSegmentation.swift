@@ -196,15 +196,15 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         let screened = dropUnchanged && nearby?.ratio != nil
         // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
+        let keptSeed = Float(before == nil ? seedRatio : growRatio)
         let trimmed =
             screened && edgeFraction > 0
             ? LesionGrowth.trimmedAroundPeaks(
-                lesions, values: ratio, seeds: seedVoxels(allSeeds, ratio, at: Float(before == nil ? seedRatio : growRatio)),
-                base: 1, fraction: Float(edgeFraction))
+                lesions, values: ratio, seedRegion: allSeeds, seedThreshold: keptSeed, base: 1, fraction: Float(edgeFraction))
             : LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
         var kept = LesionGrowth.grow(
-            ratio, seedThreshold: Float(before == nil ? seedRatio : growRatio), growThreshold: Float(growRatio),
-            seedRegion: allSeeds, growRegion: trimmed, connectivity: .twentySix)
+            ratio, seedThreshold: keptSeed, growThreshold: Float(growRatio), seedRegion: allSeeds, growRegion: trimmed,
+            connectivity: .twentySix)
         var unchanged: Volume<Bool>?
         if screened, let nearby {
             let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
@@ -231,13 +231,6 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange)
     }
-}
-
-/// The voxels of `region` whose ratio is at least `threshold`.
-private func seedVoxels(_ region: Volume<Bool>, _ ratio: Volume<Float>, at threshold: Float) -> Volume<Bool> {
-    var out = region
-    for n in out.voxels.indices where out.voxels[n] { out.voxels[n] = ratio.voxels[n] >= threshold }
-    return out
 }
 
 /// What `FLAIRLesionSegmentation.segment` found in a visit's FLAIR.

@@ -186,85 +186,76 @@ extension LesionGrowth {
     /// reaches (26-connected) without passing a value below its own. A region with one peak is
     /// trimmed as `trimmed` trims it; where a faint lesion and a bright one join through a band
     /// below the faint one's edge, each keeps its own edge (the faint one is not trimmed away
-    /// at the bright one's). A voxel is kept only when what it reaches holds a voxel of
-    /// `seeds`, so a band of grey matter or a mimic with a peak of its own is not kept for it.
-    /// NaN voxels are never kept and join nothing. `fraction` 0 keeps every voxel at least
-    /// `base` that reaches a seed.
+    /// at the bright one's). A voxel is kept only when what it reaches holds a seed (a voxel of
+    /// `seedRegion` at least `seedThreshold`, as `grow` seeds), so a band of grey matter or a
+    /// mimic with a peak of its own is not kept for it. NaN voxels are never kept and join
+    /// nothing. `fraction` 0 keeps every voxel at least `base` that reaches a seed.
     ///
     /// The voxels are taken brightest first and joined to their neighbours taken before them
     /// (union–find with the labeller's `Slab.find`, each set holding its peak and whether it holds
     /// a seed): when a voxel is taken, its set is what it reaches at its own value. Voxels of equal
     /// value are joined together before any is decided.
     public static func trimmedAroundPeaks(
-        _ mask: Volume<Bool>, values: Volume<Float>, seeds: Volume<Bool>, base: Float, fraction: Float
+        _ mask: Volume<Bool>, values: Volume<Float>, seedRegion: Volume<Bool>, seedThreshold: Float, base: Float,
+        fraction: Float
     ) -> Volume<Bool> {
         let size = mask.size
-        precondition(values.size == size && seeds.size == size)
+        precondition(values.size == size && seedRegion.size == size)
         var order: [(value: Float, voxel: Int32)] = []
-        values.voxels.withUnsafeBufferPointer { v in
-            mask.voxels.withUnsafeBufferPointer { m in
-                for n in 0..<m.count where m[n] && !v[n].isNaN { order.append((v[n], Int32(n))) }
-            }
+        for n in mask.voxels.indices where mask.voxels[n] && !values.voxels[n].isNaN {
+            order.append((values.voxels[n], Int32(n)))
         }
         order.sort { $0.value > $1.value }
         // Each taken voxel's place in `order` (-1: not taken); sets by place, each root holding
         // its set's peak and whether the set holds a seed.
-        var slot = [Int32](repeating: -1, count: size.voxelCount)
-        var parent = [Int32](repeating: 0, count: order.count)
-        var peak = [Float](repeating: 0, count: order.count)
-        var seeded = [Bool](repeating: false, count: order.count)
+        let slot = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size.voxelCount)
+        let parent = UnsafeMutablePointer<Int32>.allocate(capacity: order.count)
+        let sets = UnsafeMutableBufferPointer<(peak: Float, seeded: Bool)>.allocate(capacity: order.count)
+        defer {
+            slot.deallocate()
+            parent.deallocate()
+            sets.deallocate()
+        }
+        slot.initialize(repeating: -1)
+        func join(_ p: Int32, _ m: Int) {
+            let q = slot[m]
+            guard q >= 0 else { return }
+            let a = Slab.find(p, parent), b = Slab.find(q, parent)
+            guard a != b else { return }
+            // The root keeps the larger peak, and holds a seed when either did.
+            let (r, c) = sets[Int(a)].peak >= sets[Int(b)].peak ? (a, b) : (b, a)
+            parent[Int(c)] = r
+            sets[Int(r)].seeded = sets[Int(r)].seeded || sets[Int(c)].seeded
+        }
         var out = Volume(size: size, repeating: false)
         let neighbours = Neighbours(size, .twentySix)
         let (nx, ny, nz) = (size.nx, size.ny, size.nz)
-        slot.withUnsafeMutableBufferPointer { slot in
-            parent.withUnsafeMutableBufferPointer { parent in
-                peak.withUnsafeMutableBufferPointer { peak in
-                    seeded.withUnsafeMutableBufferPointer { seeded in
-                        seeds.voxels.withUnsafeBufferPointer { sd in
-                            out.voxels.withUnsafeMutableBufferPointer { o in
-                                func join(_ p: Int32, _ m: Int) {
-                                    let q = slot[m]
-                                    guard q >= 0 else { return }
-                                    let a = Slab.find(p, parent.baseAddress!), b = Slab.find(q, parent.baseAddress!)
-                                    guard a != b else { return }
-                                    // The root keeps the larger peak, and holds a seed when either did.
-                                    let (r, c) = peak[Int(a)] >= peak[Int(b)] ? (a, b) : (b, a)
-                                    parent[Int(c)] = r
-                                    seeded[Int(r)] = seeded[Int(r)] || seeded[Int(c)]
-                                }
-                                var start = 0
-                                while start < order.count {
-                                    let value = order[start].value
-                                    var end = start
-                                    while end < order.count && order[end].value == value { end += 1 }
-                                    for p in start..<end {
-                                        let n = Int(order[p].voxel)
-                                        slot[n] = Int32(p)
-                                        parent[p] = Int32(p)
-                                        peak[p] = value
-                                        seeded[p] = sd[n]
-                                        let i = n % nx, j = (n / nx) % ny, k = n / (nx * ny)
-                                        if i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1 {
-                                            for d in neighbours.linear { join(Int32(p), n + d) }
-                                        } else {
-                                            for (di, dj, dk) in neighbours.offsets {
-                                                let (a, b, c) = (i + di, j + dj, k + dk)
-                                                guard a >= 0, a < nx, b >= 0, b < ny, c >= 0, c < nz else { continue }
-                                                join(Int32(p), a + nx * (b + ny * c))
-                                            }
-                                        }
-                                    }
-                                    for p in start..<end {
-                                        let r = Int(Slab.find(Int32(p), parent.baseAddress!))
-                                        o[Int(order[p].voxel)] = seeded[r] && value >= base + fraction * (peak[r] - base)
-                                    }
-                                    start = end
-                                }
-                            }
-                        }
+        var start = 0
+        while start < order.count {
+            let value = order[start].value
+            var end = start
+            while end < order.count && order[end].value == value { end += 1 }
+            for p in start..<end {
+                let n = Int(order[p].voxel)
+                slot[n] = Int32(p)
+                parent[p] = Int32(p)
+                sets[p] = (value, seedRegion.voxels[n] && value >= seedThreshold)
+                let i = n % nx, j = (n / nx) % ny, k = n / (nx * ny)
+                if i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1 {
+                    for d in neighbours.linear { join(Int32(p), n + d) }
+                } else {
+                    for (di, dj, dk) in neighbours.offsets {
+                        let (a, b, c) = (i + di, j + dj, k + dk)
+                        guard a >= 0, a < nx, b >= 0, b < ny, c >= 0, c < nz else { continue }
+                        join(Int32(p), a + nx * (b + ny * c))
                     }
                 }
             }
+            for p in start..<end {
+                let set = sets[Int(Slab.find(Int32(p), parent))]
+                out.voxels[Int(order[p].voxel)] = set.seeded && value >= base + fraction * (set.peak - base)
+            }
+            start = end
         }
         return out
     }
