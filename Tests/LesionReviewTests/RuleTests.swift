@@ -51,6 +51,44 @@ struct RuleTests {
         #expect(try Comparison.parse("next_therapy == fingolimod").evaluate(f) == .yes)
     }
 
+    /// Against the definition, by brute force: a comparison with a lower bound `a` is true when
+    /// every value from `a` up makes it true, false when every one makes it false, else unknown.
+    /// On a grid of halves, the values from `a` to two past the threshold decide every operator.
+    @Test("a lower bound settles a comparison only when every value from it up agrees")
+    func lowerBounds() throws {
+        let grid = stride(from: -3.0, through: 3.0, by: 0.5)
+        var unknowns = 0
+        for op in Comparison.Operator.allCases {
+            for a in grid {
+                for b in grid {
+                    var f = features([.gdLesionsAbovePreNTZ: .number(a)])
+                    f.markLowerBound(.gdLesionsAbovePreNTZ, because: "a test")
+                    let comparison = Comparison(feature: .gdLesionsAbovePreNTZ, op: op, value: .number(b))
+                    let exact = stride(from: a, through: max(a, b) + 2, by: 0.5).map { x in
+                        comparison.evaluate(features([.gdLesionsAbovePreNTZ: .number(x)]))
+                    }
+                    let expected: Truth = exact.allSatisfy { $0 == .yes } ? .yes : exact.allSatisfy { $0 == .no } ? .no : .unknown
+                    #expect(comparison.evaluate(f) == expected, "\(comparison) with a lower bound of \(a)")
+                    if expected == .unknown { unknowns += 1 }
+                }
+            }
+        }
+        #expect(unknowns > 0)
+        // The bound is the feature's: a value set again is exact.
+        var f = features([.gdLesions: .number(2)])
+        f.markLowerBound(.gdLesions, because: "a test")
+        #expect(try Comparison.parse("gd_lesions <= 5").evaluate(f) == .unknown)
+        #expect(try Comparison.parse("gd_lesions >= 2").evaluate(f) == .yes)
+        #expect(try Comparison.parse("gd_lesions < 2").evaluate(f) == .no)
+        f.set(.gdLesions, number: 2, missingBecause: "")
+        #expect(f.lowerBounds.isEmpty)
+        #expect(try Comparison.parse("gd_lesions <= 5").evaluate(f) == .yes)
+        // Nothing but a number is marked.
+        f.set(.gdRatioToPreNTZ, .notApplicable, missingBecause: "")
+        f.markLowerBound(.gdRatioToPreNTZ, because: "a test")
+        #expect(f.lowerBounds[.gdRatioToPreNTZ] == nil)
+    }
+
     @Test(
         "all and any follow Kleene's logic",
         arguments: [

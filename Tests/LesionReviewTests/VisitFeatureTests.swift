@@ -265,9 +265,21 @@ struct VisitFeatureTests {
         let three = limited(new: 0, enlarging: 0, gd: 0, acquisition: VisitAcquisition(t2: Self.series(0.99, 3), gd: full))
         #expect(three.number(.newOrEnlargingT2) == 0 && three[.newActivity] == .flag(false))
 
-        // Lesions found by a limited series are counted: they are there (a lower bound).
+        // Lesions found by a limited series are counted: they are there, but only a lower bound.
         let found = limited(new: 1, enlarging: 1, gd: 0, acquisition: VisitAcquisition(t2: Self.series(0.9, 5), gd: full))
         #expect(found.number(.newOrEnlargingT2) == 2 && found.number(.newT2) == 1 && found[.newActivity] == .flag(true))
+        #expect(
+            found.lowerBounds[.newOrEnlargingT2]
+                == "it covers 90 % of the baseline's brain, under features.zero_counts.min_coverage 99 % and its voxels (or the grid it is compared on) are 5 mm thick, over features.zero_counts.max_voxel_mm 3 (sub-01_ses-02_FLAIR.nii.gz): more lesions there could be missed"
+        )
+        let t2Bounds: Set<Feature> = [
+            .t2Lesions, .newT2, .enlargingT2, .newOrEnlargingT2, .newPunctateFoci, .newOrEnlargingT2Grouped, .newT2AbovePreNTZ,
+            .enhancingT2,
+        ]
+        #expect(Set(found.lowerBounds.keys) == t2Bounds.subtracting([.newPunctateFoci, .newOrEnlargingT2Grouped, .newT2AbovePreNTZ]))
+        #expect(found.lowerBounds[.enhancingT2] != nil && found.lowerBounds[.gdLesions] == nil)
+        // A whole-brain 1 mm series: no bounds.
+        #expect(limited(new: 1, enlarging: 1, gd: 2, acquisition: VisitAcquisition(t2: Self.series(1, 1), gd: full)).lowerBounds.isEmpty)
 
         // A Gd series short of the brain found nothing: Gd counts unknown; T2 activity still decides.
         let gdCut = VisitAcquisition(t2: Self.series(1, 1), gd: Self.series(0.93, 1, file: gdFile))

@@ -288,4 +288,52 @@ struct ReviewSafetyTests {
         #expect(four.features[.newOrEnlargingT2] == nil && four.features[.gdLesions] == nil && four.features[.newActivity] == nil)
         #expect(four.features.missing[.newOrEnlargingT2]?.contains("are 4 mm thick, over features.zero_counts.max_voxel_mm 3") == true)
     }
+
+    /// Expected, from the safety principle (missing data never lowers urgency) and reactivation as
+    /// a return to the level before the withdrawn therapy, rebound as activity above it (Prosperini
+    /// et al., Ther Adv Neurol Disord 2019): the reactivation case, anti-JCV negative (0.1), is
+    /// reactivation (scores [-2, 8, 3, 2]) when its ses-02 maps cover the brain at 1 mm: 2 new T2
+    /// lesions and 1 Gd+ lesion, within the 3 and 2 before natalizumab. With those maps one slice
+    /// short (95.8 % of the field), the counts are only lower bounds, so "no more than before"
+    /// cannot be settled: gd-within-pre-ntz-level and new-t2-within-pre-ntz-level are not
+    /// evaluated (reactivation 8 − 2 − 2 = 4, rebound 3 + 1 + 1 = 5), and the visit is
+    /// indeterminate, rebound and reactivation in conflict (a margin of 1, under min_margin 2),
+    /// not reactivation. The gate stays closed (anti-JCV negative), so not urgent.
+    @Test("counts from a follow-up map short of the brain are lower bounds: 'within the level before natalizumab' is not settled")
+    func lowerBoundsDoNotSettleReactivation() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let patient = ReviewCaseTests.withColumn(.reactivation, "jcv_index", "0.1")
+        try patient.write(into: root)
+        let whole = try review(root: root)
+        let plain = try #require(whole.review.visits.first { $0.visit == 1 })
+        #expect(plain.decision.reviewClass == .reactivation && scores(plain.decision) == [-2, 8, 3, 2])
+        #expect(fired(plain.decision).contains("gd-within-pre-ntz-level") && fired(plain.decision).contains("new-t2-within-pre-ntz-level"))
+        #expect(plain.features.lowerBounds.isEmpty)
+
+        let stem = root + "/derivatives/segmenter/sub-reactivation/ses-02/anat/sub-reactivation_ses-02"
+        let shortGrid = SyntheticGrid(size: GridSize(64, 64, 23), originMM: (-32, -32, -12))
+        let session = patient.sessions[1]
+        try shortGrid.writeMask(session.t2, to: stem + "_label-T2lesion_mask.nii.gz")
+        try shortGrid.writeMask(session.gd!, to: stem + "_label-Gdlesion_mask.nii.gz")
+        let short = try review(root: root)
+        let cut = try #require(short.review.visits.first { $0.visit == 1 })
+        let f = cut.features, d = cut.decision
+        #expect(f.number(.newOrEnlargingT2) == 2 && f.number(.gdLesions) == 1 && f.number(.gdLesionsAbovePreNTZ) == -1)
+        #expect(f.lowerBounds[.gdLesionsAbovePreNTZ]?.hasPrefix("it covers 95.8 % of the baseline's brain") == true)
+        #expect(
+            f.lowerBounds[.newT2AbovePreNTZ]?.hasSuffix(
+                "(sub-reactivation_ses-02_label-T2lesion_mask.nii.gz): more lesions there could be missed") == true)
+        #expect(scores(d) == [-2, 4, 5, 2])
+        #expect(d.reason == .conflict(.rebound, score: 5, runnerUp: .reactivation, runnerUpScore: 4, minimumMargin: 2))
+        #expect(d.reviewClass == .indeterminate && !d.urgentReview && !d.gate.isOpen)
+        let within = try #require(d.notEvaluated.first { $0.rule.id.text == "gd-within-pre-ntz-level" })
+        #expect(within.missing.isEmpty && within.lowerBounds == [.gdLesionsGrouped, .gdLesionsAbovePreNTZ])
+        #expect(d.notEvaluated.contains { $0.rule.id.text == "new-t2-within-pre-ntz-level" })
+        // What the lower bounds still settle: activity was found, so no "no new activity".
+        #expect(fired(d).contains("gd-lesions-present") && !d.notEvaluated.contains { $0.rule.id.text == "no-new-t2-activity" })
+        let text = ReviewReport(run: short.run, review: short.review).explanation
+        #expect(text.contains("gd-within-pre-ntz-level: only lower bounds of gd_lesions_grouped, gd_lesions_above_pre_ntz"))
+        #expect(text.contains("    gd_lesions_above_pre_ntz: at least -1: it covers 95.8 % of the baseline's brain"))
+    }
 }

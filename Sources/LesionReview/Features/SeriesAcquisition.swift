@@ -3,7 +3,8 @@
 ///
 /// A count of zero is evidence of no activity only from a series that could have shown a lesion:
 /// one covering the whole brain at the resolution readers count on. From anything less, zero is
-/// unknown (`FeatureParameters.zeroCountLimitation`), so missing data never lowers urgency.
+/// unknown (`FeatureParameters.zeroCountLimitation`), and a count above zero only a lower bound
+/// (`FeatureParameters.lowerBoundLimitation`), so missing data never lowers urgency.
 public struct SeriesAcquisition: Sendable, Equatable {
     /// The file the series' lesions came from.
     public let file: String
@@ -46,6 +47,17 @@ extension FeatureParameters {
     /// covers less than `zeroCountMinimumCoverage` of the brain, or a voxel side exceeds
     /// `zeroCountMaximumVoxelMM`.
     public func zeroCountLimitation(of series: SeriesAcquisition?) -> String? {
+        limits(of: series).map { "none found, but \($0.limits) (\($0.file)): a lesion there could be missed" }
+    }
+
+    /// Why a count from `series` is only a lower bound, or nil when it is not: the same limits as
+    /// `zeroCountLimitation`, which could hide more lesions than the series shows.
+    public func lowerBoundLimitation(of series: SeriesAcquisition?) -> String? {
+        limits(of: series).map { "\($0.limits) (\($0.file)): more lesions there could be missed" }
+    }
+
+    /// The limits of `series`, joined, and its file's name; nil when it has none.
+    private func limits(of series: SeriesAcquisition?) -> (limits: String, file: String)? {
         guard let series else { return nil }
         var limits: [String] = []
         if series.coverage < zeroCountMinimumCoverage {
@@ -65,8 +77,7 @@ extension FeatureParameters {
             )
         }
         guard !limits.isEmpty else { return nil }
-        let file = series.file.split(separator: "/").last.map(String.init) ?? series.file
-        return "none found, but " + limits.joined(separator: " and ") + " (\(file)): a lesion there could be missed"
+        return (limits.joined(separator: " and "), series.file.split(separator: "/").last.map(String.init) ?? series.file)
     }
 
     static func percent(_ share: Double) -> String {

@@ -1,10 +1,15 @@
 /// The features of one follow-up visit, and why each missing one is missing.
 ///
-/// Invariant: a feature is either in `values` or in `missing`, never both.
+/// Invariant: a feature is either in `values` or in `missing`, never both; a feature in
+/// `lowerBounds` holds a number in `values`.
 public struct VisitFeatures: Sendable {
     public private(set) var values: [Feature: FeatureValue] = [:]
     /// For each missing feature, a short reason (`no column jcv_index in sub-01_sessions.tsv`).
     public private(set) var missing: [Feature: String] = [:]
+    /// For each feature whose number is only a lower bound (a count from a series that could have
+    /// missed lesions), why. A comparison with it is settled only when every value from it up
+    /// settles it the same way (`Comparison.evaluate`).
+    public private(set) var lowerBounds: [Feature: String] = [:]
 
     public init() {}
 
@@ -12,6 +17,7 @@ public struct VisitFeatures: Sendable {
 
     /// Records a value, or the reason it is missing when `value` is nil.
     public mutating func set(_ feature: Feature, _ value: FeatureValue?, missingBecause reason: @autoclosure () -> String) {
+        lowerBounds[feature] = nil
         if let value {
             values[feature] = value
             missing[feature] = nil
@@ -27,6 +33,13 @@ public struct VisitFeatures: Sendable {
 
     public mutating func set(_ feature: Feature, flag: Bool?, missingBecause reason: @autoclosure () -> String) {
         set(feature, flag.map(FeatureValue.flag), missingBecause: reason())
+    }
+
+    /// Marks a feature's number as only a lower bound, for `reason`; a feature that holds no number
+    /// (missing, or not applicable) is left as it is.
+    public mutating func markLowerBound(_ feature: Feature, because reason: String) {
+        guard case .number = values[feature] else { return }
+        lowerBounds[feature] = reason
     }
 
     /// The number of a numeric feature, nil when missing.

@@ -24,7 +24,8 @@ public struct VisitReviewInputs: Sendable {
     public let parameters: FeatureParameters
     /// What the visit's T2 and Gd series could show: a zero count from a series that covers less
     /// than the whole brain, or has coarse voxels, is missing, not zero
-    /// (`FeatureParameters.zeroCountLimitation`).
+    /// (`FeatureParameters.zeroCountLimitation`), and a count above zero only a lower bound
+    /// (`FeatureParameters.lowerBoundLimitation`, `VisitFeatures.lowerBounds`).
     public let acquisition: VisitAcquisition
 
     public init(
@@ -122,6 +123,20 @@ public struct VisitReviewInputs: Sendable {
             ratio = before == 0 ? .notApplicable : .number(Double(gdGrouped) / Double(before))
         }
         f.set(.gdRatioToPreNTZ, ratio, missingBecause: because([(gdGrouped, gdReason), (pre.gdCount, pre.gdSource)]))
+
+        // A count from a series that could have missed a lesion is only a lower bound: more
+        // lesions could be there, so "no more than" cannot be settled from it.
+        if let t2Bound = parameters.lowerBoundLimitation(of: acquisition.t2) {
+            let t2Counts: [Feature] = [
+                .t2Lesions, .newT2, .enlargingT2, .newOrEnlargingT2, .newPunctateFoci, .newOrEnlargingT2Grouped, .newT2AbovePreNTZ,
+                .enhancingT2,
+            ]
+            for feature in t2Counts { f.markLowerBound(feature, because: t2Bound) }
+        }
+        if let gdBound = parameters.lowerBoundLimitation(of: acquisition.gd) {
+            let gdCounts: [Feature] = [.gdLesions, .enhancingT2, .gdLesionsGrouped, .gdLesionsAbovePreNTZ, .gdRatioToPreNTZ]
+            for feature in gdCounts { f.markLowerBound(feature, because: gdBound) }
+        }
     }
 
     private func shapeFeatures(_ f: inout VisitFeatures) {

@@ -74,12 +74,17 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Unknown when the feature is missing.
+    /// Unknown when the feature is missing. When its number is only a lower bound
+    /// (`VisitFeatures.lowerBounds`), true or false only when every value from the bound up gives
+    /// the same answer, else unknown: `gd_lesions_above_pre_ntz <= 0` is unknown for a bound of
+    /// -1, since more lesions could be there; `gd_lesions_grouped >= 1` is true for a bound of 2.
     public func evaluate(_ features: VisitFeatures) -> Truth {
         guard let actual = features[feature] else { return .unknown }
         switch (actual, value) {
         case (.notApplicable, _):
             return Truth(op == .notEqual)
+        case (.number(let a), .number(let b)) where features.lowerBounds[feature] != nil:
+            return Self.fromBound(a, op, b)
         case (.number(let a), .number(let b)):
             switch op {
             case .less: return Truth(a < b)
@@ -96,6 +101,16 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
             return Truth(op == .equal ? same : !same)
         default:
             preconditionFailure("\(feature.rawValue) holds \(actual), which its kind does not allow")
+        }
+    }
+
+    /// `x op b` for every x ≥ `bound`: yes or no when they all agree, else unknown.
+    static func fromBound(_ bound: Double, _ op: Operator, _ b: Double) -> Truth {
+        switch op {
+        case .greaterOrEqual: bound >= b ? .yes : .unknown
+        case .greater, .notEqual: bound > b ? .yes : .unknown
+        case .less: bound >= b ? .no : .unknown
+        case .lessOrEqual, .equal: bound > b ? .no : .unknown
         }
     }
 }

@@ -13,11 +13,15 @@ public struct ConditionOutcome: Sendable {
     public let tests: [Test]
     /// Features the condition reads that are missing at the visit.
     public let missing: [Feature]
+    /// Features the condition reads whose numbers are only lower bounds at the visit
+    /// (`VisitFeatures.lowerBounds`): they can leave it unknown though none is missing.
+    public let lowerBounds: [Feature]
 
     public init(_ condition: Condition, _ features: VisitFeatures) {
         truth = condition.evaluate(features)
         tests = condition.comparisons.map { c in Test(comparison: c, actual: features[c.feature], truth: c.evaluate(features)) }
         missing = condition.features.filter { features[$0] == nil }
+        lowerBounds = condition.features.filter { features.lowerBounds[$0] != nil }
     }
 }
 
@@ -36,6 +40,7 @@ public struct RuleOutcome: Sendable {
     public var truth: Truth { outcome.truth }
     public var tests: [Test] { outcome.tests }
     public var missing: [Feature] { outcome.missing }
+    public var lowerBounds: [Feature] { outcome.lowerBounds }
 
     public var fired: Bool { truth == .yes }
 

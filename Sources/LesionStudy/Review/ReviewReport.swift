@@ -160,13 +160,30 @@ public struct ReviewReport {
         )
     }
 
+    /// Missing features, then counts that are only lower bounds (with `at_least`): what limits the
+    /// visit's review, with the rules that read each.
     private func missingJSON(_ v: PatientReview.Visit) -> [String] {
-        v.features.missing.keys.sorted().map { feature in
+        func rules(_ feature: Feature) -> String {
+            Self.strings(review.rules.ruleSet.rules.filter { $0.condition.features.contains(feature) }.map(\.id.text))
+        }
+        let missing = v.features.missing.keys.sorted().map { feature in
             Self.object([
                 ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(v.features.missing[feature]!)),
-                ("rules", Self.strings(review.rules.ruleSet.rules.filter { $0.condition.features.contains(feature) }.map(\.id.text))),
+                ("rules", rules(feature)),
             ])
         }
+        let bounds = v.features.lowerBounds.keys.sorted().map { feature in
+            Self.object([
+                ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(Self.lowerBoundText(v.features, feature))),
+                ("at_least", Self.json(v.features[feature])), ("rules", rules(feature)),
+            ])
+        }
+        return missing + bounds
+    }
+
+    /// `at least 2: its voxels … are 5 mm thick … : more lesions there could be missed`.
+    static func lowerBoundText(_ f: VisitFeatures, _ feature: Feature) -> String {
+        "at least \(f[feature]!): \(f.lowerBounds[feature]!)"
     }
 
     private func visitJSON(_ v: PatientReview.Visit) -> String {
@@ -208,6 +225,7 @@ public struct ReviewReport {
                         Self.object([
                             ("id", JSON.string(outcome.rule.id.text)),
                             ("missing", Self.strings(outcome.missing.map(\.rawValue))),
+                            ("lower_bounds", Self.strings(outcome.lowerBounds.map(\.rawValue))),
                         ])
                     }.joined(separator: ", ") + "]"
             ),
@@ -282,7 +300,7 @@ public struct ReviewReport {
         "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "pml_possible", "pml_addressed",
         "leading_alternative", "data_completeness", "evaluated_rules", "total_rules", "score_no_new_activity", "score_reactivation",
         "score_rebound", "score_suspected_pml_iris",
-        "fired_rules", "missing_features",
+        "fired_rules", "missing_features", "lower_bound_features",
     ]
 
     /// One row per reviewed visit, in the order of `columns`.
@@ -302,6 +320,7 @@ public struct ReviewReport {
             ] + ReviewClass.hypotheses.map { .number("score_" + $0.rawValue, d.score($0)) } + [
                 Self.list("fired_rules", d.fired.map(\.rule.id.text)),
                 Self.list("missing_features", v.features.missing.keys.sorted().map(\.rawValue)),
+                Self.list("lower_bound_features", v.features.lowerBounds.keys.sorted().map(\.rawValue)),
             ]
         }
     }
@@ -392,11 +411,20 @@ public struct ReviewReport {
             }
             out.append("  not evaluated (missing data):" + (d.notEvaluated.isEmpty ? " none" : ""))
             for outcome in d.notEvaluated {
-                out.append("    \(outcome.rule.id): needs \(outcome.missing.map(\.rawValue).joined(separator: ", "))")
+                let needs = outcome.missing.isEmpty ? [] : ["needs " + outcome.missing.map(\.rawValue).joined(separator: ", ")]
+                let bounds =
+                    outcome.lowerBounds.isEmpty
+                    ? [] : ["only lower bounds of " + outcome.lowerBounds.map(\.rawValue).joined(separator: ", ")]
+                out.append("    \(outcome.rule.id): " + (needs + bounds).joined(separator: "; "))
             }
             let missing = v.features.missing.keys.sorted()
             out.append("  missing:" + (missing.isEmpty ? " none" : ""))
             for feature in missing { out.append("    \(feature.rawValue): \(v.features.missing[feature]!)") }
+            let bounds = v.features.lowerBounds.keys.sorted()
+            if !bounds.isEmpty {
+                out.append("  lower bounds only:")
+                for feature in bounds { out.append("    \(feature.rawValue): \(Self.lowerBoundText(v.features, feature))") }
+            }
             func map(_ a: PatientReview.Anatomy?, _ name: String) -> String {
                 guard let a else { return "\(name): none" }
                 return "\(name): \(a.file)" + (a.session == session(v.visit) ? "" : " (from \(a.session))")
@@ -414,7 +442,9 @@ public struct ReviewReport {
 
     /// The raw counts beside the grouped ones the rebound rules read.
     private func countsText(_ f: VisitFeatures) -> String {
-        func value(_ feature: Feature) -> String { f[feature]?.description ?? "missing" }
+        func value(_ feature: Feature) -> String {
+            (f.lowerBounds[feature] == nil ? "" : "at least ") + (f[feature]?.description ?? "missing")
+        }
         return "new or enlarging T2 \(value(.newOrEnlargingT2)) (grouped \(value(.newOrEnlargingT2Grouped)): "
             + "\(value(.newPunctateFoci)) punctate foci counted with their lesion); Gd+ \(value(.gdLesions)) "
             + "(grouped \(value(.gdLesionsGrouped)))"
