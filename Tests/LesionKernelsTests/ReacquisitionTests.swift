@@ -92,4 +92,49 @@ struct ReacquisitionTests {
         // The rotated series still covers part of the grid.
         #expect(finite > 0)
     }
+
+    /// Within a box of the grid: the same bits as the whole re-acquisition there, NaN elsewhere,
+    /// on random poses (a 90° turn included), slice thicknesses and boxes. A series voxel left
+    /// out that the box needs would turn some voxel NaN or change its bits.
+    @Test("within a box: the whole re-acquisition's bits inside it, NaN elsewhere, on 120 random poses and boxes")
+    func withinBox() throws {
+        var compared = 0
+        for seed in UInt64(0)..<120 {
+            var rng = SeededGenerator(seed: seed)
+            let grid = VoxelGeometry(
+                size: GridSize(
+                    Int.random(in: 3...12, using: &rng), Int.random(in: 3...12, using: &rng), Int.random(in: 4...16, using: &rng)),
+                affine: .spacing(1, 1, 1))
+            let thick = Double(Int.random(in: 2...5, using: &rng))
+            func r() -> Double { Double.random(in: -0.2...0.2, using: &rng) }
+            let series = VoxelGeometry(
+                size: GridSize(grid.size.nx + 1, grid.size.ny, grid.size.nz / Int(thick) + 1),
+                affine: Affine(rows: [[1 + r(), r(), r(), r() - 0.5], [r(), 1 + r(), r(), r()], [r(), r(), thick, r()]]))
+            let transform: Affine? =
+                seed % 3 == 0 ? Affine(rows: [[0, -1, 0, Double(grid.size.ny)], [1, 0, 0, -0.5], [0, 0, 1, 0.25]]) : nil
+            var values = Volume(
+                size: grid.size, voxels: (0..<grid.size.voxelCount).map { _ in Float.random(in: 0...2, using: &rng) })
+            if seed % 4 == 1 { values.voxels[Int.random(in: 0..<values.voxels.count, using: &rng)] = .nan }
+            let box = StoredResamplingTests.box(&rng, in: grid.size)
+            let whole = try #require(
+                Reacquisition.reacquired(values, grid: grid, series: series, gridToSeriesWorld: transform))
+            let part = try #require(
+                Reacquisition.reacquired(
+                    values, grid: grid, series: series, gridToSeriesWorld: transform, threads: Int(seed % 3) + 1, within: box))
+            for k in 0..<grid.size.nz {
+                for j in 0..<grid.size.ny {
+                    for i in 0..<grid.size.nx {
+                        let n = grid.size.offset(i, j, k)
+                        let inBox = box.contains(VoxelIndex(i, j, k))
+                        let expected = inBox ? whole.voxels[n] : .nan
+                        #expect(
+                            part.voxels[n].bitPattern == expected.bitPattern || (part.voxels[n].isNaN && expected.isNaN),
+                            "seed \(seed), voxel (\(i), \(j), \(k))")
+                        if inBox && !expected.isNaN { compared += 1 }
+                    }
+                }
+            }
+        }
+        #expect(compared > 1_500)
+    }
 }

@@ -108,7 +108,7 @@ struct SegmentationBoxTests {
         var rng = SeededGenerator(seed: 1608)
         // The later-visit rules drawn apart, so the heads are those drawn before they existed.
         var rules = SeededGenerator(seed: 1609)
-        var cropped = 0, outside = 0
+        var cropped = 0, outside = 0, boxed = 0
         for _ in 0..<80 {
             let head = Head(&rng)
             let anatomy = head.anatomy
@@ -138,6 +138,24 @@ struct SegmentationBoxTests {
             }
             let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
+            // Images known only in `readBox` (bright nonsense elsewhere) segment the same: a
+            // re-acquired image is computed there only.
+            if let box = flair.readBox(anatomy: anatomy) {
+                let size = anatomy.brain.size
+                func known(_ image: Volume<Float>) -> Volume<Float> {
+                    var out = image
+                    for k in 0..<size.nz {
+                        for j in 0..<size.ny {
+                            for i in 0..<size.nx where !box.contains(VoxelIndex(i, j, k)) { out.voxels[size.offset(i, j, k)] = 9 }
+                        }
+                    }
+                    return out
+                }
+                let g = flair.segment(flair: known(head.images[0]), t1: t1.map(known), anatomy: anatomy, previous: previous)
+                #expect(g.lesions.voxels == f.lesions.voxels && g.region.voxels == f.region.voxels)
+                #expect(zip(g.ratio.voxels, f.ratio.voxels).allSatisfy { Self.same($0, $1) })
+                boxed += 1
+            }
             #expect(f.lesions.voxels == fWhole.lesions.voxels)
             #expect(f.cortical?.voxels == fWhole.cortical?.voxels)
             #expect(f.unchanged?.voxels == fWhole.unchanged?.voxels)
@@ -175,5 +193,6 @@ struct SegmentationBoxTests {
         // white matter (19 of the 160 series with this seed).
         #expect(cropped >= 30)
         #expect(outside >= 15)
+        #expect(boxed >= 30)
     }
 }

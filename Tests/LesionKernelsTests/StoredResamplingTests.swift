@@ -76,4 +76,45 @@ struct StoredResamplingTests {
         // Most targets overlap their sources: the comparison is not only of NaNs.
         #expect(inside > 15_000)
     }
+
+    /// A random box of target indices: inside the grid, or reaching past it on some side.
+    static func box(_ rng: inout SeededGenerator, in size: GridSize) -> VoxelBox {
+        func span(_ n: Int) -> (Int, Int) {
+            let a = Int.random(in: -2...n, using: &rng), b = Int.random(in: -1...(n + 2), using: &rng)
+            return (min(a, b), max(a, b))
+        }
+        let (i, j, k) = (span(size.nx), span(size.ny), span(size.nz))
+        return VoxelBox(lower: VoxelIndex(i.0, j.0, k.0), upper: VoxelIndex(i.1, j.1, k.1))
+    }
+
+    @Test("within a box: the whole grid's bits inside it, the outside value elsewhere, on 300 random grids and boxes")
+    func withinBox() {
+        var compared = 0
+        for seed in UInt64(0)..<300 {
+            var rng = SeededGenerator(seed: seed)
+            let placement = Self.grids(&rng, seed: seed)
+            let values = (0..<placement.source.size.voxelCount).map { _ in
+                Double.random(in: 0..<1, using: &rng) < 0.05 ? Float.nan : Float.random(in: -2...2, using: &rng)
+            }
+            let box = Self.box(&rng, in: placement.target.size)
+            let threads = Int(seed % 4) + 1
+            values.withUnsafeBufferPointer { stored in
+                let whole = placement.trilinear(stored: stored, scaling: .identity, outside: -5, threads: 1)
+                let part = placement.trilinear(stored: stored, scaling: .identity, outside: -5, threads: threads, within: box)
+                let size = placement.target.size
+                for k in 0..<size.nz {
+                    for j in 0..<size.ny {
+                        for i in 0..<size.nx {
+                            let n = size.offset(i, j, k)
+                            let inBox = box.contains(VoxelIndex(i, j, k))
+                            let expected = inBox ? whole.voxels[n] : -5
+                            #expect(part.voxels[n].bitPattern == expected.bitPattern, "seed \(seed), voxel (\(i), \(j), \(k))")
+                            if inBox { compared += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared > 5_000)
+    }
 }

@@ -13,8 +13,12 @@ extension GridPlacement {
     @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
     @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
     @_specialize(where T == Double)
+    ///
+    /// With `within`, only the target voxels in that box (of target indices) are resampled, each
+    /// as on the whole grid, bit for bit; the others are `outside`.
     public func trilinear<T: ScanScalar>(
-        stored: UnsafeBufferPointer<T>, scaling: IntensityScaling, outside: Double = .nan, threads: Int = 1
+        stored: UnsafeBufferPointer<T>, scaling: IntensityScaling, outside: Double = .nan, threads: Int = 1,
+        within: VoxelBox? = nil
     ) -> Volume<Double> {
         let s = source.size
         precondition(stored.count == s.voxelCount, "the stored values are not the source grid's")
@@ -51,11 +55,11 @@ extension GridPlacement {
         }
         // One loop per case of `IntensityScaling.apply`, so its test is not made per value.
         if scaling.isIdentity {
-            return rows(threads: threads) { u0, u1, u2 in
+            return rows(threads: threads, within: within, outside: outside) { u0, u1, u2 in
                 interpolate(u0, u1, u2) { base[$0].doubleValue }
             }
         }
-        return rows(threads: threads) { u0, u1, u2 in
+        return rows(threads: threads, within: within, outside: outside) { u0, u1, u2 in
             interpolate(u0, u1, u2) { base[$0].doubleValue * slope + intercept }
         }
     }
@@ -91,19 +95,30 @@ extension GridPlacement {
     }
 
     /// A volume on the target grid whose voxels are `body` of their continuous source index, visited in
-    /// storage order by `forEachTargetVoxel`, in `threads` runs of whole slices side by side.
+    /// storage order by `forEachTargetVoxel`, in `threads` runs of whole slices side by side; with
+    /// `within`, only the voxels in that box (clamped to the grid), the others `outside`.
     @inline(__always)
-    private func rows(threads: Int, _ body: (Double, Double, Double) -> Double) -> Volume<Double> {
+    private func rows(
+        threads: Int, within: VoxelBox? = nil, outside: Double = .nan, _ body: (Double, Double, Double) -> Double
+    ) -> Volume<Double> {
         let size = target.size
-        let parts = max(1, min(threads, size.nz))
+        func span(_ low: Int, _ high: Int, _ n: Int) -> Range<Int> { max(0, min(low, n))..<max(0, min(high + 1, n)) }
+        let (slices, rows, columns) =
+            within.map { b in
+                (span(b.lower.k, b.upper.k, size.nz), span(b.lower.j, b.upper.j, size.ny), span(b.lower.i, b.upper.i, size.nx))
+            } ?? (0..<size.nz, 0..<size.ny, 0..<size.nx)
+        let whole = slices.count == size.nz && rows.count == size.ny && columns.count == size.nx
+        let parts = max(1, min(threads, slices.count))
         let voxels = [Double](uninitializedCapacity: size.voxelCount) { out, initialized in
+            if !whole { out.initialize(repeating: outside) }
             nonisolated(unsafe) let out = out
             // Not escaping: `concurrentPerform` returns when every part is done.
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let body = body
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let slices = (size.nz * part / parts)..<(size.nz * (part + 1) / parts)
-                    forEachTargetVoxel(slices: slices) { offset, u in out[offset] = body(u.i, u.j, u.k) }
+                    let first = slices.lowerBound
+                    let part = (first + slices.count * part / parts)..<(first + slices.count * (part + 1) / parts)
+                    forEachTargetVoxel(slices: part, rows: rows, columns: columns) { offset, u in out[offset] = body(u.i, u.j, u.k) }
                 }
             }
             initialized = size.voxelCount

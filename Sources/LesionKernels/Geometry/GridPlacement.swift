@@ -146,21 +146,26 @@ public struct GridPlacement: Sendable {
         forEachTargetVoxel(slices: 0..<target.size.nz, body)
     }
 
-    /// `forEachTargetVoxel` over the target slices `slices` (k) only.
+    /// `forEachTargetVoxel` over the target slices `slices` (k) only, and within them over the
+    /// rows `rows` (j) and columns `columns` (i) only (all by default). Each position is computed
+    /// as for the whole grid, so a part gives the same positions bit for bit.
     @inline(__always)
-    func forEachTargetVoxel(slices: Range<Int>, _ body: (Int, VoxelCoordinate) -> Void) {
+    func forEachTargetVoxel(
+        slices: Range<Int>, rows: Range<Int>? = nil, columns: Range<Int>? = nil, _ body: (Int, VoxelCoordinate) -> Void
+    ) {
         let size = target.size
+        let (rows, columns) = (rows ?? 0..<size.ny, columns ?? 0..<size.nx)
         let m = targetToSource.rows
         // The column along i, read once: the matrix is an array of arrays.
         let (a0, a1, a2) = (m[0][0], m[1][0], m[2][0])
-        var offset = slices.lowerBound * size.nx * size.ny
         for k in slices {
-            for j in 0..<size.ny {
+            for j in rows {
                 let y = Double(j), z = Double(k)
                 let row0: Double = m[0][1] * y + m[0][2] * z + m[0][3]
                 let row1: Double = m[1][1] * y + m[1][2] * z + m[1][3]
                 let row2: Double = m[2][1] * y + m[2][2] * z + m[2][3]
-                for i in 0..<size.nx {
+                var offset = size.offset(columns.lowerBound, j, k)
+                for i in columns {
                     let x = Double(i)
                     body(offset, VoxelCoordinate(row0 + a0 * x, row1 + a1 * x, row2 + a2 * x))
                     offset += 1

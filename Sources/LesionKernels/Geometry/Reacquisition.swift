@@ -27,9 +27,12 @@ public enum Reacquisition {
     ///     registration, as `GridPlacement.init(source:onto:through:)` takes it); nil when the
     ///     affines place the two.
     ///   - threads: the threads that share each resampling.
+    ///   - within: a box of grid voxels: only these are computed, each bit for bit as without
+    ///     it, and only the series voxels they are placed from are acquired; the others are NaN.
     /// - Returns: nil when an affine or the transform is singular.
     public static func reacquired(
-        _ values: Volume<Float>, grid: VoxelGeometry, series: VoxelGeometry, gridToSeriesWorld: Affine?, threads: Int = 1
+        _ values: Volume<Float>, grid: VoxelGeometry, series: VoxelGeometry, gridToSeriesWorld: Affine?, threads: Int = 1,
+        within: VoxelBox? = nil
     ) -> Volume<Float>? {
         precondition(values.size == grid.size, "the values are not on the grid")
         let (gx, gy, gz) = grid.spacingMM
@@ -46,9 +49,22 @@ public enum Reacquisition {
         } else {
             back = nil
         }
-        var acquired = [Float](repeating: 0, count: s.voxelCount)
+        let placement =
+            gridToSeriesWorld.map { GridPlacement(source: series, onto: grid, through: $0) } ?? GridPlacement(source: series, onto: grid)
+        guard let placement else { return nil }
+        // The series voxels the grid's box is placed from: trilinear reads the two voxels around
+        // each continuous index, whose extremes over a box lie at its corners (one more each
+        // side for rounding).
+        let needed =
+            within.map { box in Self.sourceBox(of: box, placement: placement) }
+            ?? VoxelBox(
+                lower: VoxelIndex(0, 0, 0), upper: VoxelIndex(s.nx - 1, s.ny - 1, s.nz - 1))
+        let fineBox = VoxelBox(
+            lower: VoxelIndex(needed.lower.i * n[0], needed.lower.j * n[1], 0),
+            upper: VoxelIndex((needed.upper.i + 1) * n[0] - 1, (needed.upper.j + 1) * n[1] - 1, n[2] - 1))
+        var acquired = [Float](repeating: .nan, count: s.voxelCount)
         let share = 1 / Double(n[0] * n[1] * n[2])
-        for k in 0..<s.nz {
+        for k in 0..<s.nz where k >= needed.lower.k && k <= needed.upper.k {
             let within = Affine(
                 rows: (0..<3).map { a in
                     var row = [0.0, 0, 0, 0.5 / Double(n[a]) - 0.5 + (a == 2 ? Double(k) : 0)]
@@ -59,12 +75,12 @@ public enum Reacquisition {
             let toFine = back.map { GridPlacement(source: grid, onto: fine, through: $0) } ?? GridPlacement(source: grid, onto: fine)
             guard let toFine else { return nil }
             let sampled = values.voxels.withUnsafeBufferPointer {
-                toFine.trilinear(stored: $0, scaling: .identity, threads: threads)
+                toFine.trilinear(stored: $0, scaling: .identity, threads: threads, within: within == nil ? nil : fineBox)
             }
             sampled.voxels.withUnsafeBufferPointer { f in
                 acquired.withUnsafeMutableBufferPointer { out in
-                    for j in 0..<s.ny {
-                        for i in 0..<s.nx {
+                    for j in needed.lower.j...needed.upper.j {
+                        for i in needed.lower.i...needed.upper.i {
                             var sum = 0.0
                             for c in 0..<n[2] {
                                 for b in 0..<n[1] {
@@ -79,10 +95,32 @@ public enum Reacquisition {
                 }
             }
         }
-        let placement =
-            gridToSeriesWorld.map { GridPlacement(source: series, onto: grid, through: $0) } ?? GridPlacement(source: series, onto: grid)
-        guard let placement else { return nil }
-        let placed = acquired.withUnsafeBufferPointer { placement.trilinear(stored: $0, scaling: .identity, threads: threads) }
+        let placed = acquired.withUnsafeBufferPointer {
+            placement.trilinear(stored: $0, scaling: .identity, threads: threads, within: within)
+        }
         return placed.map { Float($0) }
+    }
+
+    /// The box of source voxels whose values trilinear placement reads for the target voxels in
+    /// `box`, kept inside the source grid (an empty box's lower corner past its upper one).
+    static func sourceBox(of box: VoxelBox, placement: GridPlacement) -> VoxelBox {
+        let s = placement.source.size
+        var low = [Double.infinity, .infinity, .infinity], high = [-Double.infinity, -.infinity, -.infinity]
+        for k in [box.lower.k, box.upper.k] {
+            for j in [box.lower.j, box.upper.j] {
+                for i in [box.lower.i, box.upper.i] {
+                    let u = placement.targetToSource.apply(VoxelIndex(i, j, k))
+                    for (a, x) in [u.x, u.y, u.z].enumerated() {
+                        low[a] = min(low[a], x)
+                        high[a] = max(high[a], x)
+                    }
+                }
+            }
+        }
+        let n = [s.nx, s.ny, s.nz]
+        func clamp(_ x: Double, _ a: Int) -> Int { Int(min(max(x, -1), Double(n[a]))) }
+        let lower = (0..<3).map { a in max(0, clamp(low[a].rounded(.down), a) - 1) }
+        let upper = (0..<3).map { a in min(n[a] - 1, clamp(high[a].rounded(.down), a) + 2) }
+        return VoxelBox(lower: VoxelIndex(lower[0], lower[1], lower[2]), upper: VoxelIndex(upper[0], upper[1], upper[2]))
     }
 }

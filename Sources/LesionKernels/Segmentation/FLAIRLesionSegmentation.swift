@@ -97,12 +97,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public func segment(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
     ) -> FLAIRLesions {
-        let reach = max(ventricleMarginMM, normalisation.erosionMM)
-        guard
-            let box = anatomy.box(
-                dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
-            !box.isWhole
-        else { return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, previous: previous) }
+        guard let box = box(anatomy), !box.isWhole else {
+            return segmentWhole(flair: flair, t1: t1, anatomy: anatomy, previous: previous)
+        }
         let r = segmentWhole(
             flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box),
             previous: previous.map {
@@ -114,6 +111,21 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
             unchanged: r.unchanged.map { box.paste($0, outside: false) },
             foundByChange: r.foundByChange.map { box.paste($0, outside: false) })
+    }
+
+    /// The grid voxels whose FLAIR and T1w values `segment` reads: its box, inclusive; nil when
+    /// it reads the whole grid. An image known only there segments the same.
+    public func readBox(anatomy: SegmentationAnatomy) -> VoxelBox? {
+        guard let box = box(anatomy), !box.isWhole else { return nil }
+        let (l, n) = (box.lower, box.size)
+        return VoxelBox(lower: VoxelIndex(l[0], l[1], l[2]), upper: VoxelIndex(l[0] + n.nx - 1, l[1] + n.ny - 1, l[2] + n.nz - 1))
+    }
+
+    /// The segmentation's box (`SegmentationBox`); nil without white matter.
+    private func box(_ anatomy: SegmentationAnatomy) -> SegmentationBox? {
+        anatomy.box(
+            dilationMM: whiteMatterDilationMM, reachMM: max(ventricleMarginMM, normalisation.erosionMM),
+            reference: SmoothReference(sigmaMM: normalisation.sigmaMM))
     }
 
     /// Lesions grown from enhancing voxels (a Gd+ lesion of the same visit, on the same grid):

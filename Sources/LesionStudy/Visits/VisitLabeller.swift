@@ -178,7 +178,7 @@ struct VisitLabeller {
                     guard AcquiredVoxel.isCoarser(voxel, than: previous.voxel, grid: grid.geometry),
                         let again = Reacquisition.reacquired(
                             previous.values, grid: grid.geometry, series: scan.geometry, gridToSeriesWorld: registration,
-                            threads: grid.threads)
+                            threads: grid.threads, within: source.flair.readBox(anatomy: anatomy))
                     else { return nil }
                     let r = source.flair.segment(flair: again, t1: previous.t1, anatomy: anatomy)
                     return (r.lesions, r.ratio)
