@@ -9,13 +9,13 @@ extension GridPlacement {
     /// T1w of a raw visit on a 1 mm grid are some 33 million target voxels. `threads` share the
     /// target slices; each voxel depends on its own position only, so the result is the same for
     /// any number.
+    ///
+    /// With `within`, only the target voxels in that box (of target indices) are resampled, each
+    /// as on the whole grid, bit for bit; the others are `outside`.
     @_specialize(where T == UInt8) @_specialize(where T == Int8) @_specialize(where T == UInt16)
     @_specialize(where T == Int16) @_specialize(where T == UInt32) @_specialize(where T == Int32)
     @_specialize(where T == UInt64) @_specialize(where T == Int64) @_specialize(where T == Float)
     @_specialize(where T == Double)
-    ///
-    /// With `within`, only the target voxels in that box (of target indices) are resampled, each
-    /// as on the whole grid, bit for bit; the others are `outside`.
     public func trilinear<T: ScanScalar>(
         stored: UnsafeBufferPointer<T>, scaling: IntensityScaling, outside: Double = .nan, threads: Int = 1,
         within: VoxelBox? = nil

@@ -64,14 +64,14 @@ public enum Reacquisition {
             upper: VoxelIndex((needed.upper.i + 1) * n[0] - 1, (needed.upper.j + 1) * n[1] - 1, n[2] - 1))
         var acquired = [Float](repeating: .nan, count: s.voxelCount)
         let share = 1 / Double(n[0] * n[1] * n[2])
-        for k in 0..<s.nz where k >= needed.lower.k && k <= needed.upper.k {
-            let within = Affine(
+        for k in needed.lower.k...needed.upper.k {
+            let inSlice = Affine(
                 rows: (0..<3).map { a in
                     var row = [0.0, 0, 0, 0.5 / Double(n[a]) - 0.5 + (a == 2 ? Double(k) : 0)]
                     row[a] = 1 / Double(n[a])
                     return row
                 })
-            let fine = VoxelGeometry(size: sliceSize, affine: series.affine.concatenating(within))
+            let fine = VoxelGeometry(size: sliceSize, affine: series.affine.concatenating(inSlice))
             let toFine = back.map { GridPlacement(source: grid, onto: fine, through: $0) } ?? GridPlacement(source: grid, onto: fine)
             guard let toFine else { return nil }
             let sampled = values.voxels.withUnsafeBufferPointer {
@@ -102,7 +102,7 @@ public enum Reacquisition {
     }
 
     /// The box of source voxels whose values trilinear placement reads for the target voxels in
-    /// `box`, kept inside the source grid (an empty box's lower corner past its upper one).
+    /// `box` (and a voxel more on each side), kept inside the source grid; never empty.
     static func sourceBox(of box: VoxelBox, placement: GridPlacement) -> VoxelBox {
         let s = placement.source.size
         var low = [Double.infinity, .infinity, .infinity], high = [-Double.infinity, -.infinity, -.infinity]
