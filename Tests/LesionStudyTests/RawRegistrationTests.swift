@@ -216,6 +216,41 @@ struct TemplateAnatomyTests {
         #expect(dice["brain"]! >= 0.95)
         #expect(dice.values.allSatisfy { $0 >= 0.7 })
     }
+
+    /// Expected: the same images give the same transforms and maps on any number of threads, so
+    /// a patient's counts do not depend on the machine's cores or the batch's `--jobs`. elastix
+    /// adds its metric's per-thread sums in an order that depends on the thread count; the
+    /// parameter files compute the metric on one thread (`UseMultiThreadingForMetrics`).
+    @Test("the template's maps and every within-patient transform are the same on 1 and 2 threads")
+    func sameOnAnyThreads() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try RawPatient.generate(folder, seed: 7, variant: "none")
+        let reader = NIfTIReader()
+        let reference = folder + "/sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"
+        let grid = try reader.readHeader(reference).geometry
+        let kit = try TemplateAnatomy.locate(RawPatient.template)
+        let (one, _) = try TemplateAnatomy(kit: kit, threads: 1, reader: reader).derive(reference: reference, onto: grid)
+        let (two, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader).derive(reference: reference, onto: grid)
+        #expect(one.keys.sorted() == two.keys.sorted() && !one.isEmpty)
+        for (role, map) in one {
+            let other = try #require(two[role])
+            let differing = zip(map.voxels, other.voxels).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(role): \(differing) voxels differ")
+        }
+
+        let visits = try RawPatient.visits(folder)
+        let header = ReferenceGrid(header: try reader.readHeader(visits[0].t2File), rule: .default)
+        func alignments(threads: Int) throws -> [String: Affine] {
+            try VisitAlignment(
+                settings: .standard, context: RegistrationContext(transformsFolder: nil, threads: threads), reader: reader,
+                participantID: "sub-raw01", sameGridToleranceMM: 0.01
+            ).align(visits, grid: header).alignments
+        }
+        let (a, b) = (try alignments(threads: 1), try alignments(threads: 2))
+        #expect(a.count >= 4 && a.keys.sorted() == b.keys.sorted())
+        for (file, transform) in a { #expect(transform == b[file], "\(file)") }
+    }
 }
 
 @Suite(
