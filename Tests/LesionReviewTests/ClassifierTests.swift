@@ -1,4 +1,5 @@
 import LesionReview
+import TestSupport
 import Testing
 
 @Suite("The classifier: scores, urgent review, thin and conflicting evidence, the patient's class")
@@ -150,6 +151,87 @@ struct ClassifierTests {
             rules: rules([try rule("early", "days_since_last_infusion <= 89", [.suspectedPMLIRIS: 3])]))
         #expect(d.reviewClass == .suspectedPMLIRIS && d.reason.text.hasPrefix("suspected_pml_iris leads with 3"))
         #expect(d.urgentReview && !d.gate.isOpen)
+    }
+
+    /// Written from the weights before the code. The counts as counted: reactivation 1 + 2 + 2 = 5,
+    /// rebound 1 − 1 − 1 + 5 = 4, PML 4, ranked reactivation, PML (before rebound at 4: more
+    /// urgent), so PML is the runner-up 1 behind, under min_margin 2: indeterminate with urgent
+    /// review. As lower bounds, both "within the level" rules are unsettled: reactivation 1,
+    /// rebound 6, PML 4, and rebound would lead by 2 without urgent review. The bounds must not
+    /// lower the urgency: indeterminate, urgent, rebound only the leading alternative.
+    @Test("counts read as lower bounds are never less urgent than as counted: the corner where rebound passes PML by the margin")
+    func lowerBoundsKeepUrgency() throws {
+        let set = rules([
+            try rule("gd-present", "gd_lesions >= 1", [.reactivation: 1, .rebound: 1]),
+            try rule("gd-within", "gd_lesions_above_pre_ntz <= 0", [.reactivation: 2, .rebound: -1]),
+            try rule("t2-within", "new_t2_above_pre_ntz <= 0", [.reactivation: 2, .rebound: -1]),
+            try rule("cortical", "active_cortical_lesions >= 1", [.suspectedPMLIRIS: 4]),
+            try rule("window", "weeks_since_withdrawal >= 12", [.rebound: 5]),
+        ])
+        var f = features([
+            .gdLesions: 2, .gdLesionsAbovePreNTZ: -1, .newT2AbovePreNTZ: 0, .activeCorticalLesions: 1,
+            .weeksSinceWithdrawal: 20, .jcvIndex: 1,
+        ])
+        let counted = Classifier.decide(f, rules: set)
+        #expect(counted.scores == [.noNewActivity: 0, .reactivation: 5, .rebound: 4, .suspectedPMLIRIS: 4])
+        #expect(counted.reason == .conflict(.reactivation, score: 5, runnerUp: .suspectedPMLIRIS, runnerUpScore: 4, minimumMargin: 2))
+        #expect(counted.reviewClass == .indeterminate && counted.urgentReview && !counted.gate.isOpen)
+
+        for feature in [Feature.gdLesions, .gdLesionsAbovePreNTZ, .newT2AbovePreNTZ] {
+            f.markLowerBound(feature, because: "a 6 mm series")
+        }
+        let d = Classifier.decide(f, rules: set)
+        #expect(d.scores == [.noNewActivity: 0, .reactivation: 1, .rebound: 6, .suspectedPMLIRIS: 4])
+        #expect(d.notEvaluated.map(\.rule.id.text) == ["gd-within", "t2-within"])
+        let bounds = DecisionReason.leads(
+            .rebound, score: 6, runnerUp: .suspectedPMLIRIS, runnerUpScore: 4, minimumScore: 2, minimumMargin: 2)
+        #expect(d.reason == .pmlNearLeadAsCounted(alternative: .rebound, because: bounds, asCounted: counted.reason))
+        #expect(d.reviewClass == .indeterminate && d.urgentReview && d.leadingAlternative == .rebound && !d.gate.isOpen)
+        #expect(
+            d.reason.text
+                == "PML near the lead with the limited series' counts as counted (conflicting evidence: reactivation 5 and suspected_pml_iris 4 differ by less than min_margin 2); read as the lower bounds they are, rebound is the leading alternative, not a conclusion (rebound leads with 6 (min_score 2), 2 ahead of suspected_pml_iris (min_margin 2))"
+        )
+
+        // Without the PML rule, neither reading is urgent: the bounds' class stands.
+        let calm = Classifier.decide(f, rules: rules(set.rules.filter { $0.id.text != "cortical" }))
+        #expect(calm.reviewClass == .rebound && !calm.urgentReview && calm.leadingAlternative == nil)
+    }
+
+    /// On random rules and features, some counts marked as lower bounds: urgent review whenever
+    /// the counts as counted give it, and a named class other than suspected_pml_iris only when
+    /// they do not.
+    @Test("on random rules and counts: lower bounds never lower urgency below the counts as counted")
+    func lowerBoundsNeverLowerUrgency() throws {
+        var generator = SeededGenerator(seed: 0x10B0)
+        let counts: [Feature] = [.gdLesions, .gdLesionsAbovePreNTZ, .newT2AbovePreNTZ, .newPunctateFoci]
+        let operators = ["<=", ">=", "==", "<", ">"]
+        var corners = 0
+        for _ in 0..<4000 {
+            var list: [Rule] = []
+            for index in 0..<Int.random(in: 2...6, using: &generator) {
+                let feature = counts.randomElement(using: &generator)!
+                let op = operators.randomElement(using: &generator)!
+                var weights: [ReviewClass: Double] = [:]
+                for hypothesis in ReviewClass.hypotheses where Bool.random(using: &generator) {
+                    weights[hypothesis] = Double(Int.random(in: -2...4, using: &generator))
+                }
+                if weights.isEmpty { weights[.rebound] = 1 }
+                list.append(try rule("r\(index)", "\(feature.rawValue) \(op) \(Int.random(in: -1...3, using: &generator))", weights))
+            }
+            var f = features(Dictionary(uniqueKeysWithValues: counts.map { ($0, Double(Int.random(in: -1...3, using: &generator))) }))
+            f.set(.jcvIndex, number: 1, missingBecause: "")
+            for feature in counts where Bool.random(using: &generator) { f.markLowerBound(feature, because: "a test") }
+            let set = rules(list)
+            let d = Classifier.decide(f, rules: set)
+            let counted = Classifier.decide(f.asCounted, rules: set)
+            #expect(!counted.urgentReview || d.urgentReview, "\(list.map { "\($0.condition) → \($0.weights)" }) \(f.values)")
+            if ![ReviewClass.indeterminate, .suspectedPMLIRIS].contains(d.reviewClass) { #expect(!counted.urgentReview) }
+            if case .pmlNearLeadAsCounted = d.reason {
+                corners += 1
+                #expect(counted.urgentReview && d.reviewClass == .indeterminate)
+            }
+        }
+        #expect(corners > 0)
     }
 
     @Test("a session left out of the run makes the patient urgent and at least indeterminate, naming it")

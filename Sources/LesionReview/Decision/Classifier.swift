@@ -8,8 +8,28 @@
 /// the first test that failed, in that order). Then the safety gate (`SafetyPolicy`): while it is
 /// open, any class but `suspected_pml_iris` and `indeterminate` becomes `indeterminate`, with the
 /// scores' class named as the leading alternative. Urgent review follows `VisitDecision`.
+///
+/// Counts from a limited series are lower bounds (`VisitFeatures.lowerBounds`): rules they cannot
+/// settle do not fire. That reading must never be less urgent than reading the counts as counted,
+/// which the bounds allow: when the counts as counted would give urgent review and the bounds do
+/// not, the visit is `indeterminate` with urgent review (`DecisionReason.pmlNearLeadAsCounted`),
+/// the bounds' class named as the leading alternative.
 public enum Classifier {
     public static func decide(_ features: VisitFeatures, rules: RuleSet) -> VisitDecision {
+        let bounded = read(features, rules: rules)
+        guard !features.lowerBounds.isEmpty, !bounded.urgentReview else { return bounded }
+        let counted = read(features.asCounted, rules: rules)
+        guard counted.urgentReview else { return bounded }
+        return VisitDecision(
+            reviewClass: .indeterminate, urgentReview: true, scores: bounded.scores,
+            reason: .pmlNearLeadAsCounted(
+                alternative: bounded.reviewClass == .indeterminate ? nil : bounded.reviewClass, because: bounded.reason,
+                asCounted: counted.reason),
+            gate: bounded.gate, fired: bounded.fired, notEvaluated: bounded.notEvaluated, completeness: bounded.completeness)
+    }
+
+    /// The decision from the features as they are, lower bounds leaving rules unsettled.
+    private static func read(_ features: VisitFeatures, rules: RuleSet) -> VisitDecision {
         let outcomes = rules.rules.map { RuleOutcome($0, features) }
         let fired = outcomes.filter(\.fired)
         var scores: [ReviewClass: Double] = [:]

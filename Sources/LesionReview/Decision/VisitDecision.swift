@@ -4,7 +4,8 @@
 public struct VisitDecision: Sendable {
     public let reviewClass: ReviewClass
     /// Urgent review: every `suspected_pml_iris`, every visit whose safety gate is open, and every
-    /// `indeterminate` visit where PML leads or is the runner-up within the margin.
+    /// `indeterminate` visit where PML leads or is the runner-up within the margin, with the counts
+    /// read as lower bounds or as counted (`Classifier`).
     public let urgentReview: Bool
     /// The score of each hypothesis: the sum of the weights of the rules that fired (0 when none).
     public let scores: [ReviewClass: Double]
@@ -32,9 +33,13 @@ public struct VisitDecision: Sendable {
 
     public func score(_ hypothesis: ReviewClass) -> Double { scores[hypothesis] ?? 0 }
 
-    /// The class the scores alone would give, when the safety gate held the visit at indeterminate.
+    /// The class the scores alone would give, when the safety gate, or PML near the lead with the
+    /// counts as counted, held the visit at indeterminate.
     public var leadingAlternative: ReviewClass? {
-        if case .pmlNotExcluded(let alternative, _) = reason { return alternative }
-        return nil
+        switch reason {
+        case .pmlNotExcluded(let alternative, _): alternative
+        case .pmlNearLeadAsCounted(let alternative, _, _): alternative
+        default: nil
+        }
     }
 }

@@ -42,6 +42,14 @@ public struct VisitFeatures: Sendable {
         lowerBounds[feature] = reason
     }
 
+    /// The same features with every lower bound read as the exact count: what the limited series
+    /// counted, one of the values its bounds allow.
+    public var asCounted: VisitFeatures {
+        var counted = self
+        counted.lowerBounds = [:]
+        return counted
+    }
+
     /// The number of a numeric feature, nil when missing.
     public func number(_ feature: Feature) -> Double? {
         if case .number(let x) = values[feature] { return x }
