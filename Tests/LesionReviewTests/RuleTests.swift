@@ -54,7 +54,7 @@ struct RuleTests {
     /// Against the definition, by brute force: a comparison with a lower bound `a` is true when
     /// every value from `a` up makes it true, false when every one makes it false, else unknown.
     /// On a grid of halves, the values from `a` to two past the threshold decide every operator.
-    @Test("a lower bound settles a comparison only when every value from it up agrees")
+    @Test("a lower bound settles a comparison only when every value from it up agrees, an upper bound every value from it down")
     func lowerBounds() throws {
         let grid = stride(from: -3.0, through: 3.0, by: 0.5)
         var unknowns = 0
@@ -74,6 +74,24 @@ struct RuleTests {
             }
         }
         #expect(unknowns > 0)
+        // An upper bound: every value from the bound down, likewise.
+        var upperUnknowns = 0
+        for op in Comparison.Operator.allCases {
+            for a in grid {
+                for b in grid {
+                    var f = features([.gdLesionsAbovePreNTZ: .number(a)])
+                    f.markUpperBound(.gdLesionsAbovePreNTZ, because: "a test")
+                    let comparison = Comparison(feature: .gdLesionsAbovePreNTZ, op: op, value: .number(b))
+                    let exact = stride(from: a, through: min(a, b) - 2, by: -0.5).map { x in
+                        comparison.evaluate(features([.gdLesionsAbovePreNTZ: .number(x)]))
+                    }
+                    let expected: Truth = exact.allSatisfy { $0 == .yes } ? .yes : exact.allSatisfy { $0 == .no } ? .no : .unknown
+                    #expect(comparison.evaluate(f) == expected, "\(comparison) with an upper bound of \(a)")
+                    if expected == .unknown { upperUnknowns += 1 }
+                }
+            }
+        }
+        #expect(upperUnknowns > 0)
         // The bound is the feature's: a value set again is exact.
         var f = features([.gdLesions: .number(2)])
         f.markLowerBound(.gdLesions, because: "a test")

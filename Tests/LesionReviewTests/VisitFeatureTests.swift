@@ -41,17 +41,20 @@ struct VisitFeatureTests {
         #expect(g.growthMM3(entry(2, label: 2, state: .new, voxels: 27, previous: nil)) == nil)
     }
 
-    func inputs(image: VisitImageFeatures?, clinical: ClinicalRecord, gd: Int? = 4) -> VisitReviewInputs {
+    func inputs(
+        image: VisitImageFeatures?, clinical: ClinicalRecord, gd: Int? = 4,
+        pre: PreTreatmentLevel = PreTreatmentLevel(gdCount: 2, t2NewCount: nil, gdSource: "participants.tsv", t2NewSource: "not given"),
+        acquisition: VisitAcquisition = VisitAcquisition()
+    ) -> VisitReviewInputs {
         let entries = [
             entry(1, label: 1, state: .enlarging, voxels: 900, previous: 300, extent: 34),
             entry(2, label: 2, state: .new, voxels: 27, previous: nil, extent: 34),
             entry(3, label: 3, state: .stable, voxels: 27, previous: 27),
             entry(4, label: nil, state: .resolved, voxels: 0, previous: 27),
         ]
-        let pre = PreTreatmentLevel(gdCount: 2, t2NewCount: nil, gdSource: "participants.tsv", t2NewSource: "not given")
         return VisitReviewInputs(
             visit: 1, counts: counts(new: 1, enlarging: 1, gd: gd), entries: entries, image: image,
-            clinical: clinical, preTreatment: pre, growth: Self.growth)
+            clinical: clinical, preTreatment: pre, growth: Self.growth, acquisition: acquisition)
     }
 
     /// Lesion 1 (enlarging) touches the cortex and grey matter; lesion 3 (stable, small) lies near
@@ -215,6 +218,50 @@ struct VisitFeatureTests {
             participantsGd: nil, gdMissing: "no participants.tsv", participantsT2New: nil, t2NewMissing: "no participants.tsv",
             participantsSource: "participants.tsv", sessions: Array(sessions.prefix(2)) + [("ses-02", 12, c(0, 0))])
         #expect(fromSession.t2NewCount == 3 && fromSession.t2NewSource == "ses-01 (ntz_infusion_count 0)")
+    }
+
+    /// Expected before the code: the level before natalizumab from a limited series is only a lower
+    /// bound of that level (`pre_ntz_gd_count` at least 2), so the visit's excess over it, and its
+    /// ratio to it, are only upper bounds; with the visit's own count a lower bound too, the excess
+    /// could be anything and is missing; a ratio to a bounded level of 0 is missing, not "none".
+    @Test("a level before natalizumab from a limited series: the excess over it is only an upper bound")
+    func boundedLevel() {
+        let whole = VisitAcquisition(t2: Self.series(1, 1), gd: Self.series(1, 1, file: "gd.nii.gz"))
+        let bounded = PreTreatmentLevel(
+            gdCount: 2, t2NewCount: 1, gdSource: "ses-00", t2NewSource: "ses-00", gdBound: "G short", t2NewBound: "T thick")
+        let f = inputs(image: image, clinical: ClinicalRecord(), pre: bounded, acquisition: whole).features()
+        let plain = inputs(
+            image: image, clinical: ClinicalRecord(),
+            pre: PreTreatmentLevel(gdCount: 2, t2NewCount: 1, gdSource: "ses-00", t2NewSource: "ses-00"), acquisition: whole
+        ).features()
+        #expect(plain.lowerBounds.isEmpty && plain.upperBounds.isEmpty)
+        let grouped = f.number(.gdLesionsGrouped)!
+        #expect(f.number(.gdLesionsAbovePreNTZ) == grouped - 2 && f.number(.gdRatioToPreNTZ) == grouped / 2)
+        #expect(f.number(.newT2AbovePreNTZ) == f.number(.newOrEnlargingT2Grouped)! - 1)
+        for feature in Feature.allCases where feature != .newActivity {
+            #expect(f[feature] == plain[feature], "\(feature.rawValue): the same numbers")
+        }
+        #expect(f.upperBounds[.gdLesionsAbovePreNTZ] == "the level before natalizumab is only a lower bound: G short")
+        #expect(f.upperBounds[.gdRatioToPreNTZ] == "the level before natalizumab is only a lower bound: G short")
+        #expect(f.upperBounds[.newT2AbovePreNTZ] == "the level before natalizumab is only a lower bound: T thick")
+        #expect(f.lowerBounds == [.preNTZGdCount: "G short", .preNTZT2NewCount: "T thick"])
+
+        // The visit's FLAIR is 5 mm too: its T2 excess is missing, naming both bounds; the Gd one,
+        // from a whole-brain 1 mm series, stays an upper bound.
+        let thick = VisitAcquisition(t2: Self.series(1, 5), gd: Self.series(1, 1, file: "gd.nii.gz"))
+        let both = inputs(image: image, clinical: ClinicalRecord(), pre: bounded, acquisition: thick).features()
+        #expect(both[.newT2AbovePreNTZ] == nil && both.lowerBounds[.newT2AbovePreNTZ] == nil && both.upperBounds[.newT2AbovePreNTZ] == nil)
+        #expect(both.missing[.newT2AbovePreNTZ]?.hasPrefix("the visit's count is only a lower bound (its voxels") == true)
+        #expect(both.missing[.newT2AbovePreNTZ]?.hasSuffix("), and the level before natalizumab is only a lower bound: T thick") == true)
+        #expect(both.upperBounds[.gdLesionsAbovePreNTZ] != nil && both.lowerBounds[.newOrEnlargingT2] != nil)
+
+        // A bounded level of 0: the ratio is missing, the excess an upper bound.
+        let zero = PreTreatmentLevel(gdCount: 0, t2NewCount: nil, gdSource: "ses-00", t2NewSource: "none", gdBound: "G short")
+        let none = inputs(image: image, clinical: ClinicalRecord(), pre: zero, acquisition: whole).features()
+        #expect(none[.gdRatioToPreNTZ] == nil)
+        #expect(
+            none.missing[.gdRatioToPreNTZ] == "none before natalizumab, but the level before natalizumab is only a lower bound: G short")
+        #expect(none.number(.gdLesionsAbovePreNTZ) == grouped && none.upperBounds[.gdLesionsAbovePreNTZ] != nil)
     }
 
     /// A visit whose T2 series found `new` new and `enlarging` enlarging lesions, its Gd series

@@ -145,23 +145,7 @@ struct ReviewCaseTests {
 
     @Test("sessions with ntz_infusion_count 0 are before natalizumab: not reviewed, the last gives the pre-natalizumab level")
     func preTreatmentSessions() throws {
-        let e = ReviewCase.elsewhere, old = ReviewCase.oldLesions
-        func before(_ scan: String) -> [String: String] {
-            var row = ReviewCase.reactivation.sessions[0].clinical
-            row["acq_time"] = scan
-            row["ntz_infusion_count"] = "0"
-            row["ntz_last_infusion"] = "n/a"
-            return row
-        }
-        let sessions = [
-            ReviewCase.Session(label: "ses-00", clinical: before("2018-01-10"), t2: old, gd: []),
-            ReviewCase.Session(label: "ses-01", clinical: before("2018-07-10"), t2: old + [e[2]], gd: [e[2]]),
-            ReviewCase.Session(label: "ses-02", clinical: ReviewCase.reactivation.sessions[0].clinical, t2: old + [e[2]], gd: []),
-            ReviewCase.Session(
-                label: "ses-03", clinical: ReviewCase.reactivation.sessions[1].clinical,
-                t2: old + [e[2], e[0], e[1]], gd: [e[1]]),
-        ]
-        let review = try self.review(ReviewCase(participant: "sub-before", sessions: sessions, participants: nil))
+        let review = try self.review(.beforeNatalizumab)
         #expect(review.notReviewed.map(\.visit) == [0, 1])
         #expect(review.notReviewed[1].reason == "before natalizumab (ntz_infusion_count 0): it gives the pre-natalizumab level")
         #expect(

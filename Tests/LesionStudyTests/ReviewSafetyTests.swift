@@ -336,4 +336,50 @@ struct ReviewSafetyTests {
         #expect(text.contains("gd-within-pre-ntz-level: only lower bounds of gd_lesions_grouped, gd_lesions_above_pre_ntz"))
         #expect(text.contains("    gd_lesions_above_pre_ntz: at least -1: it covers 95.8 % of the baseline's brain"))
     }
+
+    /// Expected before the code: the level before natalizumab comes from ses-01, whose maps are one
+    /// slice short of the brain (95.8 % of the field), so the level is only a lower bound: Gd+ at
+    /// least 1, new T2 at least 1. At ses-03 (1 Gd+, 2 new T2), the excess over it is only an upper
+    /// bound: `gd_lesions_above_pre_ntz` at most 0 still settles "within the level"
+    /// (gd-within-pre-ntz-level fires, as with whole maps), but `new_t2_above_pre_ntz` at most 1
+    /// settles neither "above" nor "within": new-t2-above-pre-ntz-level no longer fires (rebound 1
+    /// less) and both new-T2 level rules are unevaluated. The gate is open (anti-JCV 0.4): urgent,
+    /// as before.
+    @Test("a level before natalizumab from maps short of the brain is a lower bound: 'above the level' is not settled by it")
+    func boundedLevelBeforeNatalizumab() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try ReviewCase.beforeNatalizumab.write(into: root)
+        let whole = try review(root: root)
+        let plain = try #require(whole.review.visits.first { $0.visit == 3 })
+        #expect(whole.review.preTreatment.gdBound == nil && plain.features.upperBounds.isEmpty)
+        #expect(fired(plain.decision).contains("new-t2-above-pre-ntz-level"))
+
+        let stem = root + "/derivatives/segmenter/sub-before/ses-01/anat/sub-before_ses-01"
+        let shortGrid = SyntheticGrid(size: GridSize(64, 64, 23), originMM: (-32, -32, -12))
+        let session = ReviewCase.beforeNatalizumab.sessions[1]
+        try shortGrid.writeMask(session.t2, to: stem + "_label-T2lesion_mask.nii.gz")
+        try shortGrid.writeMask(session.gd!, to: stem + "_label-Gdlesion_mask.nii.gz")
+        let short = try review(root: root)
+        let pre = short.review.preTreatment
+        #expect(pre.gdCount == 1 && pre.t2NewCount == 1)
+        #expect(pre.gdBound?.hasPrefix("it covers 95.8 % of the baseline's brain") == true)
+        #expect(pre.t2NewBound?.hasSuffix("(sub-before_ses-01_label-T2lesion_mask.nii.gz): more lesions there could be missed") == true)
+        let cut = try #require(short.review.visits.first { $0.visit == 3 })
+        let f = cut.features, d = cut.decision
+        #expect(f.number(.gdLesionsAbovePreNTZ) == 0 && f.number(.newT2AbovePreNTZ) == 1)
+        #expect(Set(f.upperBounds.keys) == [.gdLesionsAbovePreNTZ, .gdRatioToPreNTZ, .newT2AbovePreNTZ])
+        #expect(Set(f.lowerBounds.keys) == [.preNTZGdCount, .preNTZT2NewCount])
+        #expect(fired(d).contains("gd-within-pre-ntz-level") && !fired(d).contains("new-t2-above-pre-ntz-level"))
+        let above = try #require(d.notEvaluated.first { $0.rule.id.text == "new-t2-above-pre-ntz-level" })
+        #expect(above.missing.isEmpty && above.upperBounds == [.newT2AbovePreNTZ])
+        #expect(d.notEvaluated.contains { $0.rule.id.text == "new-t2-within-pre-ntz-level" })
+        #expect(d.score(.rebound) == plain.decision.score(.rebound) - 1)
+        #expect(d.score(.reactivation) == plain.decision.score(.reactivation))
+        #expect(d.urgentReview && d.gate.isOpen)
+        let text = ReviewReport(run: short.run, review: short.review).explanation
+        #expect(text.contains("pre-natalizumab level: Gd+ at least 1 (ses-01 (ntz_infusion_count 0); it covers 95.8 %"))
+        #expect(text.contains("new-t2-above-pre-ntz-level: only upper bounds of new_t2_above_pre_ntz"))
+        #expect(text.contains("    new_t2_above_pre_ntz: at most 1: the level before natalizumab is only a lower bound: it covers 95.8 %"))
+    }
 }

@@ -90,7 +90,7 @@ struct ReviewCommandTests {
             #expect(lines[4] == "# " + Self.statement)
             #expect(
                 lines[5]
-                    == "visit\tsession_id\tacq_time\tclass\treason\turgent_review\tpml_possible\tpml_addressed\tleading_alternative\tdata_completeness\tevaluated_rules\ttotal_rules\tscore_no_new_activity\tscore_reactivation\tscore_rebound\tscore_suspected_pml_iris\tfired_rules\tmissing_features\tlower_bound_features"
+                    == "visit\tsession_id\tacq_time\tclass\treason\turgent_review\tpml_possible\tpml_addressed\tleading_alternative\tdata_completeness\tevaluated_rules\ttotal_rules\tscore_no_new_activity\tscore_reactivation\tscore_rebound\tscore_suspected_pml_iris\tfired_rules\tmissing_features\tlower_bound_features\tupper_bound_features"
             )
             #expect(lines.count == 7)
             #expect(

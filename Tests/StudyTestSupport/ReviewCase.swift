@@ -174,6 +174,29 @@ extension ReviewCase {
         ],
         participants: ["pre_ntz_gd_count": "2", "pre_ntz_t2_new_count": "3"])
 
+    /// Two scans before natalizumab (`ntz_infusion_count` 0), then the reactivation case's two
+    /// visits: the level before natalizumab comes from ses-01 (1 Gd+ lesion, 1 new T2 lesion). At
+    /// ses-03, one Gd+ lesion (as many as before) and two new T2 lesions (one more).
+    public static var beforeNatalizumab: ReviewCase {
+        let e = elsewhere, old = oldLesions
+        func before(_ scan: String) -> [String: String] {
+            var row = reactivation.sessions[0].clinical
+            row["acq_time"] = scan
+            row["ntz_infusion_count"] = "0"
+            row["ntz_last_infusion"] = "n/a"
+            return row
+        }
+        let sessions = [
+            Session(label: "ses-00", clinical: before("2018-01-10"), t2: old, gd: []),
+            Session(label: "ses-01", clinical: before("2018-07-10"), t2: old + [e[2]], gd: [e[2]]),
+            Session(label: "ses-02", clinical: reactivation.sessions[0].clinical, t2: old + [e[2]], gd: []),
+            Session(
+                label: "ses-03", clinical: reactivation.sessions[1].clinical,
+                t2: old + [e[2], e[0], e[1]], gd: [e[1]]),
+        ]
+        return ReviewCase(participant: "sub-before", sessions: sessions, participants: nil)
+    }
+
     /// No new activity: the same lesions 131 days after the last infusion, on ocrelizumab, no Gd+
     /// lesion. Expected: ses-02 no_new_activity (no_new_activity 3).
     public static let stable = ReviewCase(

@@ -7,28 +7,40 @@ import LesionLongitudinal
 /// from `participants.tsv` (`pre_ntz_gd_count`, `pre_ntz_t2_new_count`) when given there, else from
 /// the last scan before natalizumab (`beforeTreatment`): its Gd+ count and, unless it is the
 /// baseline, its new-or-enlarging T2 count. For a fingolimod withdrawal the same columns hold the
-/// level before fingolimod.
+/// level before fingolimod. A count from that scan's limited series (short of the brain, or with
+/// coarse voxels) is only a lower bound of the level (`gdBound`, `t2NewBound`).
 public struct PreTreatmentLevel: Sendable, Equatable {
     public var gdCount: Int?
     public var t2NewCount: Int?
     /// Where each value came from (`participants.tsv`, `ses-00 (ntz_infusion_count 0)`), or why it is missing.
     public var gdSource: String
     public var t2NewSource: String
+    /// Why each value is only a lower bound of the level (its session's series could have missed
+    /// lesions, `FeatureParameters.lowerBoundLimitation`); nil when it is exact.
+    public var gdBound: String?
+    public var t2NewBound: String?
 
-    public init(gdCount: Int?, t2NewCount: Int?, gdSource: String, t2NewSource: String) {
+    public init(
+        gdCount: Int?, t2NewCount: Int?, gdSource: String, t2NewSource: String, gdBound: String? = nil, t2NewBound: String? = nil
+    ) {
         self.gdCount = gdCount
         self.t2NewCount = t2NewCount
         self.gdSource = gdSource
         self.t2NewSource = t2NewSource
+        self.gdBound = gdBound
+        self.t2NewBound = t2NewBound
     }
 
     /// - Parameters:
     ///   - participantsGd, participantsT2New: the participant's values in `participants.tsv` (nil
     ///     when not given), named by `participantsSource`; `gdMissing`, `t2NewMissing` say why not.
     ///   - sessions: each visit's label, infusion count and counts, in visit order.
+    ///   - bounds: for each visit, why its T2 and Gd counts are only lower bounds (nil when exact);
+    ///     empty when every count is exact.
     public static func resolve(
         participantsGd: Int?, gdMissing: String, participantsT2New: Int?, t2NewMissing: String,
-        participantsSource: String, sessions: [(label: String, infusionCount: Int?, counts: VisitCounts)]
+        participantsSource: String, sessions: [(label: String, infusionCount: Int?, counts: VisitCounts)],
+        bounds: [(t2: String?, gd: String?)] = []
     ) -> PreTreatmentLevel {
         let before = beforeTreatment(sessions.map(\.infusionCount)).lastIndex(of: true)
         let sessionName = before.map { "\(sessions[$0].label) (ntz_infusion_count 0)" }
@@ -39,6 +51,7 @@ public struct PreTreatmentLevel: Sendable, Equatable {
         } else if let before, let gd = sessions[before].counts.gdLesions {
             level.gdCount = gd
             level.gdSource = sessionName!
+            level.gdBound = bounds.isEmpty ? nil : bounds[before].gd
         } else {
             level.gdSource =
                 gdMissing
@@ -52,6 +65,7 @@ public struct PreTreatmentLevel: Sendable, Equatable {
         } else if let before, let t2 = sessions[before].counts.newOrEnlargingT2 {
             level.t2NewCount = t2
             level.t2NewSource = sessionName!
+            level.t2NewBound = bounds.isEmpty ? nil : bounds[before].t2
         } else {
             level.t2NewSource =
                 t2NewMissing

@@ -17,7 +17,7 @@
 public enum Classifier {
     public static func decide(_ features: VisitFeatures, rules: RuleSet) -> VisitDecision {
         let bounded = read(features, rules: rules)
-        guard !features.lowerBounds.isEmpty, !bounded.urgentReview else { return bounded }
+        guard features.hasBounds, !bounded.urgentReview else { return bounded }
         let counted = read(features.asCounted, rules: rules)
         guard counted.urgentReview else { return bounded }
         return VisitDecision(

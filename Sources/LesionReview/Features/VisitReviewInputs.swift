@@ -137,6 +137,24 @@ public struct VisitReviewInputs: Sendable {
             let gdCounts: [Feature] = [.gdLesions, .enhancingT2, .gdLesionsGrouped, .gdLesionsAbovePreNTZ, .gdRatioToPreNTZ]
             for feature in gdCounts { f.markLowerBound(feature, because: gdBound) }
         }
+        // A level before natalizumab from a limited series is only a lower bound of that level, so
+        // the visit's excess over it is only an upper bound; with the visit's count a lower bound
+        // too, the excess could be anything.
+        if let level = pre.gdBound { f.markLowerBound(.preNTZGdCount, because: level) }
+        if let level = pre.t2NewBound { f.markLowerBound(.preNTZT2NewCount, because: level) }
+        let levels: [(Feature, String?)] = [
+            (.gdLesionsAbovePreNTZ, pre.gdBound), (.gdRatioToPreNTZ, pre.gdBound), (.newT2AbovePreNTZ, pre.t2NewBound),
+        ]
+        for case (let feature, let level?) in levels where f[feature] != nil {
+            let levelText = "the level before natalizumab is only a lower bound: \(level)"
+            if let own = f.lowerBounds[feature] {
+                f.set(feature, nil, missingBecause: "the visit's count is only a lower bound (\(own)), and \(levelText)")
+            } else if f.number(feature) == nil {
+                f.set(feature, nil, missingBecause: "none before natalizumab, but \(levelText)")
+            } else {
+                f.markUpperBound(feature, because: levelText)
+            }
+        }
     }
 
     private func shapeFeatures(_ f: inout VisitFeatures) {

@@ -78,6 +78,8 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
     /// (`VisitFeatures.lowerBounds`), true or false only when every value from the bound up gives
     /// the same answer, else unknown: `gd_lesions_above_pre_ntz <= 0` is unknown for a bound of
     /// -1, since more lesions could be there; `gd_lesions_grouped >= 1` is true for a bound of 2.
+    /// When only an upper bound (`VisitFeatures.upperBounds`), likewise for every value from the
+    /// bound down: `gd_lesions_above_pre_ntz >= 1` is unknown for a bound of 2.
     public func evaluate(_ features: VisitFeatures) -> Truth {
         guard let actual = features[feature] else { return .unknown }
         switch (actual, value) {
@@ -85,6 +87,8 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
             return Truth(op == .notEqual)
         case (.number(let a), .number(let b)) where features.lowerBounds[feature] != nil:
             return Self.fromBound(a, op, b)
+        case (.number(let a), .number(let b)) where features.upperBounds[feature] != nil:
+            return Self.fromUpperBound(a, op, b)
         case (.number(let a), .number(let b)):
             switch op {
             case .less: return Truth(a < b)
@@ -102,6 +106,20 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
         default:
             preconditionFailure("\(feature.rawValue) holds \(actual), which its kind does not allow")
         }
+    }
+
+    /// `x op b` for every x ≤ `bound`: yes or no when they all agree, else unknown. The mirror of
+    /// `fromBound`: x ≤ bound is −x ≥ −bound.
+    static func fromUpperBound(_ bound: Double, _ op: Operator, _ b: Double) -> Truth {
+        let mirrored: Operator =
+            switch op {
+            case .less: .greater
+            case .lessOrEqual: .greaterOrEqual
+            case .greater: .less
+            case .greaterOrEqual: .lessOrEqual
+            case .equal, .notEqual: op
+            }
+        return fromBound(-bound, mirrored, -b)
     }
 
     /// `x op b` for every x ≥ `bound`: yes or no when they all agree, else unknown.

@@ -16,12 +16,15 @@ public struct ConditionOutcome: Sendable {
     /// Features the condition reads whose numbers are only lower bounds at the visit
     /// (`VisitFeatures.lowerBounds`): they can leave it unknown though none is missing.
     public let lowerBounds: [Feature]
+    /// Features the condition reads whose numbers are only upper bounds at the visit.
+    public let upperBounds: [Feature]
 
     public init(_ condition: Condition, _ features: VisitFeatures) {
         truth = condition.evaluate(features)
         tests = condition.comparisons.map { c in Test(comparison: c, actual: features[c.feature], truth: c.evaluate(features)) }
         missing = condition.features.filter { features[$0] == nil }
         lowerBounds = condition.features.filter { features.lowerBounds[$0] != nil }
+        upperBounds = condition.features.filter { features.upperBounds[$0] != nil }
     }
 }
 
@@ -41,6 +44,7 @@ public struct RuleOutcome: Sendable {
     public var tests: [Test] { outcome.tests }
     public var missing: [Feature] { outcome.missing }
     public var lowerBounds: [Feature] { outcome.lowerBounds }
+    public var upperBounds: [Feature] { outcome.upperBounds }
 
     public var fired: Bool { truth == .yes }
 

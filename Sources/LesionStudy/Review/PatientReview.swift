@@ -91,11 +91,6 @@ public struct PatientReview: Sendable {
         let ledger = run.ledger
         let labels = run.visits.map { $0.inputs.session ?? "" }
         func record(_ n: Int) -> ClinicalRecord { clinical.records[labels[n]] ?? ClinicalRecord() }
-        let preTreatment = PreTreatmentLevel.resolve(
-            participantsGd: clinical.participantsGdCount, gdMissing: clinical.gdMissing,
-            participantsT2New: clinical.participantsT2NewCount, t2NewMissing: clinical.t2NewMissing,
-            participantsSource: "participants.tsv",
-            sessions: run.visits.indices.map { (labels[$0], record($0).infusionCount, ledger.counts[$0]) })
         let growth = ContiguousGrowth(rule: ledger.rule, voxelVolumeMM3: ledger.geometry.voxelVolumeMM3)
         let infusionCounts = run.visits.indices.map { record($0).infusionCount }
         let beforeTreatment = PreTreatmentLevel.beforeTreatment(infusionCounts)
@@ -119,6 +114,17 @@ public struct PatientReview: Sendable {
             }
             return VisitAcquisition(t2: t2, gd: gd)
         }
+        let preTreatment = PreTreatmentLevel.resolve(
+            participantsGd: clinical.participantsGdCount, gdMissing: clinical.gdMissing,
+            participantsT2New: clinical.participantsT2NewCount, t2NewMissing: clinical.t2NewMissing,
+            participantsSource: "participants.tsv",
+            sessions: run.visits.indices.map { (labels[$0], record($0).infusionCount, ledger.counts[$0]) },
+            bounds: run.visits.indices.map { n in
+                let series = acquisition(n)
+                return (
+                    rules.ruleSet.features.lowerBoundLimitation(of: series.t2), rules.ruleSet.features.lowerBoundLimitation(of: series.gd)
+                )
+            })
         var visits: [Visit] = []
         var notReviewed: [(visit: Int, reason: String)] = []
         for n in run.visits.indices {

@@ -106,6 +106,7 @@ public struct ReviewReport {
                         Self.object([
                             ("value", review.preTreatment.gdCount.map(String.init) ?? "null"),
                             (review.preTreatment.gdCount == nil ? "missing" : "source", JSON.string(review.preTreatment.gdSource)),
+                            ("lower_bound", review.preTreatment.gdBound.map(JSON.string) ?? "null"),
                         ])
                     ),
                     (
@@ -113,6 +114,7 @@ public struct ReviewReport {
                         Self.object([
                             ("value", review.preTreatment.t2NewCount.map(String.init) ?? "null"),
                             (review.preTreatment.t2NewCount == nil ? "missing" : "source", JSON.string(review.preTreatment.t2NewSource)),
+                            ("lower_bound", review.preTreatment.t2NewBound.map(JSON.string) ?? "null"),
                         ])
                     ),
                 ])
@@ -160,8 +162,9 @@ public struct ReviewReport {
         )
     }
 
-    /// Missing features, then counts that are only lower bounds (with `at_least`): what limits the
-    /// visit's review, with the rules that read each.
+    /// Missing features, then counts that are only lower bounds (with `at_least`), then numbers
+    /// that are only upper bounds (with `at_most`): what limits the visit's review, with the rules
+    /// that read each.
     private func missingJSON(_ v: PatientReview.Visit) -> [String] {
         func rules(_ feature: Feature) -> String {
             Self.strings(review.rules.ruleSet.rules.filter { $0.condition.features.contains(feature) }.map(\.id.text))
@@ -178,12 +181,23 @@ public struct ReviewReport {
                 ("at_least", Self.json(v.features[feature])), ("rules", rules(feature)),
             ])
         }
-        return missing + bounds
+        let upper = v.features.upperBounds.keys.sorted().map { feature in
+            Self.object([
+                ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(Self.upperBoundText(v.features, feature))),
+                ("at_most", Self.json(v.features[feature])), ("rules", rules(feature)),
+            ])
+        }
+        return missing + bounds + upper
     }
 
     /// `at least 2: its voxels … are 5 mm thick … : more lesions there could be missed`.
     static func lowerBoundText(_ f: VisitFeatures, _ feature: Feature) -> String {
         "at least \(f[feature]!): \(f.lowerBounds[feature]!)"
+    }
+
+    /// `at most 1: the level before natalizumab is only a lower bound, its series …`.
+    static func upperBoundText(_ f: VisitFeatures, _ feature: Feature) -> String {
+        "at most \(f[feature]!): \(f.upperBounds[feature]!)"
     }
 
     private func visitJSON(_ v: PatientReview.Visit) -> String {
@@ -226,6 +240,7 @@ public struct ReviewReport {
                             ("id", JSON.string(outcome.rule.id.text)),
                             ("missing", Self.strings(outcome.missing.map(\.rawValue))),
                             ("lower_bounds", Self.strings(outcome.lowerBounds.map(\.rawValue))),
+                            ("upper_bounds", Self.strings(outcome.upperBounds.map(\.rawValue))),
                         ])
                     }.joined(separator: ", ") + "]"
             ),
@@ -300,7 +315,7 @@ public struct ReviewReport {
         "visit", "session_id", "acq_time", "class", "reason", "urgent_review", "pml_possible", "pml_addressed",
         "leading_alternative", "data_completeness", "evaluated_rules", "total_rules", "score_no_new_activity", "score_reactivation",
         "score_rebound", "score_suspected_pml_iris",
-        "fired_rules", "missing_features", "lower_bound_features",
+        "fired_rules", "missing_features", "lower_bound_features", "upper_bound_features",
     ]
 
     /// One row per reviewed visit, in the order of `columns`.
@@ -321,6 +336,7 @@ public struct ReviewReport {
                 Self.list("fired_rules", d.fired.map(\.rule.id.text)),
                 Self.list("missing_features", v.features.missing.keys.sorted().map(\.rawValue)),
                 Self.list("lower_bound_features", v.features.lowerBounds.keys.sorted().map(\.rawValue)),
+                Self.list("upper_bound_features", v.features.upperBounds.keys.sorted().map(\.rawValue)),
             ]
         }
     }
@@ -378,8 +394,8 @@ public struct ReviewReport {
         let pre = review.preTreatment
         out.append("treatment: " + review.treatment)
         out.append(
-            "pre-natalizumab level: Gd+ " + (pre.gdCount.map { "\($0) (\(pre.gdSource))" } ?? "missing (\(pre.gdSource))")
-                + ", new T2 " + (pre.t2NewCount.map { "\($0) (\(pre.t2NewSource))" } ?? "missing (\(pre.t2NewSource))"))
+            "pre-natalizumab level: Gd+ " + Self.levelText(pre.gdCount, source: pre.gdSource, bound: pre.gdBound)
+                + ", new T2 " + Self.levelText(pre.t2NewCount, source: pre.t2NewSource, bound: pre.t2NewBound))
         out.append("")
         out.append("patient " + patientLine + ": " + review.patient.reason)
         for skipped in review.notReviewed {
@@ -415,7 +431,10 @@ public struct ReviewReport {
                 let bounds =
                     outcome.lowerBounds.isEmpty
                     ? [] : ["only lower bounds of " + outcome.lowerBounds.map(\.rawValue).joined(separator: ", ")]
-                out.append("    \(outcome.rule.id): " + (needs + bounds).joined(separator: "; "))
+                let upper =
+                    outcome.upperBounds.isEmpty
+                    ? [] : ["only upper bounds of " + outcome.upperBounds.map(\.rawValue).joined(separator: ", ")]
+                out.append("    \(outcome.rule.id): " + (needs + bounds + upper).joined(separator: "; "))
             }
             let missing = v.features.missing.keys.sorted()
             out.append("  missing:" + (missing.isEmpty ? " none" : ""))
@@ -424,6 +443,11 @@ public struct ReviewReport {
             if !bounds.isEmpty {
                 out.append("  lower bounds only:")
                 for feature in bounds { out.append("    \(feature.rawValue): \(Self.lowerBoundText(v.features, feature))") }
+            }
+            let upper = v.features.upperBounds.keys.sorted()
+            if !upper.isEmpty {
+                out.append("  upper bounds only:")
+                for feature in upper { out.append("    \(feature.rawValue): \(Self.upperBoundText(v.features, feature))") }
             }
             func map(_ a: PatientReview.Anatomy?, _ name: String) -> String {
                 guard let a else { return "\(name): none" }
@@ -438,6 +462,12 @@ public struct ReviewReport {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `2 (ses-00 (ntz_infusion_count 0))`, `at least 2 (…; its series …)`, `missing (why)`.
+    private static func levelText(_ count: Int?, source: String, bound: String?) -> String {
+        guard let count else { return "missing (\(source))" }
+        return bound.map { "at least \(count) (\(source); \($0))" } ?? "\(count) (\(source))"
     }
 
     /// The raw counts beside the grouped ones the rebound rules read.
