@@ -34,5 +34,10 @@ let package = Package(
                 .product(name: "LesionStudy", package: "LesionTrack"), .product(name: "LesionReview", package: "LesionTrack"),
             ],
             path: "BIDSNames", swiftSettings: fuzzSettings),
+        // The two-thread gzip inflation of large .nii.gz files, against libdeflate in one piece,
+        // on members built from the input and damaged where it says.
+        .executableTarget(
+            name: "FuzzSplitInflate", dependencies: [.product(name: "LesionIO", package: "LesionTrack")],
+            path: "SplitInflate", swiftSettings: fuzzSettings),
     ]
 )

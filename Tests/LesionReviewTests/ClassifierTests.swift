@@ -189,7 +189,7 @@ struct ClassifierTests {
         #expect(d.reviewClass == .indeterminate && d.urgentReview && d.leadingAlternative == .rebound && !d.gate.isOpen)
         #expect(
             d.reason.text
-                == "PML near the lead with the limited series' counts as counted (conflicting evidence: reactivation 5 and suspected_pml_iris 4 differ by less than min_margin 2); read as the lower bounds they are, rebound is the leading alternative, not a conclusion (rebound leads with 6 (min_score 2), 2 ahead of suspected_pml_iris (min_margin 2))"
+                == "PML near the lead with the limited series' counts as counted (conflicting evidence: reactivation 5 and suspected_pml_iris 4 differ by less than min_margin 2); read as the bounds they are, rebound is the leading alternative, not a conclusion (rebound leads with 6 (min_score 2), 2 ahead of suspected_pml_iris (min_margin 2))"
         )
 
         // Without the PML rule, neither reading is urgent: the bounds' class stands.

@@ -9,9 +9,10 @@
 /// open, any class but `suspected_pml_iris` and `indeterminate` becomes `indeterminate`, with the
 /// scores' class named as the leading alternative. Urgent review follows `VisitDecision`.
 ///
-/// Counts from a limited series are lower bounds (`VisitFeatures.lowerBounds`): rules they cannot
-/// settle do not fire. That reading must never be less urgent than reading the counts as counted,
-/// which the bounds allow: when the counts as counted would give urgent review and the bounds do
+/// Counts from a limited series are lower bounds, and a visit's excess over a level counted on one
+/// an upper bound (`VisitFeatures.lowerBounds`, `upperBounds`): rules they cannot settle do not
+/// fire. That reading must never be less urgent than reading the numbers as counted, which the
+/// bounds allow: when the counts as counted would give urgent review and the bounds do
 /// not, the visit is `indeterminate` with urgent review (`DecisionReason.pmlNearLeadAsCounted`),
 /// the bounds' class named as the leading alternative.
 public enum Classifier {
@@ -28,7 +29,7 @@ public enum Classifier {
             gate: bounded.gate, fired: bounded.fired, notEvaluated: bounded.notEvaluated, completeness: bounded.completeness)
     }
 
-    /// The decision from the features as they are, lower bounds leaving rules unsettled.
+    /// The decision from the features as they are, bounds leaving rules unsettled.
     private static func read(_ features: VisitFeatures, rules: RuleSet) -> VisitDecision {
         let outcomes = rules.rules.map { RuleOutcome($0, features) }
         let fired = outcomes.filter(\.fired)

@@ -12,7 +12,7 @@ public indirect enum DecisionReason: Sendable, Equatable {
     case missingRequired(ReviewClass, score: Double, missing: [Feature])
     /// The safety gate is open: the scores' class (`because`) is only the leading alternative.
     case pmlNotExcluded(alternative: ReviewClass, because: DecisionReason)
-    /// Counts from a limited series read as lower bounds gave a visit without urgent review
+    /// Counts from a limited series read as the bounds they are gave a visit without urgent review
     /// (`because`, and its class when not indeterminate); read as counted, PML leads or is near
     /// the lead (`asCounted`). The visit is indeterminate with urgent review: the bounds' class is
     /// only the leading alternative.
@@ -43,7 +43,7 @@ public indirect enum DecisionReason: Sendable, Equatable {
                 alternative.map { "\($0.rawValue) is the leading alternative, not a conclusion (\(because.text))" }
                 ?? "no conclusion (\(because.text))"
             return
-                "PML near the lead with the limited series' counts as counted (\(counted.text)); read as the lower bounds they are, \(bounds)"
+                "PML near the lead with the limited series' counts as counted (\(counted.text)); read as the bounds they are, \(bounds)"
         }
     }
 }
