@@ -57,41 +57,32 @@ struct RuleTests {
     @Test("a lower bound settles a comparison only when every value from it up agrees, an upper bound every value from it down")
     func lowerBounds() throws {
         let grid = stride(from: -3.0, through: 3.0, by: 0.5)
-        var unknowns = 0
-        for op in Comparison.Operator.allCases {
-            for a in grid {
-                for b in grid {
-                    var f = features([.gdLesionsAbovePreNTZ: .number(a)])
-                    f.markLowerBound(.gdLesionsAbovePreNTZ, because: "a test")
-                    let comparison = Comparison(feature: .gdLesionsAbovePreNTZ, op: op, value: .number(b))
-                    let exact = stride(from: a, through: max(a, b) + 2, by: 0.5).map { x in
-                        comparison.evaluate(features([.gdLesionsAbovePreNTZ: .number(x)]))
+        for upper in [false, true] {
+            var unknowns = 0
+            for op in Comparison.Operator.allCases {
+                for a in grid {
+                    for b in grid {
+                        var f = features([.gdLesionsAbovePreNTZ: .number(a)])
+                        let comparison = Comparison(feature: .gdLesionsAbovePreNTZ, op: op, value: .number(b))
+                        // The values the bound allows: from it up (lower) or down (upper), two past the threshold.
+                        let allowed: [Double]
+                        if upper {
+                            f.markUpperBound(.gdLesionsAbovePreNTZ, because: "a test")
+                            allowed = Array(stride(from: a, through: min(a, b) - 2, by: -0.5))
+                        } else {
+                            f.markLowerBound(.gdLesionsAbovePreNTZ, because: "a test")
+                            allowed = Array(stride(from: a, through: max(a, b) + 2, by: 0.5))
+                        }
+                        let exact = allowed.map { x in comparison.evaluate(features([.gdLesionsAbovePreNTZ: .number(x)])) }
+                        let expected: Truth =
+                            exact.allSatisfy { $0 == .yes } ? .yes : exact.allSatisfy { $0 == .no } ? .no : .unknown
+                        #expect(comparison.evaluate(f) == expected, "\(comparison) with an \(upper ? "upper" : "lower") bound of \(a)")
+                        if expected == .unknown { unknowns += 1 }
                     }
-                    let expected: Truth = exact.allSatisfy { $0 == .yes } ? .yes : exact.allSatisfy { $0 == .no } ? .no : .unknown
-                    #expect(comparison.evaluate(f) == expected, "\(comparison) with a lower bound of \(a)")
-                    if expected == .unknown { unknowns += 1 }
                 }
             }
+            #expect(unknowns > 0)
         }
-        #expect(unknowns > 0)
-        // An upper bound: every value from the bound down, likewise.
-        var upperUnknowns = 0
-        for op in Comparison.Operator.allCases {
-            for a in grid {
-                for b in grid {
-                    var f = features([.gdLesionsAbovePreNTZ: .number(a)])
-                    f.markUpperBound(.gdLesionsAbovePreNTZ, because: "a test")
-                    let comparison = Comparison(feature: .gdLesionsAbovePreNTZ, op: op, value: .number(b))
-                    let exact = stride(from: a, through: min(a, b) - 2, by: -0.5).map { x in
-                        comparison.evaluate(features([.gdLesionsAbovePreNTZ: .number(x)]))
-                    }
-                    let expected: Truth = exact.allSatisfy { $0 == .yes } ? .yes : exact.allSatisfy { $0 == .no } ? .no : .unknown
-                    #expect(comparison.evaluate(f) == expected, "\(comparison) with an upper bound of \(a)")
-                    if expected == .unknown { upperUnknowns += 1 }
-                }
-            }
-        }
-        #expect(upperUnknowns > 0)
         // The bound is the feature's: a value set again is exact.
         var f = features([.gdLesions: .number(2)])
         f.markLowerBound(.gdLesions, because: "a test")
