@@ -114,16 +114,14 @@ public struct PatientReview: Sendable {
             }
             return VisitAcquisition(t2: t2, gd: gd)
         }
+        let acquisitions = run.visits.indices.map(acquisition)
         let preTreatment = PreTreatmentLevel.resolve(
             participantsGd: clinical.participantsGdCount, gdMissing: clinical.gdMissing,
             participantsT2New: clinical.participantsT2NewCount, t2NewMissing: clinical.t2NewMissing,
             participantsSource: "participants.tsv",
             sessions: run.visits.indices.map { (labels[$0], record($0).infusionCount, ledger.counts[$0]) },
-            bounds: run.visits.indices.map { n in
-                let series = acquisition(n)
-                return (
-                    rules.ruleSet.features.lowerBoundLimitation(of: series.t2), rules.ruleSet.features.lowerBoundLimitation(of: series.gd)
-                )
+            bounds: acquisitions.map { series in
+                (rules.ruleSet.features.lowerBoundLimitation(of: series.t2), rules.ruleSet.features.lowerBoundLimitation(of: series.gd))
             })
         var visits: [Visit] = []
         var notReviewed: [(visit: Int, reason: String)] = []
@@ -140,7 +138,7 @@ public struct PatientReview: Sendable {
             let inputs = VisitReviewInputs(
                 visit: n, counts: ledger.counts[n], entries: ledger.entries(atVisit: n), image: imageFeatures[n],
                 clinical: record(n), preTreatment: preTreatment, growth: growth, sinceTreatment: sinceTreatment,
-                parameters: rules.ruleSet.features, acquisition: acquisition(n))
+                parameters: rules.ruleSet.features, acquisition: acquisitions[n])
             let features = inputs.features()
             visits.append(Visit(visit: n, features: features, decision: Classifier.decide(features, rules: rules.ruleSet)))
         }

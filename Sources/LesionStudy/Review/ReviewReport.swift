@@ -175,29 +175,39 @@ public struct ReviewReport {
                 ("rules", rules(feature)),
             ])
         }
-        let bounds = v.features.lowerBounds.keys.sorted().map { feature in
-            Self.object([
-                ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(Self.lowerBoundText(v.features, feature))),
-                ("at_least", Self.json(v.features[feature])), ("rules", rules(feature)),
-            ])
+        let bounds = Bound.allCases.flatMap { bound in
+            bound.features(v.features).map { feature in
+                Self.object([
+                    ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(bound.text(v.features, feature))),
+                    (bound.key, Self.json(v.features[feature])), ("rules", rules(feature)),
+                ])
+            }
         }
-        let upper = v.features.upperBounds.keys.sorted().map { feature in
-            Self.object([
-                ("feature", JSON.string(feature.rawValue)), ("reason", JSON.string(Self.upperBoundText(v.features, feature))),
-                ("at_most", Self.json(v.features[feature])), ("rules", rules(feature)),
-            ])
-        }
-        return missing + bounds + upper
+        return missing + bounds
     }
 
-    /// `at least 2: its voxels … are 5 mm thick … : more lesions there could be missed`.
-    static func lowerBoundText(_ f: VisitFeatures, _ feature: Feature) -> String {
-        "at least \(f[feature]!): \(f.lowerBounds[feature]!)"
-    }
+    /// The two kinds of bound a number can be (`VisitFeatures.lowerBounds`, `upperBounds`), as the
+    /// outputs name them.
+    enum Bound: String, CaseIterable {
+        case lower, upper
 
-    /// `at most 1: the level before natalizumab is only a lower bound, its series …`.
-    static func upperBoundText(_ f: VisitFeatures, _ feature: Feature) -> String {
-        "at most \(f[feature]!): \(f.upperBounds[feature]!)"
+        /// The features whose numbers are only this kind of bound, sorted.
+        func features(_ f: VisitFeatures) -> [Feature] {
+            (self == .lower ? f.lowerBounds : f.upperBounds).keys.sorted()
+        }
+
+        /// The features a rule read that are only this kind of bound.
+        func features(_ outcome: RuleOutcome) -> [Feature] { self == .lower ? outcome.lowerBounds : outcome.upperBounds }
+
+        /// `at_least`, `at_most`: the JSON key of the number.
+        var key: String { self == .lower ? "at_least" : "at_most" }
+
+        /// `at least 2: its voxels … are 5 mm thick … : more lesions there could be missed`;
+        /// `at most 1: the level before natalizumab is only a lower bound: …`.
+        func text(_ f: VisitFeatures, _ feature: Feature) -> String {
+            let reason = (self == .lower ? f.lowerBounds : f.upperBounds)[feature]!
+            return "\(self == .lower ? "at least" : "at most") \(f[feature]!): \(reason)"
+        }
     }
 
     private func visitJSON(_ v: PatientReview.Visit) -> String {
@@ -239,8 +249,8 @@ public struct ReviewReport {
                         Self.object([
                             ("id", JSON.string(outcome.rule.id.text)),
                             ("missing", Self.strings(outcome.missing.map(\.rawValue))),
-                            ("lower_bounds", Self.strings(outcome.lowerBounds.map(\.rawValue))),
-                            ("upper_bounds", Self.strings(outcome.upperBounds.map(\.rawValue))),
+                            ("lower_bounds", Self.strings(Bound.lower.features(outcome).map(\.rawValue))),
+                            ("upper_bounds", Self.strings(Bound.upper.features(outcome).map(\.rawValue))),
                         ])
                     }.joined(separator: ", ") + "]"
             ),
@@ -335,8 +345,8 @@ public struct ReviewReport {
             ] + ReviewClass.hypotheses.map { .number("score_" + $0.rawValue, d.score($0)) } + [
                 Self.list("fired_rules", d.fired.map(\.rule.id.text)),
                 Self.list("missing_features", v.features.missing.keys.sorted().map(\.rawValue)),
-                Self.list("lower_bound_features", v.features.lowerBounds.keys.sorted().map(\.rawValue)),
-                Self.list("upper_bound_features", v.features.upperBounds.keys.sorted().map(\.rawValue)),
+                Self.list("lower_bound_features", Bound.lower.features(v.features).map(\.rawValue)),
+                Self.list("upper_bound_features", Bound.upper.features(v.features).map(\.rawValue)),
             ]
         }
     }
@@ -428,26 +438,21 @@ public struct ReviewReport {
             out.append("  not evaluated (missing data):" + (d.notEvaluated.isEmpty ? " none" : ""))
             for outcome in d.notEvaluated {
                 let needs = outcome.missing.isEmpty ? [] : ["needs " + outcome.missing.map(\.rawValue).joined(separator: ", ")]
-                let bounds =
-                    outcome.lowerBounds.isEmpty
-                    ? [] : ["only lower bounds of " + outcome.lowerBounds.map(\.rawValue).joined(separator: ", ")]
-                let upper =
-                    outcome.upperBounds.isEmpty
-                    ? [] : ["only upper bounds of " + outcome.upperBounds.map(\.rawValue).joined(separator: ", ")]
-                out.append("    \(outcome.rule.id): " + (needs + bounds + upper).joined(separator: "; "))
+                let bounds = Bound.allCases.compactMap { bound in
+                    let features = bound.features(outcome)
+                    return features.isEmpty
+                        ? nil : "only \(bound.rawValue) bounds of " + features.map(\.rawValue).joined(separator: ", ")
+                }
+                out.append("    \(outcome.rule.id): " + (needs + bounds).joined(separator: "; "))
             }
             let missing = v.features.missing.keys.sorted()
             out.append("  missing:" + (missing.isEmpty ? " none" : ""))
             for feature in missing { out.append("    \(feature.rawValue): \(v.features.missing[feature]!)") }
-            let bounds = v.features.lowerBounds.keys.sorted()
-            if !bounds.isEmpty {
-                out.append("  lower bounds only:")
-                for feature in bounds { out.append("    \(feature.rawValue): \(Self.lowerBoundText(v.features, feature))") }
-            }
-            let upper = v.features.upperBounds.keys.sorted()
-            if !upper.isEmpty {
-                out.append("  upper bounds only:")
-                for feature in upper { out.append("    \(feature.rawValue): \(Self.upperBoundText(v.features, feature))") }
+            for bound in Bound.allCases where !bound.features(v.features).isEmpty {
+                out.append("  \(bound.rawValue) bounds only:")
+                for feature in bound.features(v.features) {
+                    out.append("    \(feature.rawValue): \(bound.text(v.features, feature))")
+                }
             }
             func map(_ a: PatientReview.Anatomy?, _ name: String) -> String {
                 guard let a else { return "\(name): none" }
