@@ -15,7 +15,9 @@ public struct LedgerEntry: Sendable, Equatable {
     public let voxelCount: Int
     public let volumeMM3: Double
     /// The volume of its previous-visit partners together; nil at baseline and for new lesions.
-    /// For `recurrent`: the volume of the resolved lesions it overlaps, when last present.
+    /// For `recurrent`: the volume of the resolved lesions it overlaps, when last present. For an
+    /// `enlarging` lesion without partners (`previousIDs` empty): the part of it the previous
+    /// visit's image showed (`LesionMatcher`'s **Shown before**).
     public let previousVolumeMM3: Double?
     /// IDs of its previous-visit partners, ascending; for `recurrent`, the resolved lesions it overlaps.
     public let previousIDs: [LesionID]

@@ -48,15 +48,16 @@ public struct LesionLedger: Sendable {
                 voxelVolumeMM3: voxelVolume, nextID: nextID, connectivity: visit.t2.connectivity,
                 resolved: resolved.isEmpty ? nil : resolved, visit: index,
                 shell: zip(previous.partialVolume, visit.partialVolumeVoxels).map { max($0, $1) },
-                reacquired: visit.earlierReacquired, changed: visit.changed)
+                reacquired: visit.earlierReacquired, changed: visit.changed, shown: visit.shownBefore)
             for continued in matched.later {
                 let lesion = lesions[continued.label - 1]
                 let hasPartners = !continued.previousIDs.isEmpty
+                let hasPrevious = hasPartners || continued.shownBefore
                 rows.append(
                     LedgerEntry(
                         id: continued.id, visit: index, state: continued.state, label: continued.label,
                         voxelCount: lesion.voxelCount, volumeMM3: lesion.volumeMM3,
-                        previousVolumeMM3: hasPartners ? Double(continued.previousVoxels) * voxelVolume : nil,
+                        previousVolumeMM3: hasPrevious ? Double(continued.previousVoxels) * voxelVolume : nil,
                         previousIDs: continued.previousIDs, mergedInto: [], splitFrom: continued.splitFrom,
                         enhancing: enhancing?[continued.label - 1], lesion: lesion, confluent: continued.confluent,
                         active: continued.active,

@@ -10,7 +10,9 @@ import LesionKernels
 ///   `MatchingRule.volumeState`, and `enlarging` whatever its volume when it adds a confluent region;
 /// - with no earlier partner: `recurrent` when it overlaps (by the same minimum) the footprint of
 ///   a lesion that resolved at most `rule.recurrentMaximumAbsentVisits` visits ago
-///   (`ResolvedLesions`), else `new`.
+///   (`ResolvedLesions`); else `enlarging` when the earlier visit's image already showed part of
+///   it (`shown`), that part the size of a lesion (`MatchingRule.isLesionSized`), and it grew from
+///   that part by the enlarging rule; else `new`.
 /// Each earlier lesion whose ID does not continue is `resolved` (no partner) or `absorbed`
 /// (its partners carry other IDs; `mergedInto` lists them).
 ///
@@ -26,6 +28,13 @@ import LesionKernels
 /// **Activity** (`Continued.active`, what `new_or_enlarging_t2` counts): `new` and `enlarging`
 /// lesions, and `merged`, `split` and `recurrent` lesions that are confluent or grew by the
 /// enlarging rule against their partners together (for `recurrent`: their volume when last present).
+///
+/// **Shown before.** A lesion the earlier visit's method missed but its image showed (a
+/// segmentation's `FLAIRLesionSegmentation.shownBefore`) has no earlier partner. Where it has
+/// grown since from what was shown, it is `enlarging`, with no earlier IDs and the shown voxels as
+/// its previous volume (`Continued.shownBefore`); it counts as activity either way. A shown part
+/// never makes a lesion stable: when it did not grow by the rule, it stays `new`, so a missed
+/// lesion of the earlier visit is counted as activity rather than read away.
 ///
 /// **Change.** When the voxels whose FLAIR changed since the earlier visit are known (`changed`),
 /// a lesion with partners has grown — is confluent, enlarging or active — only when at least one
@@ -66,6 +75,9 @@ public enum LesionMatcher {
         public let active: Bool
         /// For `recurrent`: visits its resolved partner was absent (the most recent one's).
         public let absentVisits: Int?
+        /// For an `enlarging` lesion without earlier partners: its voxels the earlier visit's
+        /// image showed (`previousVoxels`); false otherwise. See **Shown before**.
+        public var shownBefore: Bool = false
     }
 
     /// A lesion of the earlier visit whose ID does not continue.
@@ -115,13 +127,19 @@ public enum LesionMatcher {
     ///     blurred by this visit's acquisition, is not growth, and this measures it.
     ///   - changed: the voxels whose FLAIR changed since the earlier visit
     ///     (`VisitLesions.changed`), or nil when that is not known. See **Change** above.
+    ///   - shown: the later lesions' voxels the earlier visit's image already showed as lesion
+    ///     (`VisitLesions.shownBefore`), or nil. See **Shown before** above: the shown voxels
+    ///     (`ShownBefore.voxels`) are the previous volume, and as with `reacquired` the growth is
+    ///     the voxels outside them and outside what the later series would draw of them
+    ///     (`ShownBefore.asSeries`).
     public static func match(
         earlier: LabelMap, earlierIDs: [LesionID], later: LabelMap, rule: MatchingRule,
         voxelVolumeMM3: Double, nextID: Int, connectivity: Connectivity = .default,
         resolved: ResolvedLesions? = nil, visit: Int = 1, shell: [Int] = [0, 0, 0], reacquired: Volume<Bool>? = nil,
-        changed: Volume<Bool>? = nil
+        changed: Volume<Bool>? = nil, shown: ShownBefore? = nil
     ) -> Step {
         precondition(changed.map { $0.size == later.size } ?? true, "the changed voxels are on another grid")
+        precondition(shown.map { $0.voxels.size == later.size } ?? true, "the shown voxels are on another grid")
         precondition(earlierIDs.count == earlier.count, "one ID per earlier lesion")
         precondition(resolved.map { $0.ids.size == later.size } ?? true, "resolved footprints on another grid")
         let table = OverlapTable(earlier, later)
@@ -146,6 +164,21 @@ public enum LesionMatcher {
         let resolvedEdges = regions.resolvedPairs.filter { $0.voxels >= rule.minimumOverlapVoxels }
         var resolvedPartners = [[LesionID]](repeating: [], count: later.count + 1)
         for edge in resolvedEdges where laterPartners[edge.later].isEmpty { resolvedPartners[edge.later].append(edge.id) }
+
+        // Per later label: its voxels shown before, and those neither shown nor drawn by the
+        // later series from what was shown.
+        var shownVoxels = [Int](repeating: 0, count: later.count + 1)
+        var unshownVoxels = [Int](repeating: 0, count: later.count + 1)
+        if let shown {
+            let asSeries = shown.asSeries?.voxels ?? shown.voxels.voxels
+            for (n, label) in later.labels.voxels.enumerated() where label != 0 {
+                if shown.voxels.voxels[n] {
+                    shownVoxels[Int(label)] += 1
+                } else if !asSeries[n] {
+                    unshownVoxels[Int(label)] += 1
+                }
+            }
+        }
 
         var idOf = [LesionID?](repeating: nil, count: later.count + 1)
         var continued = [Bool](repeating: false, count: earlier.count + 1)
@@ -193,6 +226,15 @@ public enum LesionMatcher {
             if partners.isEmpty {
                 let old = resolvedPartners[f].sorted()
                 guard !old.isEmpty, let remembered = resolved?.remembered else {
+                    let before = shownVoxels[f]
+                    let grown = min(laterVoxels, before + unshownVoxels[f])
+                    if rule.isLesionSized(voxels: before, voxelVolumeMM3: voxelVolumeMM3) && changedSince
+                        && rule.volumeState(earlierVoxels: before, laterVoxels: grown, voxelVolumeMM3: voxelVolumeMM3) == .enlarging
+                    {
+                        return Continued(
+                            label: f, id: id, state: .enlarging, previousIDs: [], previousVoxels: before, splitFrom: nil,
+                            largestAddedVoxels: 0, confluent: false, active: true, absentVisits: nil, shownBefore: true)
+                    }
                     return Continued(
                         label: f, id: id, state: .new, previousIDs: [], previousVoxels: 0, splitFrom: nil,
                         largestAddedVoxels: 0, confluent: false, active: true, absentVisits: nil)

@@ -64,6 +64,13 @@ public struct MatchingRule: Sendable, Equatable {
 
     /// True when a connected region of `voxels` new voxels is confluent activity.
     public func isConfluent(voxels: Int, voxelVolumeMM3: Double) -> Bool {
+        isLesionSized(voxels: voxels, voxelVolumeMM3: voxelVolumeMM3)
+    }
+
+    /// True when `voxels` voxels are the size of a lesion: the confluent floor, in voxels and mm³
+    /// (a region a reader would count). Also the floor of what an earlier image must have shown of
+    /// a lesion for it not to be new (`LesionMatcher`'s **Shown before**).
+    public func isLesionSized(voxels: Int, voxelVolumeMM3: Double) -> Bool {
         voxels > 0 && voxels >= minimumConfluentVoxels && Double(voxels) * voxelVolumeMM3 >= minimumConfluentVolumeMM3
     }
 }

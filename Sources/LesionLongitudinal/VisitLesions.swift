@@ -30,12 +30,20 @@ public struct VisitLesions: Sendable {
     /// (`LesionMatcher.match`'s `changed`). Nil when that is not known: the first visit, lesions
     /// from a segmenter's maps, or a previous visit without a FLAIR.
     public let changed: Volume<Bool>?
+    /// The voxels of this visit's T2 lesions that the previous visit's image already showed as
+    /// lesion, where the previous visit found none (`FLAIRLesionSegmentation.shownBefore`): a
+    /// lesion grown from such a part is enlarging, not new (`LesionMatcher.match`'s `shown`). Nil
+    /// when that is not known: the first visit, lesions from a segmenter's maps, a previous visit
+    /// without a FLAIR, or `earlier_signal` off.
+    public let shownBefore: ShownBefore?
 
     public init(
         t2: LesionLabelling, gd: LesionLabelling?, t2Specks: LesionLabelling? = nil, partialVolumeVoxels: [Int] = [0, 0, 0],
-        earlierReacquired: Volume<Bool>? = nil, changed: Volume<Bool>? = nil
+        earlierReacquired: Volume<Bool>? = nil, changed: Volume<Bool>? = nil, shownBefore: ShownBefore? = nil
     ) {
         precondition(partialVolumeVoxels.count == 3 && partialVolumeVoxels.allSatisfy { $0 >= 0 })
+        precondition(shownBefore.map { $0.voxels.size == t2.size } ?? true, "the shown voxels are on another grid")
+        self.shownBefore = shownBefore
         precondition(earlierReacquired.map { $0.size == t2.size } ?? true, "the re-acquired lesions are on another grid")
         precondition(changed.map { $0.size == t2.size } ?? true, "the changed voxels are on another grid")
         self.earlierReacquired = earlierReacquired

@@ -666,6 +666,70 @@ struct SegmentationKernelTests {
         #expect(!PreviousVisit(ratio: reacquired, lesions: before, ownRatio: own).isUnchanged([0, 2], ratio: current), "a lesion before")
     }
 
+    /// Seeds at 1.4, growth to 1.2, the half-maximum edge: the built-in pipeline's thresholds.
+    static let shownSegmentation = FLAIRLesionSegmentation(
+        normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+        whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5, earlierSignal: true)
+
+    @Test("shown before: per lesion, the previous peak must reach seed_ratio; then voxels ≥ grow_ratio and the half-maximum edge")
+    func shownBeforeByHand() {
+        let size = GridSize(8, 1, 1)
+        // Lesion 1 on voxels 0…3, lesion 2 on 5…6, lesion 3 on 7; voxel 4 is background.
+        let labels = LabelMap(labels: Volume(size: size, voxels: [1, 1, 1, 1, 0, 2, 2, 3]), count: 3)
+        let ratio = Volume<Float>(size: size, voxels: [2.0, 1.45, 1.3, .nan, 3, 1.39, 1.3, 1.4])
+        let nothing = Volume(size: size, repeating: false)
+        let f = Self.shownSegmentation
+        // Lesion 1: peak 2.0 ≥ 1.4, edge 1 + 0.5 × 1.0 = 1.5, so voxel 0 only (1.45 < 1.5; NaN shows
+        // nothing). Lesion 2: peak 1.39 < 1.4, none (voxel 4's 3 is background). Lesion 3: peak 1.4,
+        // edge 1.2 → grow_ratio 1.2 wins, voxel 7.
+        let shown = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing))
+        #expect(shown?.voxels.voxels == [true, false, false, false, false, false, false, true])
+        #expect(shown?.asSeries == nil)
+        // With the previous visit's own image: `voxels` reads it, `asSeries` the re-acquired ratio.
+        let own = Volume<Float>(size: size, voxels: [1.5, 1.5, 1.5, 1.5, 1, 1.6, 1.25, 1])
+        let both = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own))
+        // Own: lesion 1 peak 1.5, edge 1.25: all four; lesion 2 peak 1.6, edge 1.3: voxel 5; lesion 3 none.
+        #expect(both?.voxels.voxels == [true, true, true, true, false, true, false, false])
+        #expect(both?.asSeries?.voxels == shown?.voxels.voxels)
+        #expect(f.shownBefore(labels, previous: PreviousVisit(ratio: nil, lesions: nothing)) == nil)
+    }
+
+    /// Shown before, per lesion and voxel by the definition: the lesion's peak over its known
+    /// previous values, then each voxel against `max(grow, 1 + edge · (peak − 1))`.
+    static func referenceShown(_ labels: LabelMap, _ before: Volume<Float>, seed: Float, grow: Float, edge: Float) -> [Bool] {
+        (0..<labels.labels.voxels.count).map { n in
+            let label = labels.labels.voxels[n]
+            guard label != 0 else { return false }
+            let values = labels.labels.voxels.indices.filter { labels.labels.voxels[$0] == label }.map { before.voxels[$0] }
+            guard let peak = values.filter({ !$0.isNaN }).max(), peak >= seed else { return false }
+            return before.voxels[n] >= max(grow, 1 + edge * (peak - 1))
+        }
+    }
+
+    @Test("shown before equals the per-lesion definition on 200 random label maps and ratios, NaN included")
+    func shownBeforeAgainstReference() {
+        for seed in UInt64(0)..<200 {
+            var rng = SeededGenerator(seed: 0x5B0 + seed)
+            let size = RandomVolumes.size(&rng, maximumExtent: 9)
+            let count = Int.random(in: 0...5, using: &rng)
+            let labels = LabelMap(
+                labels: Volume(size: size, voxels: (0..<size.voxelCount).map { _ in Int32.random(in: 0...Int32(count), using: &rng) }),
+                count: count)
+            let (ratio, own) = (Self.values(size, &rng), Self.values(size, &rng))
+            var f = Self.shownSegmentation
+            f.seedRatio = Double.random(in: 1.2...2.5, using: &rng)
+            f.growRatio = Double.random(in: 1...f.seedRatio, using: &rng)
+            f.edgeFraction = [0, 0.5, Double.random(in: 0...1, using: &rng)][seed % 3 == 0 ? 0 : Int(seed % 2) + 1]
+            let (s, g, e) = (Float(f.seedRatio), Float(f.growRatio), Float(f.edgeFraction))
+            let nothing = Volume(size: size, repeating: false)
+            let one = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing))
+            #expect(one?.voxels.voxels == Self.referenceShown(labels, ratio, seed: s, grow: g, edge: e), "seed \(seed)")
+            let two = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own))
+            #expect(two?.voxels.voxels == Self.referenceShown(labels, own, seed: s, grow: g, edge: e), "seed \(seed)")
+            #expect(two?.asSeries?.voxels == Self.referenceShown(labels, ratio, seed: s, grow: g, edge: e), "seed \(seed)")
+        }
+    }
+
     /// The smooth reference computed the slow way: block sums, a direct (non-separable) 3D
     /// Gaussian sum over the coarse grid, and trilinear interpolation evaluated per voxel.
     static func referenceField(_ v: Volume<Float>, _ w: Volume<Bool>, spacing: [Double], sigmaMM: Double, blockMM: Double) -> [Double] {

@@ -127,6 +127,15 @@ struct PipelineFileTests {
         #expect(!off.pipeline.t2Sources[0].flair.dropUnchanged)
     }
 
+    @Test("earlier_signal is true unless set, as in the built-in pipeline; false turns it off; it applies to lesion growth only")
+    func earlierSignal() throws {
+        let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
+        #expect(standard.pipeline.t2Sources[0].flair.earlierSignal)
+        #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.earlierSignal })
+        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    earlier_signal: false\n")
+        #expect(!off.pipeline.t2Sources[0].flair.earlierSignal)
+    }
+
     @Test("enhancing_reach_mm is 2 unless set, as in the built-in pipeline; 0 lets enhancing seeds grow anywhere in the region")
     func enhancingReach() throws {
         try growthKey("enhancing_reach_mm", \.enhancingReachMM, standard: 2, set: 0)
@@ -197,6 +206,10 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    enhancing_reach_mm: 2\n",
                 "FILE: line 4: t2_sources[1].enhancing_reach_mm applies to kind lesion-growth only, not mask"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    earlier_signal: true\n",
+                "FILE: line 4: t2_sources[1].earlier_signal applies to kind lesion-growth only, not mask"
             ),
             (
                 "t2_sources:\n  - kind: probseg\n    pattern: x\n    drop_unchanged: true\n",

@@ -37,7 +37,10 @@
 ///   drawn where it changed. An unknown voxel (NaN in either visit) is no such seed;
 /// - an enhancing lesion of the same visit is a lesion (`growing(fromEnhancing:)`): its voxels seed
 ///   growth too, from `growRatio` and within `enhancingReachMM` of them, so a lesion a thick-slice
-///   FLAIR blurs under `seedRatio` is kept when it enhances.
+///   FLAIR blurs under `seedRatio` is kept when it enhances;
+/// - at a later visit, with `earlierSignal`, the part of each lesion the previous visit's FLAIR
+///   already showed as lesion by these thresholds (`shownBefore`) tells the comparison of visits
+///   that the lesion is not new there (`LesionMatcher.match`'s `shown`).
 public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
     public var seedRatio: Double
@@ -64,13 +67,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// How far, in mm, "unchanged" looks for the previous visit's signal around a voxel (0: the
     /// voxel itself).
     public var unchangedNeighbourhoodMM: Double
+    /// Whether a later visit's lesions are read against the previous visit's FLAIR where that
+    /// visit found no lesion (`shownBefore`; the caller applies it).
+    public var earlierSignal: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
-        unchangedNeighbourhoodMM: Double = 0
+        unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false
     ) {
+        self.earlierSignal = earlierSignal
         self.unchangedNeighbourhoodMM = unchangedNeighbourhoodMM
         self.enhancingReachMM = enhancingReachMM
         self.changeSeedRatio = changeSeedRatio
@@ -242,6 +249,55 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange)
+    }
+}
+
+extension FLAIRLesionSegmentation {
+    /// For each lesion of a later visit (`lesions`, on the grid of `previous`), its voxels that the
+    /// previous visit's FLAIR already showed as lesion by this segmentation's thresholds, wherever
+    /// the previous visit sought lesions or not. In one ratio: where its peak over the lesion's
+    /// voxels reaches `seedRatio`, the voxels at least `growRatio` and at least `edgeFraction` of
+    /// the way from white matter (1) to that peak, as `segment` trims a region; a lesion whose
+    /// peak there stays under `seedRatio` (one that rose since) has none. `ShownBefore.voxels`
+    /// reads the previous visit's own image (`previous.ownRatio` when this visit's series is
+    /// coarser, else `previous.ratio`); `ShownBefore.asSeries` reads it re-acquired as this
+    /// visit's series (`previous.ratio`), only when that differs. Nil without the previous ratio.
+    /// Two passes over the labels per ratio: O(N).
+    ///
+    /// A lesion the previous visit missed (grown since out of the cortical ribbon, say, where no
+    /// seed lay) is then not read as new where the previous visit's image already showed it.
+    public func shownBefore(_ lesions: LabelMap, previous: PreviousVisit) -> ShownBefore? {
+        guard let ratio = previous.ratio else { return nil }
+        precondition(ratio.size == lesions.size, "the previous visit is on another grid")
+        func shown(in before: Volume<Float>) -> Volume<Bool> {
+            let labels = lesions.labels.voxels
+            var peak = [Float](repeating: -.infinity, count: lesions.count + 1)
+            // NaN fails `>` and `>=`: an unknown voxel shows nothing.
+            for n in labels.indices where labels[n] != 0 && before.voxels[n] > peak[Int(labels[n])] {
+                peak[Int(labels[n])] = before.voxels[n]
+            }
+            let (seed, grow, edge) = (Float(seedRatio), Float(growRatio), Float(edgeFraction))
+            let level = peak.map { $0 >= seed ? max(grow, 1 + edge * ($0 - 1)) : Float.infinity }
+            return Volume(size: lesions.size, voxels: labels.indices.map { labels[$0] != 0 && before.voxels[$0] >= level[Int(labels[$0])] })
+        }
+        guard let own = previous.ownRatio else { return ShownBefore(voxels: shown(in: ratio), asSeries: nil) }
+        return ShownBefore(voxels: shown(in: own), asSeries: shown(in: ratio))
+    }
+}
+
+/// The parts of a later visit's lesions that the previous visit's image already showed
+/// (`FLAIRLesionSegmentation.shownBefore`), on the later visit's grid.
+public struct ShownBefore: Sendable {
+    /// As the previous visit's own image showed them: what was there.
+    public var voxels: Volume<Bool>
+    /// As that image re-acquired as the later visit's coarser series shows them: what the later
+    /// series would draw of it, so not growth. Nil when the series is not coarser.
+    public var asSeries: Volume<Bool>?
+
+    public init(voxels: Volume<Bool>, asSeries: Volume<Bool>?) {
+        precondition(asSeries.map { $0.size == voxels.size } ?? true, "the shown voxels are on two grids")
+        self.voxels = voxels
+        self.asSeries = asSeries
     }
 }
 

@@ -63,6 +63,14 @@ struct VisitLabeller {
         }
         pass.flair = nil
         pass.second = nil
+        // The final T2 lesions' parts the previous visit's FLAIR already showed.
+        var shownBefore: ShownBefore?
+        if let previous = pass.previousVisit {
+            let start = ContinuousClock.now
+            shownBefore = inputs.t2Source.flair.shownBefore(t2.labelling.map, previous: previous)
+            segmentationSeconds.add(seconds(ContinuousClock.now - start))
+            pass.previousVisit = nil
+        }
         var registrations: [String: Affine] = [:]
         var coarsest: [String: Double] = [:]
         var t2PartialVolume = [0, 0, 0]
@@ -83,7 +91,7 @@ struct VisitLabeller {
             t2CoarsestVoxelMM: coarsest[inputs.t2File] ?? 0, gdCoarsestVoxelMM: inputs.gdFile.flatMap { coarsest[$0] })
         let lesions = VisitLesions(
             t2: t2.labelling, gd: gd?.labelling, t2Specks: t2.specks, partialVolumeVoxels: t2PartialVolume,
-            earlierReacquired: pass.earlierReacquired, changed: pass.changed)
+            earlierReacquired: pass.earlierReacquired, changed: pass.changed, shownBefore: shownBefore)
         pass.earlierReacquired = nil
         pass.changed = nil
         // A visit whose T2 lesions did not come from lesion growth leaves only its lesions.
@@ -135,8 +143,7 @@ struct VisitLabeller {
             union.voxels[n] = true
             added += 1
         }
-        let elapsed = ContinuousClock.now - start
-        segmentationSeconds.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        segmentationSeconds.add(seconds(ContinuousClock.now - start))
         guard added > 0 else { return nil }
         return (
             grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
@@ -194,6 +201,7 @@ struct VisitLabeller {
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
                 pass.changed = previous?.changed(r.ratio)
+                pass.previousVisit = source.flair.earlierSignal ? previous : nil
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
                 func count(_ mask: Volume<Bool>?) -> Int? { mask?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -207,8 +215,7 @@ struct VisitLabeller {
                 found = r.lesions
                 rule = .enhancement(source.enhancement, preContrast: second != nil)
             }
-            let elapsed = ContinuousClock.now - start
-            segmentationSeconds.add(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            segmentationSeconds.add(seconds(ContinuousClock.now - start))
             let mask = grid.scan(found.map { $0 ? 1.0 : 0.0 }, path: file)
             // The T1w of a lesion-growth source is not a pre-contrast image: only Gd records one.
             return (labelled(mask, atLeast: 0.5), fit, rule, source.kind == .subtraction ? second?.fit : nil, mask)
@@ -238,6 +245,10 @@ struct VisitLabeller {
                 .subtraction(zThreshold: source.subtractionZThreshold, post: post, pre: pre), preFit, scored
             )
         }
+    }
+
+    private func seconds(_ elapsed: Duration) -> Double {
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
     /// A second image of a segmentation (the T1w of the FLAIR's source, the pre-contrast T1w of
@@ -317,4 +328,7 @@ final class SegmentationPass: @unchecked Sendable {
     var earlierReacquired: Volume<Bool>?
     /// The voxels of the visit being labelled whose FLAIR changed since the previous visit.
     var changed: Volume<Bool>?
+    /// The previous visit as the T2 source of the visit being labelled read it, when that source
+    /// reads lesions against it (`FLAIRLesionSegmentation.earlierSignal`).
+    var previousVisit: PreviousVisit?
 }
