@@ -100,7 +100,7 @@ struct TimelineWindowTests {
     }
 
     @Test(
-        "a database written before windows were stored (schema v1) is upgraded to v3 when opened; its pages say none is stored until the participants are run again"
+        "a database written before windows were stored (schema v1) is upgraded to the current schema when opened; its pages say none is stored until the participants are run again"
     )
     func upgrade() throws {
         let (folder, study) = try BatchSupport.studyCopy()
@@ -112,9 +112,12 @@ struct TimelineWindowTests {
         try DatabaseQueue(path: path).write { db in
             try db.execute(
                 sql:
-                    "DROP TABLE review_windows; DROP TABLE registrations; DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4')"
+                    "DROP TABLE review_windows; DROP TABLE registrations; DELETE FROM grdb_migrations WHERE identifier IN ('v2', 'v3', 'v4', 'v5')"
             )
-            for column in ["recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2"] {
+            for column in [
+                "recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2", "t2_field_coverage", "t2_voxel_mm",
+                "gd_field_coverage", "gd_voxel_mm",
+            ] {
                 try db.execute(sql: "ALTER TABLE visits DROP COLUMN \(column)")
             }
             for column in ["confluent", "active", "largest_added_region_mm3", "absent_visits"] {
@@ -128,15 +131,22 @@ struct TimelineWindowTests {
             (
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM review_windows") ?? -1,
-                try Int.fetchOne(db, sql: "SELECT COUNT(confluent_t2) + COUNT(recurrent_t2) FROM visits") ?? -1
+                try Int.fetchOne(db, sql: "SELECT COUNT(confluent_t2) + COUNT(recurrent_t2) + COUNT(t2_voxel_mm) FROM visits") ?? -1
             )
         }
-        #expect(migrations.0 == ["v1", "v2", "v3", "v4"] && migrations.1 == 0 && migrations.2 == 0)
+        #expect(migrations.0 == ["v1", "v2", "v3", "v4", "v5"] && migrations.1 == 0 && migrations.2 == 0)
         let page = try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)
         #expect(windowRects(page).isEmpty)
         #expect(page.contains("or the results were written before windows were stored (run the participant again)"))
         let again = try BatchSupport.run(study, output, ["--quiet"])
         #expect(again.status == 1)  // sub-03's broken scan
         #expect(windowRects(try String(contentsOfFile: output + "/report/sub-02.html", encoding: .utf8)).count == 3)
+        // Run again, its visits say what their series could show.
+        let unknown = try DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM visits WHERE participant_id = 'sub-02' AND (t2_voxel_mm IS NULL OR t2_field_coverage IS NULL)")
+        }
+        #expect(unknown == 0)
     }
 }

@@ -113,11 +113,12 @@ struct LongitudinalCommandTests {
             }
             #expect(
                 Array(lines[5...]) == [
-                    "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\trecurrent_t2\tconfluent_t2\tactive_merged_split_t2\tactive_recurrent_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file",
-                    "1\tses-01\t2020-01-15\treference\t9\t314" + String(repeating: "\tn/a", count: 15) + "\t\(t2[0])\tn/a",
-                    "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t3\t4\t5\t0\t0\t0\t1\t0\t0\t3\t0\t0\t2\t1\t\(t2[1])\t\(gd[0])",
-                    "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t0\t0\t0\t0\t1\t1\t\(t2[2])\t\(gd[1])",
-                    "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a",
+                    "visit\tsession_id\tacq_time\tgrid\tt2_lesions\tt2_volume_mm3\tnew_t2\tenlarging_t2\tnew_or_enlarging_t2\tstable_t2\tshrinking_t2\tmerged_t2\tsplit_t2\tresolved_t2\tabsorbed_t2\trecurrent_t2\tconfluent_t2\tactive_merged_split_t2\tactive_recurrent_t2\tgd_lesions\tenhancing_t2\tt2_file\tgd_file\tt2_field_coverage\tt2_voxel_mm\tgd_field_coverage\tgd_voxel_mm",
+                    "1\tses-01\t2020-01-15\treference\t9\t314" + String(repeating: "\tn/a", count: 15) + "\t\(t2[0])\tn/a\t1\t1\tn/a\tn/a",
+                    "2\tses-02\t2020-07-20\tsame\t9\t367\t1\t3\t4\t5\t0\t0\t0\t1\t0\t0\t3\t0\t0\t2\t1\t\(t2[1])\t\(gd[0])\t1\t1\t1\t1",
+                    // The fine grid's field holds every baseline voxel centre; the shifted one 92.625 %.
+                    "3\tses-03\t2021-01-18T09:30:00\tresampled\t9\t367\t0\t0\t0\t6\t0\t1\t2\t0\t1\t0\t0\t0\t0\t1\t1\t\(t2[2])\t\(gd[1])\t1\t0.5\t1\t0.5",
+                    "4\tses-04\t2022-01-10\tresampled\t10\t376\t1\t0\t1\t8\t1\t0\t0\t0\t0\t0\t0\t0\t0\tn/a\tn/a\t\(t2[3])\tn/a\t0.92625\t1\tn/a\tn/a",
                 ])
         }
     }

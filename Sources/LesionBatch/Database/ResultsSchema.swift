@@ -24,11 +24,25 @@ enum ResultsSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: version4)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: version5)
+        }
         return migrator
     }
 
     /// The identifiers of every migration this version knows, in order.
-    static let knownMigrations = ["v1", "v2", "v3", "v4"]
+    static let knownMigrations = ["v1", "v2", "v3", "v4", "v5"]
+
+    /// What each visit's series could show: the share of the baseline's brain inside the T2 and
+    /// Gd series' fields of view and the coarsest voxel of each, mm (the limits under which the
+    /// review reads a count as a lower bound). Rows written before v5 hold NULL there until
+    /// their participant is run again.
+    private static let version5 = """
+        ALTER TABLE visits ADD COLUMN t2_field_coverage REAL;
+        ALTER TABLE visits ADD COLUMN t2_voxel_mm REAL;
+        ALTER TABLE visits ADD COLUMN gd_field_coverage REAL;
+        ALTER TABLE visits ADD COLUMN gd_voxel_mm REAL;
+        """
 
     /// The registrations that placed a participant's images on the baseline grid: the moving and
     /// fixed images (paths relative to the study), whether the stored transform was reused, and

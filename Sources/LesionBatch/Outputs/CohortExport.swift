@@ -227,6 +227,10 @@ public struct CohortExport {
                 ("enhancing_t2", .number, "T2 lesions touching a Gd+ lesion"),
                 ("t2_file", .text, "the T2 file, relative to the study folder"),
                 ("gd_file", .text, "the Gd file, relative to the study folder"),
+                ("t2_field_coverage", .number, "share of the baseline's brain inside the T2 series' field of view"),
+                ("t2_voxel_mm", .number, "the T2 series' coarsest voxel dimension, mm"),
+                ("gd_field_coverage", .number, "share of the baseline's brain inside the Gd series' field of view"),
+                ("gd_voxel_mm", .number, "the Gd series' coarsest voxel dimension, mm"),
                 ("class", .text, "the visit's review class, when a classifier ran"),
                 ("urgent_review", .text, "true when the visit needs urgent review, when a classifier ran"),
             ],
@@ -234,7 +238,8 @@ public struct CohortExport {
                 SELECT v.participant_id, v.visit, v.session_id, v.acq_time, v.grid, v.t2_lesions, v.t2_volume_mm3,
                        v.new_t2, v.enlarging_t2, v.new_or_enlarging_t2, v.stable_t2, v.shrinking_t2, v.merged_t2,
                        v.split_t2, v.resolved_t2, v.absorbed_t2, v.recurrent_t2, v.confluent_t2, v.active_merged_split_t2,
-                       v.active_recurrent_t2, v.gd_lesions, v.enhancing_t2, v.t2_file, v.gd_file,
+                       v.active_recurrent_t2, v.gd_lesions, v.enhancing_t2, v.t2_file, v.gd_file, v.t2_field_coverage,
+                       v.t2_voxel_mm, v.gd_field_coverage, v.gd_voxel_mm,
                        (SELECT class FROM classifications c WHERE c.participant_id = v.participant_id AND c.session_id = v.session_id),
                        (SELECT CASE urgent_review WHEN 1 THEN 'true' ELSE 'false' END FROM classifications c
                         WHERE c.participant_id = v.participant_id AND c.session_id = v.session_id)

@@ -23,6 +23,7 @@ struct OutcomeTables {
             "new_t2", "enlarging_t2", "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2",
             "resolved_t2", "absorbed_t2", "gd_lesions", "enhancing_t2", "t2_file", "gd_file", "brain_mask_file",
             "brain_mask_dice", "recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2",
+            "t2_field_coverage", "t2_voxel_mm", "gd_field_coverage", "gd_voxel_mm",
         ])
     private var lesions = TableRows(
         table: "lesions",
@@ -81,6 +82,7 @@ struct OutcomeTables {
                 c.mergedT2, c.splitT2, c.resolvedT2, c.absorbedT2, c.gdLesions, c.enhancingT2,
                 paths.relative(inputs.t2File), inputs.gdFile.map(paths.relative), inputs.brainMaskFile.map(paths.relative),
                 visit.brainMaskDice, c.recurrentT2, c.confluentT2, c.activeMergedSplitT2, c.activeRecurrentT2,
+                visit.t2Fit.coverage, visit.t2CoarsestVoxelMM, visit.gdFit?.coverage, visit.gdCoarsestVoxelMM,
             ])
         }
         let session = { (visit: Int) in run.visits[visit].inputs.session }

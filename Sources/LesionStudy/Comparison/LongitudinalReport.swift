@@ -315,6 +315,10 @@ public struct LongitudinalReport {
         ]
             + countFields(run.ledger.counts[n])
             + [.text("t2_file", inputs.t2File), .text("gd_file", inputs.gdFile)]
+            + [
+                .number("t2_field_coverage", visit.t2Fit.coverage), .number("t2_voxel_mm", visit.t2CoarsestVoxelMM),
+                .number("gd_field_coverage", visit.gdFit?.coverage), .number("gd_voxel_mm", visit.gdCoarsestVoxelMM),
+            ]
     }
 
     func lesionFields(_ e: LedgerEntry) -> [Field] {
@@ -379,7 +383,8 @@ public struct LongitudinalReport {
                 "visit", "session_id", "acq_time", "grid", "t2_lesions", "t2_volume_mm3", "new_t2", "enlarging_t2",
                 "new_or_enlarging_t2", "stable_t2", "shrinking_t2", "merged_t2", "split_t2", "resolved_t2",
                 "absorbed_t2", "recurrent_t2", "confluent_t2", "active_merged_split_t2", "active_recurrent_t2",
-                "gd_lesions", "enhancing_t2", "t2_file", "gd_file",
+                "gd_lesions", "enhancing_t2", "t2_file", "gd_file", "t2_field_coverage", "t2_voxel_mm", "gd_field_coverage",
+                "gd_voxel_mm",
             ]
         case .lesions:
             [
