@@ -453,13 +453,15 @@ struct SegmentationKernelTests {
         }
 
         func segmented(
-            changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, neighbourhoodMM: Double = 0, previous: PreviousVisit? = nil
+            changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, neighbourhoodMM: Double = 0, previousSeeds: Bool = false,
+            previous: PreviousVisit? = nil
         ) -> FLAIRLesions {
-            FLAIRLesionSegmentation(
+            var f = FLAIRLesionSegmentation(
                 normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
                 whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
-                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged, unchangedNeighbourhoodMM: neighbourhoodMM
-            ).segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged, unchangedNeighbourhoodMM: neighbourhoodMM)
+            f.previousLesionSeeds = previousSeeds
+            return f.segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
         }
 
         /// The previous visit: this visit's `ratio`, less `fall` over `lesion` (at one voxel of it
@@ -522,6 +524,24 @@ struct SegmentationKernelTests {
         // Without the previous visit's FLAIR there is no change to seed from.
         let blind = scene.segmented(previous: PreviousVisit(ratio: nil, lesions: scene.bright))
         #expect(blind.lesions.voxels == scene.bright.voxels && blind.foundByChange == nil)
+    }
+
+    @Test(
+        "previous_lesion_seeds: a lesion counted before and fainter now (under seed_ratio, over grow_ratio) is still found; a faint one never counted is not"
+    )
+    func previousLesionSeeds() {
+        var scene = ChangeScene()
+        let first = scene.segmented()
+        #expect(first.lesions.voxels == scene.bright.voxels)
+        // Later: the bright lesion fades to the faint one's 130 (a ratio of about 1.3).
+        for n in scene.flair.voxels.indices where scene.bright.voxels[n] { scene.flair.voxels[n] = 130 }
+        let previous = PreviousVisit(ratio: first.ratio, lesions: first.lesions)
+        #expect(scene.segmented(previous: previous).lesions.voxels.allSatisfy { !$0 }, "without the seeds: resolved")
+        let seeded = scene.segmented(previousSeeds: true, previous: previous)
+        #expect(seeded.lesions.voxels == scene.bright.voxels, "\(seeded.lesions.voxels.filter { $0 }.count) voxels")
+        // Faded under grow_ratio (110): gone either way.
+        for n in scene.flair.voxels.indices where scene.bright.voxels[n] { scene.flair.voxels[n] = 110 }
+        #expect(scene.segmented(previousSeeds: true, previous: previous).lesions.voxels.allSatisfy { !$0 })
     }
 
     @Test(
@@ -671,7 +691,9 @@ struct SegmentationKernelTests {
         normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 2, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
         whiteMatterDilationMM: 2, ventricleMarginMM: 2, t1MaximumRatio: 1, edgeFraction: 0.5, earlierSignal: true)
 
-    @Test("shown before: per lesion, the previous peak must reach seed_ratio; then voxels ≥ grow_ratio and the half-maximum edge")
+    @Test(
+        "shown before: per lesion, the previous peak must reach seed_ratio; then voxels ≥ grow_ratio and the half-maximum edge; none next to the ventricles"
+    )
     func shownBeforeByHand() {
         let size = GridSize(8, 1, 1)
         // Lesion 1 on voxels 0…3, lesion 2 on 5…6, lesion 3 on 7; voxel 4 is background.
@@ -679,34 +701,60 @@ struct SegmentationKernelTests {
         let ratio = Volume<Float>(size: size, voxels: [2.0, 1.45, 1.3, .nan, 3, 1.39, 1.3, 1.4])
         let nothing = Volume(size: size, repeating: false)
         let f = Self.shownSegmentation
+        let anatomy = Self.anatomy(ventricles: nothing)
         // Lesion 1: peak 2.0 ≥ 1.4, edge 1 + 0.5 × 1.0 = 1.5, so voxel 0 only (1.45 < 1.5; NaN shows
         // nothing). Lesion 2: peak 1.39 < 1.4, none (voxel 4's 3 is background). Lesion 3: peak 1.4,
         // edge 1.2 → grow_ratio 1.2 wins, voxel 7.
-        let shown = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing))
+        let shown = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing), anatomy: anatomy)
         #expect(shown?.voxels.voxels == [true, false, false, false, false, false, false, true])
         #expect(shown?.asSeries == nil)
         // With the previous visit's own image: `voxels` reads it, `asSeries` the re-acquired ratio.
         let own = Volume<Float>(size: size, voxels: [1.5, 1.5, 1.5, 1.5, 1, 1.6, 1.25, 1])
-        let both = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own))
+        let both = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own), anatomy: anatomy)
         // Own: lesion 1 peak 1.5, edge 1.25: all four; lesion 2 peak 1.6, edge 1.3: voxel 5; lesion 3 none.
         #expect(both?.voxels.voxels == [true, true, true, true, false, true, false, false])
         #expect(both?.asSeries?.voxels == shown?.voxels.voxels)
-        #expect(f.shownBefore(labels, previous: PreviousVisit(ratio: nil, lesions: nothing)) == nil)
+        #expect(f.shownBefore(labels, previous: PreviousVisit(ratio: nil, lesions: nothing), anatomy: anatomy) == nil)
+        // A ventricle at voxel 1: voxels 0…3 lie within 2 mm of it and show nothing; lesion 3 still does.
+        var ventricle = nothing
+        ventricle[1, 0, 0] = true
+        let lined = f.shownBefore(
+            labels, previous: PreviousVisit(ratio: ratio, lesions: nothing), anatomy: Self.anatomy(ventricles: ventricle))
+        #expect(lined?.voxels.voxels == [false, false, false, false, false, false, false, true])
     }
 
-    /// Shown before, per lesion and voxel by the definition: the lesion's peak over its known
-    /// previous values, then each voxel against `max(grow, 1 + edge · (peak − 1))`.
-    static func referenceShown(_ labels: LabelMap, _ before: Volume<Float>, seed: Float, grow: Float, edge: Float) -> [Bool] {
-        (0..<labels.labels.voxels.count).map { n in
+    /// Anatomy on 1 mm voxels with these ventricles (the rest is not read by `shownBefore`).
+    static func anatomy(ventricles: Volume<Bool>) -> SegmentationAnatomy {
+        let all = Volume(size: ventricles.size, repeating: true)
+        return SegmentationAnatomy(
+            brain: all, whiteMatter: all, cortex: Volume(size: ventricles.size, repeating: false), ventricles: ventricles,
+            spacingMM: [1, 1, 1])
+    }
+
+    /// Shown before, per lesion and voxel by the definition: voxels within `margin` voxels (a box)
+    /// of a ventricle left out, the lesion's peak over its other known previous values, then each
+    /// voxel against `max(grow, 1 + edge · (peak − 1))`.
+    static func referenceShown(
+        _ labels: LabelMap, _ before: Volume<Float>, ventricles: Volume<Bool>, margin: Int, seed: Float, grow: Float, edge: Float
+    ) -> [Bool] {
+        let s = labels.size
+        let near = (0..<s.voxelCount).map { n in
+            let (i, j, k) = (n % s.nx, (n / s.nx) % s.ny, n / (s.nx * s.ny))
+            return ventricles.voxels.indices.contains { m in
+                let (a, b, c) = (m % s.nx, (m / s.nx) % s.ny, m / (s.nx * s.ny))
+                return ventricles.voxels[m] && abs(a - i) <= margin && abs(b - j) <= margin && abs(c - k) <= margin
+            }
+        }
+        return (0..<labels.labels.voxels.count).map { n in
             let label = labels.labels.voxels[n]
-            guard label != 0 else { return false }
-            let values = labels.labels.voxels.indices.filter { labels.labels.voxels[$0] == label }.map { before.voxels[$0] }
+            guard label != 0, !near[n] else { return false }
+            let values = labels.labels.voxels.indices.filter { labels.labels.voxels[$0] == label && !near[$0] }.map { before.voxels[$0] }
             guard let peak = values.filter({ !$0.isNaN }).max(), peak >= seed else { return false }
             return before.voxels[n] >= max(grow, 1 + edge * (peak - 1))
         }
     }
 
-    @Test("shown before equals the per-lesion definition on 200 random label maps and ratios, NaN included")
+    @Test("shown before equals the per-lesion definition on 200 random label maps, ratios and ventricles, NaN included")
     func shownBeforeAgainstReference() {
         for seed in UInt64(0)..<200 {
             var rng = SeededGenerator(seed: 0x5B0 + seed)
@@ -716,17 +764,23 @@ struct SegmentationKernelTests {
                 labels: Volume(size: size, voxels: (0..<size.voxelCount).map { _ in Int32.random(in: 0...Int32(count), using: &rng) }),
                 count: count)
             let (ratio, own) = (Self.values(size, &rng), Self.values(size, &rng))
+            let ventricles = RandomVolumes.noise(size, density: [0, 0.02, 0.1][Int(seed % 3)], &rng)
             var f = Self.shownSegmentation
             f.seedRatio = Double.random(in: 1.2...2.5, using: &rng)
             f.growRatio = Double.random(in: 1...f.seedRatio, using: &rng)
             f.edgeFraction = [0, 0.5, Double.random(in: 0...1, using: &rng)][seed % 3 == 0 ? 0 : Int(seed % 2) + 1]
-            let (s, g, e) = (Float(f.seedRatio), Float(f.growRatio), Float(f.edgeFraction))
+            f.ventricleMarginMM = Double(Int.random(in: 0...2, using: &rng))
+            let (s, g, e, m) = (Float(f.seedRatio), Float(f.growRatio), Float(f.edgeFraction), Int(f.ventricleMarginMM))
             let nothing = Volume(size: size, repeating: false)
-            let one = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing))
-            #expect(one?.voxels.voxels == Self.referenceShown(labels, ratio, seed: s, grow: g, edge: e), "seed \(seed)")
-            let two = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own))
-            #expect(two?.voxels.voxels == Self.referenceShown(labels, own, seed: s, grow: g, edge: e), "seed \(seed)")
-            #expect(two?.asSeries?.voxels == Self.referenceShown(labels, ratio, seed: s, grow: g, edge: e), "seed \(seed)")
+            let anatomy = Self.anatomy(ventricles: ventricles)
+            func reference(_ before: Volume<Float>) -> [Bool] {
+                Self.referenceShown(labels, before, ventricles: ventricles, margin: m, seed: s, grow: g, edge: e)
+            }
+            let one = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing), anatomy: anatomy)
+            #expect(one?.voxels.voxels == reference(ratio), "seed \(seed)")
+            let two = f.shownBefore(labels, previous: PreviousVisit(ratio: ratio, lesions: nothing, ownRatio: own), anatomy: anatomy)
+            #expect(two?.voxels.voxels == reference(own), "seed \(seed)")
+            #expect(two?.asSeries?.voxels == reference(ratio), "seed \(seed)")
         }
     }
 

@@ -40,7 +40,10 @@
 ///   FLAIR blurs under `seedRatio` is kept when it enhances;
 /// - at a later visit, with `earlierSignal`, the part of each lesion the previous visit's FLAIR
 ///   already showed as lesion by these thresholds (`shownBefore`) tells the comparison of visits
-///   that the lesion is not new there (`LesionMatcher.match`'s `shown`).
+///   that the lesion is not new there (`LesionMatcher.match`'s `shown`);
+/// - at a later visit, with `previousLesionSeeds`, the previous visit's lesions seed growth too,
+///   from `growRatio` and within `enhancingReachMM` of them: a lesion counted before is looked for
+///   where it was, so one a thick-slice series blurs under `seedRatio` is not read as resolved.
 public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var normalisation: WhiteMatterNormalisation
     public var seedRatio: Double
@@ -70,13 +73,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether a later visit's lesions are read against the previous visit's FLAIR where that
     /// visit found no lesion (`shownBefore`; the caller applies it).
     public var earlierSignal: Bool
+    /// Whether the previous visit's lesions seed growth at a later visit, from `growRatio` and
+    /// within `enhancingReachMM` of them.
+    public var previousLesionSeeds: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
-        unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false
+        unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false
     ) {
+        self.previousLesionSeeds = previousLesionSeeds
         self.earlierSignal = earlierSignal
         self.unchangedNeighbourhoodMM = unchangedNeighbourhoodMM
         self.enhancingReachMM = enhancingReachMM
@@ -209,6 +216,19 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
                 growRegion: region.intersecting([changed], excluding: []), connectivity: .twentySix)
             for n in lesions.voxels.indices where byChange.voxels[n] { lesions.voxels[n] = true }
         }
+        // The previous visit's lesions seed growth too, from `growRatio`, within
+        // `enhancingReachMM` of them: a lesion counted before is looked for where it was.
+        if previousLesionSeeds, let known = previous?.lesions {
+            let persistent = known.intersecting([region], excluding: [])
+            let reach =
+                enhancingReachMM > 0
+                ? region.intersecting([anatomy.dilated(persistent, mm: enhancingReachMM)], excluding: []) : region
+            let grown = LesionGrowth.grow(
+                ratio, seedThreshold: Float(growRatio), growThreshold: Float(growRatio), seedRegion: persistent,
+                growRegion: reach, connectivity: .twentySix)
+            for n in lesions.voxels.indices where grown.voxels[n] { lesions.voxels[n] = true }
+            for n in allSeeds.voxels.indices where persistent.voxels[n] { allSeeds.voxels[n] = true }
+        }
         // Unchanged since the previous visit: neither new nor evidence.
         let nearby = previous.map {
             $0.lookingNearby(radius: MaskMorphology.radius(mm: unchangedNeighbourhoodMM, spacingMM: anatomy.spacingMM))
@@ -261,24 +281,31 @@ extension FLAIRLesionSegmentation {
     /// peak there stays under `seedRatio` (one that rose since) has none. `ShownBefore.voxels`
     /// reads the previous visit's own image (`previous.ownRatio` when this visit's series is
     /// coarser, else `previous.ratio`); `ShownBefore.asSeries` reads it re-acquired as this
-    /// visit's series (`previous.ratio`), only when that differs. Nil without the previous ratio.
-    /// Two passes over the labels per ratio: O(N).
+    /// visit's series (`previous.ratio`), only when that differs. Voxels within
+    /// `ventricleMarginMM` of the ventricles show nothing (and set no peak): the ependymal lining
+    /// is bright on every FLAIR, which is why no seed lies there either. Nil without the previous
+    /// ratio. Two passes over the labels per ratio and one dilation: O(N).
     ///
     /// A lesion the previous visit missed (grown since out of the cortical ribbon, say, where no
     /// seed lay) is then not read as new where the previous visit's image already showed it.
-    public func shownBefore(_ lesions: LabelMap, previous: PreviousVisit) -> ShownBefore? {
+    public func shownBefore(_ lesions: LabelMap, previous: PreviousVisit, anatomy: SegmentationAnatomy) -> ShownBefore? {
         guard let ratio = previous.ratio else { return nil }
-        precondition(ratio.size == lesions.size, "the previous visit is on another grid")
+        precondition(ratio.size == lesions.size && anatomy.ventricles.size == lesions.size, "the previous visit is on another grid")
+        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM).voxels
+        let labels = lesions.labels.voxels
         func shown(in before: Volume<Float>) -> Volume<Bool> {
-            let labels = lesions.labels.voxels
             var peak = [Float](repeating: -.infinity, count: lesions.count + 1)
             // NaN fails `>` and `>=`: an unknown voxel shows nothing.
-            for n in labels.indices where labels[n] != 0 && before.voxels[n] > peak[Int(labels[n])] {
+            for n in labels.indices where labels[n] != 0 && !nearVentricles[n] && before.voxels[n] > peak[Int(labels[n])] {
                 peak[Int(labels[n])] = before.voxels[n]
             }
             let (seed, grow, edge) = (Float(seedRatio), Float(growRatio), Float(edgeFraction))
             let level = peak.map { $0 >= seed ? max(grow, 1 + edge * ($0 - 1)) : Float.infinity }
-            return Volume(size: lesions.size, voxels: labels.indices.map { labels[$0] != 0 && before.voxels[$0] >= level[Int(labels[$0])] })
+            return Volume(
+                size: lesions.size,
+                voxels: labels.indices.map { n in
+                    labels[n] != 0 && !nearVentricles[n] && before.voxels[n] >= level[Int(labels[n])]
+                })
         }
         guard let own = previous.ownRatio else { return ShownBefore(voxels: shown(in: ratio), asSeries: nil) }
         return ShownBefore(voxels: shown(in: own), asSeries: shown(in: ratio))

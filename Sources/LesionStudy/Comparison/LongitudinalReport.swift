@@ -232,7 +232,7 @@ public struct LongitudinalReport {
                 ("enhancing_reach_mm", JSON.number(f.enhancingReachMM)),
                 ("unchanged_neighbourhood_mm", JSON.number(f.unchangedNeighbourhoodMM)),
                 ("change_seed_ratio", JSON.number(f.changeSeedRatio)), ("drop_unchanged", String(f.dropUnchanged)),
-                ("earlier_signal", String(f.earlierSignal)),
+                ("earlier_signal", String(f.earlierSignal)), ("previous_lesion_seeds", String(f.previousLesionSeeds)),
             ] + normalisation(f.normalisation)
         case .enhancement(let e, _):
             return [

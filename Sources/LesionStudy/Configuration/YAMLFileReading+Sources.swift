@@ -79,7 +79,7 @@ extension YAMLFileReading {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
             "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged", "unchanged_neighbourhood_mm",
-            "earlier_signal",
+            "earlier_signal", "previous_lesion_seeds",
         ]
     }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
@@ -129,6 +129,9 @@ extension YAMLFileReading {
             }
             if let node = m["drop_unchanged"] { f.dropUnchanged = try boolean(node, "\(context).drop_unchanged") }
             if let node = m["earlier_signal"] { f.earlierSignal = try boolean(node, "\(context).earlier_signal") }
+            if let node = m["previous_lesion_seeds"] {
+                f.previousLesionSeeds = try boolean(node, "\(context).previous_lesion_seeds")
+            }
             if let value = try distance("white_matter_dilation_mm") { f.whiteMatterDilationMM = value }
             if let value = try distance("ventricle_margin_mm") { f.ventricleMarginMM = value }
             guard f.growRatio <= f.seedRatio else {

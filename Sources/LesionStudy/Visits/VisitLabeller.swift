@@ -65,9 +65,9 @@ struct VisitLabeller {
         pass.second = nil
         // The final T2 lesions' parts the previous visit's FLAIR already showed.
         var shownBefore: ShownBefore?
-        if let previous = pass.previousVisit {
+        if let (previous, anatomy) = pass.previousVisit {
             let start = ContinuousClock.now
-            shownBefore = inputs.t2Source.flair.shownBefore(t2.labelling.map, previous: previous)
+            shownBefore = inputs.t2Source.flair.shownBefore(t2.labelling.map, previous: previous, anatomy: anatomy)
             segmentationSeconds.add(seconds(ContinuousClock.now - start))
             pass.previousVisit = nil
         }
@@ -201,7 +201,7 @@ struct VisitLabeller {
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
                 pass.changed = previous?.changed(r.ratio)
-                pass.previousVisit = source.flair.earlierSignal ? previous : nil
+                pass.previousVisit = source.flair.earlierSignal ? previous.map { ($0, anatomy) } : nil
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
                 func count(_ mask: Volume<Bool>?) -> Int? { mask?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -330,5 +330,5 @@ final class SegmentationPass: @unchecked Sendable {
     var changed: Volume<Bool>?
     /// The previous visit as the T2 source of the visit being labelled read it, when that source
     /// reads lesions against it (`FLAIRLesionSegmentation.earlierSignal`).
-    var previousVisit: PreviousVisit?
+    var previousVisit: (PreviousVisit, SegmentationAnatomy)?
 }
