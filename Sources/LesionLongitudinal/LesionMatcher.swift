@@ -75,8 +75,9 @@ public enum LesionMatcher {
         public let active: Bool
         /// For `recurrent`: visits its resolved partner was absent (the most recent one's).
         public let absentVisits: Int?
-        /// For an `enlarging` lesion without earlier partners: its voxels the earlier visit's
-        /// image showed (`previousVoxels`); false otherwise. See **Shown before**.
+        /// True for an `enlarging` lesion without earlier partners, grown from the part the
+        /// earlier visit's image showed (that part's voxels are `previousVoxels`); false
+        /// otherwise. See **Shown before**.
         public var shownBefore: Bool = false
     }
 
