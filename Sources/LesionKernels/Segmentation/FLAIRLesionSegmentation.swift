@@ -124,7 +124,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             lesions: box.paste(r.lesions, outside: false), ratio: box.paste(r.ratio, outside: .nan),
             region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
             unchanged: r.unchanged.map { box.paste($0, outside: false) },
-            foundByChange: r.foundByChange.map { box.paste($0, outside: false) })
+            foundByChange: r.foundByChange.map { box.paste($0, outside: false) },
+            nearVentricles: box.paste(r.nearVentricles, outside: false))
     }
 
     /// The grid voxels whose FLAIR and T1w values `segment` reads: its box, inclusive; nil when
@@ -219,7 +220,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         // The previous visit's lesions seed growth too, from `growRatio`, within
         // `enhancingReachMM` of them: a lesion counted before is looked for where it was.
         if previousLesionSeeds, let known = previous?.lesions {
-            let persistent = known.intersecting([region], excluding: [])
+            // Where a seed may lie: a mimic in the cortex or the ependymal lining that the
+            // previous visit kept seeds nothing here.
+            let persistent = known.intersecting([seeds], excluding: [])
             let reach =
                 enhancingReachMM > 0
                 ? region.intersecting([anatomy.dilated(persistent, mm: enhancingReachMM)], excluding: []) : region
@@ -268,47 +271,97 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             }.dropped
         }
         return FLAIRLesions(
-            lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange)
+            lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange,
+            nearVentricles: nearVentricles)
     }
 }
 
 extension FLAIRLesionSegmentation {
-    /// For each lesion of a later visit (`lesions`, on the grid of `previous`), its voxels that the
-    /// previous visit's FLAIR already showed as lesion by this segmentation's thresholds, wherever
-    /// the previous visit sought lesions or not. In one ratio: where its peak over the lesion's
-    /// voxels reaches `seedRatio`, the voxels at least `growRatio` and at least `edgeFraction` of
-    /// the way from white matter (1) to that peak, as `segment` trims a region; a lesion whose
-    /// peak there stays under `seedRatio` (one that rose since) has none. `ShownBefore.voxels`
-    /// reads the previous visit's own image (`previous.ownRatio` when this visit's series is
-    /// coarser, else `previous.ratio`); `ShownBefore.asSeries` reads it re-acquired as this
-    /// visit's series (`previous.ratio`), only when that differs. Voxels within
-    /// `ventricleMarginMM` of the ventricles show nothing (and set no peak): the ependymal lining
-    /// is bright on every FLAIR, which is why no seed lies there either. Nil without the previous
-    /// ratio. Two passes over the labels per ratio and one dilation: O(N).
+    /// For each lesion of a later visit (`lesions`, `count` labels, on the grid of `previous`),
+    /// its voxels that the previous visit's FLAIR already showed as lesion by this segmentation's
+    /// thresholds, wherever the previous visit sought lesions or not. `nearVentricles` is this
+    /// visit's `FLAIRLesions.nearVentricles`; `spacingMM` the grid's voxel size.
+    ///
+    /// In one ratio: where its peak over the lesion's voxels reaches `seedRatio`, the voxels at
+    /// least `growRatio` and at least `edgeFraction` of the way from white matter (1) to that
+    /// peak, as `segment` trims a region; a lesion whose peak there stays under `seedRatio` (one
+    /// that rose since) has none. `ShownBefore.voxels` reads the previous visit's own image
+    /// (`previous.ownRatio` when this visit's series is coarser, else `previous.ratio`);
+    /// `ShownBefore.asSeries` reads it re-acquired as this visit's series (`previous.ratio`), only
+    /// when that differs.
+    /// - Voxels within `ventricleMarginMM` of the ventricles (`nearVentricles`) show nothing,
+    ///   set no peak and are no part of a lesion's core: the ependymal lining is bright on every
+    ///   FLAIR, which is why no seed lies there either.
+    /// - A lesion whose core (its voxel nearest its centroid in mm, the first of equals) the
+    ///   previous visit's own image did not show has none: a new lesion whose edge covers an older
+    ///   bright spot (a cortical mimic under a thick slice's footprint, say) is not that spot
+    ///   grown, while a lesion that grew around what was shown holds it at its centre.
+    ///
+    /// Nil without the previous ratio. Two passes over the lesions' runs for the cores and two per
+    /// ratio, none over the background: O(lesion voxels), plus the masks' allocation.
     ///
     /// A lesion the previous visit missed (grown since out of the cortical ribbon, say, where no
     /// seed lay) is then not read as new where the previous visit's image already showed it.
-    public func shownBefore(_ lesions: LabelMap, previous: PreviousVisit, anatomy: SegmentationAnatomy) -> ShownBefore? {
+    public func shownBefore(
+        _ lesions: LabelRuns, count: Int, nearVentricles: Volume<Bool>, spacingMM: [Double], previous: PreviousVisit
+    ) -> ShownBefore? {
         guard let ratio = previous.ratio else { return nil }
-        precondition(ratio.size == lesions.size && anatomy.ventricles.size == lesions.size, "the previous visit is on another grid")
-        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM).voxels
-        let labels = lesions.labels.voxels
-        func shown(in before: Volume<Float>) -> Volume<Bool> {
-            var peak = [Float](repeating: -.infinity, count: lesions.count + 1)
-            // NaN fails `>` and `>=`: an unknown voxel shows nothing.
-            for n in labels.indices where labels[n] != 0 && !nearVentricles[n] && before.voxels[n] > peak[Int(labels[n])] {
-                peak[Int(labels[n])] = before.voxels[n]
+        precondition(
+            ratio.size == lesions.size && nearVentricles.size == lesions.size && spacingMM.count == 3,
+            "the previous visit is on another grid")
+        let near = nearVentricles.voxels
+        // Every lesion voxel outside the margin, with its label, in index order.
+        func forEachVoxel(_ body: (Int, Int) -> Void) {
+            let nx = lesions.size.nx
+            for row in 0..<(lesions.size.ny * lesions.size.nz) {
+                for r in lesions.rowBegin[row]..<lesions.rowBegin[row + 1] where lesions.labels[r] != 0 {
+                    for n in (row * nx + Int(lesions.starts[r]))...(row * nx + Int(lesions.ends[r])) where !near[n] {
+                        body(n, Int(lesions.labels[r]))
+                    }
+                }
             }
-            let (seed, grow, edge) = (Float(seedRatio), Float(growRatio), Float(edgeFraction))
-            let level = peak.map { $0 >= seed ? max(grow, 1 + edge * ($0 - 1)) : Float.infinity }
-            return Volume(
-                size: lesions.size,
-                voxels: labels.indices.map { n in
-                    labels[n] != 0 && !nearVentricles[n] && before.voxels[n] >= level[Int(labels[n])]
-                })
         }
-        guard let own = previous.ownRatio else { return ShownBefore(voxels: shown(in: ratio), asSeries: nil) }
-        return ShownBefore(voxels: shown(in: own), asSeries: shown(in: ratio))
+        // Each lesion's core: its voxel nearest its centroid, in mm (the first of equals).
+        let nx = lesions.size.nx
+        let nxy = nx * lesions.size.ny
+        var sums = [(Double, Double, Double, Int)](repeating: (0, 0, 0, 0), count: count + 1)
+        forEachVoxel { n, label in
+            let s = sums[label]
+            sums[label] = (s.0 + Double(n % nx), s.1 + Double((n / nx) % lesions.size.ny), s.2 + Double(n / nxy), s.3 + 1)
+        }
+        var core = [Int](repeating: -1, count: count + 1)
+        var nearest = [Double](repeating: .infinity, count: count + 1)
+        forEachVoxel { n, label in
+            let (s, c) = (sums[label], Double(sums[label].3))
+            let dx = (Double(n % nx) - s.0 / c) * spacingMM[0]
+            let dy = (Double((n / nx) % lesions.size.ny) - s.1 / c) * spacingMM[1]
+            let dz = (Double(n / nxy) - s.2 / c) * spacingMM[2]
+            let squared = dx * dx + dy * dy + dz * dz
+            if squared < nearest[label] { (nearest[label], core[label]) = (squared, n) }
+        }
+        let (seed, grow, edge) = (Float(seedRatio), Float(growRatio), Float(edgeFraction))
+        // Per label, the level a voxel of `values` must reach to be shown (infinity: none). NaN
+        // fails `>` and `>=`: an unknown voxel sets no peak and shows nothing.
+        func levels(_ values: [Float]) -> [Float] {
+            var peak = [Float](repeating: -.infinity, count: count + 1)
+            forEachVoxel { n, label in
+                if values[n] > peak[label] { peak[label] = values[n] }
+            }
+            return peak.map { $0 >= seed ? max(grow, 1 + edge * ($0 - 1)) : Float.infinity }
+        }
+        func shown(_ values: [Float], _ level: [Float], keep: [Bool]) -> Volume<Bool> {
+            var out = Volume(size: lesions.size, repeating: false)
+            forEachVoxel { n, label in out.voxels[n] = keep[label] && values[n] >= level[label] }
+            return out
+        }
+        // The core is read in the previous visit's own image, for both: what it showed there.
+        let first = (previous.ownRatio ?? ratio).voxels
+        let firstLevel = levels(first)
+        let keep = core.indices.map { core[$0] >= 0 && first[core[$0]] >= firstLevel[$0] }
+        let voxels = shown(first, firstLevel, keep: keep)
+        guard previous.ownRatio != nil else { return ShownBefore(voxels: voxels, asSeries: nil) }
+        let asSeries = shown(ratio.voxels, levels(ratio.voxels), keep: keep)
+        return ShownBefore(voxels: voxels, asSeries: asSeries)
     }
 }
 
@@ -344,6 +397,9 @@ public struct FLAIRLesions: Sendable {
     /// The lesions that hold no seed at `seedRatio`, found by their change alone
     /// (`changeSeedRatio`); nil when change seeds did not apply.
     public var foundByChange: Volume<Bool>?
+    /// The voxels within `ventricleMarginMM` of the ventricles, where no seed lies (false outside
+    /// the segmentation's box, which holds them all).
+    public var nearVentricles: Volume<Bool>
 }
 
 /// The patient's previous visit on the grid of the visit being segmented: what its lesions are
