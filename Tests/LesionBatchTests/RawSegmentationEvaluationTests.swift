@@ -250,18 +250,22 @@ struct RawSegmentationEvaluationTests {
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
-        // 14 false positives in all, every one cortical, against 2 with the key at 0.5.
+        // 19 false positives in all against 2 with the key at 0.5, every one cortical but one: at
+        // sub-raw01's follow-up, a first-visit mimic looked for again from its white-matter part
+        // (`previous_lesion_seeds`) is found off the ribbon. (Without those seeds: 14, all
+        // cortical, and the follow-ups' F1 0.842 and 0.947.)
         let measured: [(String, String, f1: Double)] = [
-            ("sub-raw01", "ses-01", 0.667), ("sub-raw01", "ses-02", 0.842),
-            ("sub-raw02", "ses-01", 0.778), ("sub-raw02", "ses-02", 0.947),
+            ("sub-raw01", "ses-01", 0.667), ("sub-raw01", "ses-02", 0.727),
+            ("sub-raw02", "ses-01", 0.778), ("sub-raw02", "ses-02", 0.857),
         ]
         for (participant, session, f1) in measured {
             let visit = try #require(score.visit(participant, session))
             #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
             #expect(visit.fn == 0, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        #expect(score.visits.map(\.fp).reduce(0, +) >= 10)
-        #expect(score.visits.allSatisfy { $0.fp == ($0.fp_kinds["cortical"] ?? 0) }, "\(score.visits.map(\.fp_kinds))")
+        #expect(score.visits.map(\.fp).reduce(0, +) >= 15)
+        let offRibbon = score.visits.map { $0.fp - ($0.fp_kinds["cortical"] ?? 0) }
+        #expect(offRibbon == [0, 1, 0, 0], "\(score.visits.map(\.fp_kinds))")
         // The counts equal the truth's all the same: the cortical mimics kept at the baseline come
         // back drawn larger by the 6 mm slices, but their FLAIR did not rise, so they are stable
         // (3 and 2 enlarging against 2 and 1 before growth needed change).
@@ -301,8 +305,10 @@ struct RawSegmentationEvaluationTests {
         // and not within unchanged_neighbourhood_mm (2): it is dropped too (2 false positives there
         // with the neighbourhood 0, new 3 against 3 only because the third new lesion, Gd+ and 7
         // voxels, is missed).
+        // One of the two missed without `previous_lesion_seeds`, a lesion counted at the first
+        // visit that the 6 mm series blurs under seed_ratio, is found from it.
         let second = try #require(score.visit("sub-raw02", "ses-02"))
-        #expect(second.fp == 1 && second.fn == 2, "\(second.fp) false, \(second.fn) missed")
+        #expect(second.fp == 1 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
         // New lesions: 2 and 2 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
         // 0.27 only: no change seed; sub-raw02's third is the missed one above).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)

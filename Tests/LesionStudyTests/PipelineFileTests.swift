@@ -136,13 +136,14 @@ struct PipelineFileTests {
         #expect(!off.pipeline.t2Sources[0].flair.earlierSignal)
     }
 
-    @Test("previous_lesion_seeds is false unless set, as in the built-in pipeline; true turns it on")
+    @Test("previous_lesion_seeds is true unless set, as in the built-in pipeline; false turns it off")
     func previousLesionSeeds() throws {
         let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
-        #expect(!standard.pipeline.t2Sources[0].flair.previousLesionSeeds)
-        #expect(Pipeline.standard.t2Sources.allSatisfy { !$0.flair.previousLesionSeeds })
-        let on = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    previous_lesion_seeds: true\n")
-        #expect(on.pipeline.t2Sources[0].flair.previousLesionSeeds)
+        #expect(standard.pipeline.t2Sources[0].flair.previousLesionSeeds)
+        let growth = Pipeline.standard.t2Sources.filter { $0.kind == .lesionGrowth }
+        #expect(!growth.isEmpty && growth.allSatisfy { $0.flair.previousLesionSeeds })
+        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    previous_lesion_seeds: false\n")
+        #expect(!off.pipeline.t2Sources[0].flair.previousLesionSeeds)
     }
 
     @Test("enhancing_reach_mm is 2 unless set, as in the built-in pipeline; 0 lets enhancing seeds grow anywhere in the region")
