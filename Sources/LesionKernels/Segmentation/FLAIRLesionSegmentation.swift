@@ -73,8 +73,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether a later visit's lesions are read against the previous visit's FLAIR where that
     /// visit found no lesion (`shownBefore`; the caller applies it).
     public var earlierSignal: Bool
-    /// Whether the previous visit's lesions seed growth at a later visit, from `growRatio` and
-    /// within `enhancingReachMM` of them.
+    /// Whether the previous visit's lesions seed growth at a later visit where a seed may lie
+    /// (the white matter off the cortex and the ventricle margin), from `growRatio` and within
+    /// `enhancingReachMM` of them.
     public var previousLesionSeeds: Bool
 
     public init(

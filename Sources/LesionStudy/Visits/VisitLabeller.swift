@@ -65,11 +65,11 @@ struct VisitLabeller {
         pass.second = nil
         // The final T2 lesions' parts the previous visit's FLAIR already showed.
         var shownBefore: ShownBefore?
-        if let (previous, found) = pass.previousVisit {
+        if let (previous, nearVentricles) = pass.previousVisit {
             let start = ContinuousClock.now
             let (x, y, z) = grid.geometry.spacingMM
             shownBefore = inputs.t2Source.flair.shownBefore(
-                t2.labelling.runs, count: t2.labelling.lesions.count, nearVentricles: found.nearVentricles, spacingMM: [x, y, z],
+                t2.labelling.runs, count: t2.labelling.lesions.count, nearVentricles: nearVentricles, spacingMM: [x, y, z],
                 previous: previous)
             segmentationSeconds.add(seconds(ContinuousClock.now - start))
             pass.previousVisit = nil
@@ -204,7 +204,7 @@ struct VisitLabeller {
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
                 pass.changed = previous?.changed(r.ratio)
-                pass.previousVisit = source.flair.earlierSignal ? previous.map { ($0, r) } : nil
+                pass.previousVisit = source.flair.earlierSignal ? previous.map { ($0, r.nearVentricles) } : nil
                 found = r.lesions
                 pass.flair = (r.lesions, r.ratio, r.region)
                 func count(_ mask: Volume<Bool>?) -> Int? { mask?.voxels.reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -332,7 +332,7 @@ final class SegmentationPass: @unchecked Sendable {
     /// The voxels of the visit being labelled whose FLAIR changed since the previous visit.
     var changed: Volume<Bool>?
     /// The previous visit as the T2 source of the visit being labelled read it, when that source
-    /// reads lesions against it (`FLAIRLesionSegmentation.earlierSignal`), with that source's
-    /// segmentation of the visit.
-    var previousVisit: (PreviousVisit, FLAIRLesions)?
+    /// reads lesions against it (`FLAIRLesionSegmentation.earlierSignal`), with the ventricle
+    /// margin of its segmentation of the visit (`FLAIRLesions.nearVentricles`).
+    var previousVisit: (PreviousVisit, nearVentricles: Volume<Bool>)?
 }
