@@ -311,9 +311,9 @@ extension FLAIRLesionSegmentation {
             ratio.size == lesions.size && nearVentricles.size == lesions.size && spacingMM.count == 3,
             "the previous visit is on another grid")
         let near = nearVentricles.voxels
+        let (nx, nxy) = (lesions.size.nx, lesions.size.nx * lesions.size.ny)
         // Every lesion voxel outside the margin, with its label, in index order.
         func forEachVoxel(_ body: (Int, Int) -> Void) {
-            let nx = lesions.size.nx
             for row in 0..<(lesions.size.ny * lesions.size.nz) {
                 for r in lesions.rowBegin[row]..<lesions.rowBegin[row + 1] where lesions.labels[r] != 0 {
                     for n in (row * nx + Int(lesions.starts[r]))...(row * nx + Int(lesions.ends[r])) where !near[n] {
@@ -323,8 +323,6 @@ extension FLAIRLesionSegmentation {
             }
         }
         // Each lesion's core: its voxel nearest its centroid, in mm (the first of equals).
-        let nx = lesions.size.nx
-        let nxy = nx * lesions.size.ny
         var sums = [(Double, Double, Double, Int)](repeating: (0, 0, 0, 0), count: count + 1)
         forEachVoxel { n, label in
             let s = sums[label]
