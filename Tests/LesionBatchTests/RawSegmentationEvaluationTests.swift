@@ -306,9 +306,12 @@ struct RawSegmentationEvaluationTests {
         // with the neighbourhood 0, new 3 against 3 only because the third new lesion, Gd+ and 7
         // voxels, is missed).
         // One of the two missed without `previous_lesion_seeds`, a lesion counted at the first
-        // visit that the 6 mm series blurs under seed_ratio, is found from it.
+        // visit that the 6 mm series blurs under seed_ratio, is found from it. A periventricular
+        // one (truth lesion 1, T1-dark: 0.57 of white matter in the generator) is missed at both
+        // visits with the patient's own ventricles (`ventricle_csf_ratio`), found with the
+        // template's: a T1-dark lesion by the ventricle is the rule's known cost.
         let second = try #require(score.visit("sub-raw02", "ses-02"))
-        #expect(second.fp == 1 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
+        #expect(second.fp == 1 && second.fn == 2, "\(second.fp) false, \(second.fn) missed")
         // New lesions: 2 and 2 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
         // 0.27 only: no change seed; sub-raw02's third is the missed one above).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)

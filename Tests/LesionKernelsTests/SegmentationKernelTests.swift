@@ -809,6 +809,56 @@ struct SegmentationKernelTests {
         }
     }
 
+    @Test(
+        "ventricle_csf_ratio: the margin is measured from the patient's own ventricles, dark on the T1w (or the FLAIR without one), found near the template's"
+    )
+    func ownVentricleMargin() {
+        // The template's ventricles are two voxels wider (in x) than the patient's, whose CSF
+        // (dark on both images) ends at x 19; a periventricular lesion lies at x 22-23, next to the
+        // template's. In y the patient's ventricle is larger: an ependymal cap three voxels deep
+        // (y 22-24) is bright on the FLAIR and dark on the T1w, as the ventricle it lines.
+        let size = GridSize(56, 52, 48)
+        // Everything 8 voxels in from the coordinates above, so the segmentation's box is not the
+        // whole grid.
+        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
+            var v = Volume(size: size, repeating: false)
+            for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
+            return v
+        }
+        let template = box(14...21, 14...21, 12...19)
+        let csf = box(16...19, 14...21, 12...19)
+        let cap = box(16...19, 22...24, 13...18)
+        let lesion = box(22...23, 15...18, 13...16)
+        let whiteMatter = box(6...29, 6...29, 4...27).intersecting([], excluding: [template])
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: Volume(size: size, repeating: false),
+            ventricles: template, spacingMM: [1, 1, 1])
+        var flair = Volume<Float>(size: size, repeating: 100)
+        var t1 = flair
+        for n in flair.voxels.indices {
+            if csf.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (10, 10) }
+            if cap.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (190, 10) }
+            if lesion.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (200, 60) }
+        }
+        var f = Self.shownSegmentation
+        f.normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.25)
+        #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
+        func found(csfRatio: Double, t1 withT1: Bool) -> (lesion: [Bool], cap: Bool) {
+            f.ventricleCSFRatio = csfRatio
+            let out = f.segment(flair: flair, t1: withT1 ? t1 : nil, anatomy: anatomy).lesions
+            return (out.intersecting([], excluding: [cap]).voxels, out.intersecting([cap], excluding: []).voxels.contains(true))
+        }
+        let none = [Bool](repeating: false, count: size.voxelCount)
+        // The template's margin (2 mm) covers the lesion, not the cap's outer layer (y 24).
+        #expect(found(csfRatio: 0, t1: true) == (none, true))
+        #expect(found(csfRatio: 0, t1: false) == (none, true))
+        // From the patient's CSF, the lesion is found whole. On the FLAIR the cap is not CSF, so
+        // the margin ends at y 23 and its outer layer seeds; on the T1w it is, and it does not.
+        #expect(found(csfRatio: 0.5, t1: true) == (lesion.voxels, false))
+        #expect(found(csfRatio: 0.5, t1: false).lesion == lesion.voxels)
+        #expect(found(csfRatio: 0.5, t1: false).cap)
+    }
+
     /// The voxels within `margin` voxels (a box) of a ventricle, by brute force: every ventricle
     /// voxel marks its box.
     static func near(_ ventricles: Volume<Bool>, margin: Int) -> [Bool] {

@@ -156,6 +156,11 @@ struct PipelineFileTests {
         try growthKey("unchanged_neighbourhood_mm", \.unchangedNeighbourhoodMM, standard: 2, set: 0)
     }
 
+    @Test("ventricle_csf_ratio is 0.5 unless set, as in the built-in pipeline; 0 keeps the template's ventricles")
+    func ventricleCSFRatio() throws {
+        try growthKey("ventricle_csf_ratio", \.ventricleCSFRatio, standard: 0.5, set: 0)
+    }
+
     @Test(
         "malformed files are refused with the line",
         arguments: [
@@ -208,6 +213,14 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    unchanged_neighbourhood_mm: -2\n",
                 "FILE: line 4: t2_sources[1].unchanged_neighbourhood_mm must be at least 0, not -2"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    ventricle_csf_ratio: -0.1\n",
+                "FILE: line 4: t2_sources[1].ventricle_csf_ratio must be at least 0, not -0.1"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    ventricle_csf_ratio: 0.3\n",
+                "FILE: line 4: t2_sources[1].ventricle_csf_ratio applies to kind lesion-growth only, not mask"
             ),
             (
                 "t2_sources:\n  - kind: probseg\n    pattern: x\n    unchanged_neighbourhood_mm: 2\n",

@@ -4,9 +4,10 @@
 /// `growRatio`, confined by the anatomy:
 ///
 /// - seeds lie in white matter, off the cortical ribbon, and more than `ventricleMarginMM` from
-///   the ventricles (ependymal FLAIR hyperintensity lines them);
+///   the ventricles (ependymal FLAIR hyperintensity lines them): with `ventricleCSFRatio` above
+///   0, the patient's own ventricles (`ownVentricles`), else the template's;
 /// - growth stays in white matter dilated by `whiteMatterDilationMM` (the juxtacortical band and
-///   the template's misplacement), inside the brain, out of the ventricles;
+///   the template's misplacement), inside the brain, out of those ventricles;
 /// - with a T1w, voxels at least `t1MaximumRatio` of its white matter are not lesion (MS lesions
 ///   are not T1-bright);
 /// - each grown region is trimmed to `edgeFraction` of the way from white matter (1) to its own
@@ -77,13 +78,19 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// (the white matter off the cortex and the ventricle margin), from `growRatio` and within
     /// `enhancingReachMM` of them.
     public var previousLesionSeeds: Bool
+    /// Above 0: the ventricles seeds keep `ventricleMarginMM` from, and growth stays out of, are
+    /// the patient's own (`ownVentricles`: dark under this ratio to white matter, on the T1w when
+    /// there is one, else on the FLAIR); 0: the template's.
+    public var ventricleCSFRatio: Double
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
-        unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false
+        unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false,
+        ventricleCSFRatio: Double = 0
     ) {
+        self.ventricleCSFRatio = ventricleCSFRatio
         self.previousLesionSeeds = previousLesionSeeds
         self.earlierSignal = earlierSignal
         self.unchangedNeighbourhoodMM = unchangedNeighbourhoodMM
@@ -105,8 +112,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// could grow in.
     ///
     /// The work is done inside the white matter's box (`SegmentationBox`): the ratio is NaN
-    /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` and the
-    /// erosion, and two blocks of the reference from the white matter; the region lies inside it.
+    /// outside it, more than `whiteMatterDilationMM`, the larger of `ventricleMarginMM` (twice it
+    /// with `ventricleCSFRatio`) and the erosion, and two blocks of the reference from the white
+    /// matter; the region lies inside it.
     ///
     /// `previous` is the patient's previous visit on the same grid; nil at the first visit.
     public func segment(
@@ -139,8 +147,10 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
 
     /// The segmentation's box (`SegmentationBox`); nil without white matter.
     private func box(_ anatomy: SegmentationAnatomy) -> SegmentationBox? {
-        anatomy.box(
-            dilationMM: whiteMatterDilationMM, reachMM: max(ventricleMarginMM, normalisation.erosionMM),
+        // The patient's own ventricles lie within the margin of the template's, theirs within it again.
+        let ventricleReach = ventricleCSFRatio > 0 ? 2 * ventricleMarginMM : ventricleMarginMM
+        return anatomy.box(
+            dilationMM: whiteMatterDilationMM, reachMM: max(ventricleReach, normalisation.erosionMM),
             reference: SmoothReference(sigmaMM: normalisation.sigmaMM))
     }
 
@@ -176,6 +186,20 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             connectivity: .twentySix)
     }
 
+    /// The patient's own ventricles: the brain's voxels within `ventricleMarginMM` of the
+    /// template's ventricles whose `ratio` (to white matter) is under `ventricleCSFRatio`: CSF is
+    /// dark on T1w and FLAIR. Registration places the template's ventricles a few mm off, and
+    /// their margin then covers periventricular white matter on one side and leaves the ependymal
+    /// lining uncovered on the other. On the T1w, the lining is CSF-dark like the ventricle it
+    /// lines; on the FLAIR it is bright, so `segment` reads the T1w when it has one.
+    func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
+        var own = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM).intersecting([anatomy.brain], excluding: [])
+        let dark = Float(ventricleCSFRatio)
+        // NaN fails `<`: an unknown voxel is no ventricle.
+        for n in own.voxels.indices where own.voxels[n] { own.voxels[n] = ratio.voxels[n] < dark }
+        return own
+    }
+
     /// `segment` on the whole grid (or the box).
     func segmentWhole(
         flair: Volume<Float>, t1: Volume<Float>?, anatomy: SegmentationAnatomy, previous: PreviousVisit? = nil
@@ -183,12 +207,13 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let reference = SmoothReference(sigmaMM: normalisation.sigmaMM)
         let core = anatomy.eroded(anatomy.whiteMatter, mm: normalisation.erosionMM)
         let ratio = anatomy.whiteMatterRatio(flair, reference: reference, core: core, band: normalisation.band)
-        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
+        let t1Ratio = t1.map { anatomy.whiteMatterRatio($0, reference: reference, core: core, band: normalisation.band) }
+        let ventricles = ventricleCSFRatio > 0 ? ownVentricles(anatomy, ratio: t1Ratio ?? ratio) : anatomy.ventricles
+        let nearVentricles = anatomy.dilated(ventricles, mm: ventricleMarginMM)
         let seeds = anatomy.whiteMatter.intersecting([], excluding: [anatomy.cortex, nearVentricles])
         var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
-            .intersecting([anatomy.brain], excluding: [anatomy.ventricles])
-        if let t1 {
-            let t1Ratio = anatomy.whiteMatterRatio(t1, reference: reference, core: core, band: normalisation.band)
+            .intersecting([anatomy.brain], excluding: [ventricles])
+        if let t1Ratio {
             let maximum = t1MaximumRatio
             region.voxels.withUnsafeMutableBufferPointer { r in
                 t1Ratio.voxels.withUnsafeBufferPointer { t in
@@ -396,8 +421,9 @@ public struct FLAIRLesions: Sendable {
     /// The lesions that hold no seed at `seedRatio`, found by their change alone
     /// (`changeSeedRatio`); nil when change seeds did not apply.
     public var foundByChange: Volume<Bool>?
-    /// The voxels within `ventricleMarginMM` of the ventricles, where no seed lies (false outside
-    /// the segmentation's box, which holds them all).
+    /// The voxels within `ventricleMarginMM` of the ventricles (the patient's own with
+    /// `ventricleCSFRatio`), where no seed lies (false outside the segmentation's box, which holds
+    /// them all).
     public var nearVentricles: Volume<Bool>
 }
 

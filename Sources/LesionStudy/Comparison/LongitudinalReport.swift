@@ -227,7 +227,8 @@ public struct LongitudinalReport {
             return [
                 ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
-                ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)), ("edge_fraction", JSON.number(f.edgeFraction)),
+                ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)),
+                ("ventricle_csf_ratio", JSON.number(f.ventricleCSFRatio)), ("edge_fraction", JSON.number(f.edgeFraction)),
                 ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
                 ("enhancing_reach_mm", JSON.number(f.enhancingReachMM)),
                 ("unchanged_neighbourhood_mm", JSON.number(f.unchangedNeighbourhoodMM)),

@@ -79,7 +79,7 @@ extension YAMLFileReading {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
             "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged", "unchanged_neighbourhood_mm",
-            "earlier_signal", "previous_lesion_seeds",
+            "earlier_signal", "previous_lesion_seeds", "ventricle_csf_ratio",
         ]
     }
     static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
@@ -134,6 +134,9 @@ extension YAMLFileReading {
             }
             if let value = try distance("white_matter_dilation_mm") { f.whiteMatterDilationMM = value }
             if let value = try distance("ventricle_margin_mm") { f.ventricleMarginMM = value }
+            if let node = m["ventricle_csf_ratio"] {
+                f.ventricleCSFRatio = try number(node, "\(context).ventricle_csf_ratio", atLeast: 0)
+            }
             guard f.growRatio <= f.seedRatio else {
                 throw fail(
                     m["grow_ratio"] ?? m["seed_ratio"]!,
