@@ -147,7 +147,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
 
     /// The segmentation's box (`SegmentationBox`); nil without white matter.
     private func box(_ anatomy: SegmentationAnatomy) -> SegmentationBox? {
-        // The patient's own ventricles lie within the margin of the template's, theirs within it again.
+        // The patient's own ventricles lie within the margin of the template's; their margin reaches as
+        // far again.
         let ventricleReach = ventricleCSFRatio > 0 ? 2 * ventricleMarginMM : ventricleMarginMM
         return anatomy.box(
             dilationMM: whiteMatterDilationMM, reachMM: max(ventricleReach, normalisation.erosionMM),
