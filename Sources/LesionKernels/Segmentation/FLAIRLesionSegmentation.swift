@@ -191,8 +191,10 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// template's ventricles whose `ratio` (to white matter) is under `ventricleCSFRatio`: CSF is
     /// dark on T1w and FLAIR. Registration places the template's ventricles a few mm off, and
     /// their margin then covers periventricular white matter on one side and leaves the ependymal
-    /// lining uncovered on the other. On the T1w, the lining is CSF-dark like the ventricle it
-    /// lines; on the FLAIR it is bright, so `segment` reads the T1w when it has one.
+    /// lining uncovered on the other. The lining is bright on the FLAIR, so `segment` reads the
+    /// T1w when it has one: where the lining is as dark as the ventricle there (partial volume,
+    /// as in the project's generated patients), it is taken with the ventricle; where it reads as
+    /// tissue, only the margin covers it.
     func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
         var own = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM).intersecting([anatomy.brain], excluding: [])
         let dark = Float(ventricleCSFRatio)
