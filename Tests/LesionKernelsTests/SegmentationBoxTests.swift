@@ -108,6 +108,8 @@ struct SegmentationBoxTests {
         var rng = SeededGenerator(seed: 1608)
         // The later-visit rules drawn apart, so the heads are those drawn before they existed.
         var rules = SeededGenerator(seed: 1609)
+        // The patient's own ventricles (`ventricle_csf_ratio`), drawn apart too.
+        var own = SeededGenerator(seed: 1610)
         var cropped = 0, outside = 0, boxed = 0
         for _ in 0..<80 {
             let head = Head(&rng)
@@ -116,12 +118,13 @@ struct SegmentationBoxTests {
             let normalisation = WhiteMatterNormalisation(
                 sigmaMM: Double.random(in: 2...12, using: &rng), erosionMM: [0, s][Int.random(in: 0..<2, using: &rng)], band: 0.25)
             func mm() -> Double { Double(Int.random(in: 0...2, using: &rng)) * s }
-            let flair = FLAIRLesionSegmentation(
+            var flair = FLAIRLesionSegmentation(
                 normalisation: normalisation, seedRatio: 1.4, growRatio: 1.15, whiteMatterDilationMM: mm(),
                 ventricleMarginMM: mm(), t1MaximumRatio: 1.3, edgeFraction: 0.5,
                 cortexMaximumFraction: [1, 0.5, 0.2][Int.random(in: 0..<3, using: &rng)],
                 changeSeedRatio: [0, 0.1, 0.3][Int.random(in: 0..<3, using: &rules)], dropUnchanged: Bool.random(using: &rules),
                 unchangedNeighbourhoodMM: Double(Int.random(in: 0...2, using: &rules)) * s)
+            flair.ventricleCSFRatio = [0, 0.5, 0.9][Int.random(in: 0..<3, using: &own)]
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
             // lowered by up to 0.4 at random voxels.
@@ -165,9 +168,11 @@ struct SegmentationBoxTests {
             let dilated = anatomy.dilated(anatomy.whiteMatter, mm: flair.whiteMatterDilationMM)
             #expect((0..<dilated.voxels.count).allSatisfy { !dilated.voxels[$0] || Self.same(f.ratio.voxels[$0], fWhole.ratio.voxels[$0]) })
 
-            let enhancement = EnhancementSegmentation(
+            var enhancement = EnhancementSegmentation(
                 normalisation: normalisation, seedDifference: 0.3, growDifference: 0.15, whiteMatterDilationMM: mm(),
                 brainMarginMM: mm(), ventricleMarginMM: mm(), closingMM: mm(), flairMinimumRatio: 1.2)
+            enhancement.ventricleCSFRatio = [0, 0.5, 0.9][Int.random(in: 0..<3, using: &own)]
+            enhancement.ventricleReachMM = Double(Int.random(in: 0...2, using: &own)) * s
             let pre = Bool.random(using: &rng) ? head.images[1] : nil
             let ratio = Bool.random(using: &rng) ? head.flairRatio : nil
             let e = enhancement.segment(post: head.images[2], pre: pre, flairRatio: ratio, anatomy: anatomy)

@@ -1225,6 +1225,80 @@ struct SegmentationKernelTests {
         #expect(components == 1)
     }
 
+    @Test(
+        "Gd ventricle_csf_ratio: the choroid plexus is kept out by the patient's CSF (pre-contrast T1w, else FLAIR), so the template's ventricles no longer hide a periventricular lesion"
+    )
+    func enhancementOwnVentricles() {
+        // The template's ventricles (x 14-21) lie three voxels off the patient's CSF (x 17-24). An
+        // enhancing lesion at x 15-16 lies in the template's ventricles, next to the CSF; an
+        // enhancing plexus at x 22-23 lies in the CSF, outside the template's ventricles (within 2
+        // mm of them). Everything 8 voxels in, so the segmentation's box is not the whole grid.
+        let size = GridSize(56, 52, 48)
+        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
+            var v = Volume(size: size, repeating: false)
+            for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
+            return v
+        }
+        let template = box(14...21, 14...21, 12...19)
+        let csf = box(17...24, 14...21, 12...19)
+        let plexus = box(22...23, 16...19, 14...17)
+        let lesion = box(15...16, 15...18, 13...16)
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: box(6...29, 6...29, 4...27),
+            cortex: Volume(size: size, repeating: false), ventricles: template, spacingMM: [1, 1, 1])
+        // White matter 100 on every image. The CSF is 10 on each. The lesion: pre-contrast 80,
+        // post-contrast 180, FLAIR 200. The plexus: dark before contrast as the CSF it lies in
+        // (the generated patients' plexus) or tissue-like (65, as grey matter), 170 after; on
+        // the FLAIR 150, so that the FLAIR check passes it and only the ventricles keep it out,
+        // or 60, as a real plexus in CSF.
+        func images(plexusPre: Float, plexusFLAIR: Float) -> (pre: Volume<Float>, post: Volume<Float>, flair: Volume<Float>) {
+            var (pre, post, flair) = (
+                Volume<Float>(size: size, repeating: 100), Volume<Float>(size: size, repeating: 100),
+                Volume<Float>(size: size, repeating: 100)
+            )
+            for n in pre.voxels.indices {
+                if csf.voxels[n] { (pre.voxels[n], post.voxels[n], flair.voxels[n]) = (10, 10, 10) }
+                if plexus.voxels[n] { (pre.voxels[n], post.voxels[n], flair.voxels[n]) = (plexusPre, 170, plexusFLAIR) }
+                if lesion.voxels[n] { (pre.voxels[n], post.voxels[n], flair.voxels[n]) = (80, 180, 200) }
+            }
+            return (pre, post, flair)
+        }
+        let normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.25)
+        var e = EnhancementSegmentation(
+            normalisation: normalisation, seedDifference: 0.45, growDifference: 0.3, whiteMatterDilationMM: 0,
+            brainMarginMM: 0, ventricleMarginMM: 0, closingMM: 0, flairMinimumRatio: 1.1, ventricleReachMM: 2)
+        #expect(anatomy.box(dilationMM: 0, reachMM: 2, reference: SmoothReference(sigmaMM: 2)).map { !$0.isWhole } == true)
+        let none = [Bool](repeating: false, count: size.voxelCount)
+        func found(
+            _ csfRatio: Double, pre withPre: Bool, flair withFLAIR: Bool, plexusPre: Float = 10, plexusFLAIR: Float = 150
+        )
+            -> (lesion: [Bool], plexus: Bool)
+        {
+            e.ventricleCSFRatio = csfRatio
+            let (pre, post, flair) = images(plexusPre: plexusPre, plexusFLAIR: plexusFLAIR)
+            let ratio =
+                withFLAIR
+                ? anatomy.whiteMatterRatio(
+                    flair, reference: SmoothReference(sigmaMM: 2), core: anatomy.whiteMatter, band: 0.25) : nil
+            let out = e.segment(post: post, pre: withPre ? pre : nil, flairRatio: ratio, anatomy: anatomy).lesions
+            return (out.intersecting([], excluding: [plexus]).voxels, out.intersecting([plexus], excluding: []).voxels.contains(true))
+        }
+        // The template's ventricles: the lesion is lost, the plexus found.
+        #expect(found(0, pre: true, flair: true) == (none, true))
+        #expect(found(0, pre: true, flair: false) == (none, true))
+        // The patient's CSF on the pre-contrast T1w: the lesion is found whole, the plexus not.
+        #expect(found(0.5, pre: true, flair: true) == (lesion.voxels, false))
+        // Without the FLAIR check the template's ventricles stay out too: the plexus is kept out
+        // and the lesion is still lost.
+        #expect(found(0.5, pre: true, flair: false) == (none, false))
+        // No pre-contrast image: the FLAIR's CSF. The lesion is found; this plexus is bright on the
+        // FLAIR, so it is not CSF there and is found too.
+        #expect(found(0.5, pre: false, flair: true) == (lesion.voxels, true))
+        // A plexus that reads as tissue before contrast is searched; the FLAIR check drops it.
+        #expect(found(0.5, pre: true, flair: true, plexusPre: 65, plexusFLAIR: 60) == (lesion.voxels, false))
+        #expect(found(0.5, pre: true, flair: true, plexusPre: 65, plexusFLAIR: 150) == (lesion.voxels, true))
+    }
+
     @Test("an enhancing region the FLAIR does not reach is kept; NaN voxels do not count in the mean")
     func flairUnknownKeeps() {
         let size = GridSize(9, 1, 1)

@@ -162,6 +162,23 @@ struct PipelineFileTests {
     }
 
     @Test(
+        "the Gd subtraction's ventricle_csf_ratio is 0.5 and ventricle_reach_mm 2 unless set, as in the built-in pipeline; 0 keeps the template's ventricles"
+    )
+    func enhancementVentricles() throws {
+        let file = try load("gd_sources:\n  - kind: subtraction\n    pattern: \"*_ce-gadolinium_T1w\"\n")
+        #expect(file.pipeline.gdSources[0].enhancement.ventricleCSFRatio == 0.5)
+        #expect(file.pipeline.gdSources[0].enhancement.ventricleReachMM == 2)
+        #expect(
+            Pipeline.standard.gdSources.contains {
+                $0.kind == .subtraction && $0.enhancement.ventricleCSFRatio == 0.5 && $0.enhancement.ventricleReachMM == 2
+            })
+        let changed = try load(
+            "gd_sources:\n  - kind: subtraction\n    pattern: x\n    ventricle_csf_ratio: 0\n    ventricle_reach_mm: 3\n")
+        #expect(changed.pipeline.gdSources[0].enhancement.ventricleCSFRatio == 0)
+        #expect(changed.pipeline.gdSources[0].enhancement.ventricleReachMM == 3)
+    }
+
+    @Test(
         "malformed files are refused with the line",
         arguments: [
             ("matching:\n  enlarging_ratio: [1.5\n", "FILE: line 3, column 1: not valid YAML:"),
@@ -220,7 +237,19 @@ struct PipelineFileTests {
             ),
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    ventricle_csf_ratio: 0.3\n",
-                "FILE: line 4: t2_sources[1].ventricle_csf_ratio applies to kind lesion-growth only, not mask"
+                "FILE: line 4: t2_sources[1].ventricle_csf_ratio applies to kinds lesion-growth and subtraction only, not mask"
+            ),
+            (
+                "gd_sources:\n  - kind: subtraction\n    pattern: x\n    ventricle_csf_ratio: -0.5\n",
+                "FILE: line 4: gd_sources[1].ventricle_csf_ratio must be at least 0, not -0.5"
+            ),
+            (
+                "gd_sources:\n  - kind: subtraction\n    pattern: x\n    ventricle_reach_mm: -1\n",
+                "FILE: line 4: gd_sources[1].ventricle_reach_mm must be at least 0, not -1"
+            ),
+            (
+                "t2_sources:\n  - kind: lesion-growth\n    pattern: x\n    ventricle_reach_mm: 2\n",
+                "FILE: line 4: t2_sources[1].ventricle_reach_mm applies to kind subtraction only, not lesion-growth"
             ),
             (
                 "t2_sources:\n  - kind: probseg\n    pattern: x\n    unchanged_neighbourhood_mm: 2\n",

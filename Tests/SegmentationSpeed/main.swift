@@ -130,6 +130,12 @@ let enhancement = EnhancementSegmentation(
     normalisation: normalisation, seedDifference: 0.45, growDifference: 0.3, whiteMatterDilationMM: 2, brainMarginMM: 2,
     ventricleMarginMM: 0, closingMM: 2, flairMinimumRatio: 1.2)
 
+var flairOwn = flairSegmentation
+flairOwn.ventricleCSFRatio = 0.5
+var enhancementOwn = enhancement
+enhancementOwn.ventricleCSFRatio = 0.5
+enhancementOwn.ventricleReachMM = 2
+
 let args = CommandLine.arguments
 let runs = args.count > 1 ? Int(args[1])! : 1
 let kernels = args.contains("kernels")
@@ -217,9 +223,20 @@ for run in 0..<runs {
     let e2 = enhancement.segment(post: post, pre: nil, flairRatio: nil, anatomy: anatomy)
     let te2 = now() - t
     print("run \(run): FLAIR \(tf) s, post-contrast \(te) s, visit \(tf + te) s; post alone \(te2) s (CPU); all three \(wall() - w) s wall")
+    // The same two series with the patient's own ventricles (`ventricle_csf_ratio`, the default).
+    t = now()
+    let fOwn = flairOwn.segment(flair: flair, t1: t1, anatomy: anatomy)
+    let tfOwn = now() - t
+    t = now()
+    let eOwn = enhancementOwn.segment(post: post, pre: pre, flairRatio: fOwn.ratio, anatomy: anatomy)
+    let teOwn = now() - t
+    print(
+        "run \(run), own ventricles: FLAIR \(tfOwn) s, post-contrast \(teOwn) s, visit \(tfOwn + teOwn) s (CPU; "
+            + "\(((tfOwn + teOwn) / (tf + te) * 100).rounded() / 100)× the template's)")
     if run == 0 {
         print("FLAIR lesions: \(hash(f.lesions))")
         print("enhancing lesions: \(hash(e.lesions))")
         print("enhancing, post alone: \(hash(e2.lesions))")
+        print("own ventricles, FLAIR lesions: \(hash(fOwn.lesions)); enhancing lesions: \(hash(eOwn.lesions))")
     }
 }

@@ -7,7 +7,14 @@
 ///
 /// Only brain parenchyma is searched: white matter dilated by `whiteMatterDilationMM`, inside
 /// the brain eroded by `brainMarginMM` (the dura and the vessels on the brain's surface lie
-/// outside), more than `ventricleMarginMM` from the ventricles (the choroid plexus). A ring of
+/// outside), more than `ventricleMarginMM` from the ventricles (the choroid plexus). With
+/// `ventricleCSFRatio` above 0 the ventricles are the patient's own CSF: the brain's voxels
+/// within `ventricleReachMM` of the template's whose ratio to white matter is under it, on the
+/// pre-contrast T1w (CSF is dark there), else on the FLAIR (the post-contrast image cannot tell
+/// CSF from an enhancing plexus). The template's ventricles, a few mm off, then no longer hide a
+/// periventricular lesion they overlap. A plexus that reads as tissue is no longer excluded by
+/// them either: only the FLAIR check below stands guard, so without `flairRatio` the template's
+/// ventricles stay excluded too (the union). A ring of
 /// enhancement is one connected shell (26-connectivity); gaps in it up to `closingMM` are
 /// closed (a dilation and an erosion of the grown voxels, kept inside the parenchyma), so a
 /// patchy ring stays one lesion.
@@ -27,13 +34,20 @@ public struct EnhancementSegmentation: Sendable, Equatable {
     public var ventricleMarginMM: Double
     public var closingMM: Double
     public var flairMinimumRatio: Double
+    /// Below this ratio to white matter a voxel near the template's ventricles is the patient's
+    /// CSF (0: the template's ventricles).
+    public var ventricleCSFRatio: Double
+    /// How far, in mm, from the template's ventricles the patient's own are looked for.
+    public var ventricleReachMM: Double
 
     public init(
         normalisation: WhiteMatterNormalisation, seedDifference: Double, growDifference: Double,
         whiteMatterDilationMM: Double, brainMarginMM: Double, ventricleMarginMM: Double, closingMM: Double,
-        flairMinimumRatio: Double
+        flairMinimumRatio: Double, ventricleCSFRatio: Double = 0, ventricleReachMM: Double = 0
     ) {
         self.flairMinimumRatio = flairMinimumRatio
+        self.ventricleCSFRatio = ventricleCSFRatio
+        self.ventricleReachMM = ventricleReachMM
         self.normalisation = normalisation
         self.seedDifference = seedDifference
         self.growDifference = growDifference
@@ -43,23 +57,35 @@ public struct EnhancementSegmentation: Sendable, Equatable {
         self.closingMM = closingMM
     }
 
-    /// The parenchyma searched.
-    public func region(_ anatomy: SegmentationAnatomy) -> Volume<Bool> {
+    /// The parenchyma searched, around `ventricles` (the template's unless given).
+    public func region(_ anatomy: SegmentationAnatomy, ventricles: Volume<Bool>? = nil) -> Volume<Bool> {
         let brain = anatomy.eroded(anatomy.brain, mm: brainMarginMM)
-        let nearVentricles = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM)
+        let nearVentricles = anatomy.dilated(ventricles ?? anatomy.ventricles, mm: ventricleMarginMM)
         return anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM).intersecting([brain], excluding: [nearVentricles])
+    }
+
+    /// The patient's own ventricles: the brain's voxels within `ventricleReachMM` of the
+    /// template's ventricles whose `ratio` (to white matter) is under `ventricleCSFRatio`.
+    public func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
+        var own = anatomy.dilated(anatomy.ventricles, mm: ventricleReachMM).intersecting([anatomy.brain], excluding: [])
+        let dark = Float(ventricleCSFRatio)
+        // NaN fails `<`: an unknown voxel is no ventricle.
+        for n in own.voxels.indices where own.voxels[n] { own.voxels[n] = ratio.voxels[n] < dark }
+        return own
     }
 
     /// The enhancing voxels, and the difference they were found in.
     ///
     /// The work is done inside the white matter's box (`SegmentationBox`): the difference is
     /// NaN outside it, more than `whiteMatterDilationMM`, the largest of `brainMarginMM`,
-    /// `ventricleMarginMM`, twice `closingMM` and the erosion, and two blocks of the reference
-    /// from the white matter. `flairRatio` is read at the enhancing voxels only.
+    /// `ventricleMarginMM` (plus `ventricleReachMM` with the patient's own ventricles), twice
+    /// `closingMM` and the erosion, and two blocks of the reference from the white matter.
+    /// `flairRatio` is read at the enhancing voxels and, without `pre`, near the ventricles.
     public func segment(
         post: Volume<Float>, pre: Volume<Float>?, flairRatio: Volume<Float>? = nil, anatomy: SegmentationAnatomy
     ) -> (lesions: Volume<Bool>, difference: Volume<Float>) {
-        let reach = max(brainMarginMM, ventricleMarginMM, 2 * closingMM, normalisation.erosionMM)
+        let ventricleReach = ventricleCSFRatio > 0 ? ventricleMarginMM + ventricleReachMM : ventricleMarginMM
+        let reach = max(brainMarginMM, ventricleReach, 2 * closingMM, normalisation.erosionMM)
         guard
             let box = anatomy.box(
                 dilationMM: whiteMatterDilationMM, reachMM: reach, reference: SmoothReference(sigmaMM: normalisation.sigmaMM)),
@@ -91,7 +117,17 @@ public struct EnhancementSegmentation: Sendable, Equatable {
                 for n in 0..<d.count { d[n] -= 1 }
             }
         }
-        let region = region(anatomy)
+        // The patient's CSF, dark on the pre-contrast T1w (else the FLAIR). Without the FLAIR
+        // check, a plexus that reads as tissue is kept out by the template's ventricles as well.
+        var ventricles: Volume<Bool>?
+        if ventricleCSFRatio > 0, let csf = before ?? flairRatio {
+            var own = ownVentricles(anatomy, ratio: csf)
+            if flairRatio == nil {
+                for n in own.voxels.indices where anatomy.ventricles.voxels[n] { own.voxels[n] = true }
+            }
+            ventricles = own
+        }
+        let region = region(anatomy, ventricles: ventricles)
         var lesions = LesionGrowth.grow(
             difference, seedThreshold: Float(seedDifference), growThreshold: Float(growDifference), seedRegion: region,
             growRegion: region, connectivity: .twentySix)

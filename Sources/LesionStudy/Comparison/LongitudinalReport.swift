@@ -240,7 +240,8 @@ public struct LongitudinalReport {
                 ("seed_difference", JSON.number(e.seedDifference)), ("grow_difference", JSON.number(e.growDifference)),
                 ("white_matter_dilation_mm", JSON.number(e.whiteMatterDilationMM)), ("brain_margin_mm", JSON.number(e.brainMarginMM)),
                 ("ventricle_margin_mm", JSON.number(e.ventricleMarginMM)), ("closing_mm", JSON.number(e.closingMM)),
-                ("flair_min_ratio", JSON.number(e.flairMinimumRatio)),
+                ("flair_min_ratio", JSON.number(e.flairMinimumRatio)), ("ventricle_csf_ratio", JSON.number(e.ventricleCSFRatio)),
+                ("ventricle_reach_mm", JSON.number(e.ventricleReachMM)),
             ] + normalisation(e.normalisation)
         default:
             return []

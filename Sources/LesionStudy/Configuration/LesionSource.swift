@@ -101,7 +101,7 @@ extension EnhancementSegmentation {
     /// The values of `Pipelines/default.yaml` (their sources are cited there).
     public static let standard = EnhancementSegmentation(
         normalisation: .standard, seedDifference: 0.45, growDifference: 0.3, whiteMatterDilationMM: 2, brainMarginMM: 2,
-        ventricleMarginMM: 0, closingMM: 2, flairMinimumRatio: 1.1)
+        ventricleMarginMM: 0, closingMM: 2, flairMinimumRatio: 1.1, ventricleCSFRatio: 0.5, ventricleReachMM: 2)
 }
 
 extension WhiteMatterNormalisation {

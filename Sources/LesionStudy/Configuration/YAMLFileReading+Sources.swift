@@ -79,12 +79,17 @@ extension YAMLFileReading {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
             "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged", "unchanged_neighbourhood_mm",
-            "earlier_signal", "previous_lesion_seeds", "ventricle_csf_ratio",
+            "earlier_signal", "previous_lesion_seeds",
         ]
     }
-    static var subtractionOnlyKeys: [String] { ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio"] }
+    static var subtractionOnlyKeys: [String] {
+        ["seed_difference", "grow_difference", "brain_margin_mm", "closing_mm", "flair_min_ratio", "ventricle_reach_mm"]
+    }
     static var sharedSegmentationKeys: [String] {
-        ["white_matter_dilation_mm", "ventricle_margin_mm", "reference_sigma_mm", "reference_erosion_mm", "reference_band"]
+        [
+            "white_matter_dilation_mm", "ventricle_margin_mm", "ventricle_csf_ratio", "reference_sigma_mm", "reference_erosion_mm",
+            "reference_band",
+        ]
     }
     static var growthKeys: [String] { growthOnlyKeys + sharedSegmentationKeys }
     static var subtractionKeys: [String] { subtractionOnlyKeys }
@@ -153,6 +158,10 @@ extension YAMLFileReading {
             if let value = try distance("brain_margin_mm") { e.brainMarginMM = value }
             if let value = try distance("closing_mm") { e.closingMM = value }
             if let value = try distance("flair_min_ratio") { e.flairMinimumRatio = value }
+            if let node = m["ventricle_csf_ratio"] {
+                e.ventricleCSFRatio = try number(node, "\(context).ventricle_csf_ratio", atLeast: 0)
+            }
+            if let value = try distance("ventricle_reach_mm") { e.ventricleReachMM = value }
             guard e.growDifference <= e.seedDifference else {
                 throw fail(
                     m["grow_difference"] ?? m["seed_difference"]!,
