@@ -821,9 +821,7 @@ struct SegmentationKernelTests {
         // Everything 8 voxels in from the coordinates above, so the segmentation's box is not the
         // whole grid.
         func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-            var v = Volume(size: size, repeating: false)
-            for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
-            return v
+            Self.inset(size, i, j, k)
         }
         let template = box(14...21, 14...21, 12...19)
         let csf = box(16...19, 14...21, 12...19)
@@ -857,6 +855,13 @@ struct SegmentationKernelTests {
         #expect(found(csfRatio: 0.5, t1: true) == (lesion.voxels, false))
         #expect(found(csfRatio: 0.5, t1: false).lesion == lesion.voxels)
         #expect(found(csfRatio: 0.5, t1: false).cap)
+    }
+
+    /// The block `i` × `j` × `k`, moved 8 voxels in along each axis.
+    static func inset(_ size: GridSize, _ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
+        var v = Volume(size: size, repeating: false)
+        for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
+        return v
     }
 
     /// The voxels within `margin` voxels (a box) of a ventricle, by brute force: every ventricle
@@ -1235,9 +1240,7 @@ struct SegmentationKernelTests {
         // mm of them). Everything 8 voxels in, so the segmentation's box is not the whole grid.
         let size = GridSize(56, 52, 48)
         func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-            var v = Volume(size: size, repeating: false)
-            for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
-            return v
+            Self.inset(size, i, j, k)
         }
         let template = box(14...21, 14...21, 12...19)
         let csf = box(17...24, 14...21, 12...19)

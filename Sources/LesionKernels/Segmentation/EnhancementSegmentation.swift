@@ -66,12 +66,8 @@ public struct EnhancementSegmentation: Sendable, Equatable {
 
     /// The patient's own ventricles: the brain's voxels within `ventricleReachMM` of the
     /// template's ventricles whose `ratio` (to white matter) is under `ventricleCSFRatio`.
-    public func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
-        var own = anatomy.dilated(anatomy.ventricles, mm: ventricleReachMM).intersecting([anatomy.brain], excluding: [])
-        let dark = Float(ventricleCSFRatio)
-        // NaN fails `<`: an unknown voxel is no ventricle.
-        for n in own.voxels.indices where own.voxels[n] { own.voxels[n] = ratio.voxels[n] < dark }
-        return own
+    func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
+        anatomy.ventricleCSF(within: ventricleReachMM, ratio: ratio, below: ventricleCSFRatio)
     }
 
     /// The enhancing voxels, and the difference they were found in.

@@ -196,11 +196,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// as in the project's generated patients), it is taken with the ventricle; where it reads as
     /// tissue, only the margin covers it.
     func ownVentricles(_ anatomy: SegmentationAnatomy, ratio: Volume<Float>) -> Volume<Bool> {
-        var own = anatomy.dilated(anatomy.ventricles, mm: ventricleMarginMM).intersecting([anatomy.brain], excluding: [])
-        let dark = Float(ventricleCSFRatio)
-        // NaN fails `<`: an unknown voxel is no ventricle.
-        for n in own.voxels.indices where own.voxels[n] { own.voxels[n] = ratio.voxels[n] < dark }
-        return own
+        anatomy.ventricleCSF(within: ventricleMarginMM, ratio: ratio, below: ventricleCSFRatio)
     }
 
     /// `segment` on the whole grid (or the box).

@@ -27,6 +27,17 @@ public struct SegmentationAnatomy: Sendable {
         MaskMorphology.erode(mask, radius: MaskMorphology.radius(mm: mm, spacingMM: spacingMM))
     }
 
+    /// The patient's own CSF in and around the template's ventricles: the brain's voxels within
+    /// `mm` of them whose `ratio` (an image divided by its white-matter reference) is under
+    /// `below`. Registration places the template's ventricles a few mm off.
+    func ventricleCSF(within mm: Double, ratio: Volume<Float>, below: Double) -> Volume<Bool> {
+        var own = dilated(ventricles, mm: mm).intersecting([brain], excluding: [])
+        let dark = Float(below)
+        // NaN fails `<`: an unknown voxel is no ventricle.
+        for n in own.voxels.indices where own.voxels[n] { own.voxels[n] = ratio.voxels[n] < dark }
+        return own
+    }
+
     /// The image divided by its white-matter reference: 1 in normal white matter.
     ///
     /// The reference is `reference`'s smooth field over the white matter eroded by
