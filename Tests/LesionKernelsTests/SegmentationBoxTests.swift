@@ -200,4 +200,82 @@ struct SegmentationBoxTests {
         #expect(outside >= 15)
         #expect(boxed >= 30)
     }
+
+    /// The offsets of a block of `size` (ranges along i, j, k), and a mask of offsets.
+    static func blocks(
+        _ size: GridSize
+    ) -> (block: (Range<Int>, Range<Int>, Range<Int>) -> [Int], mask: ([Int]) -> Volume<Bool>) {
+        let block = { (i: Range<Int>, j: Range<Int>, k: Range<Int>) in
+            i.flatMap { a in j.flatMap { b in k.map { c in size.offset(a, b, c) } } }
+        }
+        let mask = { (offsets: [Int]) -> Volume<Bool> in
+            var m = Volume(size: size, repeating: false)
+            for n in offsets { m.voxels[n] = true }
+            return m
+        }
+        return (block, mask)
+    }
+
+    /// The random heads' template ventricles lie within the box's padding (two blocks of the
+    /// reference and two voxels) of their white matter, so they cannot tell whether the Gd+
+    /// search's box reaches as far as `ventricleReachMM` asks. Here it asks for six 3 mm voxels,
+    /// beyond that padding (four voxels: a 4 mm block is one voxel at 3 mm).
+    @Test("the Gd+ search's box reaches the template's ventricles the patient's CSF is looked for around")
+    func enhancementBoxReachesTheVentricles() {
+        let size = GridSize(30, 12, 12)
+        let (block, mask) = Self.blocks(size)
+        // White matter i 8-11; the template's ventricles i 16-18, five voxels beyond it and past the
+        // box the other settings would need (i 4-15).
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: mask(block(8..<12, 3..<9, 3..<9)),
+            cortex: Volume(size: size, repeating: false), ventricles: mask(block(16..<19, 3..<9, 3..<9)),
+            spacingMM: [3, 3, 3])
+        // The patient's CSF reaches into the template's white matter at i = 11 (dark before contrast);
+        // two enhancing blocks, one in that CSF (a plexus) and one in white matter at i 8-9.
+        var pre = Volume<Float>(size: size, repeating: 100)
+        for n in block(11..<12, 3..<9, 3..<9) { pre.voxels[n] = 30 }
+        var post = pre
+        let parenchyma = block(8..<10, 4..<7, 4..<7), plexus = block(11..<12, 4..<7, 4..<7)
+        for n in parenchyma + plexus { post.voxels[n] = 200 }
+        let enhancement = EnhancementSegmentation(
+            normalisation: WhiteMatterNormalisation(sigmaMM: 6, erosionMM: 0, band: 0.25), seedDifference: 0.45,
+            growDifference: 0.3, whiteMatterDilationMM: 0, brainMarginMM: 0, ventricleMarginMM: 0, closingMM: 0,
+            flairMinimumRatio: 1.1, ventricleCSFRatio: 0.5, ventricleReachMM: 18)
+        let whole = enhancement.segmentWhole(post: post, pre: pre, anatomy: anatomy)
+        let boxed = enhancement.segment(post: post, pre: pre, anatomy: anatomy)
+        // The block in white matter is found, the one in the patient's CSF is not: on the whole
+        // grid and in the box alike.
+        #expect(whole.lesions.voxels == mask(parenchyma).voxels)
+        #expect(boxed.lesions.voxels == whole.lesions.voxels)
+    }
+
+    /// The same for lesion growth, whose box reaches twice `ventricleMarginMM` with the patient's
+    /// own ventricles (looked for within the margin of the template's, then kept a margin from):
+    /// six 3 mm voxels of margin, so the template's ventricles lie past the margin and padding.
+    @Test("lesion growth's box reaches the template's ventricles the patient's own are looked for around")
+    func flairBoxReachesTheVentricles() {
+        let size = GridSize(30, 12, 12)
+        let (block, mask) = Self.blocks(size)
+        // White matter i 2-11; the template's ventricles i 22-23, eleven voxels beyond it: past
+        // the margin and padding (i up to 21), within twice the margin.
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: mask(block(2..<12, 3..<9, 3..<9)),
+            cortex: Volume(size: size, repeating: false), ventricles: mask(block(22..<24, 3..<9, 3..<9)),
+            spacingMM: [3, 3, 3])
+        // The patient's CSF, dark on the T1w, from i = 16: within the margin of the template's
+        // ventricles, and its own margin reaches i = 10. Two bright blocks: i 3-4 and i 10-11.
+        var t1 = Volume<Float>(size: size, repeating: 100)
+        for n in block(16..<24, 3..<9, 3..<9) { t1.voxels[n] = 30 }
+        var flair = Volume<Float>(size: size, repeating: 100)
+        let far = block(3..<5, 4..<7, 4..<7), near = block(10..<12, 4..<7, 4..<7)
+        for n in far + near { flair.voxels[n] = 200 }
+        let segmentation = FLAIRLesionSegmentation(
+            normalisation: WhiteMatterNormalisation(sigmaMM: 6, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+            whiteMatterDilationMM: 0, ventricleMarginMM: 18, t1MaximumRatio: 1.3, edgeFraction: 0.5, ventricleCSFRatio: 0.5)
+        let whole = segmentation.segmentWhole(flair: flair, t1: t1, anatomy: anatomy)
+        let boxed = segmentation.segment(flair: flair, t1: t1, anatomy: anatomy)
+        // The block within the margin of the patient's CSF seeds nothing; the far one is a lesion.
+        #expect(whole.lesions.voxels == mask(far).voxels)
+        #expect(boxed.lesions.voxels == whole.lesions.voxels)
+    }
 }
