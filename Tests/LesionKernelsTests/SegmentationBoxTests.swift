@@ -201,10 +201,13 @@ struct SegmentationBoxTests {
         #expect(boxed >= 30)
     }
 
-    /// The offsets of a block of `size` (ranges along i, j, k), and a mask of offsets.
-    static func blocks(
-        _ size: GridSize
-    ) -> (block: (Range<Int>, Range<Int>, Range<Int>) -> [Int], mask: ([Int]) -> Volume<Bool>) {
+    /// A 30 × 12 × 12 grid of 3 mm voxels (a 4 mm block of the reference is one voxel): all brain,
+    /// no cortex, white matter and the template's ventricles slabs along i (j and k 3-8); and the
+    /// offsets of a block (ranges along i, j, k) and a mask of offsets on it.
+    static func slabs(
+        whiteMatter: Range<Int>, ventricles: Range<Int>
+    ) -> (anatomy: SegmentationAnatomy, block: (Range<Int>, Range<Int>, Range<Int>) -> [Int], mask: ([Int]) -> Volume<Bool>) {
+        let size = GridSize(30, 12, 12)
         let block = { (i: Range<Int>, j: Range<Int>, k: Range<Int>) in
             i.flatMap { a in j.flatMap { b in k.map { c in size.offset(a, b, c) } } }
         }
@@ -213,7 +216,11 @@ struct SegmentationBoxTests {
             for n in offsets { m.voxels[n] = true }
             return m
         }
-        return (block, mask)
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: mask(block(whiteMatter, 3..<9, 3..<9)),
+            cortex: Volume(size: size, repeating: false), ventricles: mask(block(ventricles, 3..<9, 3..<9)),
+            spacingMM: [3, 3, 3])
+        return (anatomy, block, mask)
     }
 
     /// The random heads' template ventricles lie within the box's padding (two blocks of the
@@ -222,14 +229,10 @@ struct SegmentationBoxTests {
     /// beyond that padding (four voxels: a 4 mm block is one voxel at 3 mm).
     @Test("the Gd+ search's box reaches the template's ventricles the patient's CSF is looked for around")
     func enhancementBoxReachesTheVentricles() {
-        let size = GridSize(30, 12, 12)
-        let (block, mask) = Self.blocks(size)
         // White matter i 8-11; the template's ventricles i 16-18, five voxels beyond it and past the
         // box the other settings would need (i 4-15).
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true), whiteMatter: mask(block(8..<12, 3..<9, 3..<9)),
-            cortex: Volume(size: size, repeating: false), ventricles: mask(block(16..<19, 3..<9, 3..<9)),
-            spacingMM: [3, 3, 3])
+        let (anatomy, block, mask) = Self.slabs(whiteMatter: 8..<12, ventricles: 16..<19)
+        let size = anatomy.size
         // The patient's CSF reaches into the template's white matter at i = 11 (dark before contrast);
         // two enhancing blocks, one in that CSF (a plexus) and one in white matter at i 8-9.
         var pre = Volume<Float>(size: size, repeating: 100)
@@ -254,14 +257,10 @@ struct SegmentationBoxTests {
     /// six 3 mm voxels of margin, so the template's ventricles lie past the margin and padding.
     @Test("lesion growth's box reaches the template's ventricles the patient's own are looked for around")
     func flairBoxReachesTheVentricles() {
-        let size = GridSize(30, 12, 12)
-        let (block, mask) = Self.blocks(size)
         // White matter i 2-11; the template's ventricles i 22-23, eleven voxels beyond it: past
         // the margin and padding (i up to 21), within twice the margin.
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true), whiteMatter: mask(block(2..<12, 3..<9, 3..<9)),
-            cortex: Volume(size: size, repeating: false), ventricles: mask(block(22..<24, 3..<9, 3..<9)),
-            spacingMM: [3, 3, 3])
+        let (anatomy, block, mask) = Self.slabs(whiteMatter: 2..<12, ventricles: 22..<24)
+        let size = anatomy.size
         // The patient's CSF, dark on the T1w, from i = 16: within the margin of the template's
         // ventricles, and its own margin reaches i = 10. Two bright blocks: i 3-4 and i 10-11.
         var t1 = Volume<Float>(size: size, repeating: 100)
