@@ -303,19 +303,21 @@ struct RawSegmentationEvaluationTests {
         #expect(first.f1 >= 0.9 && first.fp == 0 && first.fn == 1, "F1 \(first.f1), \(first.fp) false, \(first.fn) missed")
         // sub-raw02's other mimic read as new rose where the 6 mm series re-acquires it a voxel off,
         // and not within unchanged_neighbourhood_mm (2): it is dropped too (2 false positives there
-        // with the neighbourhood 0, new 3 against 3 only because the third new lesion, Gd+ and 7
-        // voxels, is missed).
+        // with the neighbourhood 0, measured before `ventricle_wall_seeds`).
         // One of the two missed without `previous_lesion_seeds`, a lesion counted at the first
         // visit that the 6 mm series blurs under seed_ratio, is found from it. A periventricular
         // one (truth lesion 1, T1-dark: 0.57 of white matter in the generator) is missed at both
         // visits with the patient's own ventricles (`ventricle_csf_ratio`), found with the
-        // template's: a T1-dark lesion by the ventricle is the rule's known cost.
+        // template's: a T1-dark lesion by the ventricle is the rule's known cost. The third new
+        // lesion (truth lesion 11, periventricular, Gd+, 7 voxels) is seeded only within
+        // ventricle_margin_mm and reaches past it: found with `ventricle_wall_seeds` (missed
+        // without, new 2 against 3).
         let second = try #require(score.visit("sub-raw02", "ses-02"))
-        #expect(second.fp == 1 && second.fn == 2, "\(second.fp) false, \(second.fn) missed")
-        // New lesions: 2 and 2 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
-        // 0.27 only: no change seed; sub-raw02's third is the missed one above).
+        #expect(second.fp == 1 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
+        // New lesions: 2 and 3 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
+        // 0.27 only: no change seed).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)
-        #expect(new.map(\.truth) == [3, 3] && new.map(\.run) == [2, 2], "\(new)")
+        #expect(new.map(\.truth) == [3, 3] && new.map(\.run) == [2, 3], "\(new)")
     }
 
     @Test(

@@ -857,6 +857,51 @@ struct SegmentationKernelTests {
         #expect(found(csfRatio: 0.5, t1: false).cap)
     }
 
+    @Test(
+        "ventricle_wall_seeds: a lesion on the ventricle's wall whose seeds lie within the margin is found when it reaches past it; a lining within the margin is not"
+    )
+    func ventricleWallSeeds() {
+        // The patient's CSF (dark on both images) ends at x 19; the margin is 2 mm (x 20-21). A
+        // lesion on the wall, x 20-22: its core (x 20-21, FLAIR 1.7) is the only part at
+        // seed_ratio, its outer layer (x 22, 1.38) lies past the margin, under seed_ratio and over
+        // the half-maximum edge (1.35). A lining one voxel deep (x 20, 1.9) lies along the wall two
+        // voxels from the lesion. Both are T1-dark (0.6), as a lesion and as partial volume with CSF.
+        let size = GridSize(56, 52, 48)
+        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
+            Self.inset(size, i, j, k)
+        }
+        let csf = box(14...19, 14...21, 12...19)
+        let core = box(20...21, 15...17, 13...15)
+        let outer = box(22...22, 15...17, 13...15)
+        let lining = box(20...20, 19...21, 12...19)
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true),
+            whiteMatter: box(6...29, 6...29, 4...27).intersecting([], excluding: [csf]),
+            cortex: Volume(size: size, repeating: false), ventricles: csf, spacingMM: [1, 1, 1])
+        var flair = Volume<Float>(size: size, repeating: 100)
+        var t1 = flair
+        for n in flair.voxels.indices {
+            if csf.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (10, 10) }
+            if core.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (170, 60) }
+            if outer.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (138, 60) }
+            if lining.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (190, 60) }
+        }
+        var f = Self.shownSegmentation
+        // A band of 0.1 leaves every lesion and lining voxel out of the reference, so white matter
+        // reads 1 and the ratios are the values above over 100.
+        f.normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.1)
+        f.ventricleCSFRatio = 0.5
+        #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
+        let lesion = core.voxels.indices.map { core.voxels[$0] || outer.voxels[$0] }
+        for wallSeeds in [false, true] {
+            f.ventricleWallSeeds = wallSeeds
+            let found = f.segment(flair: flair, t1: t1, anatomy: anatomy).lesions
+            // Without wall seeds nothing is found: no seed lies past the margin.
+            let expected = wallSeeds ? lesion : [Bool](repeating: false, count: size.voxelCount)
+            #expect(found.voxels == expected, "wall seeds \(wallSeeds): \(found.voxels.filter { $0 }.count) voxels found")
+        }
+    }
+
     /// The block `i` × `j` × `k`, moved 8 voxels in along each axis.
     static func inset(_ size: GridSize, _ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
         var v = Volume(size: size, repeating: false)

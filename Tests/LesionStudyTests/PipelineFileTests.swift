@@ -136,14 +136,20 @@ struct PipelineFileTests {
         #expect(!off.pipeline.t2Sources[0].flair.earlierSignal)
     }
 
-    @Test("previous_lesion_seeds is true unless set, as in the built-in pipeline; false turns it off")
-    func previousLesionSeeds() throws {
+    @Test("previous_lesion_seeds and ventricle_wall_seeds are true unless set, as in the built-in pipeline; false turns each off alone")
+    func seedSwitches() throws {
         let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
-        #expect(standard.pipeline.t2Sources[0].flair.previousLesionSeeds)
         let growth = Pipeline.standard.t2Sources.filter { $0.kind == .lesionGrowth }
-        #expect(!growth.isEmpty && growth.allSatisfy { $0.flair.previousLesionSeeds })
-        let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    previous_lesion_seeds: false\n")
-        #expect(!off.pipeline.t2Sources[0].flair.previousLesionSeeds)
+        #expect(!growth.isEmpty)
+        let switches: [(key: String, value: (FLAIRLesionSegmentation) -> Bool)] = [
+            ("previous_lesion_seeds", { $0.previousLesionSeeds }), ("ventricle_wall_seeds", { $0.ventricleWallSeeds }),
+        ]
+        for (key, value) in switches {
+            #expect(value(standard.pipeline.t2Sources[0].flair), "\(key)")
+            #expect(growth.allSatisfy { value($0.flair) }, "\(key)")
+            let off = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n    \(key): false\n")
+            #expect(switches.map { $0.value(off.pipeline.t2Sources[0].flair) } == switches.map { $0.key != key }, "\(key)")
+        }
     }
 
     @Test("enhancing_reach_mm is 2 unless set, as in the built-in pipeline; 0 lets enhancing seeds grow anywhere in the region")

@@ -5,7 +5,10 @@
 ///
 /// - seeds lie in white matter, off the cortical ribbon, and more than `ventricleMarginMM` from
 ///   the ventricles (ependymal FLAIR hyperintensity lines them): with `ventricleCSFRatio` above
-///   0, the patient's own ventricles (`ownVentricles`), else the template's;
+///   0, the patient's own ventricles (`ownVentricles`), else the template's. With
+///   `ventricleWallSeeds`, seeds lie within that margin too (out of the ventricles), but a lesion
+///   lying wholly within it is not kept: the ependymal cap and lining, and their partial volume,
+///   lie along the wall, while a lesion on the wall reaches past the margin into the white matter;
 /// - growth stays in white matter dilated by `whiteMatterDilationMM` (the juxtacortical band and
 ///   the template's misplacement), inside the brain, out of those ventricles;
 /// - with a T1w, voxels at least `t1MaximumRatio` of its white matter are not lesion (MS lesions
@@ -75,21 +78,26 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// visit found no lesion (`shownBefore`; the caller applies it).
     public var earlierSignal: Bool
     /// Whether the previous visit's lesions seed growth at a later visit where a seed may lie
-    /// (the white matter off the cortex and the ventricle margin), from `growRatio` and within
+    /// (the white matter off the cortex and, unless `ventricleWallSeeds`, the ventricle margin),
+    /// from `growRatio` and within
     /// `enhancingReachMM` of them.
     public var previousLesionSeeds: Bool
     /// Above 0: the ventricles seeds keep `ventricleMarginMM` from, and growth stays out of, are
     /// the patient's own (`ownVentricles`: dark under this ratio to white matter, on the T1w when
     /// there is one, else on the FLAIR); 0: the template's.
     public var ventricleCSFRatio: Double
+    /// Whether seeds lie within `ventricleMarginMM` of the ventricles too, a lesion lying wholly
+    /// within that margin not kept.
+    public var ventricleWallSeeds: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
         unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false,
-        ventricleCSFRatio: Double = 0
+        ventricleCSFRatio: Double = 0, ventricleWallSeeds: Bool = false
     ) {
+        self.ventricleWallSeeds = ventricleWallSeeds
         self.ventricleCSFRatio = ventricleCSFRatio
         self.previousLesionSeeds = previousLesionSeeds
         self.earlierSignal = earlierSignal
@@ -209,7 +217,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let t1Ratio = t1.map { anatomy.whiteMatterRatio($0, reference: reference, core: core, band: normalisation.band) }
         let ventricles = ventricleCSFRatio > 0 ? ownVentricles(anatomy, ratio: t1Ratio ?? ratio) : anatomy.ventricles
         let nearVentricles = anatomy.dilated(ventricles, mm: ventricleMarginMM)
-        let seeds = anatomy.whiteMatter.intersecting([], excluding: [anatomy.cortex, nearVentricles])
+        // With wall seeds, the margin keeps no seed out; only a lesion lying wholly within it (below).
+        let seeds = anatomy.whiteMatter.intersecting(
+            [], excluding: [anatomy.cortex, ventricleWallSeeds ? ventricles : nearVentricles])
         var region = anatomy.dilated(anatomy.whiteMatter, mm: whiteMatterDilationMM)
             .intersecting([anatomy.brain], excluding: [ventricles])
         if let t1Ratio {
@@ -272,6 +282,10 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         var kept = LesionGrowth.grow(
             ratio, seedThreshold: keptSeed, growThreshold: Float(growRatio), seedRegion: allSeeds, growRegion: trimmed,
             connectivity: .twentySix)
+        if ventricleWallSeeds {
+            // Without wall seeds no lesion lies wholly within the margin: each holds a seed past it.
+            kept = LesionGrowth.splitting(kept) { lesion in lesion.allSatisfy { nearVentricles.voxels[Int($0)] } }.kept
+        }
         var unchanged: Volume<Bool>?
         if screened, let nearby {
             let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
