@@ -817,27 +817,17 @@ struct SegmentationKernelTests {
         // (dark on both images) ends at x 19; a periventricular lesion lies at x 22-23, next to the
         // template's. In y the patient's ventricle is larger: an ependymal cap three voxels deep
         // (y 22-24) is bright on the FLAIR and dark on the T1w, as the ventricle it lines.
-        let size = GridSize(56, 52, 48)
+        let size = Self.sceneSize
         // Everything 8 voxels in from the coordinates above, so the segmentation's box is not the
         // whole grid.
-        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-            Self.inset(size, i, j, k)
-        }
+        let box = Self.block
         let template = box(14...21, 14...21, 12...19)
         let csf = box(16...19, 14...21, 12...19)
         let cap = box(16...19, 22...24, 13...18)
         let lesion = box(22...23, 15...18, 13...16)
         let whiteMatter = box(6...29, 6...29, 4...27).intersecting([], excluding: [template])
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true), whiteMatter: whiteMatter, cortex: Volume(size: size, repeating: false),
-            ventricles: template, spacingMM: [1, 1, 1])
-        var flair = Volume<Float>(size: size, repeating: 100)
-        var t1 = flair
-        for n in flair.voxels.indices {
-            if csf.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (10, 10) }
-            if cap.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (190, 10) }
-            if lesion.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (200, 60) }
-        }
+        let anatomy = Self.sceneAnatomy(whiteMatter: whiteMatter, ventricles: template)
+        let (flair, t1) = Self.sceneImages([(csf, 10, 10), (cap, 190, 10), (lesion, 200, 60)])
         var f = Self.shownSegmentation
         f.normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.25)
         #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
@@ -866,26 +856,14 @@ struct SegmentationKernelTests {
         // seed_ratio, its outer layer (x 22, 1.38) lies past the margin, under seed_ratio and over
         // the half-maximum edge (1.35). A lining one voxel deep (x 20, 1.9) lies along the wall two
         // voxels from the lesion. Both are T1-dark (0.6), as a lesion and as partial volume with CSF.
-        let size = GridSize(56, 52, 48)
-        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-            Self.inset(size, i, j, k)
-        }
+        let size = Self.sceneSize
+        let box = Self.block
         let csf = box(14...19, 14...21, 12...19)
         let core = box(20...21, 15...17, 13...15)
         let outer = box(22...22, 15...17, 13...15)
         let lining = box(20...20, 19...21, 12...19)
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true),
-            whiteMatter: box(6...29, 6...29, 4...27).intersecting([], excluding: [csf]),
-            cortex: Volume(size: size, repeating: false), ventricles: csf, spacingMM: [1, 1, 1])
-        var flair = Volume<Float>(size: size, repeating: 100)
-        var t1 = flair
-        for n in flair.voxels.indices {
-            if csf.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (10, 10) }
-            if core.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (170, 60) }
-            if outer.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (138, 60) }
-            if lining.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (190, 60) }
-        }
+        let anatomy = Self.sceneAnatomy(whiteMatter: box(6...29, 6...29, 4...27).intersecting([], excluding: [csf]), ventricles: csf)
+        let (flair, t1) = Self.sceneImages([(csf, 10, 10), (core, 170, 60), (outer, 138, 60), (lining, 190, 60)])
         var f = Self.shownSegmentation
         // A band of 0.1 leaves every lesion and lining voxel out of the reference, so white matter
         // reads 1 and the ratios are the values above over 100.
@@ -902,11 +880,32 @@ struct SegmentationKernelTests {
         }
     }
 
-    /// The block `i` × `j` × `k`, moved 8 voxels in along each axis.
-    static func inset(_ size: GridSize, _ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-        var v = Volume(size: size, repeating: false)
+    /// The grid of the ventricle scenes, 56 × 52 × 48 at 1 mm. Each block is moved 8 voxels in
+    /// along each axis (`block`), so a segmentation's box is not the whole grid.
+    static let sceneSize = GridSize(56, 52, 48)
+
+    /// The block `i` × `j` × `k` of `sceneSize`, moved 8 voxels in along each axis.
+    static func block(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
+        var v = Volume(size: sceneSize, repeating: false)
         for z in k { for y in j { for x in i { v[x + 8, y + 8, z + 8] = true } } }
         return v
+    }
+
+    /// A ventricle scene's FLAIR and T1w: 100 (white matter) but over each block, its tones.
+    static func sceneImages(_ blocks: [(block: Volume<Bool>, flair: Float, t1: Float)]) -> (flair: Volume<Float>, t1: Volume<Float>) {
+        var flair = Volume<Float>(size: sceneSize, repeating: 100)
+        var t1 = flair
+        for (block, f, t) in blocks {
+            for n in block.voxels.indices where block.voxels[n] { (flair.voxels[n], t1.voxels[n]) = (f, t) }
+        }
+        return (flair, t1)
+    }
+
+    /// A ventricle scene's anatomy: all brain, no cortex, 1 mm voxels.
+    static func sceneAnatomy(whiteMatter: Volume<Bool>, ventricles: Volume<Bool>) -> SegmentationAnatomy {
+        SegmentationAnatomy(
+            brain: Volume(size: sceneSize, repeating: true), whiteMatter: whiteMatter,
+            cortex: Volume(size: sceneSize, repeating: false), ventricles: ventricles, spacingMM: [1, 1, 1])
     }
 
     /// The voxels within `margin` voxels (a box) of a ventricle, by brute force: every ventricle
@@ -1283,17 +1282,13 @@ struct SegmentationKernelTests {
         // enhancing lesion at x 15-16 lies in the template's ventricles, next to the CSF; an
         // enhancing plexus at x 22-23 lies in the CSF, outside the template's ventricles (within 2
         // mm of them). Everything 8 voxels in, so the segmentation's box is not the whole grid.
-        let size = GridSize(56, 52, 48)
-        func box(_ i: ClosedRange<Int>, _ j: ClosedRange<Int>, _ k: ClosedRange<Int>) -> Volume<Bool> {
-            Self.inset(size, i, j, k)
-        }
+        let size = Self.sceneSize
+        let box = Self.block
         let template = box(14...21, 14...21, 12...19)
         let csf = box(17...24, 14...21, 12...19)
         let plexus = box(22...23, 16...19, 14...17)
         let lesion = box(15...16, 15...18, 13...16)
-        let anatomy = SegmentationAnatomy(
-            brain: Volume(size: size, repeating: true), whiteMatter: box(6...29, 6...29, 4...27),
-            cortex: Volume(size: size, repeating: false), ventricles: template, spacingMM: [1, 1, 1])
+        let anatomy = Self.sceneAnatomy(whiteMatter: box(6...29, 6...29, 4...27), ventricles: template)
         // White matter 100 on every image. The CSF is 10 on each. The lesion: pre-contrast 80,
         // post-contrast 180, FLAIR 200. The plexus: dark before contrast as the CSF it lies in
         // (the generated patients' plexus) or tissue-like (65, as grey matter), 170 after; on
