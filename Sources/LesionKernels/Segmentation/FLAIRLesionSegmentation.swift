@@ -79,10 +79,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     public var earlierSignal: Bool
     /// Whether the previous visit's lesions seed growth at a later visit where a seed may lie
     /// (the white matter off the cortex and, unless `ventricleWallSeeds`, the ventricle margin),
-    /// from `growRatio` and within
-    /// `enhancingReachMM` of them.
+    /// from `growRatio` and within `enhancingReachMM` of them.
     public var previousLesionSeeds: Bool
-    /// Above 0: the ventricles seeds keep `ventricleMarginMM` from, and growth stays out of, are
+    /// Above 0: the ventricles `ventricleMarginMM` is measured from, and growth stays out of, are
     /// the patient's own (`ownVentricles`: dark under this ratio to white matter, on the T1w when
     /// there is one, else on the FLAIR); 0: the template's.
     public var ventricleCSFRatio: Double
