@@ -110,8 +110,6 @@ struct SegmentationBoxTests {
         var rules = SeededGenerator(seed: 1609)
         // The patient's own ventricles (`ventricle_csf_ratio`), drawn apart too.
         var own = SeededGenerator(seed: 1610)
-        // Seeds on the ventricles' wall (`ventricle_wall_seeds`), drawn apart too.
-        var walls = SeededGenerator(seed: 1611)
         var cropped = 0, outside = 0, boxed = 0
         for _ in 0..<80 {
             let head = Head(&rng)
@@ -127,7 +125,6 @@ struct SegmentationBoxTests {
                 changeSeedRatio: [0, 0.1, 0.3][Int.random(in: 0..<3, using: &rules)], dropUnchanged: Bool.random(using: &rules),
                 unchangedNeighbourhoodMM: Double(Int.random(in: 0...2, using: &rules)) * s)
             flair.ventricleCSFRatio = [0, 0.5, 0.9][Int.random(in: 0..<3, using: &own)]
-            flair.ventricleWallSeeds = Bool.random(using: &walls)
             let t1 = Bool.random(using: &rng) ? head.images[1] : nil
             // A previous visit: its lesions random, its ratio the FLAIR's ratio of this head, perhaps
             // lowered by up to 0.4 at random voxels.
