@@ -16,8 +16,8 @@ struct SlurmClusterTests {
 
     @Test("four array tasks and the merge job: the database, exports and report of one local run")
     func arrayEqualsLocalRun() throws {
-        let (folder, study) = try Self.studyCopy()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (root, folder, study) = try Self.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(try BatchSupport.run(study, folder + "/local").status == 1)
         let out = folder + "/cluster out"
         let submitted = try Self.submit(study, out, shards: 4)
@@ -44,8 +44,8 @@ struct SlurmClusterTests {
 
     @Test("a task killed while it runs: the merge job names its shard and fails; a resubmission runs that shard alone")
     func killedTaskResubmitted() throws {
-        let (folder, study) = try Self.studyCopy()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (root, folder, study) = try Self.studyCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(try BatchSupport.run(study, folder + "/local").status == 1)
         let out = folder + "/cluster out"
         // Held, so shard 2's database can be locked before its task starts.
@@ -89,12 +89,14 @@ struct SlurmClusterTests {
 
     // MARK: Helpers
 
-    /// The example study in a folder whose path holds a space and a single quote.
-    static func studyCopy() throws -> (folder: String, study: String) {
-        let folder = try Fixtures.temporaryDirectory() + "/it's a cluster run"
+    /// The example study in a folder whose path holds a space and a single quote, inside a new
+    /// temporary folder `root` that the caller removes.
+    static func studyCopy() throws -> (root: String, folder: String, study: String) {
+        let root = try Fixtures.temporaryDirectory()
+        let folder = root + "/it's a cluster run"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Fixtures.path("study"), toPath: folder + "/study")
-        return (folder, folder + "/study")
+        return (root, folder, folder + "/study")
     }
 
     /// `lesiontrack slurm STUDY OUT participant --shards N --submit`; the job IDs it printed.
