@@ -299,6 +299,12 @@ struct RawSegmentationEvaluationTests {
         #expect((count("sub-raw01", "voxels_found_by_change") ?? 0) > 0, "\(recorded["sub-raw01"] ?? [:])")
         #expect((count("sub-raw01", "voxels_dropped_as_unchanged") ?? 0) > 0)
         #expect((count("sub-raw02", "voxels_dropped_as_unchanged") ?? 0) > 0, "\(recorded["sub-raw02"] ?? [:])")
+        // The generator gives the lateral ventricles ependymal caps and a one-voxel rim along their
+        // walls (FLAIR 0.85-1.0 of its lesion scale). Wall seeds lie there too, and what they grow
+        // wholly within the margin is dropped and recorded: measured 27 and 9 voxels at these
+        // follow-ups with a release build.
+        #expect((count("sub-raw01", "voxels_dropped_within_ventricle_margin") ?? 0) > 0)
+        #expect((count("sub-raw02", "voxels_dropped_within_ventricle_margin") ?? 0) > 0)
         let first = try #require(score.visit("sub-raw01", "ses-02"))
         #expect(first.f1 >= 0.9 && first.fp == 0 && first.fn == 1, "F1 \(first.f1), \(first.fp) false, \(first.fn) missed")
         // sub-raw02's other mimic read as new rose where the 6 mm series re-acquires it a voxel off,

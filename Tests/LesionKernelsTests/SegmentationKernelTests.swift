@@ -873,10 +873,13 @@ struct SegmentationKernelTests {
         let lesion = core.voxels.indices.map { core.voxels[$0] || outer.voxels[$0] }
         for wallSeeds in [false, true] {
             f.ventricleWallSeeds = wallSeeds
-            let found = f.segment(flair: flair, t1: t1, anatomy: anatomy).lesions
+            let r = f.segment(flair: flair, t1: t1, anatomy: anatomy)
+            let found = r.lesions
             // Without wall seeds nothing is found: no seed lies past the margin.
             let expected = wallSeeds ? lesion : [Bool](repeating: false, count: size.voxelCount)
             #expect(found.voxels == expected, "wall seeds \(wallSeeds): \(found.voxels.filter { $0 }.count) voxels found")
+            // What the rule dropped is the lining, whole; without wall seeds the rule did not apply.
+            #expect(r.withinVentricleMargin?.voxels == (wallSeeds ? lining.voxels : nil))
         }
     }
 

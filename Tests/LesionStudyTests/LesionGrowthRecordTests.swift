@@ -51,4 +51,15 @@ struct LesionGrowthRecordTests {
         let first = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!first.contains { $0.0 == "voxels_dropped_as_unchanged" || $0.0 == "voxels_found_by_change" })
     }
+
+    @Test("voxels_dropped_within_ventricle_margin appears only when ventricle_wall_seeds applied, with its count")
+    func marginVoxels() {
+        let on = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0, marginVoxels: 24))
+        #expect(on.first { $0.0 == "voxels_dropped_within_ventricle_margin" }?.1 == "24")
+        #expect(on.first { $0.0 == "ventricle_wall_seeds" }?.1 == "true")
+        let none = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0, marginVoxels: 0))
+        #expect(none.first { $0.0 == "voxels_dropped_within_ventricle_margin" }?.1 == "0")
+        let off = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
+        #expect(!off.contains { $0.0 == "voxels_dropped_within_ventricle_margin" })
+    }
 }

@@ -141,7 +141,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
             unchanged: r.unchanged.map { box.paste($0, outside: false) },
             foundByChange: r.foundByChange.map { box.paste($0, outside: false) },
-            nearVentricles: box.paste(r.nearVentricles, outside: false))
+            nearVentricles: box.paste(r.nearVentricles, outside: false),
+            withinVentricleMargin: r.withinVentricleMargin.map { box.paste($0, outside: false) })
     }
 
     /// The grid voxels whose FLAIR and T1w values `segment` reads: its box, inclusive; nil when
@@ -281,9 +282,12 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         var kept = LesionGrowth.grow(
             ratio, seedThreshold: keptSeed, growThreshold: Float(growRatio), seedRegion: allSeeds, growRegion: trimmed,
             connectivity: .twentySix)
+        var withinVentricleMargin: Volume<Bool>?
         if ventricleWallSeeds {
             // Without wall seeds no lesion lies wholly within the margin: each holds a seed past it.
-            kept = LesionGrowth.splitting(kept) { lesion in lesion.allSatisfy { nearVentricles.voxels[Int($0)] } }.kept
+            let split = LesionGrowth.splitting(kept) { lesion in lesion.allSatisfy { nearVentricles.voxels[Int($0)] } }
+            kept = split.kept
+            withinVentricleMargin = split.dropped
         }
         var unchanged: Volume<Bool>?
         if screened, let nearby {
@@ -310,7 +314,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange,
-            nearVentricles: nearVentricles)
+            nearVentricles: nearVentricles, withinVentricleMargin: withinVentricleMargin)
     }
 }
 
@@ -434,9 +438,12 @@ public struct FLAIRLesions: Sendable {
     /// (`changeSeedRatio`); nil when change seeds did not apply.
     public var foundByChange: Volume<Bool>?
     /// The voxels within `ventricleMarginMM` of the ventricles (the patient's own with
-    /// `ventricleCSFRatio`), where no seed lies (false outside the segmentation's box, which holds
-    /// them all).
+    /// `ventricleCSFRatio`), where no seed lies without `ventricleWallSeeds` (false outside the
+    /// segmentation's box, which holds them all).
     public var nearVentricles: Volume<Bool>
+    /// The lesions dropped as lying wholly within `nearVentricles` (`ventricleWallSeeds`); nil
+    /// when that rule is off.
+    public var withinVentricleMargin: Volume<Bool>? = nil
 }
 
 /// The patient's previous visit on the grid of the visit being segmented: what its lesions are
