@@ -81,9 +81,10 @@ struct SlurmScriptTests {
 
     @Test("the array script runs the program with the shard's exact arguments for a task")
     func arrayArguments() throws {
-        let folder = try Fixtures.temporaryDirectory() + "/it's a folder"
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = root + "/it's a folder"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         // The program stands in for lesiontrack and prints its arguments, one per line.
         let program = folder + "/print args"
         try "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n".write(toFile: program, atomically: true, encoding: .utf8)
