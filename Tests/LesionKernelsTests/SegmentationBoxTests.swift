@@ -103,6 +103,25 @@ struct SegmentationBoxTests {
     /// Equal bit for bit, NaN equal to NaN.
     static func same(_ a: Float, _ b: Float) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
 
+    @Test("the previous visit inside the box: its images cropped, its growth rule and neighbourhood kept")
+    func previousVisitCropped() {
+        var rng = SeededGenerator(seed: 1612)
+        let size = GridSize(9, 8, 7)
+        var mask = Volume(size: size, repeating: false)
+        mask[4, 3, 2] = true
+        let box = SegmentationBox(around: mask, margin: [1, 2, 1], align: [1, 1, 1])!
+        #expect(!box.isWhole)
+        let ratio = Volume<Float>(size: size, voxels: (0..<size.voxelCount).map { _ in Float.random(in: 0...2, using: &rng) })
+        let own = ratio.map { $0 + 0.5 }
+        let lesions = RandomVolumes.noise(size, density: 0.3, &rng)
+        var visit = PreviousVisit(ratio: ratio, lesions: lesions, ownRatio: own).lookingNearby(radius: [2, 1, 0])
+        visit.grew = { earlier, later in later > earlier + 4 }
+        let inside = visit.cropped(to: box)
+        #expect(inside.ratio?.voxels == box.crop(ratio).voxels && inside.ownRatio?.voxels == box.crop(own).voxels)
+        #expect(inside.lesions.voxels == box.crop(lesions).voxels && inside.neighbourhood == [2, 1, 0])
+        #expect(inside.grew?(1, 6) == true && inside.grew?(1, 5) == false)
+    }
+
     @Test("both series inside the white matter's box find the voxels they find on the whole grid, on 80 random heads")
     func croppedSeries() {
         var rng = SeededGenerator(seed: 1608)
@@ -110,6 +129,9 @@ struct SegmentationBoxTests {
         var rules = SeededGenerator(seed: 1609)
         // The patient's own ventricles (`ventricle_csf_ratio`), drawn apart too.
         var own = SeededGenerator(seed: 1610)
+        // The growth rule (`PreviousVisit.grew`), drawn apart too.
+        var growth = SeededGenerator(seed: 1611)
+        var growthRead = 0
         var cropped = 0, outside = 0, boxed = 0
         for _ in 0..<80 {
             let head = Head(&rng)
@@ -138,6 +160,10 @@ struct SegmentationBoxTests {
             // rules' generator so the heads stay the same.
             if previous != nil, Bool.random(using: &rules) {
                 previous?.ownRatio = head.flairRatio.map { $0 + Float.random(in: -0.1...0.3, using: &rules) }
+            }
+            if previous != nil, Bool.random(using: &growth) {
+                previous?.grew = { earlier, later in later * 2 >= earlier * 3 }
+                growthRead += 1
             }
             let f = flair.segment(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
             let fWhole = flair.segmentWhole(flair: head.images[0], t1: t1, anatomy: anatomy, previous: previous)
@@ -199,6 +225,7 @@ struct SegmentationBoxTests {
         #expect(cropped >= 30)
         #expect(outside >= 15)
         #expect(boxed >= 30)
+        #expect(growthRead >= 15)
     }
 
     /// A 30 × 12 × 12 grid of 3 mm voxels (a 4 mm block of the reference is one voxel): all brain,

@@ -454,14 +454,20 @@ struct SegmentationKernelTests {
 
         func segmented(
             changeSeedRatio: Double = 0.3, dropUnchanged: Bool = true, neighbourhoodMM: Double = 0, previousSeeds: Bool = false,
-            previous: PreviousVisit? = nil
+            cortex: Volume<Bool>? = nil, cortexMaximumFraction: Double = 1, previous: PreviousVisit? = nil
         ) -> FLAIRLesions {
             var f = FLAIRLesionSegmentation(
                 normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
-                whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, cortexMaximumFraction: 1,
-                changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged, unchangedNeighbourhoodMM: neighbourhoodMM)
+                whiteMatterDilationMM: 0, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5,
+                cortexMaximumFraction: cortexMaximumFraction, changeSeedRatio: changeSeedRatio, dropUnchanged: dropUnchanged,
+                unchangedNeighbourhoodMM: neighbourhoodMM)
             f.previousLesionSeeds = previousSeeds
-            return f.segment(flair: flair, t1: nil, anatomy: anatomy, previous: previous)
+            let a = anatomy
+            let withCortex = cortex.map {
+                SegmentationAnatomy(
+                    brain: a.brain, whiteMatter: a.whiteMatter, cortex: $0, ventricles: a.ventricles, spacingMM: a.spacingMM)
+            }
+            return f.segment(flair: flair, t1: nil, anatomy: withCortex ?? a, previous: previous)
         }
 
         /// The previous visit: this visit's `ratio`, less `fall` over `lesion` (at one voxel of it
@@ -620,6 +626,118 @@ struct SegmentationKernelTests {
         // The first visit drops nothing as unchanged.
         let first = scene.segmented()
         #expect(first.lesions.voxels == scene.bright.voxels && first.unchanged == nil)
+    }
+
+    @Test(
+        "a lesion the previous visit showed a third of, no voxel brighter within 2 mm, grew by the enlarging rule: not unchanged, not dropped as cortical either"
+    )
+    func grownIsNotUnchanged() {
+        let scene = ChangeScene()
+        let ratio = scene.segmented().ratio
+        let nothing = Volume(size: scene.size, repeating: false)
+        // The previous visit showed only the bright lesion's middle column (x 11: 9 of its 27
+        // voxels, at 2.0 of white matter); x 10 and 12 read white matter then.
+        var earlier = ratio
+        for n in earlier.voxels.indices where scene.bright.voxels[n] && n % scene.size.nx != 11 { earlier.voxels[n] = 1 }
+        #expect(ratio[10, 11, 5] > 1.9 && ratio[11, 11, 5] > 1.9 && earlier[10, 11, 5] < 1.05)
+        // The ledger's 50 % rule on voxel counts.
+        let fifty: @Sendable (Int, Int) -> Bool = { earlier, later in later * 2 >= earlier * 3 }
+        func previous(grew: (@Sendable (Int, Int) -> Bool)?, own: Volume<Float>? = nil) -> PreviousVisit {
+            var visit = PreviousVisit(ratio: earlier, lesions: nothing, ownRatio: own)
+            visit.grew = grew
+            return visit
+        }
+        // Within 2 mm every voxel sees the middle column at 2.0: no voxel rose. Its edge is drawn at
+        // 1.5 (half-way to the peak 2.0): 9 voxels then, 27 now.
+        for (visit, grown, what) in [
+            (previous(grew: fifty), true, "27 voxels from 9"),
+            (previous(grew: nil), false, "growth not read"),
+            (previous(grew: { earlier, later in later >= earlier * 4 }), false, "27 from 9 is not 4 times"),
+            (previous(grew: fifty, own: ratio), false, "the previous visit's own image showed all 27"),
+        ] {
+            let later = scene.segmented(changeSeedRatio: 0, neighbourhoodMM: 2, previous: visit)
+            let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
+            #expect(kept && later.unchanged?.voxels == (grown ? nothing : scene.bright).voxels, "\(what)")
+        }
+        // Mostly in the cortex (x 11 and 12, 18 of 27 voxels; seeds at x 10): dropped at a later
+        // visit only when unchanged, and grown it is not.
+        var cortex = nothing
+        for n in cortex.voxels.indices where scene.bright.voxels[n] && n % scene.size.nx >= 11 { cortex.voxels[n] = true }
+        for (visit, grown, what) in [(previous(grew: fifty), true, "grown"), (previous(grew: nil), false, "growth not read")] {
+            let later = scene.segmented(
+                changeSeedRatio: 0, dropUnchanged: false, neighbourhoodMM: 2, cortex: cortex, cortexMaximumFraction: 0.5,
+                previous: visit)
+            let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
+            #expect(kept && later.cortical?.voxels == (grown ? nothing : scene.bright).voxels, "cortical, \(what)")
+        }
+        // The same inside the segmentation's box (not the whole grid): the growth rule reaches it.
+        let lesion = Self.block(14...16, 14...16, 14...16)
+        let anatomy = Self.sceneAnatomy(
+            whiteMatter: Self.block(6...29, 6...29, 4...27), ventricles: Volume(size: Self.sceneSize, repeating: false))
+        let flair = Self.sceneImages([(lesion, 200, 100)]).flair
+        var f = Self.shownSegmentation
+        f.normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.25)
+        (f.dropUnchanged, f.unchangedNeighbourhoodMM) = (true, 2)
+        #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
+        let now = f.segment(flair: flair, t1: nil, anatomy: anatomy)
+        let found = now.lesions.voxels == lesion.voxels
+        #expect(found)
+        var shown = now.ratio
+        for n in shown.voxels.indices where lesion.voxels[n] && n % Self.sceneSize.nx != 23 { shown.voxels[n] = 1 }
+        let none = Volume(size: Self.sceneSize, repeating: false)
+        for (rule, grown) in [(fifty, true), (nil, false)] {
+            var visit = PreviousVisit(ratio: shown, lesions: none)
+            visit.grew = rule
+            let later = f.segment(flair: flair, t1: nil, anatomy: anatomy, previous: visit)
+            let same = later.lesions.voxels == (grown ? lesion : none).voxels
+            #expect(same, "in the box, grown \(grown)")
+        }
+    }
+
+    @Test(
+        "hasGrown: the lesion's voxels against the previous visit's voxels at the level within the neighbourhood, the brighter of both previous images"
+    )
+    func hasGrownCounts() {
+        let size = GridSize(10, 1, 1)
+        let previous = Volume<Float>(size: size, voxels: [1.6, 1, 1.6, 1.6, 1, 1, 1, 1, 1.6, .nan])
+        let own = Volume<Float>(size: size, voxels: [1, 1, 1, 1, 1.6, 1.6, 1, 1, 1, 1.6])
+        let nothing = Volume(size: size, repeating: false)
+        let current = Volume<Float>(size: size, voxels: Array(repeating: 1.6, count: 10))
+        let record = Recorder()
+        func visit(radius: Int, own: Volume<Float>? = nil) -> PreviousVisit {
+            var v = PreviousVisit(ratio: previous, lesions: nothing, ownRatio: own).lookingNearby(radius: [radius, 0, 0])
+            v.grew = { earlier, later in
+                record.add(earlier, later)
+                return later >= 2 * earlier
+            }
+            return v
+        }
+        // Lesion x 3…5. Radius 1: x 2…6 read, 1.6 at x 2 and 3: 3 voxels from 2 is not twice.
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        // Radius 0: x 3 alone.
+        #expect(visit(radius: 0).hasGrown([3, 4, 5], ratio: current, level: 1.5) == true)
+        // Radius 3: x 0…8, four at 1.6 (x 0, 2, 3 and 8).
+        #expect(visit(radius: 3).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        // The own image adds x 4, 5 at radius 0: three of three.
+        #expect(visit(radius: 0, own: own).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        // The level above every previous voxel: nothing then.
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.7) == true)
+        // Lesion x 9: its own voxel NaN in the re-acquired image, 1.6 in the own image.
+        #expect(visit(radius: 0, own: own).hasGrown([9], ratio: current, level: 1.5) == false)
+        #expect(visit(radius: 0).hasGrown([9], ratio: current, level: 1.5) == true)
+        #expect(record.pairs.map { $0.0 } == [2, 1, 4, 3, 0, 1, 0], "earlier")
+        #expect(record.pairs.map { $0.1 } == [3, 3, 3, 3, 3, 1, 1], "later")
+        // Without the rule, or without the previous ratio, nothing has grown.
+        #expect(!PreviousVisit(ratio: previous, lesions: nothing).hasGrown([3, 4, 5], ratio: current, level: 1.5))
+        var none = PreviousVisit(ratio: nil, lesions: nothing)
+        none.grew = { _, _ in true }
+        #expect(!none.hasGrown([3, 4, 5], ratio: current, level: 1.5))
+    }
+
+    /// Collects the (earlier, later) pairs a `grew` rule was asked about.
+    final class Recorder: @unchecked Sendable {
+        private(set) var pairs: [(Int, Int)] = []
+        func add(_ earlier: Int, _ later: Int) { pairs.append((earlier, later)) }
     }
 
     @Test(

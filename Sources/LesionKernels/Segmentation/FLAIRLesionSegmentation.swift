@@ -132,10 +132,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         let r = segmentWhole(
             flair: box.crop(flair), t1: t1.map { box.crop($0) }, anatomy: anatomy.cropped(to: box),
-            previous: previous.map {
-                PreviousVisit(
-                    ratio: $0.ratio.map { box.crop($0) }, lesions: box.crop($0.lesions), ownRatio: $0.ownRatio.map { box.crop($0) })
-            })
+            previous: previous?.cropped(to: box))
         return FLAIRLesions(
             lesions: box.paste(r.lesions, outside: false), ratio: box.paste(r.ratio, outside: .nan),
             region: box.paste(r.region, outside: false), cortical: r.cortical.map { box.paste($0, outside: false) },
@@ -290,8 +287,16 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             withinVentricleMargin = split.dropped
         }
         var unchanged: Volume<Bool>?
+        // Unchanged: no voxel rose, and the lesion did not grow (`PreviousVisit.hasGrown`, at the
+        // level its edge is drawn at: `edgeFraction` of the way to its peak, at least `growRatio`).
+        let (grow, edge) = (Float(growRatio), Float(edgeFraction))
+        func isUnchanged(_ lesion: some Collection<Int32>, _ nearby: PreviousVisit) -> Bool {
+            guard nearby.isUnchanged(lesion, ratio: ratio) else { return false }
+            let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
+            return !nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1)))
+        }
         if screened, let nearby {
-            let split = LesionGrowth.splitting(kept) { nearby.isUnchanged($0, ratio: ratio) }
+            let split = LesionGrowth.splitting(kept) { isUnchanged($0, nearby) }
             kept = split.kept
             unchanged = split.dropped
         }
@@ -300,7 +305,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             let split = LesionGrowth.splitting(kept) { lesion in
                 guard LesionGrowth.share(of: lesion, in: anatomy.cortex) > cortexMaximumFraction else { return false }
                 // A new or changing cortical lesion is evidence.
-                return nearby.map { $0.isUnchanged(lesion, ratio: ratio) } ?? true
+                return nearby.map { isUnchanged(lesion, $0) } ?? true
             }
             kept = split.kept
             cortical = split.dropped
@@ -465,6 +470,9 @@ public struct PreviousVisit: Sendable {
     /// each axis: it compares with the brightest known value of each ratio in that box. [0, 0, 0]:
     /// the voxel itself.
     public var neighbourhood: [Int] = [0, 0, 0]
+    /// Whether a lesion of `later` voxels grew from `earlier` (the comparison's enlarging rule,
+    /// `MatchingRule.volumeState`); nil: growth is not read, and `hasGrown` is false.
+    public var grew: (@Sendable (_ earlier: Int, _ later: Int) -> Bool)?
 
     /// A rise of the FLAIR ratio by this much (of white matter) at a voxel is change: the
     /// distance from white matter (1) to `grow_ratio`'s default (1.2). LesionTrack's own.
@@ -486,6 +494,15 @@ public struct PreviousVisit: Sendable {
         precondition(current.size == ratio.size, "the previous visit is on another grid")
         let rise = Float(Self.changeRatio)
         return Volume(size: current.size, voxels: zip(current.voxels, ratio.voxels).map { !($0 - $1 < rise) })
+    }
+
+    /// This visit inside `box` (`SegmentationBox.crop`), every other field as it is.
+    func cropped(to box: SegmentationBox) -> PreviousVisit {
+        var visit = self
+        visit.ratio = ratio.map { box.crop($0) }
+        visit.lesions = box.crop(lesions)
+        visit.ownRatio = ownRatio.map { box.crop($0) }
+        return visit
     }
 
     /// This visit, with `isUnchanged` looking `radius` voxels around each voxel (`neighbourhood`):
@@ -515,6 +532,54 @@ public struct PreviousVisit: Sendable {
             }
         }
         return best
+    }
+
+    /// Whether a lesion of the visit being segmented (its voxel offsets) grew since this visit by
+    /// `grew`: its voxels are the later volume; the earlier is the voxels within `neighbourhood`
+    /// of it (the same box `isUnchanged` reads) whose previous ratio, the brighter of `ratio` and
+    /// `ownRatio`, is at least `level`, the level the lesion's own edge was drawn at. The brighter
+    /// of the two: re-acquisition blurs the previous image a second time and draws a stable
+    /// lesion smaller than the coarser series now does. False without `grew` or the previous
+    /// ratio. O(lesion voxels × the box), one mark per voxel of the lesion's bounding box.
+    ///
+    /// A lesion the previous visit missed (dropped as cortical at the first visit, say) shows no
+    /// voxel rising by `changeRatio` where it grew by a millimetre, since the brightest within the
+    /// box is its old core; its volume did rise.
+    public func hasGrown(_ lesion: some Collection<Int32>, ratio current: Volume<Float>, level: Float) -> Bool {
+        guard let grew, let ratio, !lesion.isEmpty else { return false }
+        precondition(current.size == ratio.size, "the previous visit is on another grid")
+        let s = ratio.size
+        let radius = neighbourhood
+        var low = [Int.max, Int.max, Int.max]
+        var high = [Int.min, Int.min, Int.min]
+        for n in lesion {
+            let c = [Int(n) % s.nx, (Int(n) / s.nx) % s.ny, Int(n) / (s.nx * s.ny)]
+            for a in 0..<3 { (low[a], high[a]) = (min(low[a], c[a]), max(high[a], c[a])) }
+        }
+        let limit = [s.nx - 1, s.ny - 1, s.nz - 1]
+        for a in 0..<3 { (low[a], high[a]) = (max(0, low[a] - radius[a]), min(limit[a], high[a] + radius[a])) }
+        let (bx, by) = (high[0] - low[0] + 1, high[1] - low[1] + 1)
+        var near = [Bool](repeating: false, count: bx * by * (high[2] - low[2] + 1))
+        for n in lesion {
+            let (i, j, k) = (Int(n) % s.nx, (Int(n) / s.nx) % s.ny, Int(n) / (s.nx * s.ny))
+            for c in max(low[2], k - radius[2])...min(high[2], k + radius[2]) {
+                for b in max(low[1], j - radius[1])...min(high[1], j + radius[1]) {
+                    let row = ((c - low[2]) * by + (b - low[1])) * bx - low[0]
+                    for a in max(low[0], i - radius[0])...min(high[0], i + radius[0]) { near[row + a] = true }
+                }
+            }
+        }
+        var earlier = 0
+        for c in low[2]...high[2] {
+            for b in low[1]...high[1] {
+                for a in low[0]...high[0] where near[((c - low[2]) * by + (b - low[1])) * bx + (a - low[0])] {
+                    let n = (c * s.ny + b) * s.nx + a
+                    // NaN fails `>=`: an unknown voxel showed nothing.
+                    if ratio.voxels[n] >= level || (ownRatio.map { $0.voxels[n] >= level } ?? false) { earlier += 1 }
+                }
+            }
+        }
+        return grew(earlier, lesion.count)
     }
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) is unchanged since this

@@ -198,9 +198,13 @@ struct VisitLabeller {
                 // After the patient's first visit, a mostly cortical lesion is dropped only when
                 // unchanged since the previous visit; a previous visit without a FLAIR shows no
                 // change, so nothing is dropped then.
+                // A lesion that grew by the comparison's enlarging rule is not unchanged.
+                let (matching, voxelMM3) = (pipeline.matching, grid.geometry.voxelVolumeMM3)
                 let previous = pass.previous.map {
-                    PreviousVisit(
+                    var visit = PreviousVisit(
                         ratio: earlier?.ratio ?? $0.flair?.ratio, lesions: $0.lesions, ownRatio: earlier == nil ? nil : $0.flair?.ratio)
+                    visit.grew = { matching.volumeState(earlierVoxels: $0, laterVoxels: $1, voxelVolumeMM3: voxelMM3) == .enlarging }
+                    return visit
                 }
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
