@@ -25,15 +25,18 @@
 /// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
 ///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
-///   first visit; at a later visit only when it is unchanged (`PreviousVisit.isUnchanged`), so a
-///   new or growing one stays a lesion, as evidence: cortical involvement is a sign of PML;
+///   first visit; at a later visit only when it is unchanged (`PreviousVisit.isUnchanged`, and not
+///   `PreviousVisit.hasGrown`), so a new or growing one stays a lesion, as evidence: cortical
+///   involvement is a sign of PML;
 /// - at a later visit, with `dropUnchanged`, any lesion unchanged since the previous visit is
 ///   dropped, wherever it lies: the previous visit saw the same signal there and did not count
 ///   it, so it is neither a new lesion nor evidence;
 /// - "unchanged" (both rules above) compares each voxel with the brightest of the previous visit
 ///   within `unchangedNeighbourhoodMM` of it (`PreviousVisit.neighbourhood`): a thin structure
 ///   the series re-acquires a voxel off (registration, and a thick slice's partial volume) did
-///   not rise where it now lies;
+///   not rise where it now lies; and a lesion that grew by the comparison's enlarging rule
+///   (`PreviousVisit.hasGrown`) is not unchanged: one the previous visit missed grows by a
+///   millimetre without any voxel rising above its old core within that neighbourhood;
 /// - at a later visit, with `changeSeedRatio` above 0, a seed-region voxel whose ratio rose by at
 ///   least that much since the previous visit seeds growth too, from `growRatio`, through the
 ///   voxels whose ratio rose by `PreviousVisit.changeRatio` (a subtraction of the registered
@@ -68,8 +71,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// A rise of the FLAIR ratio since the previous visit by at least this much seeds growth at a
     /// later visit (0: off).
     public var changeSeedRatio: Double
-    /// Whether a lesion unchanged since the previous visit (`PreviousVisit.isUnchanged`) is
-    /// dropped at a later visit, wherever it lies.
+    /// Whether a lesion unchanged since the previous visit (`PreviousVisit.isUnchanged`, and not
+    /// `PreviousVisit.hasGrown`) is dropped at a later visit, wherever it lies.
     public var dropUnchanged: Bool
     /// How far, in mm, "unchanged" looks for the previous visit's signal around a voxel (0: the
     /// voxel itself).
@@ -553,8 +556,10 @@ public struct PreviousVisit: Sendable {
         var low = [Int.max, Int.max, Int.max]
         var high = [Int.min, Int.min, Int.min]
         for n in lesion {
-            let c = [Int(n) % s.nx, (Int(n) / s.nx) % s.ny, Int(n) / (s.nx * s.ny)]
-            for a in 0..<3 { (low[a], high[a]) = (min(low[a], c[a]), max(high[a], c[a])) }
+            let (i, j, k) = (Int(n) % s.nx, (Int(n) / s.nx) % s.ny, Int(n) / (s.nx * s.ny))
+            (low[0], high[0]) = (min(low[0], i), max(high[0], i))
+            (low[1], high[1]) = (min(low[1], j), max(high[1], j))
+            (low[2], high[2]) = (min(low[2], k), max(high[2], k))
         }
         let limit = [s.nx - 1, s.ny - 1, s.nz - 1]
         for a in 0..<3 { (low[a], high[a]) = (max(0, low[a] - radius[a]), min(limit[a], high[a] + radius[a])) }
