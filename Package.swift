@@ -87,7 +87,7 @@ let package = Package(
         // placed on one grid, clinical context, the patient and pair runs, their reports; the DICOM
         // import through dcm2niix (`Import/`); visits co-registered through elastix (`Registration/`).
         // `BuiltIn/` links to `Pipelines/default.yaml`, `Pipelines/rules.yaml`,
-        // `Pipelines/dicom-series.yaml` and `Pipelines/elastix/{rigid,affine}.txt`, whose bytes are
+        // `Pipelines/dicom-series.yaml` and `Pipelines/elastix/{rigid,affine,bspline}.txt`, whose bytes are
         // compiled into the program (`BuiltInFile`), so it runs without its source tree.
         .target(
             name: "LesionStudy",
@@ -98,7 +98,7 @@ let package = Package(
             resources: [
                 .embedInCode("BuiltIn/default.yaml"), .embedInCode("BuiltIn/rules.yaml"),
                 .embedInCode("BuiltIn/dicom-series.yaml"),
-                .embedInCode("BuiltIn/rigid.txt"), .embedInCode("BuiltIn/affine.txt"),
+                .embedInCode("BuiltIn/rigid.txt"), .embedInCode("BuiltIn/affine.txt"), .embedInCode("BuiltIn/bspline.txt"),
             ]
         ),
 

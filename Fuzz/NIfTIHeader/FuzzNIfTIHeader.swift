@@ -1,13 +1,14 @@
 import Glibc
 import LesionIO
 
-/// A private file per process, rewritten for each input.
+/// A private file per process, rewritten for each input, in the working folder (`Fuzz/run` runs
+/// each target in its own folder and removes it afterwards), so nothing is left in /tmp.
 nonisolated(unsafe) var scratch: (plain: String, gzip: String)? = nil
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNIfTIHeader(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     if scratch == nil {
-        let folder = "/tmp/lesiontrack-fuzz-\(getpid())"
+        let folder = "scratch-\(getpid())"
         mkdir(folder, 0o700)
         scratch = (folder + "/input.nii", folder + "/input.nii.gz")
     }

@@ -54,30 +54,96 @@ public struct Elastix: Sendable {
         fixed: String, moving: String, parameterFile: String, outputFolder: String, threads: Int,
         fixedMask: String? = nil, movingMask: String? = nil
     ) throws(EngineError) -> (transform: ElastixTransform, file: String) {
-        if mkdir(outputFolder, 0o755) != 0 && errno != EEXIST {
-            throw EngineError(outputFolder, "cannot create elastix's working folder: \(String(cString: strerror(errno)))")
+        let file = try registerFile(
+            fixed: fixed, moving: moving, parameterFile: parameterFile, outputFolder: outputFolder, threads: threads,
+            fixedMask: fixedMask, movingMask: movingMask)
+        guard let text = Self.readText(file) else {
+            throw EngineError(executable, "finished but wrote no \(file)")
         }
+        return (try ElastixTransform.parse(text, file: file), file)
+    }
+
+    /// Registers `moving` to `fixed` as ``register(fixed:moving:parameterFile:outputFolder:threads:fixedMask:movingMask:)``
+    /// does, starting from the transform in `initialTransform` (elastix's `-t0`) when given, and
+    /// returns the path of the transform file elastix wrote without reading it: a deformable
+    /// transform is used through ``transform(image:transformFile:outputFolder:threads:)``.
+    public func registerFile(
+        fixed: String, moving: String, parameterFile: String, outputFolder: String, threads: Int,
+        fixedMask: String? = nil, movingMask: String? = nil, initialTransform: String? = nil
+    ) throws(EngineError) -> String {
+        try Self.makeFolder(outputFolder)
         var arguments = [
             executable, "-f", fixed, "-m", moving, "-p", parameterFile, "-out", outputFolder, "-threads",
             String(max(1, threads)),
         ]
         if let fixedMask { arguments += ["-fMask", fixedMask] }
         if let movingMask { arguments += ["-mMask", movingMask] }
+        if let initialTransform { arguments += ["-t0", initialTransform] }
         let outcome = try ChildProcess.run(arguments, standardOutput: .discard, standardError: .capture)
         let file = outputFolder + "/TransformParameters.0.txt"
         guard outcome.status == 0 else {
-            let log = Self.readText(outputFolder + "/elastix.log") ?? outcome.standardError
-            let errors = log.split(whereSeparator: \.isNewline).filter { $0.contains("ERROR") || $0.contains("Description") }
-            let detail = errors.suffix(2).joined(separator: " ")
             throw EngineError(
                 executable,
                 "failed to register \(moving) to \(fixed) (exit status \(outcome.status))"
-                    + (detail.isEmpty ? "" : ": \(detail)") + "; see \(outputFolder)/elastix.log")
+                    + Self.errorDetail(outputFolder + "/elastix.log", outcome.standardError)
+                    + "; see \(outputFolder)/elastix.log")
         }
-        guard let text = Self.readText(file) else {
-            throw EngineError(executable, "finished but wrote no \(file)")
+        guard access(file, R_OK) == 0 else { throw EngineError(executable, "finished but wrote no \(file)") }
+        return file
+    }
+
+    /// Carries `image` through the transform in `transformFile` with `transformix` (found beside
+    /// `elastix`, else on `PATH`) onto the grid of the transform's fixed image, with the
+    /// interpolator and default value the transform file names, in `outputFolder` (created if
+    /// missing). Returns the path of the image transformix wrote (`result.nii`).
+    public func transform(
+        image: String, transformFile: String, outputFolder: String, threads: Int
+    ) throws(EngineError)
+        -> String
+    {
+        try Self.makeFolder(outputFolder)
+        let program = try transformix()
+        let arguments = [
+            program, "-in", image, "-tp", transformFile, "-out", outputFolder, "-threads", String(max(1, threads)),
+        ]
+        let outcome = try ChildProcess.run(arguments, standardOutput: .discard, standardError: .capture)
+        let result = outputFolder + "/result.nii"
+        guard outcome.status == 0 else {
+            throw EngineError(
+                program,
+                "failed to carry \(image) through \(transformFile) (exit status \(outcome.status))"
+                    + Self.errorDetail(outputFolder + "/transformix.log", outcome.standardError)
+                    + "; see \(outputFolder)/transformix.log")
         }
-        return (try ElastixTransform.parse(text, file: file), file)
+        guard access(result, R_OK) == 0 else { throw EngineError(program, "finished but wrote no \(result)") }
+        return result
+    }
+
+    /// The `transformix` program of the same elastix installation: beside `elastix`, else on `PATH`.
+    public func transformix(path: String? = nil) throws(EngineError) -> String {
+        if let slash = executable.lastIndex(of: "/") {
+            let sibling = String(executable[..<slash]) + "/transformix"
+            if access(sibling, X_OK) == 0 { return sibling }
+        }
+        guard let found = ChildProcess.locate("transformix", path: path) else {
+            throw EngineError("transformix", "not found beside \(executable) or on PATH", remedy: Self.installHint)
+        }
+        return found
+    }
+
+    static func makeFolder(_ folder: String) throws(EngineError) {
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            throw EngineError(folder, "cannot create elastix's working folder: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The last two error lines of an elastix or transformix log (else of its standard error),
+    /// as `: …`, or "" when there are none.
+    static func errorDetail(_ logFile: String, _ standardError: String) -> String {
+        let log = readText(logFile) ?? standardError
+        let errors = log.split(whereSeparator: \.isNewline).filter { $0.contains("ERROR") || $0.contains("Description") }
+        let detail = errors.suffix(2).joined(separator: " ")
+        return detail.isEmpty ? "" : ": " + detail
     }
 
     /// The contents of a small text file, or nil when it cannot be read.

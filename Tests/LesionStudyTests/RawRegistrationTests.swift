@@ -191,30 +191,44 @@ struct TemplateAnatomyTests {
         let kit = try TemplateAnatomy.locate(RawPatient.template)
         let start = ContinuousClock.now
         let (maps, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader).derive(reference: reference, onto: grid)
-        print("template registered and mapped in \(ContinuousClock.now - start)")
+        print("template registered (affine, then B-spline) and mapped in \(ContinuousClock.now - start)")
+        let (affineMaps, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader, transformKind: .affine)
+            .derive(reference: reference, onto: grid)
         let pose = try RawPatient.poses(folder)["sub-raw01/ses-01/anat/sub-raw01_ses-01_FLAIR.nii.gz"]!
         let labels = [
             "brain": "brain", "cortex": "CGM", "deep_grey_matter": "DGM", "white_matter": "WM", "ventricles": "ventricles",
             "infratentorial": "infratentorial",
         ]
-        var dice: [String: Double] = [:]
+        var dice: [String: Double] = [:], affineDice: [String: Double] = [:]
         for (role, label) in labels {
             let scan = try reader.read(folder + "/derivatives/truth/sub-raw01/sub-raw01_space-subject_label-\(label)_mask.nii.gz")
             let values = ScaledVolume.of(scan)
             let placement = try #require(GridPlacement(source: scan.header.geometry, onto: grid, through: pose.inverse!))
             let truth = placement.nearest({ values.voxels[$0] }, outside: 0).map { $0 > 0 }
-            let derived = try #require(maps[role])
-            var both = 0, a = 0, b = 0
-            for n in truth.voxels.indices {
-                if truth.voxels[n] { a += 1 }
-                if derived.voxels[n] { b += 1 }
-                if truth.voxels[n] && derived.voxels[n] { both += 1 }
-            }
-            dice[role] = 2 * Double(both) / Double(a + b)
+            dice[role] = Self.dice(truth, try #require(maps[role]))
+            affineDice[role] = Self.dice(truth, try #require(affineMaps[role]))
         }
-        print("Dice against the truth:", dice.sorted { $0.key < $1.key }.map { "\($0.key) \(($0.value * 1000).rounded() / 1000)" })
+        let show = { (d: [String: Double]) in d.sorted { $0.key < $1.key }.map { "\($0.key) \(($0.value * 1000).rounded() / 1000)" } }
+        print("Dice against the truth, B-spline:", show(dice))
+        print("Dice against the truth, affine only:", show(affineDice))
         #expect(dice["brain"]! >= 0.95)
-        #expect(dice.values.allSatisfy { $0 >= 0.7 })
+        #expect(dice.values.allSatisfy { $0 >= 0.8 })
+        // Measured on this patient (truth and maps both on its 2 mm baseline grid): the affine
+        // transform gives cortex 0.842, white matter 0.848, ventricles 0.776; the deformation
+        // 0.888, 0.894 and 0.855. Each must rise by at least 0.02.
+        for role in ["cortex", "white_matter", "ventricles", "deep_grey_matter"] {
+            #expect(dice[role]! >= affineDice[role]! + 0.02, "\(role): B-spline \(dice[role]!), affine \(affineDice[role]!)")
+        }
+    }
+
+    static func dice(_ truth: Volume<Bool>, _ derived: Volume<Bool>) -> Double {
+        var both = 0, a = 0, b = 0
+        for n in truth.voxels.indices {
+            if truth.voxels[n] { a += 1 }
+            if derived.voxels[n] { b += 1 }
+            if truth.voxels[n] && derived.voxels[n] { both += 1 }
+        }
+        return 2 * Double(both) / Double(a + b)
     }
 
     /// Expected: the same images give the same transforms and maps on any number of threads, so
@@ -231,12 +245,30 @@ struct TemplateAnatomyTests {
         let grid = try reader.readHeader(reference).geometry
         let kit = try TemplateAnatomy.locate(RawPatient.template)
         let (one, _) = try TemplateAnatomy(kit: kit, threads: 1, reader: reader).derive(reference: reference, onto: grid)
-        let (two, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader).derive(reference: reference, onto: grid)
+        // The second run's grid is the reference's moved by one voxel along i, so its maps also
+        // pass through the step from the reference's grid onto another: voxel (i, j, k) of it is
+        // the reference's (i + 1, j, k), and its last column lies outside, in no structure.
+        let shifted = VoxelGeometry(
+            size: grid.size, affine: grid.affine.concatenating(Affine(rows: [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]])))
+        let (two, _) = try TemplateAnatomy(kit: kit, threads: 2, reader: reader).derive(reference: reference, onto: shifted)
         #expect(one.keys.sorted() == two.keys.sorted() && !one.isEmpty)
+        let size = grid.size
         for (role, map) in one {
             let other = try #require(two[role])
-            let differing = zip(map.voxels, other.voxels).filter { $0 != $1 }.count
-            #expect(differing == 0, "\(role): \(differing) voxels differ")
+            var differing = 0, outside = 0
+            for k in 0..<size.nz {
+                for j in 0..<size.ny {
+                    for i in 0..<size.nx {
+                        if i + 1 < size.nx {
+                            differing += other[i, j, k] != map[i + 1, j, k] ? 1 : 0
+                        } else {
+                            outside += other[i, j, k] ? 1 : 0
+                        }
+                    }
+                }
+            }
+            #expect(differing == 0 && outside == 0, "\(role): \(differing) voxels differ, \(outside) outside set")
+            #expect(map.voxels.contains(true), "\(role): empty")
         }
 
         let visits = try RawPatient.visits(folder)

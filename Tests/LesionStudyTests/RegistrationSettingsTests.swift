@@ -33,6 +33,9 @@ struct RegistrationSettingsTests {
         #expect(try parse("registration_qc:\n  template: auto\n").registration.template == "auto")
         #expect(try parse("registration_qc:\n  template: /kits/mni\n").registration.template == "/kits/mni")
         #expect(try parse("registration_qc:\n  template: none\n").registration.template == nil)
+        #expect(Pipeline.standard.registration.templateTransform == .bspline)
+        #expect(try parse("registration_qc:\n  template_transform: affine\n").registration.templateTransform == .affine)
+        #expect(try parse("registration_qc:\n  template_transform: bspline\n").registration.templateTransform == .bspline)
     }
 
     @Test(
@@ -41,6 +44,10 @@ struct RegistrationSettingsTests {
             ("registration: sometimes\n", "line 1: registration must be auto, rigid or none, not sometimes"),
             ("registration_qc:\n  min_correlation: 1.5\n", "line 2: registration_qc.min_correlation"),
             ("registration_qc:\n  max_consistency: 1\n", "line 2: "),
+            (
+                "registration_qc:\n  template_transform: syn\n",
+                "line 2: registration_qc.template_transform must be affine or bspline, not syn"
+            ),
             ("registration_qc:\n  images: \"*_T1w\"\n", "line 2: registration_qc.images must be a list of patterns"),
         ])
     func refused(yaml: String, message: String) {

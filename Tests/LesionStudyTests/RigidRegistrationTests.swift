@@ -115,6 +115,62 @@ struct RigidRegistrationTests {
         #expect(result.mirrored!.correlation < result.after.correlation - 0.05)
     }
 
+    /// Expected: a translation of 2 mm to the right (elastix's LPS: −2 along x) with nearest
+    /// neighbour maps output voxel (i, j, k) to input voxel (i + 1, j, k) on a 2 mm RAS grid; the
+    /// values are copied exactly, and the last column, outside the input, is the default 0.
+    @Test("transformix carries an image through a transform file: exact nearest values, 0 outside; errors name the files")
+    func transformix() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let size = GridSize(8, 6, 5)
+        let input = Volume(size: size, voxels: (0..<size.voxelCount).map { Double(($0 * 37) % 251 + 1) })
+        try ElastixInput.write(input, affine: .spacing(2, 2, 2), to: folder + "/input.nii")
+        let transform = """
+            (Transform "TranslationTransform")
+            (NumberOfParameters 3)
+            (TransformParameters -2 0 0)
+            (InitialTransformParametersFileName "NoInitialTransform")
+            (HowToCombineTransforms "Compose")
+            (FixedImageDimension 3)
+            (MovingImageDimension 3)
+            (FixedInternalImagePixelType "float")
+            (MovingInternalImagePixelType "float")
+            (Size 8 6 5)
+            (Index 0 0 0)
+            (Spacing 2 2 2)
+            (Origin 0 0 0)
+            (Direction -1 0 0 0 -1 0 0 0 1)
+            (UseDirectionCosines "true")
+            (ResampleInterpolator "FinalBSplineInterpolator")
+            (FinalBSplineInterpolationOrder 0)
+            (Resampler "DefaultResampler")
+            (DefaultPixelValue 0)
+            (ResultImageFormat "nii")
+            (ResultImagePixelType "float")
+            """
+        try AtomicFile.write(Array(transform.utf8), to: folder + "/transform.txt")
+        let engine = try Elastix.locate()
+        let result = try engine.transform(
+            image: folder + "/input.nii", transformFile: folder + "/transform.txt", outputFolder: folder + "/out", threads: 2)
+        #expect(result == folder + "/out/result.nii")
+        let output = ScaledVolume.of(try NIfTIReader().read(result))
+        #expect(output.size == size)
+        var wrong = 0
+        for k in 0..<size.nz {
+            for j in 0..<size.ny {
+                for i in 0..<size.nx where output[i, j, k] != (i + 1 < size.nx ? input[i + 1, j, k] : 0) { wrong += 1 }
+            }
+        }
+        #expect(wrong == 0)
+        let missing = folder + "/absent.txt"
+        do {
+            _ = try engine.transform(image: folder + "/input.nii", transformFile: missing, outputFolder: folder + "/bad", threads: 1)
+            Issue.record("a missing transform file was not refused")
+        } catch {
+            #expect(error.problem.contains(missing) && error.problem.contains("input.nii") && error.program.hasSuffix("transformix"))
+        }
+    }
+
     @Test("an image flipped left-right in its data but not its header fits better mirrored: refused, naming both files")
     func flipped() throws {
         let folder = try Fixtures.temporaryDirectory()

@@ -30,6 +30,9 @@ public struct BuiltInFile: Sendable {
     /// The template's affine registration parameters, `Pipelines/elastix/affine.txt`.
     public static let affineRegistration = BuiltInFile(name: "elastix/affine.txt", bytes: PackageResources.affine_txt)
 
+    /// The template's deformable (B-spline) registration parameters, `Pipelines/elastix/bspline.txt`.
+    public static let deformableRegistration = BuiltInFile(name: "elastix/bspline.txt", bytes: PackageResources.bspline_txt)
+
     /// Every built-in file, in the order `lesiontrack pipeline export` writes them.
     public static let all = [defaultPipeline, rules]
 }

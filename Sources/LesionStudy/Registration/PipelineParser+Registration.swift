@@ -18,7 +18,8 @@ extension PipelineParser {
         if let qc = top["registration_qc"] {
             let m = try mapping(qc, "registration_qc")
             try allowKeys(
-                m, ["reference_image", "images", "min_correlation", "max_mirror_advantage", "template"],
+                m,
+                ["reference_image", "images", "min_correlation", "max_mirror_advantage", "template", "template_transform"],
                 "registration_qc")
             if let node = m["reference_image"] {
                 settings.referenceImage = FileNamePattern(try string(node, "registration_qc.reference_image"))
@@ -35,6 +36,13 @@ extension PipelineParser {
             if let node = m["template"] {
                 let value = try string(node, "registration_qc.template")
                 settings.template = value == "none" ? nil : value
+            }
+            if let node = m["template_transform"] {
+                let value = try string(node, "registration_qc.template_transform")
+                guard let transform = RegistrationSettings.TemplateTransform(rawValue: value) else {
+                    throw fail(node, "registration_qc.template_transform must be affine or bspline, not \(value)")
+                }
+                settings.templateTransform = transform
             }
             if let node = m["max_mirror_advantage"] {
                 settings.maximumMirrorAdvantage = try number(node, "registration_qc.max_mirror_advantage", atLeast: 0)

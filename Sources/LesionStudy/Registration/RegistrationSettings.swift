@@ -30,6 +30,18 @@ public struct RegistrationSettings: Sendable, Equatable {
     /// nil (`none`) never, `auto` (the default) the folder `.ci/install-template` fills, else a folder.
     public var template: String? = "auto"
 
+    /// How the template is registered to the patient (`registration_qc.template_transform`).
+    public enum TemplateTransform: String, Sendable, CaseIterable {
+        /// Twelve parameters (`Pipelines/elastix/affine.txt`), the kit's maps resampled through it.
+        case affine
+        /// The affine stage, then a cubic B-spline deformation (`Pipelines/elastix/bspline.txt`);
+        /// the kit's maps are carried through both by transformix.
+        case bspline
+    }
+
+    /// The template's transform: `bspline` (the default) or `affine`.
+    public var templateTransform: TemplateTransform = .bspline
+
     public static let standard = RegistrationSettings(
         mode: .auto, referenceImage: FileNamePattern("*_FLAIR"),
         images: [FileNamePattern("*_T1w"), FileNamePattern("*_T2w")], minimumCorrelation: 0.7,

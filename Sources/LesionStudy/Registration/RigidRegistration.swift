@@ -102,6 +102,45 @@ final class RigidRegistration {
             mirrored: mirrored)
     }
 
+    /// Registers `moving` to `fixed` again with `parameterBytes` (a deformable stage), starting
+    /// from `initial` (this engine's earlier result for the same pair), and carries `values` (on
+    /// `geometry`, in the moving image's world) through the combined transform onto the fixed
+    /// image's grid with transformix, by the interpolator the parameter file names.
+    ///
+    /// - Returns: the carried values on the fixed image's grid (its voxels, its geometry).
+    func deform(
+        fixed: String, moving: String, from initial: Result, parameterBytes: [UInt8], carrying values: Volume<Double>,
+        on geometry: VoxelGeometry
+    ) throws(ScanError) -> Volume<Double> {
+        let f = try image(fixed), m = try image(moving)
+        let engine = try elastix()
+        count += 1
+        let stem = "\(workFolder)/deform-\(count)"
+        try AtomicFile.write(Array(initial.elastixText.utf8), to: stem + "-initial.txt")
+        try AtomicFile.write(parameterBytes, to: stem + "-parameters.txt")
+        try ElastixInput.write(values, affine: geometry.affine, to: stem + "-carried.nii")
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - start
+            engineSeconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        let result: String
+        do {
+            let file = try engine.registerFile(
+                fixed: f.elastixFile, moving: m.elastixFile, parameterFile: stem + "-parameters.txt", outputFolder: stem,
+                threads: threads, initialTransform: stem + "-initial.txt")
+            result = try engine.transform(
+                image: stem + "-carried.nii", transformFile: file, outputFolder: stem + "/carried", threads: threads)
+        } catch {
+            throw ScanError(error.program, error.problem + (error.remedy.map { " (\($0))" } ?? ""), kind: .internal)
+        }
+        let carried = ScaledVolume.of(try reader.read(result))
+        guard carried.size == f.geometry.size else {
+            throw ScanError(result, "transformix wrote \(carried.size), not the fixed image's \(f.geometry.size)", kind: .internal)
+        }
+        return carried
+    }
+
     /// The moving image resampled onto every second voxel of the fixed grid (along each axis)
     /// through `transform` and compared there: an eighth of the work, the same figures to a few
     /// thousandths on heads.

@@ -6,9 +6,15 @@ import Darwin
 import LesionIO
 import LesionKernels
 
-/// Anatomy maps for a patient from the template kit: the kit's T1w head registered (affine,
-/// `Pipelines/elastix/affine.txt`) to the patient's baseline reference image, and each of the
-/// kit's masks resampled through that transform onto the patient's grid, nearest neighbour.
+/// Anatomy maps for a patient from the template kit: the kit's T1w head registered to the
+/// patient's baseline reference image, and each of the kit's masks carried through that transform
+/// onto the patient's grid, nearest neighbour.
+///
+/// The registration is affine (`Pipelines/elastix/affine.txt`), then by default a cubic B-spline
+/// deformation from it (`Pipelines/elastix/bspline.txt`, `registration_qc.template_transform`).
+/// An affine transform's maps are resampled by LesionTrack's own kernel; a deformation's by
+/// transformix, all masks at once as the bits of one label image, onto the reference image's grid,
+/// and from there onto the patient's grid by the kernel (nothing moves when the two are one grid).
 ///
 /// The kit (`.ci/install-template`, docs/template.md) holds `tpl_desc-head_T1w.nii.gz` and the
 /// masks `tpl_desc-brain_mask`, `tpl_label-{CGM,DGM,WM,ventricles,infratentorial}_mask`
@@ -67,7 +73,8 @@ struct TemplateAnatomy {
             )
         }
         let kit = try locate(template == "auto" ? nil : template)
-        let anatomy = TemplateAnatomy(kit: kit, threads: context.threads, reader: reader)
+        let anatomy = TemplateAnatomy(
+            kit: kit, threads: context.threads, reader: reader, transformKind: pipeline.registration.templateTransform)
         let (maps, _) = try anatomy.derive(reference: reference, onto: grid.geometry, through: grid.alignments[reference])
         return maps
     }
@@ -75,6 +82,7 @@ struct TemplateAnatomy {
     let kit: String
     let threads: Int
     let reader: NIfTIReader
+    var transformKind: RegistrationSettings.TemplateTransform = .bspline
 
     /// The maps on `grid` (the baseline's), by role, and the transform from the patient's world
     /// (the `reference` image's) to the template's.
@@ -88,16 +96,49 @@ struct TemplateAnatomy {
             parameterBytes: BuiltInFile.affineRegistration.bytes, threads: threads, reader: reader)
         let result = try engine.register(fixed: reference, moving: kit + "/" + Self.headImage, mirrorCheck: false)
         var maps: [String: Volume<Bool>] = [:]
-        for (role, file) in Self.structures {
-            let scan = try reader.readSingleVolume(kit + "/" + file, role: "template \(role) mask")
-            let transform = gridToReference.map { result.transform.concatenating($0) } ?? result.transform
-            guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: transform) else {
-                throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
+        let transform = gridToReference.map { result.transform.concatenating($0) } ?? result.transform
+        let scans = try Self.structures.map { (role, file) throws(ScanError) in
+            (role, file, try reader.readSingleVolume(kit + "/" + file, role: "template \(role) mask"))
+        }
+        guard transformKind == .bspline else {
+            for (role, file, scan) in scans {
+                guard let placement = GridPlacement(source: scan.header.geometry, onto: grid, through: transform) else {
+                    throw ScanError(kit + "/" + file, "its affine or the template transform is singular")
+                }
+                // Outside the kit's field the value is NaN, which is not > 0: not in the structure.
+                maps[role] = scan.voxels.visit(
+                    Resampler(placement: placement, scaling: scan.scaling, method: .nearest, threads: threads)
+                ).map { $0 > 0 }
             }
-            // Outside the kit's field the value is NaN, which is not > 0: not in the structure.
-            maps[role] = scan.voxels.visit(
-                Resampler(placement: placement, scaling: scan.scaling, method: .nearest, threads: threads)
-            ).map { $0 > 0 }
+            return (maps, result.transform)
+        }
+        // One label image whose bit b is structure b, on the kit's grid, carried at once.
+        let kitGeometry = scans[0].2.header.geometry
+        var packed = Volume(size: kitGeometry.size, voxels: [Double](repeating: 0, count: kitGeometry.size.voxelCount))
+        for (bit, (_, file, scan)) in scans.enumerated() {
+            guard scan.header.geometry.size == kitGeometry.size, scan.header.geometry.affine == kitGeometry.affine else {
+                throw ScanError(kit + "/" + file, "not on the grid of \(Self.structures[0].file), as the kit's maps must be")
+            }
+            let values = ScaledVolume.of(scan)
+            for n in values.voxels.indices where values.voxels[n] > 0 { packed.voxels[n] += Double(1 << bit) }
+        }
+        let carried = try engine.deform(
+            fixed: reference, moving: kit + "/" + Self.headImage, from: result,
+            parameterBytes: BuiltInFile.deformableRegistration.bytes, carrying: packed, on: kitGeometry)
+        let referenceGeometry = try engine.image(reference).geometry
+        let onGrid: Volume<Double>
+        if gridToReference == nil, referenceGeometry.size == grid.size, referenceGeometry.affine == grid.affine {
+            onGrid = carried
+        } else {
+            guard
+                let placement = GridPlacement(
+                    source: referenceGeometry, onto: grid, through: gridToReference ?? .spacing(1, 1, 1))
+            else { throw ScanError(reference, "its affine or its transform to the grid is singular") }
+            onGrid = placement.nearest({ carried.voxels[$0] }, outside: 0)
+        }
+        for (bit, (role, _, _)) in scans.enumerated() {
+            // transformix's value outside the kit's field is 0: in no structure.
+            maps[role] = onGrid.map { $0.isFinite && $0 >= 0 && (Int($0) >> bit) & 1 == 1 }
         }
         return (maps, result.transform)
     }
