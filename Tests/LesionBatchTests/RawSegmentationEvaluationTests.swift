@@ -176,8 +176,8 @@ struct RawSegmentationEvaluationTests {
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/raw-test-data.md): F1 per
         // visit within 0.05 of these, a margin for elastix's sampling; the truth lesions exact.
         let measured: [(String, String, truth: Int, f1: Double)] = [
-            ("sub-raw01", "ses-01", 6, 0.381), ("sub-raw01", "ses-02", 8, 0.353),
-            ("sub-raw02", "ses-01", 7, 0.500), ("sub-raw02", "ses-02", 9, 0.667),
+            ("sub-raw01", "ses-01", 6, 0.381), ("sub-raw01", "ses-02", 8, 0.333),
+            ("sub-raw02", "ses-01", 7, 0.462), ("sub-raw02", "ses-02", 9, 0.667),
         ]
         for (participant, session, truth, f1) in measured {
             let visit = try #require(score.visit(participant, session))
@@ -202,7 +202,7 @@ struct RawSegmentationEvaluationTests {
 
     /// The z-score baseline's F1 per visit on this study, as `zScoreBaseline` pins them.
     static let baselineF1: [String: Double] = [
-        "sub-raw01 ses-01": 0.381, "sub-raw01 ses-02": 0.353, "sub-raw02 ses-01": 0.500, "sub-raw02 ses-02": 0.667,
+        "sub-raw01 ses-01": 0.381, "sub-raw01 ses-02": 0.333, "sub-raw02 ses-01": 0.462, "sub-raw02 ses-02": 0.667,
     ]
 
     @Test("the default pipeline's lesion growth beats the z-score baseline at every visit, with the figures measured")
@@ -212,7 +212,7 @@ struct RawSegmentationEvaluationTests {
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/segmentation.md): F1 per
         // visit within 0.05 of these; each at least 0.1 above the baseline's at the same visit.
         let measured: [(String, String, f1: Double, fn: Int)] = [
-            ("sub-raw01", "ses-01", 0.923, 0), ("sub-raw01", "ses-02", 0.941, 0),
+            ("sub-raw01", "ses-01", 1.000, 0), ("sub-raw01", "ses-02", 1.000, 0),
             ("sub-raw02", "ses-01", 1.000, 0), ("sub-raw02", "ses-02", 1.000, 0),
         ]
         for (participant, session, f1, fn) in measured {
@@ -221,8 +221,11 @@ struct RawSegmentationEvaluationTests {
             #expect(visit.f1 >= Self.baselineF1[participant + " " + session]! + 0.1, "\(participant) \(session)")
             #expect(visit.fn <= fn, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        // What is left: every false positive lies on the cortical FLAIR mimics.
-        #expect(score.visits.allSatisfy { $0.fp == ($0.fp_kinds["cortical"] ?? 0) }, "\(score.visits.map(\.fp_kinds))")
+        // No false positive: with the template's anatomy placed by the affine transform alone, one
+        // cortical FLAIR mimic at each of sub-raw01's visits grew from the white matter the
+        // template put in the patient's cortex (F1 0.923 and 0.941); the B-spline stage places it
+        // where the patient's is.
+        #expect(score.visits.allSatisfy { $0.fp == 0 }, "\(score.visits.map(\.fp_kinds))")
         // Enlarging lesions at the thick-slice (6 mm) follow-ups equal the truth's 2 and 1: growth
         // into the baseline's lesions re-acquired as the 6 mm series is not growth, and the
         // cortical mimics are dropped (4 and 2 with neither).
@@ -250,20 +253,20 @@ struct RawSegmentationEvaluationTests {
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
-        // 19 false positives in all against 2 with the key at 0.5, every one cortical but one: at
+        // 6 false positives in all against none with the key at 0.5, every one cortical but one: at
         // sub-raw01's follow-up, a first-visit mimic looked for again from its white-matter part
-        // (`previous_lesion_seeds`) is found off the ribbon. (Without those seeds: 14, all
-        // cortical, and the follow-ups' F1 0.842 and 0.947.)
+        // (`previous_lesion_seeds`) is found off the ribbon. (With the template placed by the
+        // affine transform alone: 19, and F1 0.667, 0.727, 0.778 and 0.857.)
         let measured: [(String, String, f1: Double)] = [
-            ("sub-raw01", "ses-01", 0.667), ("sub-raw01", "ses-02", 0.727),
-            ("sub-raw02", "ses-01", 0.778), ("sub-raw02", "ses-02", 0.857),
+            ("sub-raw01", "ses-01", 0.857), ("sub-raw01", "ses-02", 0.941),
+            ("sub-raw02", "ses-01", 0.875), ("sub-raw02", "ses-02", 0.947),
         ]
         for (participant, session, f1) in measured {
             let visit = try #require(score.visit(participant, session))
             #expect(abs(visit.f1 - f1) <= 0.05, "\(participant) \(session): F1 \(visit.f1), measured \(f1)")
             #expect(visit.fn == 0, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        #expect(score.visits.map(\.fp).reduce(0, +) >= 15)
+        #expect(score.visits.map(\.fp).reduce(0, +) >= 4)
         let offRibbon = score.visits.map { $0.fp - ($0.fp_kinds["cortical"] ?? 0) }
         #expect(offRibbon == [0, 1, 0, 0], "\(score.visits.map(\.fp_kinds))")
         // The counts equal the truth's all the same: the cortical mimics kept at the baseline come
@@ -295,21 +298,23 @@ struct RawSegmentationEvaluationTests {
         // lesion missed and an unchanged cortical mimic read as new (new 2 against 3, one of them
         // false); sub-raw02 ses-02 new 4 against 3, two of them mimics, one unchanged.
         // sub-raw01's new lesion of 21 voxels (2 mm) peaks at 1.36 on the 6 mm FLAIR; its ratio rose
-        // by 0.37, so change seeds find it (10 voxels), and the mimic is dropped as unchanged.
+        // by 0.37, so change seeds find it, and the mimic is dropped as unchanged (35 voxels found by
+        // change at that visit, measured with a release build; 11 with the affine placement).
         #expect((count("sub-raw01", "voxels_found_by_change") ?? 0) > 0, "\(recorded["sub-raw01"] ?? [:])")
         #expect((count("sub-raw01", "voxels_dropped_as_unchanged") ?? 0) > 0)
         #expect((count("sub-raw02", "voxels_dropped_as_unchanged") ?? 0) > 0, "\(recorded["sub-raw02"] ?? [:])")
         // The generator gives the lateral ventricles ependymal caps and a one-voxel rim along their
         // walls (FLAIR 0.85-1.0 of its lesion scale). Wall seeds lie there too, and what they grow
-        // wholly within the margin is dropped and recorded: measured 27 and 9 voxels at these
-        // follow-ups with a release build.
+        // wholly within the margin is dropped and recorded: measured 22 voxels at sub-raw01's
+        // follow-up with a release build (27 and 9 at both follow-ups with the template placed by
+        // the affine transform alone; none at sub-raw02's now).
         #expect((count("sub-raw01", "voxels_dropped_within_ventricle_margin") ?? 0) > 0)
-        #expect((count("sub-raw02", "voxels_dropped_within_ventricle_margin") ?? 0) > 0)
         let first = try #require(score.visit("sub-raw01", "ses-02"))
         #expect(first.f1 >= 0.9 && first.fp == 0 && first.fn == 1, "F1 \(first.f1), \(first.fp) false, \(first.fn) missed")
         // sub-raw02's other mimic read as new rose where the 6 mm series re-acquires it a voxel off,
         // and not within unchanged_neighbourhood_mm (2): it is dropped too (2 false positives there
-        // with the neighbourhood 0, measured before `ventricle_wall_seeds`).
+        // with the neighbourhood 0, measured before `ventricle_wall_seeds`). The last false positive
+        // there, a cortical mimic, went with the B-spline placement of the template's cortex.
         // One of the two missed without `previous_lesion_seeds`, a lesion counted at the first
         // visit that the 6 mm series blurs under seed_ratio, is found from it. A periventricular
         // one (truth lesion 1, T1-dark: 0.57 of white matter in the generator) is missed at both
@@ -319,7 +324,7 @@ struct RawSegmentationEvaluationTests {
         // ventricle_margin_mm and reaches past it: found with `ventricle_wall_seeds` (missed
         // without, new 2 against 3).
         let second = try #require(score.visit("sub-raw02", "ses-02"))
-        #expect(second.fp == 1 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
+        #expect(second.fp == 0 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
         // New lesions: 2 and 3 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
         // 0.27 only: no change seed).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)

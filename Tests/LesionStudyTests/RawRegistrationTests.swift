@@ -214,8 +214,8 @@ struct TemplateAnatomyTests {
         #expect(dice["brain"]! >= 0.95)
         #expect(dice.values.allSatisfy { $0 >= 0.8 })
         // Measured on this patient (truth and maps both on its 2 mm baseline grid): the affine
-        // transform gives cortex 0.842, white matter 0.848, ventricles 0.776; the deformation
-        // 0.888, 0.894 and 0.855. Each must rise by at least 0.02.
+        // transform gives cortex 0.842, white matter 0.848, ventricles 0.780, deep grey matter
+        // 0.853; the deformation 0.888, 0.894, 0.855 and 0.897. Each must rise by at least 0.02.
         for role in ["cortex", "white_matter", "ventricles", "deep_grey_matter"] {
             #expect(dice[role]! >= affineDice[role]! + 0.02, "\(role): B-spline \(dice[role]!), affine \(affineDice[role]!)")
         }
