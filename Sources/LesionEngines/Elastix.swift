@@ -79,44 +79,37 @@ public struct Elastix: Sendable {
         if let fixedMask { arguments += ["-fMask", fixedMask] }
         if let movingMask { arguments += ["-mMask", movingMask] }
         if let initialTransform { arguments += ["-t0", initialTransform] }
-        let outcome = try ChildProcess.run(arguments, standardOutput: .discard, standardError: .capture)
-        let file = outputFolder + "/TransformParameters.0.txt"
-        guard outcome.status == 0 else {
-            throw EngineError(
-                executable,
-                "failed to register \(moving) to \(fixed) (exit status \(outcome.status))"
-                    + Self.errorDetail(outputFolder + "/elastix.log", outcome.standardError)
-                    + "; see \(outputFolder)/elastix.log")
-        }
-        guard access(file, R_OK) == 0 else { throw EngineError(executable, "finished but wrote no \(file)") }
-        return file
+        return try Self.run(
+            arguments, failure: "failed to register \(moving) to \(fixed)", log: outputFolder + "/elastix.log",
+            product: outputFolder + "/TransformParameters.0.txt")
     }
 
     /// Carries `image` through the transform in `transformFile` with `transformix` (found beside
     /// `elastix`, else on `PATH`) onto the grid of the transform's fixed image, with the
     /// interpolator and default value the transform file names, in `outputFolder` (created if
     /// missing). Returns the path of the image transformix wrote (`result.nii`).
-    public func transform(
-        image: String, transformFile: String, outputFolder: String, threads: Int
-    ) throws(EngineError)
-        -> String
-    {
+    public func transform(image: String, transformFile: String, outputFolder: String, threads: Int) throws(EngineError) -> String {
         try Self.makeFolder(outputFolder)
-        let program = try transformix()
         let arguments = [
-            program, "-in", image, "-tp", transformFile, "-out", outputFolder, "-threads", String(max(1, threads)),
+            try transformix(), "-in", image, "-tp", transformFile, "-out", outputFolder, "-threads", String(max(1, threads)),
         ]
+        return try Self.run(
+            arguments, failure: "failed to carry \(image) through \(transformFile)", log: outputFolder + "/transformix.log",
+            product: outputFolder + "/result.nii")
+    }
+
+    /// Runs one elastix or transformix command (`arguments[0]` the program). A nonzero exit is an
+    /// error saying `failure`, with the last error lines of `log` (else of its standard error);
+    /// so is a missing `product` afterwards. Returns `product`.
+    static func run(_ arguments: [String], failure: String, log: String, product: String) throws(EngineError) -> String {
         let outcome = try ChildProcess.run(arguments, standardOutput: .discard, standardError: .capture)
-        let result = outputFolder + "/result.nii"
         guard outcome.status == 0 else {
             throw EngineError(
-                program,
-                "failed to carry \(image) through \(transformFile) (exit status \(outcome.status))"
-                    + Self.errorDetail(outputFolder + "/transformix.log", outcome.standardError)
-                    + "; see \(outputFolder)/transformix.log")
+                arguments[0],
+                failure + " (exit status \(outcome.status))" + errorDetail(log, outcome.standardError) + "; see \(log)")
         }
-        guard access(result, R_OK) == 0 else { throw EngineError(program, "finished but wrote no \(result)") }
-        return result
+        guard access(product, R_OK) == 0 else { throw EngineError(arguments[0], "finished but wrote no \(product)") }
+        return product
     }
 
     /// The `transformix` program of the same elastix installation: beside `elastix`, else on `PATH`.
