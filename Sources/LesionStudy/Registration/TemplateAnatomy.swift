@@ -84,8 +84,9 @@ struct TemplateAnatomy {
     let reader: NIfTIReader
     var transformKind: RegistrationSettings.TemplateTransform = .bspline
 
-    /// The maps on `grid` (the baseline's), by role, and the transform from the patient's world
-    /// (the `reference` image's) to the template's.
+    /// The maps on `grid` (the baseline's), by role, and the affine transform from the patient's
+    /// world (the `reference` image's) to the template's (with `bspline`, the first stage's; the
+    /// deformation is not returned).
     ///
     /// `gridToReference` maps the grid's world to the reference image's world when the two differ
     /// (a registered reference); nil when the reference defines the grid's world.
