@@ -658,6 +658,9 @@ struct SegmentationKernelTests {
             let later = scene.segmented(changeSeedRatio: 0, neighbourhoodMM: 2, previous: visit)
             let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
             #expect(kept && later.unchanged?.voxels == (grown ? nothing : scene.bright).voxels, "\(what)")
+            // Recorded as kept because it grew only when it was.
+            let recorded = later.keptAsGrown?.voxels == (grown ? scene.bright : nothing).voxels
+            #expect(recorded, "kept as grown, \(what)")
         }
         // Mostly in the cortex (x 11 and 12, 18 of 27 voxels; seeds at x 10): dropped at a later
         // visit only when unchanged, and grown it is not.
@@ -669,6 +672,8 @@ struct SegmentationKernelTests {
                 previous: visit)
             let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
             #expect(kept && later.cortical?.voxels == (grown ? nothing : scene.bright).voxels, "cortical, \(what)")
+            let recorded = later.keptAsGrown?.voxels == (grown ? scene.bright : nothing).voxels
+            #expect(recorded, "cortical, kept as grown, \(what)")
         }
         // The same inside the segmentation's box (not the whole grid): the growth rule reaches it.
         let lesion = Self.block(14...16, 14...16, 14...16)
@@ -681,7 +686,7 @@ struct SegmentationKernelTests {
         #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
         let now = f.segment(flair: flair, t1: nil, anatomy: anatomy)
         let found = now.lesions.voxels == lesion.voxels
-        #expect(found)
+        #expect(found && now.keptAsGrown == nil, "a first visit has no previous one to grow from")
         var shown = now.ratio
         for n in shown.voxels.indices where lesion.voxels[n] && n % Self.sceneSize.nx != 23 { shown.voxels[n] = 1 }
         let none = Volume(size: Self.sceneSize, repeating: false)
@@ -690,7 +695,8 @@ struct SegmentationKernelTests {
             visit.grew = rule
             let later = f.segment(flair: flair, t1: nil, anatomy: anatomy, previous: visit)
             let same = later.lesions.voxels == (grown ? lesion : none).voxels
-            #expect(same, "in the box, grown \(grown)")
+            let recorded = later.keptAsGrown?.voxels == (grown ? lesion : none).voxels
+            #expect(same && recorded, "in the box, grown \(grown)")
         }
     }
 

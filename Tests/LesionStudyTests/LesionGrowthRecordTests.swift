@@ -50,6 +50,11 @@ struct LesionGrowthRecordTests {
         #expect(applied.first { $0.0 == "unchanged_neighbourhood_mm" }?.1 == "2")
         let first = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!first.contains { $0.0 == "voxels_dropped_as_unchanged" || $0.0 == "voxels_found_by_change" })
+        // The lesions kept because they grew: at a later visit only, with their count.
+        let grown = LongitudinalReport.ruleFields(
+            .lesionGrowth(.standard, t1: true, enhancementVoxels: 0, changeKnown: true, unchangedVoxels: 0, grownVoxels: 156))
+        #expect(grown.first { $0.0 == "voxels_kept_as_grown" }?.1 == "156")
+        #expect(!first.contains { $0.0 == "voxels_kept_as_grown" } && !applied.contains { $0.0 == "voxels_kept_as_grown" })
     }
 
     @Test("voxels_dropped_within_ventricle_margin appears only when ventricle_wall_seeds applied, with its count")

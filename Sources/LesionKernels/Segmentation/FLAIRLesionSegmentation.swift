@@ -142,7 +142,8 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             unchanged: r.unchanged.map { box.paste($0, outside: false) },
             foundByChange: r.foundByChange.map { box.paste($0, outside: false) },
             nearVentricles: box.paste(r.nearVentricles, outside: false),
-            withinVentricleMargin: r.withinVentricleMargin.map { box.paste($0, outside: false) })
+            withinVentricleMargin: r.withinVentricleMargin.map { box.paste($0, outside: false) },
+            keptAsGrown: r.keptAsGrown.map { box.paste($0, outside: false) })
     }
 
     /// The grid voxels whose FLAIR and T1w values `segment` reads: its box, inclusive; nil when
@@ -290,13 +291,17 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             withinVentricleMargin = split.dropped
         }
         var unchanged: Volume<Bool>?
+        // The lesions a rule read as unchanged voxel by voxel and kept because they grew.
+        var grown = nearby.map { _ in Volume(size: ratio.size, repeating: false) }
         // Unchanged: no voxel rose, and the lesion did not grow (`PreviousVisit.hasGrown`, at the
         // level its edge is drawn at: `edgeFraction` of the way to its peak, at least `growRatio`).
         let (grow, edge) = (Float(growRatio), Float(edgeFraction))
         func isUnchanged(_ lesion: some Collection<Int32>, _ nearby: PreviousVisit) -> Bool {
             guard nearby.isUnchanged(lesion, ratio: ratio) else { return false }
             let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
-            return !nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1)))
+            guard nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1))) else { return true }
+            for n in lesion { grown?.voxels[Int(n)] = true }
+            return false
         }
         if screened, let nearby {
             let split = LesionGrowth.splitting(kept) { isUnchanged($0, nearby) }
@@ -322,7 +327,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange,
-            nearVentricles: nearVentricles, withinVentricleMargin: withinVentricleMargin)
+            nearVentricles: nearVentricles, withinVentricleMargin: withinVentricleMargin, keptAsGrown: grown)
     }
 }
 
@@ -452,6 +457,10 @@ public struct FLAIRLesions: Sendable {
     /// The lesions dropped as lying wholly within `nearVentricles` (`ventricleWallSeeds`); nil
     /// when that rule is off.
     public var withinVentricleMargin: Volume<Bool>? = nil
+    /// The lesions kept although no voxel of them rose, because they grew by the enlarging rule
+    /// (`PreviousVisit.hasGrown`): read by `dropUnchanged` or, for a mostly cortical lesion, by the
+    /// cortex rule. Nil at a first visit (no previous visit).
+    public var keptAsGrown: Volume<Bool>? = nil
 }
 
 /// The patient's previous visit on the grid of the visit being segmented: what its lesions are

@@ -150,7 +150,7 @@ public struct LongitudinalReport {
             ("pattern", JSON.string(inputs.t2Source.pattern.text)),
         ]
         file += Self.ruleFields(visit.t2Rule) + Self.fitFields(visit.t2Fit)
-        if case .lesionGrowth(_, true, _, _, _, _, _, _, _) = visit.t2Rule, let t1 = inputs.t1File {
+        if case .lesionGrowth(_, true, _, _, _, _, _, _, _, _) = visit.t2Rule, let t1 = inputs.t1File {
             file.append(("t1_image", JSON.string(t1)))
         }
         var gd = "null"
@@ -195,7 +195,7 @@ public struct LongitudinalReport {
             ]
         case .lesionGrowth(
             let f, let t1, let enhancementVoxels, let corticalVoxels, let reacquiredVoxels, let changeKnown, let unchangedVoxels,
-            let changeVoxels, let marginVoxels):
+            let changeVoxels, let marginVoxels, let grownVoxels):
             // Recorded only when the rule is on, so outputs with it off read as before it existed.
             let cortical = f.cortexMaximumFraction < 1 ? [("voxels_dropped_as_cortical", String(corticalVoxels))] : []
             // Recorded only when the previous visit was re-acquired as this visit's series.
@@ -207,10 +207,13 @@ public struct LongitudinalReport {
             let byChange = changeVoxels.map { [("voxels_found_by_change", String($0))] } ?? []
             // Recorded only when ventricle_wall_seeds is on.
             let margin = marginVoxels.map { [("voxels_dropped_within_ventricle_margin", String($0))] } ?? []
+            // Recorded at later visits (a previous visit with a FLAIR): the lesions a rule read as
+            // unchanged voxel by voxel and kept because they grew.
+            let grown = grownVoxels.map { [("voxels_kept_as_grown", String($0))] } ?? []
             return [
                 ("method", JSON.string(rule.method)), ("t1_support", String(t1)),
                 ("voxels_seeded_by_enhancement", String(enhancementVoxels)),
-            ] + cortical + reacquired + change + unchanged + byChange + margin + segmentationFields(rule)
+            ] + cortical + reacquired + change + unchanged + byChange + margin + grown + segmentationFields(rule)
         case .enhancement(_, let preContrast):
             return [("method", JSON.string(rule.method)), ("less_specific", String(!preContrast))] + segmentationFields(rule)
         }
@@ -225,7 +228,7 @@ public struct LongitudinalReport {
             ]
         }
         switch rule {
-        case .lesionGrowth(let f, _, _, _, _, _, _, _, _):
+        case .lesionGrowth(let f, _, _, _, _, _, _, _, _, _):
             return [
                 ("seed_ratio", JSON.number(f.seedRatio)), ("grow_ratio", JSON.number(f.growRatio)),
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),

@@ -17,10 +17,12 @@ public enum ForegroundRule: Sendable, Equatable {
     /// the lesions dropped as unchanged since then (`drop_unchanged`; nil when the rule did not
     /// apply) and of those found by their change alone (`change_seed_ratio`; nil likewise); the
     /// voxels of the lesions dropped as lying wholly within the ventricles' margin
-    /// (`ventricle_wall_seeds`; nil when it is off).
+    /// (`ventricle_wall_seeds`; nil when it is off); the voxels of the lesions kept because they
+    /// grew although no voxel of them rose (`FLAIRLesions.keptAsGrown`; nil at a first visit).
     case lesionGrowth(
         FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0, reacquiredVoxels: Int? = nil,
-        changeKnown: Bool = false, unchangedVoxels: Int? = nil, changeVoxels: Int? = nil, marginVoxels: Int? = nil)
+        changeKnown: Bool = false, unchangedVoxels: Int? = nil, changeVoxels: Int? = nil, marginVoxels: Int? = nil,
+        grownVoxels: Int? = nil)
     /// Enhancement (`subtraction`): registered subtraction, or the post-contrast image alone
     /// (less specific) when the session has no pre-contrast T1w.
     case enhancement(EnhancementSegmentation, preContrast: Bool)

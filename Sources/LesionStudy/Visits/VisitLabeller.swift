@@ -132,7 +132,8 @@ struct VisitLabeller {
         _ file: String, _ source: LesionSource, rule: ForegroundRule, gd: LesionLabelling, gdRule: ForegroundRule
     ) -> (mask: Scan, rule: ForegroundRule)? {
         guard source.flair.enhancingSeeds,
-            case .lesionGrowth(let f, let t1, _, let cortical, let reacquired, let changeKnown, let unchanged, let byChange, let margin) =
+            case .lesionGrowth(
+                let f, let t1, _, let cortical, let reacquired, let changeKnown, let unchanged, let byChange, let margin, let keptAsGrown) =
                 rule,
             case .enhancement = gdRule,
             let flair = pass.flair, !gd.lesions.isEmpty
@@ -153,7 +154,7 @@ struct VisitLabeller {
             grid.scan(union.map { $0 ? 1.0 : 0.0 }, path: file),
             .lesionGrowth(
                 f, t1: t1, enhancementVoxels: added, corticalVoxels: cortical, reacquiredVoxels: reacquired, changeKnown: changeKnown,
-                unchangedVoxels: unchanged, changeVoxels: byChange, marginVoxels: margin)
+                unchangedVoxels: unchanged, changeVoxels: byChange, marginVoxels: margin, grownVoxels: keptAsGrown)
         )
     }
 
@@ -217,7 +218,7 @@ struct VisitLabeller {
                     source.flair, t1: second != nil, enhancementVoxels: 0, corticalVoxels: count(r.cortical) ?? 0,
                     reacquiredVoxels: count(earlier?.lesions), changeKnown: pass.changed != nil,
                     unchangedVoxels: count(r.unchanged), changeVoxels: count(r.foundByChange),
-                    marginVoxels: count(r.withinVentricleMargin))
+                    marginVoxels: count(r.withinVentricleMargin), grownVoxels: count(r.keptAsGrown))
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
