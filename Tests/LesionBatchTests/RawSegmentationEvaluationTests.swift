@@ -303,8 +303,8 @@ struct RawSegmentationEvaluationTests {
         #expect((count("sub-raw01", "voxels_found_by_change") ?? 0) > 0, "\(recorded["sub-raw01"] ?? [:])")
         #expect((count("sub-raw01", "voxels_dropped_as_unchanged") ?? 0) > 0)
         #expect((count("sub-raw02", "voxels_dropped_as_unchanged") ?? 0) > 0, "\(recorded["sub-raw02"] ?? [:])")
-        // The lesions kept because they grew are recorded at every later visit (the labeller hands
-        // the segmentation the ledger's enlarging rule).
+        // The lesions kept because they grew are recorded at every later visit (the field only: 0
+        // here, so this does not show that the labeller hands the segmentation the enlarging rule).
         #expect(count("sub-raw01", "voxels_kept_as_grown") != nil && count("sub-raw02", "voxels_kept_as_grown") != nil)
         print("voxels kept as grown:", ["sub-raw01", "sub-raw02"].map { count($0, "voxels_kept_as_grown") ?? -1 })
         // The generator gives the lateral ventricles ependymal caps and a one-voxel rim along their
