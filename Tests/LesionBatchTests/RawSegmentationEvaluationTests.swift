@@ -304,7 +304,8 @@ struct RawSegmentationEvaluationTests {
         #expect((count("sub-raw01", "voxels_dropped_as_unchanged") ?? 0) > 0)
         #expect((count("sub-raw02", "voxels_dropped_as_unchanged") ?? 0) > 0, "\(recorded["sub-raw02"] ?? [:])")
         // The lesions kept because they grew are recorded at every later visit (the field only: 0
-        // here, so this does not show that the labeller hands the segmentation the enlarging rule).
+        // here; `LesionGrowthRecordTests.previousVisitHandedOn` checks the enlarging rule the
+        // labeller hands the segmentation).
         #expect(count("sub-raw01", "voxels_kept_as_grown") != nil && count("sub-raw02", "voxels_kept_as_grown") != nil)
         print("voxels kept as grown:", ["sub-raw01", "sub-raw02"].map { count($0, "voxels_kept_as_grown") ?? -1 })
         // The generator gives the lateral ventricles ependymal caps and a one-voxel rim along their

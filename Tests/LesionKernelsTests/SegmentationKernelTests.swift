@@ -659,8 +659,7 @@ struct SegmentationKernelTests {
             let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
             #expect(kept && later.unchanged?.voxels == (grown ? nothing : scene.bright).voxels, "\(what)")
             // Recorded as kept because it grew only when it was.
-            let recorded = later.keptAsGrown?.voxels == (grown ? scene.bright : nothing).voxels
-            #expect(recorded, "kept as grown, \(what)")
+            #expect(later.keptAsGrownVoxels == (grown ? 27 : 0), "kept as grown, \(what)")
         }
         // Mostly in the cortex (x 11 and 12, 18 of 27 voxels; seeds at x 10): dropped at a later
         // visit only when unchanged, and grown it is not.
@@ -672,9 +671,20 @@ struct SegmentationKernelTests {
                 previous: visit)
             let kept = later.lesions.voxels == (grown ? scene.bright : nothing).voxels
             #expect(kept && later.cortical?.voxels == (grown ? nothing : scene.bright).voxels, "cortical, \(what)")
-            let recorded = later.keptAsGrown?.voxels == (grown ? scene.bright : nothing).voxels
-            #expect(recorded, "cortical, kept as grown, \(what)")
+            #expect(later.keptAsGrownVoxels == (grown ? 27 : 0), "cortical, kept as grown, \(what)")
         }
+        // Both rules on: the mostly cortical lesion that grew is read by `dropUnchanged` and then
+        // by the cortex rule; its growth is asked once and its voxels counted once.
+        let asked = Asked()
+        var once = previous(grew: nil)
+        once.grew = { earlier, later in
+            asked.add()
+            return fifty(earlier, later)
+        }
+        let both = scene.segmented(
+            changeSeedRatio: 0, dropUnchanged: true, neighbourhoodMM: 2, cortex: cortex, cortexMaximumFraction: 0.5, previous: once)
+        #expect(both.lesions.voxels == scene.bright.voxels && both.cortical?.voxels == nothing.voxels, "both rules, grown: kept")
+        #expect(both.keptAsGrownVoxels == 27 && asked.count == 1, "counted \(both.keptAsGrownVoxels ?? -1), asked \(asked.count)")
         // The same inside the segmentation's box (not the whole grid): the growth rule reaches it.
         let lesion = Self.block(14...16, 14...16, 14...16)
         let anatomy = Self.sceneAnatomy(
@@ -686,7 +696,7 @@ struct SegmentationKernelTests {
         #expect(f.readBox(anatomy: anatomy) != nil, "the test needs a box")
         let now = f.segment(flair: flair, t1: nil, anatomy: anatomy)
         let found = now.lesions.voxels == lesion.voxels
-        #expect(found && now.keptAsGrown == nil, "a first visit has no previous one to grow from")
+        #expect(found && now.keptAsGrownVoxels == nil, "a first visit has no previous one to grow from")
         var shown = now.ratio
         for n in shown.voxels.indices where lesion.voxels[n] && n % Self.sceneSize.nx != 23 { shown.voxels[n] = 1 }
         let none = Volume(size: Self.sceneSize, repeating: false)
@@ -695,8 +705,7 @@ struct SegmentationKernelTests {
             visit.grew = rule
             let later = f.segment(flair: flair, t1: nil, anatomy: anatomy, previous: visit)
             let same = later.lesions.voxels == (grown ? lesion : none).voxels
-            let recorded = later.keptAsGrown?.voxels == (grown ? lesion : none).voxels
-            #expect(same && recorded, "in the box, grown \(grown)")
+            #expect(same && later.keptAsGrownVoxels == (grown ? 27 : 0), "in the box, grown \(grown)")
         }
     }
 
@@ -1479,4 +1488,14 @@ struct SegmentationKernelTests {
         let kept = EnhancementSegmentation.keeping(mask, meanAtLeast: 1.2, of: flair)
         #expect(kept.voxels == [true, true, false, false, false, false, true, true, true])
     }
+}
+
+/// How many times a `@Sendable` closure was called.
+private final class Asked: @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls = 0
+
+    func add() { lock.withLock { calls += 1 } }
+
+    var count: Int { lock.withLock { calls } }
 }

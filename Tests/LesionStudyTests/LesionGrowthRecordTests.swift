@@ -1,4 +1,5 @@
 import LesionKernels
+import LesionLongitudinal
 import Testing
 
 @testable import LesionStudy
@@ -66,5 +67,40 @@ struct LesionGrowthRecordTests {
         #expect(none.first { $0.0 == "voxels_dropped_within_ventricle_margin" }?.1 == "0")
         let off = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 0))
         #expect(!off.contains { $0.0 == "voxels_dropped_within_ventricle_margin" })
+    }
+    @Test(
+        "the previous visit the labeller hands the segmentation: its ratio or the re-acquired one beside its own, and growth by the pipeline's enlarging rule on the grid's voxel volume"
+    )
+    func previousVisitHandedOn() {
+        let size = GridSize(2, 1, 1)
+        let own = Volume<Float>(size: size, voxels: [1.6, 1])
+        let again = Volume<Float>(size: size, voxels: [1.3, 1.1])
+        let lesions = Volume(size: size, voxels: [true, false])
+        let visit = SegmentationPass.Visit(
+            flair: SegmentationPass.FLAIR(values: own, t1: nil, voxel: [1, 1, 1], ratio: own), lesions: lesions)
+        let plain = visit.compared(reacquired: nil, matching: .default, voxelVolumeMM3: 8)
+        #expect(plain.ratio?.voxels == own.voxels && plain.ownRatio == nil && plain.lesions.voxels == lesions.voxels)
+        let reacquired = visit.compared(reacquired: again, matching: .default, voxelVolumeMM3: 8)
+        #expect(reacquired.ratio?.voxels == again.voxels && reacquired.ownRatio?.voxels == own.voxels)
+        // The default rule: × 1.5 and at least 14.1 mm³ more. At 2 mm (8 mm³ voxels) 10 → 15 voxels
+        // is 40 mm³ more; 10 → 14 is × 1.4; 1 → 2 is 8 mm³. At 1 mm 10 → 15 is 5 mm³, 20 → 35 is 15.
+        let cases: [(MatchingRule, Double, Int, Int, Bool)] = [
+            (.default, 8, 10, 15, true), (.default, 8, 10, 14, false), (.default, 8, 1, 2, false),
+            (.default, 1, 10, 15, false), (.default, 1, 20, 35, true),
+            (MatchingRule(enlargingRatio: 2), 8, 10, 15, false), (MatchingRule(enlargingRatio: 2), 8, 10, 20, true),
+        ]
+        for (rule, voxel, earlier, later, grown) in cases {
+            let handed = visit.compared(reacquired: nil, matching: rule, voxelVolumeMM3: voxel)
+            #expect(handed.grew?(earlier, later) == grown, "× \(rule.enlargingRatio), \(voxel) mm³: \(earlier) → \(later)")
+        }
+        // Through the segmentation's own reading: the previous visit showed voxel 0 at 1.5, the
+        // lesion is voxels 0 and 1 now: 1 → 2 voxels, × 2, and 20 mm³ more at 20 mm³ voxels, 8 at 8.
+        for (voxel, grown) in [(20.0, true), (8.0, false)] {
+            let handed = visit.compared(reacquired: nil, matching: .default, voxelVolumeMM3: voxel)
+            #expect(handed.hasGrown([0, 1], ratio: own, level: 1.5) == grown, "\(voxel) mm³ voxels")
+        }
+        // Without a FLAIR (its lesions from a segmenter's map) growth is asked of nothing.
+        let mapOnly = SegmentationPass.Visit(flair: nil, lesions: lesions).compared(reacquired: nil, matching: .default, voxelVolumeMM3: 8)
+        #expect(mapOnly.ratio == nil && mapOnly.ownRatio == nil && mapOnly.hasGrown([0], ratio: own, level: 1) == false)
     }
 }

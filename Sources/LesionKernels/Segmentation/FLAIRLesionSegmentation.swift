@@ -143,7 +143,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             foundByChange: r.foundByChange.map { box.paste($0, outside: false) },
             nearVentricles: box.paste(r.nearVentricles, outside: false),
             withinVentricleMargin: r.withinVentricleMargin.map { box.paste($0, outside: false) },
-            keptAsGrown: r.keptAsGrown.map { box.paste($0, outside: false) })
+            keptAsGrownVoxels: r.keptAsGrownVoxels)
     }
 
     /// The grid voxels whose FLAIR and T1w values `segment` reads: its box, inclusive; nil when
@@ -291,17 +291,30 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             withinVentricleMargin = split.dropped
         }
         var unchanged: Volume<Bool>?
-        // The lesions a rule read as unchanged voxel by voxel and kept because they grew.
-        var grown = nearby.map { _ in Volume(size: ratio.size, repeating: false) }
+        // The voxels of the lesions a rule read as unchanged voxel by voxel and kept because they
+        // grew; nil at a first visit.
+        var grownVoxels = nearby.map { _ in 0 }
+        // Each lesion's verdict, by its first voxel: a mostly cortical lesion kept by
+        // `dropUnchanged` is read again by the cortex rule, and neither reading nor counting is
+        // repeated. Dropping whole regions leaves the others as they were.
+        var verdicts: [Int32: Bool] = [:]
         // Unchanged: no voxel rose, and the lesion did not grow (`PreviousVisit.hasGrown`, at the
         // level its edge is drawn at: `edgeFraction` of the way to its peak, at least `growRatio`).
         let (grow, edge) = (Float(growRatio), Float(edgeFraction))
-        func isUnchanged(_ lesion: some Collection<Int32>, _ nearby: PreviousVisit) -> Bool {
-            guard nearby.isUnchanged(lesion, ratio: ratio) else { return false }
-            let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
-            guard nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1))) else { return true }
-            for n in lesion { grown?.voxels[Int(n)] = true }
-            return false
+        func isUnchanged(_ lesion: ArraySlice<Int32>, _ nearby: PreviousVisit) -> Bool {
+            guard let first = lesion.min() else { return false }
+            if let verdict = verdicts[first] { return verdict }
+            let verdict: Bool
+            if !nearby.isUnchanged(lesion, ratio: ratio) {
+                verdict = false
+            } else {
+                let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
+                let grown = nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1)))
+                if grown { grownVoxels? += lesion.count }
+                verdict = !grown
+            }
+            verdicts[first] = verdict
+            return verdict
         }
         if screened, let nearby {
             let split = LesionGrowth.splitting(kept) { isUnchanged($0, nearby) }
@@ -327,7 +340,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         }
         return FLAIRLesions(
             lesions: kept, ratio: ratio, region: region, cortical: cortical, unchanged: unchanged, foundByChange: foundByChange,
-            nearVentricles: nearVentricles, withinVentricleMargin: withinVentricleMargin, keptAsGrown: grown)
+            nearVentricles: nearVentricles, withinVentricleMargin: withinVentricleMargin, keptAsGrownVoxels: grownVoxels)
     }
 }
 
@@ -457,10 +470,11 @@ public struct FLAIRLesions: Sendable {
     /// The lesions dropped as lying wholly within `nearVentricles` (`ventricleWallSeeds`); nil
     /// when that rule is off.
     public var withinVentricleMargin: Volume<Bool>? = nil
-    /// The lesions kept although no voxel of them rose, because they grew by the enlarging rule
-    /// (`PreviousVisit.hasGrown`): read by `dropUnchanged` or, for a mostly cortical lesion, by the
-    /// cortex rule. Nil at a first visit (no previous visit).
-    public var keptAsGrown: Volume<Bool>? = nil
+    /// The voxels of the lesions kept although no voxel of them rose, because they grew by the
+    /// enlarging rule (`PreviousVisit.hasGrown`): read by `dropUnchanged` or, for a mostly
+    /// cortical lesion, by the cortex rule (each lesion once). Nil at a first visit (no previous
+    /// visit).
+    public var keptAsGrownVoxels: Int? = nil
 }
 
 /// The patient's previous visit on the grid of the visit being segmented: what its lesions are

@@ -18,7 +18,7 @@ public enum ForegroundRule: Sendable, Equatable {
     /// apply) and of those found by their change alone (`change_seed_ratio`; nil likewise); the
     /// voxels of the lesions dropped as lying wholly within the ventricles' margin
     /// (`ventricle_wall_seeds`; nil when it is off); the voxels of the lesions kept because they
-    /// grew although no voxel of them rose (`FLAIRLesions.keptAsGrown`; nil at a first visit).
+    /// grew although no voxel of them rose (`FLAIRLesions.keptAsGrownVoxels`; nil at a first visit).
     case lesionGrowth(
         FLAIRLesionSegmentation, t1: Bool, enhancementVoxels: Int, corticalVoxels: Int = 0, reacquiredVoxels: Int? = nil,
         changeKnown: Bool = false, unchangedVoxels: Int? = nil, changeVoxels: Int? = nil, marginVoxels: Int? = nil,

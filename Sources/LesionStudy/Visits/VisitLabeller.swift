@@ -200,12 +200,8 @@ struct VisitLabeller {
                 // unchanged since the previous visit; a previous visit without a FLAIR shows no
                 // change, so nothing is dropped then.
                 // A lesion that grew by the comparison's enlarging rule is not unchanged.
-                let (matching, voxelMM3) = (pipeline.matching, grid.geometry.voxelVolumeMM3)
                 let previous = pass.previous.map {
-                    var visit = PreviousVisit(
-                        ratio: earlier?.ratio ?? $0.flair?.ratio, lesions: $0.lesions, ownRatio: earlier == nil ? nil : $0.flair?.ratio)
-                    visit.grew = { matching.volumeState(earlierVoxels: $0, laterVoxels: $1, voxelVolumeMM3: voxelMM3) == .enlarging }
-                    return visit
+                    $0.compared(reacquired: earlier?.ratio, matching: pipeline.matching, voxelVolumeMM3: grid.geometry.voxelVolumeMM3)
                 }
                 let r = source.flair.segment(flair: flair, t1: second?.values, anatomy: anatomy, previous: previous)
                 pass.current = SegmentationPass.FLAIR(values: flair, t1: second?.values, voxel: voxel, ratio: r.ratio)
@@ -218,7 +214,7 @@ struct VisitLabeller {
                     source.flair, t1: second != nil, enhancementVoxels: 0, corticalVoxels: count(r.cortical) ?? 0,
                     reacquiredVoxels: count(earlier?.lesions), changeKnown: pass.changed != nil,
                     unchangedVoxels: count(r.unchanged), changeVoxels: count(r.foundByChange),
-                    marginVoxels: count(r.withinVentricleMargin), grownVoxels: count(r.keptAsGrown))
+                    marginVoxels: count(r.withinVentricleMargin), grownVoxels: r.keptAsGrownVoxels)
             } else {
                 let r = source.enhancement.segment(
                     post: ScaledVolume.floats(of: placed), pre: second?.values, flairRatio: pass.flair?.ratio, anatomy: anatomy)
@@ -328,6 +324,17 @@ final class SegmentationPass: @unchecked Sendable {
     struct Visit {
         var flair: FLAIR?
         var lesions: Volume<Bool>
+
+        /// This visit as the next visit's segmentation compares with it: its FLAIR ratio, or that
+        /// FLAIR re-acquired as the next visit's coarser series (`reacquired`) with its own ratio
+        /// beside it; its lesions; and growth read by the comparison's enlarging rule
+        /// (`MatchingRule.volumeState` on voxel counts of `voxelVolumeMM3`, the grid's).
+        func compared(reacquired: Volume<Float>?, matching: MatchingRule, voxelVolumeMM3: Double) -> PreviousVisit {
+            var visit = PreviousVisit(
+                ratio: reacquired ?? flair?.ratio, lesions: lesions, ownRatio: reacquired == nil ? nil : flair?.ratio)
+            visit.grew = { matching.volumeState(earlierVoxels: $0, laterVoxels: $1, voxelVolumeMM3: voxelVolumeMM3) == .enlarging }
+            return visit
+        }
     }
     /// The patient's previous visit; nil while the first is labelled. (A visit that fails ends
     /// the patient's run, and this labeller with it.)
