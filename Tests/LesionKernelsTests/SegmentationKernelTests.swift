@@ -675,16 +675,16 @@ struct SegmentationKernelTests {
         }
         // Both rules on: the mostly cortical lesion that grew is read by `dropUnchanged` and then
         // by the cortex rule; its growth is asked once and its voxels counted once.
-        let asked = Asked()
+        let asked = Recorder()
         var once = previous(grew: nil)
         once.grew = { earlier, later in
-            asked.add()
+            asked.add(earlier, later)
             return fifty(earlier, later)
         }
         let both = scene.segmented(
             changeSeedRatio: 0, dropUnchanged: true, neighbourhoodMM: 2, cortex: cortex, cortexMaximumFraction: 0.5, previous: once)
         #expect(both.lesions.voxels == scene.bright.voxels && both.cortical?.voxels == nothing.voxels, "both rules, grown: kept")
-        #expect(both.keptAsGrownVoxels == 27 && asked.count == 1, "counted \(both.keptAsGrownVoxels ?? -1), asked \(asked.count)")
+        #expect(both.keptAsGrownVoxels == 27 && asked.pairs.count == 1, "counted \(both.keptAsGrownVoxels ?? -1), asked \(asked.pairs.count)")
         // The same inside the segmentation's box (not the whole grid): the growth rule reaches it.
         let lesion = Self.block(14...16, 14...16, 14...16)
         let anatomy = Self.sceneAnatomy(
@@ -1488,14 +1488,4 @@ struct SegmentationKernelTests {
         let kept = EnhancementSegmentation.keeping(mask, meanAtLeast: 1.2, of: flair)
         #expect(kept.voxels == [true, true, false, false, false, false, true, true, true])
     }
-}
-
-/// How many times a `@Sendable` closure was called.
-private final class Asked: @unchecked Sendable {
-    private let lock = NSLock()
-    private var calls = 0
-
-    func add() { lock.withLock { calls += 1 } }
-
-    var count: Int { lock.withLock { calls } }
 }
