@@ -684,7 +684,8 @@ struct SegmentationKernelTests {
         let both = scene.segmented(
             changeSeedRatio: 0, dropUnchanged: true, neighbourhoodMM: 2, cortex: cortex, cortexMaximumFraction: 0.5, previous: once)
         #expect(both.lesions.voxels == scene.bright.voxels && both.cortical?.voxels == nothing.voxels, "both rules, grown: kept")
-        #expect(both.keptAsGrownVoxels == 27 && asked.pairs.count == 1, "counted \(both.keptAsGrownVoxels ?? -1), asked \(asked.pairs.count)")
+        #expect(
+            both.keptAsGrownVoxels == 27 && asked.pairs.count == 1, "counted \(both.keptAsGrownVoxels ?? -1), asked \(asked.pairs.count)")
         // The same inside the segmentation's box (not the whole grid): the growth rule reaches it.
         let lesion = Self.block(14...16, 14...16, 14...16)
         let anatomy = Self.sceneAnatomy(
