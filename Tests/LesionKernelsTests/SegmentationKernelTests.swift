@@ -661,6 +661,21 @@ struct SegmentationKernelTests {
             // Recorded as kept because it grew only when it was.
             #expect(later.keptAsGrownVoxels == (grown ? 27 : 0), "kept as grown, \(what)")
         }
+        // Re-acquired as a coarser series, the previous visit showed all 27 at 1.45, under the
+        // lesion's edge level (1.5) but over its own (1.225); its own image showed the middle
+        // column at 2.5, brighter than now, so no voxel rose. Drawn at its own edge level the
+        // re-acquired image shows all 27: not grown, dropped as unchanged (at 1.5: 9, grown).
+        var blurred = ratio
+        var sharp = ratio
+        for n in blurred.voxels.indices where scene.bright.voxels[n] {
+            blurred.voxels[n] = 1.45
+            sharp.voxels[n] = n % scene.size.nx == 11 ? 2.5 : 1
+        }
+        var coarser = PreviousVisit(ratio: blurred, lesions: nothing, ownRatio: sharp)
+        coarser.grew = fifty
+        let again = scene.segmented(changeSeedRatio: 0, neighbourhoodMM: 2, previous: coarser)
+        #expect(again.lesions.voxels == nothing.voxels && again.unchanged?.voxels == scene.bright.voxels, "re-acquired")
+        #expect(again.keptAsGrownVoxels == 0, "re-acquired, kept as grown")
         // Mostly in the cortex (x 11 and 12, 18 of 27 voxels; seeds at x 10): dropped at a later
         // visit only when unchanged, and grown it is not.
         var cortex = nothing
@@ -711,7 +726,7 @@ struct SegmentationKernelTests {
     }
 
     @Test(
-        "hasGrown: the lesion's voxels against the previous visit's voxels at the level within the neighbourhood, the brighter of both previous images"
+        "hasGrown: the lesion's voxels against the previous visit's voxels at the level within the neighbourhood, the brighter of both previous images, a re-acquired one at its own edge level"
     )
     func hasGrownCounts() {
         let size = GridSize(10, 1, 1)
@@ -729,25 +744,38 @@ struct SegmentationKernelTests {
             return v
         }
         // Lesion x 3…5. Radius 1: x 2…6 read, 1.6 at x 2 and 3: 3 voxels from 2 is not twice.
-        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
         // Radius 0: x 3 alone.
-        #expect(visit(radius: 0).hasGrown([3, 4, 5], ratio: current, level: 1.5) == true)
+        #expect(visit(radius: 0).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == true)
         // Radius 3: x 0…8, four at 1.6 (x 0, 2, 3 and 8).
-        #expect(visit(radius: 3).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        #expect(visit(radius: 3).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
         // The own image adds x 4, 5 at radius 0: three of three.
-        #expect(visit(radius: 0, own: own).hasGrown([3, 4, 5], ratio: current, level: 1.5) == false)
+        #expect(visit(radius: 0, own: own).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
         // The level above every previous voxel: nothing then.
-        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.7) == true)
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.7, edge: { _ in 1.7 }) == true)
         // Lesion x 9: its own voxel NaN in the re-acquired image, 1.6 in the own image.
-        #expect(visit(radius: 0, own: own).hasGrown([9], ratio: current, level: 1.5) == false)
-        #expect(visit(radius: 0).hasGrown([9], ratio: current, level: 1.5) == true)
+        #expect(visit(radius: 0, own: own).hasGrown([9], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
+        #expect(visit(radius: 0).hasGrown([9], ratio: current, level: 1.5, edge: { _ in 1.5 }) == true)
         #expect(record.pairs.map { $0.0 } == [2, 1, 4, 3, 0, 1, 0], "earlier")
         #expect(record.pairs.map { $0.1 } == [3, 3, 3, 3, 3, 1, 1], "later")
+        // Re-acquired as a coarser series, the previous image is read at the level its own peak
+        // in the box draws an edge at (half-way from 1, at least 1.2: 1.2 for a peak of 1.35),
+        // the finer own image at the lesion's level (1.3). Lesion x 2…4, radius 0.
+        let blurred = Volume<Float>(size: size, voxels: [1, 1, 1.25, 1.35, 1.25, 1, 1, 1, 1, 1])
+        let flat = Volume<Float>(size: size, repeating: 1)
+        func edge(_ peak: Float) -> Float { max(1.2, 1 + 0.5 * (peak - 1)) }
+        var reacquired = PreviousVisit(ratio: blurred, lesions: nothing, ownRatio: flat)
+        var alone = PreviousVisit(ratio: blurred, lesions: nothing)
+        (reacquired.grew, alone.grew) = (visit(radius: 0).grew, visit(radius: 0).grew)
+        // Three at its own level 1.2: not grown. Its own image (no re-acquisition): one at 1.3.
+        #expect(reacquired.hasGrown([2, 3, 4], ratio: current, level: 1.3, edge: edge) == false)
+        #expect(alone.hasGrown([2, 3, 4], ratio: current, level: 1.3, edge: edge) == true)
+        #expect(record.pairs.suffix(2).map { $0.0 } == [3, 1], "earlier, by its own level and by the lesion's")
         // Without the rule, or without the previous ratio, nothing has grown.
-        #expect(!PreviousVisit(ratio: previous, lesions: nothing).hasGrown([3, 4, 5], ratio: current, level: 1.5))
+        #expect(!PreviousVisit(ratio: previous, lesions: nothing).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }))
         var none = PreviousVisit(ratio: nil, lesions: nothing)
         none.grew = { _, _ in true }
-        #expect(!none.hasGrown([3, 4, 5], ratio: current, level: 1.5))
+        #expect(!none.hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }))
     }
 
     /// Collects the (earlier, later) pairs a `grew` rule was asked about.

@@ -309,7 +309,9 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
                 verdict = false
             } else {
                 let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
-                let grown = nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1)))
+                let grown = nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1))) {
+                    max(grow, 1 + edge * ($0 - 1))
+                }
                 if grown { grownVoxels? += lesion.count }
                 verdict = !grown
             }
@@ -562,16 +564,26 @@ public struct PreviousVisit: Sendable {
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) grew since this visit by
     /// `grew`: its voxels are the later volume; the earlier is the voxels within `neighbourhood`
-    /// of it (the same box `isUnchanged` reads) whose previous ratio, the brighter of `ratio` and
-    /// `ownRatio`, is at least `level`, the level the lesion's own edge was drawn at. The brighter
-    /// of the two: re-acquisition blurs the previous image a second time and draws a stable
-    /// lesion smaller than the coarser series now does. False without `grew` or the previous
-    /// ratio. O(lesion voxels × the box), one mark per voxel of the lesion's bounding box.
+    /// of it (the same box `isUnchanged` reads) that the previous visit showed at the edge of a
+    /// lesion: `ownRatio` at `level`, the level the lesion's own edge was drawn at, or `ratio` at
+    /// that level too, or, when `ratio` is the previous image re-acquired as this visit's coarser
+    /// series (`ownRatio` not nil), at `edge(peak)`, the level its own brightest value in the box
+    /// draws an edge at. False without `grew` or the previous ratio. O(lesion voxels × the box),
+    /// one mark per voxel of the lesion's bounding box.
     ///
     /// A lesion the previous visit missed (dropped as cortical at the first visit, say) shows no
     /// voxel rising by `changeRatio` where it grew by a millimetre, since the brightest within the
     /// box is its old core; its volume did rise.
-    public func hasGrown(_ lesion: some Collection<Int32>, ratio current: Volume<Float>, level: Float) -> Bool {
+    ///
+    /// Both previous images count: re-acquisition blurs the previous image a second time, so it
+    /// reads a structure's core lower than the series now shows it, and the finer own image shows
+    /// what it held. The re-acquired image's edge is drawn at its own level, as the series draws
+    /// the lesion's at its: at the lesion's, the double blur drew a thin cortical structure far
+    /// smaller than the 5 mm slices now spread it, and it read as grown (seed 31 full,
+    /// docs/segmentation.md).
+    public func hasGrown(
+        _ lesion: some Collection<Int32>, ratio current: Volume<Float>, level: Float, edge: (_ peak: Float) -> Float
+    ) -> Bool {
         guard let grew, let ratio, !lesion.isEmpty else { return false }
         precondition(current.size == ratio.size, "the previous visit is on another grid")
         let s = ratio.size
@@ -597,15 +609,27 @@ public struct PreviousVisit: Sendable {
                 }
             }
         }
-        var earlier = 0
-        for c in low[2]...high[2] {
-            for b in low[1]...high[1] {
-                for a in low[0]...high[0] where near[((c - low[2]) * by + (b - low[1])) * bx + (a - low[0])] {
-                    let n = (c * s.ny + b) * s.nx + a
-                    // NaN fails `>=`: an unknown voxel showed nothing.
-                    if ratio.voxels[n] >= level || (ownRatio.map { $0.voxels[n] >= level } ?? false) { earlier += 1 }
+        func forEachNear(_ body: (Int) -> Void) {
+            for c in low[2]...high[2] {
+                for b in low[1]...high[1] {
+                    for a in low[0]...high[0] where near[((c - low[2]) * by + (b - low[1])) * bx + (a - low[0])] {
+                        body((c * s.ny + b) * s.nx + a)
+                    }
                 }
             }
+        }
+        // NaN fails `>` and `>=`: an unknown voxel sets no peak and showed nothing.
+        var reacquiredLevel = level
+        if ownRatio != nil {
+            var peak = -Float.infinity
+            forEachNear { n in
+                if ratio.voxels[n] > peak { peak = ratio.voxels[n] }
+            }
+            reacquiredLevel = edge(peak)
+        }
+        var earlier = 0
+        forEachNear { n in
+            if ratio.voxels[n] >= reacquiredLevel || (ownRatio.map { $0.voxels[n] >= level } ?? false) { earlier += 1 }
         }
         return grew(earlier, lesion.count)
     }
