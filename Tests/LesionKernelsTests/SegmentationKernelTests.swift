@@ -744,18 +744,18 @@ struct SegmentationKernelTests {
             return v
         }
         // Lesion x 3…5. Radius 1: x 2…6 read, 1.6 at x 2 and 3: 3 voxels from 2 is not twice.
-        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }) == false)
         // Radius 0: x 3 alone.
-        #expect(visit(radius: 0).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == true)
+        #expect(visit(radius: 0).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }) == true)
         // Radius 3: x 0…8, four at 1.6 (x 0, 2, 3 and 8).
-        #expect(visit(radius: 3).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
+        #expect(visit(radius: 3).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }) == false)
         // The own image adds x 4, 5 at radius 0: three of three.
-        #expect(visit(radius: 0, own: own).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
+        #expect(visit(radius: 0, own: own).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }) == false)
         // The level above every previous voxel: nothing then.
-        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, level: 1.7, edge: { _ in 1.7 }) == true)
+        #expect(visit(radius: 1).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.7 }) == true)
         // Lesion x 9: its own voxel NaN in the re-acquired image, 1.6 in the own image.
-        #expect(visit(radius: 0, own: own).hasGrown([9], ratio: current, level: 1.5, edge: { _ in 1.5 }) == false)
-        #expect(visit(radius: 0).hasGrown([9], ratio: current, level: 1.5, edge: { _ in 1.5 }) == true)
+        #expect(visit(radius: 0, own: own).hasGrown([9], ratio: current, edge: { _ in 1.5 }) == false)
+        #expect(visit(radius: 0).hasGrown([9], ratio: current, edge: { _ in 1.5 }) == true)
         #expect(record.pairs.map { $0.0 } == [2, 1, 4, 3, 0, 1, 0], "earlier")
         #expect(record.pairs.map { $0.1 } == [3, 3, 3, 3, 3, 1, 1], "later")
         // Re-acquired as a coarser series, the previous image is read at the level its own peak
@@ -768,14 +768,14 @@ struct SegmentationKernelTests {
         var alone = PreviousVisit(ratio: blurred, lesions: nothing)
         (reacquired.grew, alone.grew) = (visit(radius: 0).grew, visit(radius: 0).grew)
         // Three at its own level 1.2: not grown. Its own image (no re-acquisition): one at 1.3.
-        #expect(reacquired.hasGrown([2, 3, 4], ratio: current, level: 1.3, edge: edge) == false)
-        #expect(alone.hasGrown([2, 3, 4], ratio: current, level: 1.3, edge: edge) == true)
+        #expect(reacquired.hasGrown([2, 3, 4], ratio: current, edge: edge) == false)
+        #expect(alone.hasGrown([2, 3, 4], ratio: current, edge: edge) == true)
         #expect(record.pairs.suffix(2).map { $0.0 } == [3, 1], "earlier, by its own level and by the lesion's")
         // Without the rule, or without the previous ratio, nothing has grown.
-        #expect(!PreviousVisit(ratio: previous, lesions: nothing).hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }))
+        #expect(!PreviousVisit(ratio: previous, lesions: nothing).hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }))
         var none = PreviousVisit(ratio: nil, lesions: nothing)
         none.grew = { _, _ in true }
-        #expect(!none.hasGrown([3, 4, 5], ratio: current, level: 1.5, edge: { _ in 1.5 }))
+        #expect(!none.hasGrown([3, 4, 5], ratio: current, edge: { _ in 1.5 }))
     }
 
     /// Collects the (earlier, later) pairs a `grew` rule was asked about.

@@ -97,10 +97,10 @@ struct LesionGrowthRecordTests {
         // lesion is voxels 0 and 1 now: 1 → 2 voxels, × 2, and 20 mm³ more at 20 mm³ voxels, 8 at 8.
         for (voxel, grown) in [(20.0, true), (8.0, false)] {
             let handed = visit.compared(reacquired: nil, matching: .default, voxelVolumeMM3: voxel)
-            #expect(handed.hasGrown([0, 1], ratio: own, level: 1.5, edge: { _ in 1.5 }) == grown, "\(voxel) mm³ voxels")
+            #expect(handed.hasGrown([0, 1], ratio: own, edge: { _ in 1.5 }) == grown, "\(voxel) mm³ voxels")
         }
         // Without a FLAIR (its lesions from a segmenter's map) growth is asked of nothing.
         let mapOnly = SegmentationPass.Visit(flair: nil, lesions: lesions).compared(reacquired: nil, matching: .default, voxelVolumeMM3: 8)
-        #expect(mapOnly.ratio == nil && mapOnly.ownRatio == nil && mapOnly.hasGrown([0], ratio: own, level: 1, edge: { _ in 1 }) == false)
+        #expect(mapOnly.ratio == nil && mapOnly.ownRatio == nil && mapOnly.hasGrown([0], ratio: own, edge: { _ in 1 }) == false)
     }
 }

@@ -308,10 +308,7 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
             if !nearby.isUnchanged(lesion, ratio: ratio) {
                 verdict = false
             } else {
-                let peak = lesion.reduce(-Float.infinity) { max($0, ratio.voxels[Int($1)]) }
-                let grown = nearby.hasGrown(lesion, ratio: ratio, level: max(grow, 1 + edge * (peak - 1))) {
-                    max(grow, 1 + edge * ($0 - 1))
-                }
+                let grown = nearby.hasGrown(lesion, ratio: ratio) { max(grow, 1 + edge * ($0 - 1)) }
                 if grown { grownVoxels? += lesion.count }
                 verdict = !grown
             }
@@ -565,11 +562,11 @@ public struct PreviousVisit: Sendable {
     /// Whether a lesion of the visit being segmented (its voxel offsets) grew since this visit by
     /// `grew`: its voxels are the later volume; the earlier is the voxels within `neighbourhood`
     /// of it (the same box `isUnchanged` reads) that the previous visit showed at the edge of a
-    /// lesion: `ownRatio` at `level`, the level the lesion's own edge was drawn at, or `ratio` at
-    /// that level too, or, when `ratio` is the previous image re-acquired as this visit's coarser
-    /// series (`ownRatio` not nil), at `edge(peak)`, the level its own brightest value in the box
-    /// draws an edge at. False without `grew` or the previous ratio. O(lesion voxels × the box),
-    /// one mark per voxel of the lesion's bounding box.
+    /// lesion: `ownRatio` at the level the lesion's own edge was drawn at (`edge` of its peak in
+    /// `current`), or `ratio` at that level too, or, when `ratio` is the previous image
+    /// re-acquired as this visit's coarser series (`ownRatio` not nil), at `edge` of its own
+    /// brightest value in the box. False without `grew` or the previous ratio. O(lesion voxels ×
+    /// the box), one mark per voxel of the lesion's bounding box, and one walk over the box.
     ///
     /// A lesion the previous visit missed (dropped as cortical at the first visit, say) shows no
     /// voxel rising by `changeRatio` where it grew by a millimetre, since the brightest within the
@@ -582,7 +579,7 @@ public struct PreviousVisit: Sendable {
     /// smaller than the 5 mm slices now spread it, and it read as grown (seed 31 full,
     /// docs/segmentation.md).
     public func hasGrown(
-        _ lesion: some Collection<Int32>, ratio current: Volume<Float>, level: Float, edge: (_ peak: Float) -> Float
+        _ lesion: some Collection<Int32>, ratio current: Volume<Float>, edge: (_ peak: Float) -> Float
     ) -> Bool {
         guard let grew, let ratio, !lesion.isEmpty else { return false }
         precondition(current.size == ratio.size, "the previous visit is on another grid")
@@ -619,18 +616,24 @@ public struct PreviousVisit: Sendable {
             }
         }
         // NaN fails `>` and `>=`: an unknown voxel sets no peak and showed nothing.
-        var reacquiredLevel = level
-        if ownRatio != nil {
-            var peak = -Float.infinity
-            forEachNear { n in
-                if ratio.voxels[n] > peak { peak = ratio.voxels[n] }
-            }
-            reacquiredLevel = edge(peak)
+        let level = edge(lesion.reduce(-Float.infinity) { max($0, current.voxels[Int($1)]) })
+        guard let ownRatio else {
+            var earlier = 0
+            forEachNear { n in if ratio.voxels[n] >= level { earlier += 1 } }
+            return grew(earlier, lesion.count)
         }
+        // One walk: the voxels the own image showed are counted, the re-acquired image's peak
+        // taken, and its values where the own image showed nothing kept for its level.
         var earlier = 0
+        var peak = -Float.infinity
+        var undecided: [Float] = []
         forEachNear { n in
-            if ratio.voxels[n] >= reacquiredLevel || (ownRatio.map { $0.voxels[n] >= level } ?? false) { earlier += 1 }
+            let value = ratio.voxels[n]
+            if value > peak { peak = value }
+            if ownRatio.voxels[n] >= level { earlier += 1 } else { undecided.append(value) }
         }
+        let reacquiredLevel = edge(peak)
+        earlier += undecided.count(where: { $0 >= reacquiredLevel })
         return grew(earlier, lesion.count)
     }
 
