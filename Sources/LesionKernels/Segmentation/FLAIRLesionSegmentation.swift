@@ -561,12 +561,10 @@ public struct PreviousVisit: Sendable {
 
     /// Whether a lesion of the visit being segmented (its voxel offsets) grew since this visit by
     /// `grew`: its voxels are the later volume; the earlier is the voxels within `neighbourhood`
-    /// of it (the same box `isUnchanged` reads) that the previous visit showed at the edge of a
-    /// lesion: `ownRatio` at the level the lesion's own edge was drawn at (`edge` of its peak in
-    /// `current`), or `ratio` at that level too, or, when `ratio` is the previous image
-    /// re-acquired as this visit's coarser series (`ownRatio` not nil), at `edge` of its own
-    /// brightest value in the box. False without `grew` or the previous ratio. O(lesion voxels ×
-    /// the box), one mark per voxel of the lesion's bounding box, and one walk over the box.
+    /// of it (the same box `isUnchanged` reads) that the previous visit showed at the level the
+    /// lesion's own edge was drawn at (`edge` of its peak in `current`), in `ratio` or in
+    /// `ownRatio`. False without `grew` or the previous ratio. O(lesion voxels × the box), one mark
+    /// per voxel of the lesion's bounding box.
     ///
     /// A lesion the previous visit missed (dropped as cortical at the first visit, say) shows no
     /// voxel rising by `changeRatio` where it grew by a millimetre, since the brightest within the
@@ -574,10 +572,9 @@ public struct PreviousVisit: Sendable {
     ///
     /// Both previous images count: re-acquisition blurs the previous image a second time, so it
     /// reads a structure's core lower than the series now shows it, and the finer own image shows
-    /// what it held. The re-acquired image's edge is drawn at its own level, as the series draws
-    /// the lesion's at its: at the lesion's, the double blur drew a thin cortical structure far
-    /// smaller than the 5 mm slices now spread it, and it read as grown (seed 31 full,
-    /// docs/segmentation.md).
+    /// what it held. Both are read at the lesion's level, not each at its own edge level: under
+    /// slices thicker than a lesion its peak carries its size, and its own half-maximum edge would
+    /// draw it as large as the slices whatever its size (seed 417 small, docs/segmentation.md).
     public func hasGrown(
         _ lesion: some Collection<Int32>, ratio current: Volume<Float>, edge: (_ peak: Float) -> Float
     ) -> Bool {
@@ -606,34 +603,17 @@ public struct PreviousVisit: Sendable {
                 }
             }
         }
-        func forEachNear(_ body: (Int) -> Void) {
-            for c in low[2]...high[2] {
-                for b in low[1]...high[1] {
-                    for a in low[0]...high[0] where near[((c - low[2]) * by + (b - low[1])) * bx + (a - low[0])] {
-                        body((c * s.ny + b) * s.nx + a)
-                    }
+        // NaN fails `>=`: an unknown voxel sets no peak and showed nothing.
+        let level = edge(lesion.reduce(-Float.infinity) { max($0, current.voxels[Int($1)]) })
+        var earlier = 0
+        for c in low[2]...high[2] {
+            for b in low[1]...high[1] {
+                for a in low[0]...high[0] where near[((c - low[2]) * by + (b - low[1])) * bx + (a - low[0])] {
+                    let n = (c * s.ny + b) * s.nx + a
+                    if ratio.voxels[n] >= level || (ownRatio.map { $0.voxels[n] >= level } ?? false) { earlier += 1 }
                 }
             }
         }
-        // NaN fails `>` and `>=`: an unknown voxel sets no peak and showed nothing.
-        let level = edge(lesion.reduce(-Float.infinity) { max($0, current.voxels[Int($1)]) })
-        guard let ownRatio else {
-            var earlier = 0
-            forEachNear { n in if ratio.voxels[n] >= level { earlier += 1 } }
-            return grew(earlier, lesion.count)
-        }
-        // One walk: the voxels the own image showed are counted, the re-acquired image's peak
-        // taken, and its values where the own image showed nothing kept for its level.
-        var earlier = 0
-        var peak = -Float.infinity
-        var undecided: [Float] = []
-        forEachNear { n in
-            let value = ratio.voxels[n]
-            if value > peak { peak = value }
-            if ownRatio.voxels[n] >= level { earlier += 1 } else { undecided.append(value) }
-        }
-        let reacquiredLevel = edge(peak)
-        earlier += undecided.count(where: { $0 >= reacquiredLevel })
         return grew(earlier, lesion.count)
     }
 
