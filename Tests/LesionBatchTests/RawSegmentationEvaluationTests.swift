@@ -212,7 +212,7 @@ struct RawSegmentationEvaluationTests {
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/segmentation.md): F1 per
         // visit within 0.05 of these; each at least 0.1 above the baseline's at the same visit.
         let measured: [(String, String, f1: Double, fn: Int)] = [
-            ("sub-raw01", "ses-01", 1.000, 0), ("sub-raw01", "ses-02", 1.000, 0),
+            ("sub-raw01", "ses-01", 0.923, 0), ("sub-raw01", "ses-02", 1.000, 0),
             ("sub-raw02", "ses-01", 1.000, 0), ("sub-raw02", "ses-02", 1.000, 0),
         ]
         for (participant, session, f1, fn) in measured {
@@ -221,11 +221,13 @@ struct RawSegmentationEvaluationTests {
             #expect(visit.f1 >= Self.baselineF1[participant + " " + session]! + 0.1, "\(participant) \(session)")
             #expect(visit.fn <= fn, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        // No false positive: with the template's anatomy placed by the affine transform alone, one
-        // cortical FLAIR mimic at each of sub-raw01's visits grew from the white matter the
-        // template put in the patient's cortex (F1 0.923 and 0.941); the B-spline stage places it
+        // One false positive, at sub-raw01's first visit: 4 voxels of 2 mm in the true cortex, no
+        // mimic there, kept at the edge of its own peak, a seed in the placed white matter
+        // (`white_matter_peaks`; none without it). With the template's anatomy placed by the affine
+        // transform alone, one cortical FLAIR mimic at each of sub-raw01's visits grew from the
+        // white matter the template put in the patient's cortex; the B-spline stage places it
         // where the patient's is.
-        #expect(score.visits.allSatisfy { $0.fp == 0 }, "\(score.visits.map(\.fp_kinds))")
+        #expect(score.visits.map(\.fp) == [1, 0, 0, 0], "\(score.visits.map(\.fp_kinds))")
         // Enlarging lesions at the thick-slice (6 mm) follow-ups equal the truth's 2 and 1: growth
         // into the baseline's lesions re-acquired as the 6 mm series is not growth, and the
         // cortical mimics are dropped (4 and 2 with neither).
@@ -253,12 +255,14 @@ struct RawSegmentationEvaluationTests {
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
-        // 6 false positives in all against none with the key at 0.5, every one cortical but one: at
-        // sub-raw01's follow-up, a first-visit mimic looked for again from its white-matter part
-        // (`previous_lesion_seeds`) is found off the ribbon. (With the template placed by the
-        // affine transform alone: 19, and F1 0.667, 0.727, 0.778 and 0.857.)
+        // 7 false positives in all against 1 with the key at 0.5, every one cortical but two: the
+        // one the key at 0.5 keeps too (sub-raw01's first visit, 4 voxels in the true cortex with
+        // no mimic there, kept at its own peak's edge by `white_matter_peaks`), and at sub-raw01's
+        // follow-up a first-visit mimic looked for again from its white-matter part
+        // (`previous_lesion_seeds`), found off the ribbon. (With the template placed by the affine
+        // transform alone: 19, and F1 0.667, 0.727, 0.778 and 0.857.)
         let measured: [(String, String, f1: Double)] = [
-            ("sub-raw01", "ses-01", 0.857), ("sub-raw01", "ses-02", 0.941),
+            ("sub-raw01", "ses-01", 0.800), ("sub-raw01", "ses-02", 0.941),
             ("sub-raw02", "ses-01", 0.875), ("sub-raw02", "ses-02", 0.947),
         ]
         for (participant, session, f1) in measured {
@@ -268,7 +272,7 @@ struct RawSegmentationEvaluationTests {
         }
         #expect(score.visits.map(\.fp).reduce(0, +) >= 4)
         let offRibbon = score.visits.map { $0.fp - ($0.fp_kinds["cortical"] ?? 0) }
-        #expect(offRibbon == [0, 1, 0, 0], "\(score.visits.map(\.fp_kinds))")
+        #expect(offRibbon == [1, 1, 0, 0], "\(score.visits.map(\.fp_kinds))")
         // The counts equal the truth's all the same: the cortical mimics kept at the baseline come
         // back drawn larger by the 6 mm slices, but their FLAIR did not rise, so they are stable
         // (3 and 2 enlarging against 2 and 1 before growth needed change).
@@ -322,14 +326,16 @@ struct RawSegmentationEvaluationTests {
         // there, a cortical mimic, went with the B-spline placement of the template's cortex.
         // One of the two missed without `previous_lesion_seeds`, a lesion counted at the first
         // visit that the 6 mm series blurs under seed_ratio, is found from it. A periventricular
-        // one (truth lesion 1, T1-dark: 0.57 of white matter in the generator) is missed at both
-        // visits with the patient's own ventricles (`ventricle_csf_ratio`), found with the
-        // template's: a T1-dark lesion by the ventricle is the rule's known cost. The third new
+        // one (truth lesion 1, 10 voxels) is found at both visits with `white_matter_peaks`: at the
+        // first visit its region at grow_ratio is the periventricular and juxtacortical band
+        // (23,338 voxels of 2 mm), whose peak (2.27) drew an edge (1.63) that left it 2 voxels,
+        // under the size floor; at its own peak's (1.71) edge it is found, and the follow-up looks
+        // for it there (missed at both visits without the key). The third new
         // lesion (truth lesion 11, periventricular, Gd+, 7 voxels) is seeded only within
         // ventricle_margin_mm and reaches past it: found with `ventricle_wall_seeds` (missed
         // without, new 2 against 3).
         let second = try #require(score.visit("sub-raw02", "ses-02"))
-        #expect(second.fp == 0 && second.fn == 1, "\(second.fp) false, \(second.fn) missed")
+        #expect(second.fp == 0 && second.fn == 0, "\(second.fp) false, \(second.fn) missed")
         // New lesions: 2 and 3 against the truth's 3 and 3 (sub-raw01's third, 12 voxels, rose by
         // 0.27 only: no change seed).
         let new = score.visits.filter { $0.session_id == "ses-02" }.map(\.counts.new)

@@ -209,7 +209,7 @@ struct SegmentationKernelTests {
     /// mask voxels at least as bright finds the brightest it reaches and whether it reaches a seed
     /// (a voxel of `seeds` at least `threshold`).
     static func referenceTrimAroundPeaks(
-        _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, threshold: Float, fraction: Float
+        _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, threshold: Float, fraction: Float, atPeak: Bool = false
     )
         -> [Bool]
     {
@@ -221,7 +221,9 @@ struct SegmentationKernelTests {
             var queue = [start]
             var peak = x
             var seeded = false
+            var reached: [Int] = []
             while let n = queue.popLast() {
+                reached.append(n)
                 peak = max(peak, v.voxels[n])
                 seeded = seeded || (seeds.voxels[n] && v.voxels[n] >= threshold)
                 let (i, j, k) = (n % s.nx, (n / s.nx) % s.ny, n / (s.nx * s.ny))
@@ -233,14 +235,21 @@ struct SegmentationKernelTests {
                     }
                 }
             }
+            if atPeak {
+                // Only a seed of the peak's value counts.
+                seeded = reached.contains { v.voxels[$0] == peak && seeds.voxels[$0] && v.voxels[$0] >= threshold }
+            }
             return seeded && x >= 1 + fraction * (peak - 1)
         }
     }
 
-    @Test("trimming around peaks equals a brute-force walk from every voxel on 200 random masks, seed thresholds, ties and NaN included")
+    @Test(
+        "trimming around peaks equals a brute-force walk from every voxel on 400 random masks, seed thresholds, ties and NaN included, a seed anywhere or at the peak"
+    )
     func aroundPeaks() {
         var rng = SeededGenerator(seed: 4242)
-        for round in 0..<200 {
+        for round in 0..<400 {
+            let atPeak = round >= 200
             let size = RandomVolumes.size(&rng, maximumExtent: 9)
             var v = Self.values(size, &rng)
             // Every fourth volume on a coarse scale of values, so ties are common.
@@ -249,10 +258,10 @@ struct SegmentationKernelTests {
             let seeds = RandomVolumes.noise(size, density: Double.random(in: 0.02...0.4, using: &rng), &rng)
             let threshold = round % 2 == 0 ? -Float.infinity : Float.random(in: 0..<3, using: &rng)
             let fraction = [Float(0.5), 0.25, 0.8][round % 3]
-            let expected = Self.referenceTrimAroundPeaks(mask, v, seeds: seeds, threshold: threshold, fraction: fraction)
+            let expected = Self.referenceTrimAroundPeaks(mask, v, seeds: seeds, threshold: threshold, fraction: fraction, atPeak: atPeak)
             let trimmed = LesionGrowth.trimmedAroundPeaks(
-                mask, values: v, seedRegion: seeds, seedThreshold: threshold, base: 1, fraction: fraction)
-            #expect(trimmed.voxels == expected)
+                mask, values: v, seedRegion: seeds, seedThreshold: threshold, base: 1, fraction: fraction, seededAtPeak: atPeak)
+            #expect(trimmed.voxels == expected, "round \(round)")
         }
     }
 
@@ -282,6 +291,85 @@ struct SegmentationKernelTests {
         #expect(
             LesionGrowth.trimmedAroundPeaks(single, values: v, seedRegion: single, seedThreshold: 1.4, base: 1, fraction: 0.5).voxels
                 == LesionGrowth.trimmed(single, values: v, base: 1, fraction: 0.5).voxels)
+    }
+
+    @Test(
+        "seeded at the peak: a flank that is a seed keeps nothing for a peak that is not one (a mimic's, in the cortex); a seed at the peak keeps its edge"
+    )
+    func seededAtPeak() {
+        // The row above; the faint peak (1.6) not a seed, its flank at 1.35 one (threshold 1.3).
+        let row: [Float] = [1.0, 1.5, 2.2, 1.5, 1.25, 1.25, 1.35, 1.6, 1.35, 1.0]
+        let size = GridSize(row.count, 1, 1)
+        let v = Volume(size: size, voxels: row)
+        let mask = Volume(size: size, voxels: row.map { $0 >= 1.2 })
+        func trimmed(seeds: [Int], atPeak: Bool) -> [Bool] {
+            let region = Volume(size: size, voxels: (0..<row.count).map { seeds.contains($0) })
+            return LesionGrowth.trimmedAroundPeaks(
+                mask, values: v, seedRegion: region, seedThreshold: 1.3, base: 1, fraction: 0.5, seededAtPeak: atPeak
+            ).voxels
+        }
+        let brightAlone = [false, false, true, false, false, false, false, false, false, false]
+        let both = [false, false, true, false, false, false, true, true, true, false]
+        // A seed anywhere: the flank seeds the faint peak's set from its own value down, so both
+        // flanks stay (the peak reaches no seed without passing below 1.6).
+        #expect(trimmed(seeds: [2, 6], atPeak: false) == [false, false, true, false, false, false, true, false, true, false])
+        // At the peak: the flank does not; the bright peak is a seed and keeps its own edge.
+        #expect(trimmed(seeds: [2, 6], atPeak: true) == brightAlone)
+        #expect(trimmed(seeds: [2, 7], atPeak: true) == both)
+        // The band's peak is the bright one's: a seed there keeps the band nothing (under 1.6).
+        #expect(trimmed(seeds: [7], atPeak: true) == [false, false, false, false, false, false, true, true, true, false])
+        // Two voxels share the peak, one a seed: the peak is seeded.
+        var twin = row
+        twin[6] = 1.6
+        let tied = LesionGrowth.trimmedAroundPeaks(
+            Volume(size: size, voxels: twin.map { $0 >= 1.2 }), values: Volume(size: size, voxels: twin),
+            seedRegion: Volume(size: size, voxels: (0..<row.count).map { $0 == 6 }), seedThreshold: 1.3, base: 1, fraction: 0.5,
+            seededAtPeak: true)
+        #expect(tied.voxels == [false, false, false, false, false, false, true, true, true, false])
+    }
+
+    @Test(
+        "white_matter_peaks: at the first visit a faint lesion joined to a bright one keeps its own edge when its peak is a seed; a mimic whose peak lies in the cortex does not"
+    )
+    func whiteMatterPeaks() {
+        // White matter everywhere, the cortex two voxels of one column. Along x at (y 8, z 5): a
+        // bright lesion (x 2-4, peak 2.4), a band at 1.27 (x 5-7), a faint lesion (x 8-10, peak
+        // 1.6). Up from the band at x 6: a mimic, 1.3 and 1.47 in white matter (a seed), 1.52 and
+        // its peak 1.78 in the cortex. One region at grow_ratio 1.2, whose edge (1.7) leaves the
+        // faint lesion nothing and the mimic its peak, which reaches no seed.
+        let size = GridSize(16, 16, 16)
+        var flair = Volume<Float>(size: size, repeating: 100)
+        var cortex = Volume(size: size, repeating: false)
+        var faint = Volume(size: size, repeating: false)
+        var mimic = Volume(size: size, repeating: false)
+        for (i, value) in [(2, 200), (3, 240), (4, 200), (5, 127), (6, 127), (7, 127), (8, 137), (9, 160), (10, 137)] {
+            flair[i, 8, 5] = Float(value)
+            faint[i, 8, 5] = i >= 8
+        }
+        for (k, value) in [(6, 130), (7, 147), (8, 152), (9, 178)] {
+            flair[6, 8, k] = Float(value)
+            mimic[6, 8, k] = true
+            cortex[6, 8, k] = k >= 8
+        }
+        let anatomy = SegmentationAnatomy(
+            brain: Volume(size: size, repeating: true), whiteMatter: Volume(size: size, repeating: true), cortex: cortex,
+            ventricles: Volume(size: size, repeating: false), spacingMM: [1, 1, 1])
+        func found(_ on: Bool) -> Volume<Bool> {
+            FLAIRLesionSegmentation(
+                normalisation: WhiteMatterNormalisation(sigmaMM: 20, erosionMM: 0, band: 0.25), seedRatio: 1.4, growRatio: 1.2,
+                whiteMatterDilationMM: 2, ventricleMarginMM: 0, t1MaximumRatio: 1, edgeFraction: 0.5, whiteMatterPeaks: on
+            ).segment(flair: flair, t1: nil, anatomy: anatomy).lesions
+        }
+        func count(_ mask: Volume<Bool>, in part: Volume<Bool>) -> Int {
+            mask.intersecting([part], excluding: []).voxels.filter { $0 }.count
+        }
+        let off = found(false)
+        let on = found(true)
+        #expect(count(off, in: faint) == 0 && count(off, in: mimic) == 0)
+        #expect(count(on, in: faint) == 3, "the faint lesion whole at its own edge, 1.3")
+        #expect(count(on, in: mimic) == 0, "the mimic's peak is no seed; its flank's seed keeps it nothing")
+        // The bright lesion as before, its three voxels at 2 and more over the edge.
+        #expect(on.voxels.filter { $0 }.count == 6 && off.voxels.filter { $0 }.count == 3)
     }
 
     @Test("the voxels of a mask within a box radius of a region equal brute force on 200 random masks")

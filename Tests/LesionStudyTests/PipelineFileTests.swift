@@ -136,13 +136,16 @@ struct PipelineFileTests {
         #expect(!off.pipeline.t2Sources[0].flair.earlierSignal)
     }
 
-    @Test("previous_lesion_seeds and ventricle_wall_seeds are true unless set, as in the built-in pipeline; false turns each off alone")
+    @Test(
+        "previous_lesion_seeds, ventricle_wall_seeds and white_matter_peaks are true unless set, as in the built-in pipeline; false turns each off alone"
+    )
     func seedSwitches() throws {
         let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
         let growth = Pipeline.standard.t2Sources.filter { $0.kind == .lesionGrowth }
         #expect(!growth.isEmpty)
         let switches: [(key: String, value: (FLAIRLesionSegmentation) -> Bool)] = [
             ("previous_lesion_seeds", { $0.previousLesionSeeds }), ("ventricle_wall_seeds", { $0.ventricleWallSeeds }),
+            ("white_matter_peaks", { $0.whiteMatterPeaks }),
         ]
         for (key, value) in switches {
             #expect(value(standard.pipeline.t2Sources[0].flair), "\(key)")
@@ -268,6 +271,10 @@ struct PipelineFileTests {
             (
                 "t2_sources:\n  - kind: mask\n    pattern: x\n    earlier_signal: true\n",
                 "FILE: line 4: t2_sources[1].earlier_signal applies to kind lesion-growth only, not mask"
+            ),
+            (
+                "t2_sources:\n  - kind: mask\n    pattern: x\n    white_matter_peaks: true\n",
+                "FILE: line 4: t2_sources[1].white_matter_peaks applies to kind lesion-growth only, not mask"
             ),
             (
                 "t2_sources:\n  - kind: probseg\n    pattern: x\n    drop_unchanged: true\n",

@@ -21,7 +21,12 @@
 ///   (`LesionGrowth.trimmedAroundPeaks`): 5–6 mm slices join a faint lesion to a bright one
 ///   through a band at `growRatio`, and the bright one's edge trimmed the faint one away. At the
 ///   first visit nothing screens what such local peaks would add (grey-matter bands, mimics'
-///   flanks), so the region's own peak decides there;
+///   flanks), so the region's own peak decides there; with `whiteMatterPeaks` a voxel also stays
+///   when it is `edgeFraction` of the way to its own peak and that peak is itself a seed
+///   (`LesionGrowth.trimmedAroundPeaks`'s `seededAtPeak`): at `growRatio` a small periventricular
+///   lesion is one region with the whole periventricular and juxtacortical band (over 20,000
+///   voxels of 2 mm), whose peak, another lesion's, trimmed it under the size floor, while a
+///   mimic's peak lies in the cortex, where no seed lies;
 /// - a lesion with more than `cortexMaximumFraction` of its voxels in the cortical ribbon (its seed
 ///   lies in white matter, but it grew mostly through the cortex, as a cortical or sulcal FLAIR
 ///   hyperintensity next to misplaced template white matter does) is dropped at the patient's
@@ -91,14 +96,18 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether seeds lie within `ventricleMarginMM` of the ventricles too, a lesion lying wholly
     /// within that margin not kept.
     public var ventricleWallSeeds: Bool
+    /// Whether, where a region is trimmed at its own peak's edge (the first visit), a voxel also
+    /// stays at the edge of its own peak when that peak is a seed.
+    public var whiteMatterPeaks: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
         unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false,
-        ventricleCSFRatio: Double = 0, ventricleWallSeeds: Bool = false
+        ventricleCSFRatio: Double = 0, ventricleWallSeeds: Bool = false, whiteMatterPeaks: Bool = false
     ) {
+        self.whiteMatterPeaks = whiteMatterPeaks
         self.ventricleWallSeeds = ventricleWallSeeds
         self.ventricleCSFRatio = ventricleCSFRatio
         self.previousLesionSeeds = previousLesionSeeds
@@ -275,11 +284,20 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         let screened = dropUnchanged && nearby?.ratio != nil
         // Trimming can cut a region's fringe off its core: only pieces holding a seed stay.
         let keptSeed = Float(before == nil ? seedRatio : growRatio)
-        let trimmed =
-            screened && edgeFraction > 0
-            ? LesionGrowth.trimmedAroundPeaks(
+        var trimmed: Volume<Bool>
+        if screened && edgeFraction > 0 {
+            trimmed = LesionGrowth.trimmedAroundPeaks(
                 lesions, values: ratio, seedRegion: allSeeds, seedThreshold: keptSeed, base: 1, fraction: Float(edgeFraction))
-            : LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
+        } else {
+            trimmed = LesionGrowth.trimmed(lesions, values: ratio, base: 1, fraction: Float(edgeFraction))
+            if whiteMatterPeaks && edgeFraction > 0 {
+                // A lesion joined to a brighter one keeps its own edge when its peak is a seed.
+                let own = LesionGrowth.trimmedAroundPeaks(
+                    lesions, values: ratio, seedRegion: allSeeds, seedThreshold: keptSeed, base: 1, fraction: Float(edgeFraction),
+                    seededAtPeak: true)
+                for n in trimmed.voxels.indices where own.voxels[n] { trimmed.voxels[n] = true }
+            }
+        }
         var kept = LesionGrowth.grow(
             ratio, seedThreshold: keptSeed, growThreshold: Float(growRatio), seedRegion: allSeeds, growRegion: trimmed,
             connectivity: .twentySix)

@@ -188,16 +188,20 @@ extension LesionGrowth {
     /// below the faint one's edge, each keeps its own edge (the faint one is not trimmed away
     /// at the bright one's). A voxel is kept only when what it reaches holds a seed (a voxel of
     /// `seedRegion` at least `seedThreshold`, as `grow` seeds), so a band of grey matter or a
-    /// mimic with a peak of its own is not kept for it. NaN voxels are never kept and join
-    /// nothing. `fraction` 0 keeps every voxel at least `base` that reaches a seed.
+    /// mimic with a peak of its own is not kept for it. With `seededAtPeak`, only a seed at the
+    /// peak itself counts (a voxel of the peak's value, when several share it): a cortical mimic
+    /// whose flank reaches a seed in the white matter beside it keeps nothing for that. NaN
+    /// voxels are never kept and join nothing. `fraction` 0 keeps every voxel at least `base` that
+    /// reaches a seed.
     ///
     /// The voxels are taken brightest first and joined to their neighbours taken before them
     /// (union–find with the labeller's `Slab.find`, each set holding its peak and whether it holds
-    /// a seed): when a voxel is taken, its set is what it reaches at its own value. Voxels of equal
-    /// value are joined together before any is decided.
+    /// a seed, or with `seededAtPeak` whether a voxel of its peak's value is one): when a voxel is
+    /// taken, its set is what it reaches at its own value. Voxels of equal value are joined
+    /// together before any is decided.
     public static func trimmedAroundPeaks(
         _ mask: Volume<Bool>, values: Volume<Float>, seedRegion: Volume<Bool>, seedThreshold: Float, base: Float,
-        fraction: Float
+        fraction: Float, seededAtPeak: Bool = false
     ) -> Volume<Bool> {
         let size = mask.size
         precondition(values.size == size && seedRegion.size == size)
@@ -222,10 +226,13 @@ extension LesionGrowth {
             guard q >= 0 else { return }
             let a = Slab.find(p, parent), b = Slab.find(q, parent)
             guard a != b else { return }
-            // The root keeps the larger peak, and holds a seed when either did.
+            // The root keeps the larger peak, and holds a seed when either did (with
+            // `seededAtPeak`, when either peak of that value was one).
             let (r, c) = sets[Int(a)].peak >= sets[Int(b)].peak ? (a, b) : (b, a)
             parent[Int(c)] = r
-            sets[Int(r)].seeded = sets[Int(r)].seeded || sets[Int(c)].seeded
+            if !seededAtPeak || sets[Int(c)].peak == sets[Int(r)].peak {
+                sets[Int(r)].seeded = sets[Int(r)].seeded || sets[Int(c)].seeded
+            }
         }
         var out = Volume(size: size, repeating: false)
         let neighbours = Neighbours(size, .twentySix)
