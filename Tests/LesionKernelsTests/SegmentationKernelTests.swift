@@ -207,7 +207,8 @@ struct SegmentationKernelTests {
 
     /// Trimming around peaks by brute force: from each mask voxel, a breadth-first walk through the
     /// mask voxels at least as bright finds the brightest it reaches and whether it reaches a seed
-    /// (a voxel of `seeds` at least `threshold`).
+    /// (a voxel of `seeds` at least `threshold`); with `atPeak`, only a seed of the brightest value
+    /// it reaches counts.
     static func referenceTrimAroundPeaks(
         _ mask: Volume<Bool>, _ v: Volume<Float>, seeds: Volume<Bool>, threshold: Float, fraction: Float, atPeak: Bool = false
     )
