@@ -1133,6 +1133,44 @@ struct SegmentationKernelTests {
         }
     }
 
+    @Test(
+        "ventricle_wall_reach: a lesion whose half-maximum core lies within the margin is kept when it reads seed_ratio next to it past the margin; a cap whose partial volume there is under it is not"
+    )
+    func ventricleWallReach() {
+        // As in `ventricleWallSeeds`: CSF to x 19, the margin x 20-21. A lesion on the wall: its core
+        // (x 20-21, 1.9) within the margin, its outer layer (x 22, 1.42) past it, at seed_ratio and
+        // under the core's half-maximum edge (1.45), so the trimmed lesion lies wholly within the
+        // margin. A cap two voxels deep (x 20-21, 1.9), its partial volume past the margin (x 22,
+        // 1.3) under seed_ratio.
+        let size = Self.sceneSize
+        let box = Self.block
+        let csf = box(14...19, 10...25, 12...19)
+        let core = box(20...21, 11...13, 13...15)
+        let outer = box(22...22, 11...13, 13...15)
+        let cap = box(20...21, 19...21, 13...15)
+        let capEdge = box(22...22, 19...21, 13...15)
+        let anatomy = Self.sceneAnatomy(whiteMatter: box(6...29, 6...29, 4...27).intersecting([], excluding: [csf]), ventricles: csf)
+        let (flair, t1) = Self.sceneImages([
+            (csf, 10, 10), (core, 190, 60), (outer, 142, 60), (cap, 190, 60), (capEdge, 130, 60),
+        ])
+        var f = Self.shownSegmentation
+        f.normalisation = WhiteMatterNormalisation(sigmaMM: 2, erosionMM: 0, band: 0.1)
+        f.ventricleCSFRatio = 0.5
+        f.ventricleWallSeeds = true
+        let nothing = [Bool](repeating: false, count: size.voxelCount)
+        for reach in [false, true] {
+            f.ventricleWallReach = reach
+            let r = f.segment(flair: flair, t1: t1, anatomy: anatomy)
+            let expected = reach ? core.voxels : nothing
+            // Compared as booleans: a failure then names the case, not two voxel arrays.
+            let same = r.lesions.voxels == expected
+            #expect(same, "reach \(reach): \(r.lesions.voxels.filter { $0 }.count) voxels found")
+            let dropped = reach ? cap.voxels : zip(core.voxels, cap.voxels).map { $0 || $1 }
+            let sameDropped = r.withinVentricleMargin?.voxels == dropped
+            #expect(sameDropped, "reach \(reach): \(r.withinVentricleMargin?.voxels.filter { $0 }.count ?? -1) voxels dropped")
+        }
+    }
+
     /// The grid of the ventricle scenes, 56 × 52 × 48 at 1 mm. Each block is moved 8 voxels in
     /// along each axis (`block`), so a segmentation's box is not the whole grid.
     static let sceneSize = GridSize(56, 52, 48)

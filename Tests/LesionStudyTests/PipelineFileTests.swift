@@ -95,9 +95,9 @@ struct PipelineFileTests {
         #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingSeeds })
     }
 
-    @Test("cortex_max_fraction is 0.5 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
+    @Test("cortex_max_fraction is 0.49 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
     func cortexFraction() throws {
-        try growthKey("cortex_max_fraction", \.cortexMaximumFraction, standard: 0.5, set: 1)
+        try growthKey("cortex_max_fraction", \.cortexMaximumFraction, standard: 0.49, set: 1)
     }
 
     /// A lesion-growth key: `standard` when not set, in the file and the built-in pipeline alike,
@@ -137,7 +137,7 @@ struct PipelineFileTests {
     }
 
     @Test(
-        "previous_lesion_seeds, ventricle_wall_seeds and white_matter_peaks are true unless set, as in the built-in pipeline; false turns each off alone"
+        "previous_lesion_seeds, ventricle_wall_seeds, ventricle_wall_reach and white_matter_peaks are true unless set, as in the built-in pipeline; false turns each off alone"
     )
     func seedSwitches() throws {
         let standard = try load("t2_sources:\n  - kind: lesion-growth\n    pattern: \"*_FLAIR\"\n")
@@ -145,7 +145,7 @@ struct PipelineFileTests {
         #expect(!growth.isEmpty)
         let switches: [(key: String, value: (FLAIRLesionSegmentation) -> Bool)] = [
             ("previous_lesion_seeds", { $0.previousLesionSeeds }), ("ventricle_wall_seeds", { $0.ventricleWallSeeds }),
-            ("white_matter_peaks", { $0.whiteMatterPeaks }),
+            ("ventricle_wall_reach", { $0.ventricleWallReach }), ("white_matter_peaks", { $0.whiteMatterPeaks }),
         ]
         for (key, value) in switches {
             #expect(value(standard.pipeline.t2Sources[0].flair), "\(key)")

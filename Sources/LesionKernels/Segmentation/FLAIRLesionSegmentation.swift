@@ -99,14 +99,19 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
     /// Whether, where a region is trimmed at its own peak's edge (the first visit), a voxel also
     /// stays at the edge of its own peak when that peak is a seed.
     public var whiteMatterPeaks: Bool
+    /// With `ventricleWallSeeds`: a lesion lying wholly within the margin is kept when a voxel next
+    /// to it (26-connectivity), past the margin and in the region, is at least `seedRatio`.
+    public var ventricleWallReach: Bool
 
     public init(
         normalisation: WhiteMatterNormalisation, seedRatio: Double, growRatio: Double, whiteMatterDilationMM: Double,
         ventricleMarginMM: Double, t1MaximumRatio: Double, edgeFraction: Double, cortexMaximumFraction: Double = 1,
         enhancingSeeds: Bool = true, changeSeedRatio: Double = 0, dropUnchanged: Bool = false, enhancingReachMM: Double = 0,
         unchangedNeighbourhoodMM: Double = 0, earlierSignal: Bool = false, previousLesionSeeds: Bool = false,
-        ventricleCSFRatio: Double = 0, ventricleWallSeeds: Bool = false, whiteMatterPeaks: Bool = false
+        ventricleCSFRatio: Double = 0, ventricleWallSeeds: Bool = false, whiteMatterPeaks: Bool = false,
+        ventricleWallReach: Bool = false
     ) {
+        self.ventricleWallReach = ventricleWallReach
         self.whiteMatterPeaks = whiteMatterPeaks
         self.ventricleWallSeeds = ventricleWallSeeds
         self.ventricleCSFRatio = ventricleCSFRatio
@@ -304,7 +309,15 @@ public struct FLAIRLesionSegmentation: Sendable, Equatable {
         var withinVentricleMargin: Volume<Bool>?
         if ventricleWallSeeds {
             // Without wall seeds no lesion lies wholly within the margin: each holds a seed past it.
-            let split = LesionGrowth.splitting(kept) { lesion in lesion.allSatisfy { nearVentricles.voxels[Int($0)] } }
+            // A lesion whose half-maximum core lies within the margin but which reads `seedRatio` or
+            // more next to it, past the margin, reaches into the white matter: it is kept.
+            let split = LesionGrowth.splitting(kept) { lesion in
+                lesion.allSatisfy { nearVentricles.voxels[Int($0)] }
+                    && !(ventricleWallReach
+                        && LesionGrowth.touches(
+                            lesion, size: ratio.size,
+                            where: { !nearVentricles.voxels[$0] && region.voxels[$0] && ratio.voxels[$0] >= Float(seedRatio) }))
+            }
             kept = split.kept
             withinVentricleMargin = split.dropped
         }

@@ -105,6 +105,27 @@ extension LesionGrowth {
         return count
     }
 
+    /// Whether a voxel next to `region` (26-connectivity; offsets on a grid of `size`), and not in
+    /// it, satisfies `test` (given the voxel's offset). Each region voxel's neighbours are read
+    /// once: O(region voxels · 26).
+    static func touches(_ region: ArraySlice<Int32>, size: GridSize, where test: (Int) -> Bool) -> Bool {
+        let members = Set(region)
+        for n in region {
+            let c = size.index(ofOffset: Int(n))
+            for dk in -1...1 {
+                for dj in -1...1 {
+                    for di in -1...1 {
+                        let (i, j, k) = (c.i + di, c.j + dj, c.k + dk)
+                        guard i >= 0, j >= 0, k >= 0, i < size.nx, j < size.ny, k < size.nz else { continue }
+                        let m = size.offset(i, j, k)
+                        if !members.contains(Int32(m)) && test(m) { return true }
+                    }
+                }
+            }
+        }
+        return false
+    }
+
     /// The 26-connected regions of `mask` that `drop` (given each region's voxel offsets) refuses
     /// and those it takes.
     static func splitting(

@@ -234,6 +234,7 @@ public struct LongitudinalReport {
                 ("t1_max_ratio", JSON.number(f.t1MaximumRatio)), ("white_matter_dilation_mm", JSON.number(f.whiteMatterDilationMM)),
                 ("ventricle_margin_mm", JSON.number(f.ventricleMarginMM)),
                 ("ventricle_csf_ratio", JSON.number(f.ventricleCSFRatio)), ("ventricle_wall_seeds", String(f.ventricleWallSeeds)),
+                ("ventricle_wall_reach", String(f.ventricleWallReach)),
                 ("edge_fraction", JSON.number(f.edgeFraction)), ("white_matter_peaks", String(f.whiteMatterPeaks)),
                 ("cortex_max_fraction", JSON.number(f.cortexMaximumFraction)), ("enhancing_seeds", String(f.enhancingSeeds)),
                 ("enhancing_reach_mm", JSON.number(f.enhancingReachMM)),

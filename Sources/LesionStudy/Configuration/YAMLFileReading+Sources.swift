@@ -79,7 +79,7 @@ extension YAMLFileReading {
         [
             "t1_image", "t1_image_exclude", "seed_ratio", "grow_ratio", "t1_max_ratio", "edge_fraction", "cortex_max_fraction",
             "enhancing_seeds", "enhancing_reach_mm", "change_seed_ratio", "drop_unchanged", "unchanged_neighbourhood_mm",
-            "earlier_signal", "previous_lesion_seeds", "ventricle_wall_seeds", "white_matter_peaks",
+            "earlier_signal", "previous_lesion_seeds", "ventricle_wall_seeds", "ventricle_wall_reach", "white_matter_peaks",
         ]
     }
     static var subtractionOnlyKeys: [String] {
@@ -139,6 +139,9 @@ extension YAMLFileReading {
             }
             if let node = m["ventricle_wall_seeds"] {
                 f.ventricleWallSeeds = try boolean(node, "\(context).ventricle_wall_seeds")
+            }
+            if let node = m["ventricle_wall_reach"] {
+                f.ventricleWallReach = try boolean(node, "\(context).ventricle_wall_reach")
             }
             if let node = m["white_matter_peaks"] { f.whiteMatterPeaks = try boolean(node, "\(context).white_matter_peaks") }
             if let value = try distance("white_matter_dilation_mm") { f.whiteMatterDilationMM = value }
