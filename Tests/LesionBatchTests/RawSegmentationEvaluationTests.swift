@@ -212,7 +212,7 @@ struct RawSegmentationEvaluationTests {
         // Measured with `--seed 16 --size small --patients 2 --visits 2` (docs/segmentation.md): F1 per
         // visit within 0.05 of these; each at least 0.1 above the baseline's at the same visit.
         let measured: [(String, String, f1: Double, fn: Int)] = [
-            ("sub-raw01", "ses-01", 1.000, 0), ("sub-raw01", "ses-02", 1.000, 0),
+            ("sub-raw01", "ses-01", 0.923, 0), ("sub-raw01", "ses-02", 1.000, 0),
             ("sub-raw02", "ses-01", 1.000, 0), ("sub-raw02", "ses-02", 1.000, 0),
         ]
         for (participant, session, f1, fn) in measured {
@@ -221,14 +221,13 @@ struct RawSegmentationEvaluationTests {
             #expect(visit.f1 >= Self.baselineF1[participant + " " + session]! + 0.1, "\(participant) \(session)")
             #expect(visit.fn <= fn, "\(participant) \(session): \(visit.fn) truth lesions missed")
         }
-        // No false positive. With `cortex_max_fraction` 0.5 there was one, at sub-raw01's first
-        // visit: 4 voxels of 2 mm in the true cortex, no mimic there, exactly half of them in the
-        // placed ribbon, kept at the edge of its own peak, a seed in the placed white matter
+        // One false positive, at sub-raw01's first visit: 4 voxels of 2 mm in the true cortex, no
+        // mimic there, kept at the edge of its own peak, a seed in the placed white matter
         // (`white_matter_peaks`; none without it). With the template's anatomy placed by the affine
         // transform alone, one cortical FLAIR mimic at each of sub-raw01's visits grew from the
         // white matter the template put in the patient's cortex; the B-spline stage places it
         // where the patient's is.
-        #expect(score.visits.map(\.fp) == [0, 0, 0, 0], "\(score.visits.map(\.fp_kinds))")
+        #expect(score.visits.map(\.fp) == [1, 0, 0, 0], "\(score.visits.map(\.fp_kinds))")
         // Enlarging lesions at the thick-slice (6 mm) follow-ups equal the truth's 2 and 1: growth
         // into the baseline's lesions re-acquired as the 6 mm series is not growth, and the
         // cortical mimics are dropped (4 and 2 with neither).
@@ -248,18 +247,17 @@ struct RawSegmentationEvaluationTests {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let standard = try String(contentsOfFile: RawEvaluation.defaultPipeline, encoding: .utf8)
-        let key = "    cortex_max_fraction: 0.49\n"
-        #expect(standard.components(separatedBy: key).count == 2, "the built-in pipeline sets cortex_max_fraction: 0.49 once")
+        let key = "    cortex_max_fraction: 0.5\n"
+        #expect(standard.components(separatedBy: key).count == 2, "the built-in pipeline sets cortex_max_fraction: 0.5 once")
         let pipeline = folder + "/cortex.yaml"
         try standard.replacingOccurrences(of: key, with: "    cortex_max_fraction: 1\n")
             .write(toFile: pipeline, atomically: true, encoding: .utf8)
         let score = try RawEvaluation.evaluate(pipeline: pipeline)
         #expect(score.summary.visits == RawEvaluation.patients * RawEvaluation.visits && score.summary.missing_visits == 0)
         // Measured (docs/segmentation.md): F1 per visit within 0.05 of these, no truth lesion missed;
-        // 7 false positives in all against none with the key at 0.49, every one cortical but two:
-        // one that 0.5 kept too (sub-raw01's first visit, 4 voxels in the true cortex with no mimic
-        // there, exactly half of them in the placed ribbon, kept at its own peak's edge by
-        // `white_matter_peaks`), and at sub-raw01's
+        // 7 false positives in all against 1 with the key at 0.5, every one cortical but two: the
+        // one the key at 0.5 keeps too (sub-raw01's first visit, 4 voxels in the true cortex with
+        // no mimic there, kept at its own peak's edge by `white_matter_peaks`), and at sub-raw01's
         // follow-up a first-visit mimic looked for again from its white-matter part
         // (`previous_lesion_seeds`), found off the ribbon. (With the template placed by the affine
         // transform alone: 19, and F1 0.667, 0.727, 0.778 and 0.857.)

@@ -13,7 +13,7 @@ struct LesionGrowthRecordTests {
         let recorded = LongitudinalReport.ruleFields(.lesionGrowth(.standard, t1: true, enhancementVoxels: 3, corticalVoxels: 17))
         #expect(recorded.first { $0.0 == "voxels_dropped_as_cortical" }?.1 == "17")
         #expect(recorded.first { $0.0 == "voxels_seeded_by_enhancement" }?.1 == "3")
-        #expect(recorded.first { $0.0 == "cortex_max_fraction" }?.1 == "0.49")
+        #expect(recorded.first { $0.0 == "cortex_max_fraction" }?.1 == "0.5")
         var offRule = FLAIRLesionSegmentation.standard
         offRule.cortexMaximumFraction = 1
         let off = LongitudinalReport.ruleFields(.lesionGrowth(offRule, t1: true, enhancementVoxels: 3))

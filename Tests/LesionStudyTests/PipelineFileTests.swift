@@ -95,9 +95,9 @@ struct PipelineFileTests {
         #expect(Pipeline.standard.t2Sources.contains { $0.kind == .lesionGrowth && $0.flair.enhancingSeeds })
     }
 
-    @Test("cortex_max_fraction is 0.49 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
+    @Test("cortex_max_fraction is 0.5 unless set, as in the built-in pipeline, is read as a fraction, and applies to lesion growth only")
     func cortexFraction() throws {
-        try growthKey("cortex_max_fraction", \.cortexMaximumFraction, standard: 0.49, set: 1)
+        try growthKey("cortex_max_fraction", \.cortexMaximumFraction, standard: 0.5, set: 1)
     }
 
     /// A lesion-growth key: `standard` when not set, in the file and the built-in pipeline alike,

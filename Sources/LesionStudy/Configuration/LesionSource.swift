@@ -92,7 +92,7 @@ extension FLAIRLesionSegmentation {
     /// The values of `Pipelines/default.yaml` (their sources are cited there).
     public static let standard = FLAIRLesionSegmentation(
         normalisation: .standard, seedRatio: 1.4, growRatio: 1.2, whiteMatterDilationMM: 2, ventricleMarginMM: 2,
-        t1MaximumRatio: 1.0, edgeFraction: 0.5, cortexMaximumFraction: 0.49, changeSeedRatio: 0.3, dropUnchanged: true,
+        t1MaximumRatio: 1.0, edgeFraction: 0.5, cortexMaximumFraction: 0.5, changeSeedRatio: 0.3, dropUnchanged: true,
         enhancingReachMM: 2, unchangedNeighbourhoodMM: 2, earlierSignal: true,
         previousLesionSeeds: true, ventricleCSFRatio: 0.5, ventricleWallSeeds: true, whiteMatterPeaks: true,
         ventricleWallReach: true)
